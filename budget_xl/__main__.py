@@ -1,0 +1,3 @@
+from budget_xl.cli import main
+
+raise SystemExit(main())

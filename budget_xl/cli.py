@@ -1,0 +1,142 @@
+"""The command line: ``budget-xl new | sample | demo | check | fill | narrative | document | serve``.
+
+Works on files, without Excel. Exit codes: 0 fine, 1 the workbook has errors, 2 the input cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from budget_xl import __version__
+from budget_xl.errors import InputError
+
+# argparse's own words, in Chinese (it looks them up through gettext at call time)
+_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个参数值",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "show program's version number and exit": "显示版本号并退出",
+}
+argparse._ = lambda s: _ZH.get(s, s)  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# -- commands ---------------------------------------------------------------------------------------
+def cmd_new(args) -> int:
+    from budget_xl.model import empty_budget
+    from budget_xl.write import write_workbook
+
+    out = _safe_output(args.output)
+    write_workbook(empty_budget(), out)
+    print(f"已生成空白主表工作簿：{out}")
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from budget_xl.sample import write_sample
+
+    out = _safe_output(args.output)
+    write_sample(out)
+    print(f"已生成样例工作簿（承德市司法局 2024 年部门预算）：{out}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from budget_xl.demo import run_demo
+
+    return run_demo(Path(args.out), _console())
+
+
+def cmd_show(args) -> int:
+    from budget_xl.demo import overview
+    from budget_xl.read import read_workbook
+
+    result = read_workbook(args.file)
+    con = _console()
+    con.print(overview(result.budget))
+    for n in result.notes:
+        con.print(f"[{n.severity}] {n.message}")
+    return 0
+
+
+def _safe_output(path: str) -> Path:
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError("输出文件应以 .xlsx 结尾。", file=str(path))
+    if p.exists() and p.is_dir():
+        raise InputError("输出路径是一个文件夹。", file=str(path))
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="budget-xl", description="预算公开助手：部门预算信息公开主表工作簿的生成、校验、重算汇总和情况说明导出。")
+    p.add_argument("--version", action="version", version=f"budget-xl {__version__}", help="显示版本号并退出")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    s = sub.add_parser("new", help="生成空白主表工作簿")
+    s.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("sample", help="生成样例工作簿（承德市司法局 2024）")
+    s.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    s.set_defaults(func=cmd_sample)
+
+    s = sub.add_parser("demo", help="演示：用内置样例走一遍全部流程")
+    s.add_argument("--out", default="budget-xl-演示", metavar="文件夹", help="输出文件夹（默认：budget-xl-演示）")
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("show", help="读取工作簿，列出各表的行数和合计")
+    s.add_argument("file", metavar="文件", help="主表工作簿 .xlsx")
+    s.set_defaults(func=cmd_show)
+
+    from budget_xl import commands  # later issues' commands register themselves here
+
+    commands.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except InputError as e:
+        _err(f"错误：{e.text}")
+        return 2
+    except KeyboardInterrupt:
+        _err("已中断。")
+        return 130
+    except Exception as e:  # never show a traceback to a user
+        if os.environ.get("BUDGET_XL_DEBUG"):
+            raise
+        _err(f"内部错误（{type(e).__name__}：{e}）。输入文件没有被修改。"
+             "请把这条信息和所用文件发给维护人员；设置环境变量 BUDGET_XL_DEBUG=1 可看到详细信息。")
+        return 3

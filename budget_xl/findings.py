@@ -1,0 +1,49 @@
+"""A finding: what a rule (or the reader) found, with every cell that takes part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    cells: tuple[str, ...] = ()
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    difference: Decimal | None = None
+    unit: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sheet(self) -> str | None:
+        return self.cells[0].split("!")[0] if self.cells else None
+
+    def to_json(self) -> dict:
+        def s(v):
+            return None if v is None else f"{v:.2f}" if isinstance(v, Decimal) else str(v)
+        return {"rule": self.rule, "severity": self.severity, "message": self.message,
+                "cells": list(self.cells), "expected": s(self.expected), "actual": s(self.actual),
+                "difference": s(self.difference), "unit": self.unit}
+
+
+def summarize(findings: list[Finding]) -> dict[str, int]:
+    counts = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """'收入总表!D5' → ('收入总表', 'D5')."""
+    sheet, _, cell = ref.rpartition("!")
+    return sheet, cell

@@ -1,0 +1,1 @@
+"""Importers: published disclosure documents → sheet grids → the one reader."""

@@ -1,0 +1,15 @@
+"""Reading workbooks into the model: ``read_workbook(path)`` for files, ``read_grids`` for any engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budget_xl.read.files import ENGINES
+from budget_xl.read.grid import ReadResult, read_grids
+
+__all__ = ["ReadResult", "read_grids", "read_workbook"]
+
+
+def read_workbook(path: str | Path, engine: str = "calamine") -> ReadResult:
+    grids = ENGINES[engine](path)
+    return read_grids(grids, source=str(path))

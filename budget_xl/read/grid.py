@@ -1,0 +1,378 @@
+"""Grid → model: the one engine-agnostic reader.
+
+Every engine (python-calamine, openpyxl, xlwings desktop or remote) hands over each sheet as a 2-D list of
+values starting at A1; this module finds each table by its title and header texts, maps columns by header
+(never by position) and rows by 科目编码 or row label (never by row number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from budget_xl.errors import InputError
+from budget_xl.findings import ERROR, INFO, WARNING, Finding
+from budget_xl.model import TOTAL_KEY, Budget, Row, Table
+from budget_xl.read.values import parse_code, parse_number, parse_text
+from budget_xl.schema import Layout, header_key, label_key, load_schema
+from budget_xl.units import WAN, parse_unit
+
+Grid = Sequence[Sequence[Any]]
+HEADER_SEARCH_ROWS = 40
+
+
+@cache
+def col_letter(index: int) -> str:
+    """0 → 'A', 26 → 'AA'."""
+    s, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def ref(sheet: str, row: int, col: int) -> str:
+    """0-based row/col → '收入总表!D5'."""
+    return f"{sheet}!{col_letter(col)}{row + 1}"
+
+
+@dataclass
+class ReadResult:
+    budget: Budget
+    notes: list[Finding] = field(default_factory=list)
+
+
+def _cell(grid: Grid, r: int, c: int):
+    row = grid[r] if r < len(grid) else ()
+    v = row[c] if c < len(row) else None
+    return None if v == "" else v
+
+
+def _find_title(grid: Grid, title: str, rows: int = 10) -> tuple[int, int] | None:
+    want = label_key(title)
+    for r in range(min(rows, len(grid))):
+        for c, v in enumerate(grid[r]):
+            if isinstance(v, str) and label_key(v) == want:
+                return r, c
+    return None
+
+
+def _locate_header(grid: Grid, layout: Layout, start: int) -> tuple[int, dict[str, int]] | None:
+    """Find the header row and map every declared column to a sheet column.
+
+    Returns None when no row looks like the header; raises InputError naming the missing headers when a
+    row looks like it but lacks some of them.
+    """
+    depth = layout.header_depth
+    tops = {header_key(c.header[0]) for c in layout.columns}
+    need = max(1, min(2, len(tops)))
+    best: tuple[int, list] | None = None
+    for r in range(start, min(len(grid), start + HEADER_SEARCH_ROWS)):
+        top = [header_key(v) for v in grid[r]]
+        if sum(1 for t in set(top) if t in tops) < need:
+            continue
+        sub = [header_key(v) for v in grid[r + 1]] if depth > 1 and r + 1 < len(grid) else []
+        width = max(len(top), len(sub))
+        top += [""] * (width - len(top))
+        sub += [""] * (width - len(sub))
+        group, last = [], ""
+        for t in top:
+            last = t or last
+            group.append(last)
+        mapping: dict[str, int] = {}
+        for col in layout.columns:
+            hs = [header_key(h) for h in col.header]
+            for j in range(width):
+                if j in mapping.values():
+                    continue
+                if len(hs) == 1 and top[j] == hs[0] and (not sub or sub[j] in ("", hs[0])):
+                    mapping[col.key] = j
+                    break
+                if len(hs) == 2 and sub[j] == hs[1] and group[j] == hs[0]:
+                    mapping[col.key] = j
+                    break
+        if len(mapping) == len(layout.columns):
+            return r, mapping
+        missing = [c for c in layout.columns if c.key not in mapping]
+        if best is None or len(missing) < len(best[1]):
+            best = (r, missing)
+    if best is None:
+        return None
+    r, missing = best
+    raise InputError("找不到表头“" + "”“".join("-".join(c.header).replace("{year}", "") for c in missing)
+                     + f"”（表头在第{r + 1}行）。请不要删除或改写表头文字。")
+
+
+def _is_note(values: list) -> str | None:
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            s = v.strip()
+            return s if s.startswith(("注", "说明：")) else None
+    return None
+
+
+class _SheetReader:
+    """Reads one sheet of one layout into a Table, collecting notes (warnings) on the way."""
+
+    def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding]):
+        self.layout, self.sheet, self.grid, self.source, self.notes = layout, sheet, grid, source, notes
+
+    def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
+        self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
+
+    def read(self) -> tuple[Table, str | None]:
+        lay, grid = self.layout, self.grid
+        table = Table(layout=lay, sheet=self.sheet)
+        title = _find_title(grid, lay.title)
+        if title:
+            table.title_cell = ref(self.sheet, *title)
+        else:
+            self.note("READ-TITLE", WARNING, f"工作表“{self.sheet}”的前几行找不到表题“{lay.title}”。",
+                      ref(self.sheet, 0, 0))
+        start = title[0] + 1 if title else 0
+        try:
+            located = _locate_header(grid, lay, start)
+        except InputError as e:
+            raise InputError(e.message, file=self.source, sheet=self.sheet) from None
+        if located is None:
+            first = "、".join(dict.fromkeys(c.header[0] for c in lay.columns))
+            raise InputError(f"找不到“{lay.title}”的表头（应含：{first}）。请不要删除或改写表头行。",
+                             file=self.source, sheet=self.sheet, cell=ref(self.sheet, start, 0).split("!")[1])
+        header_row, cols = located
+        sheet_unit = self._unit_line(header_row)
+        first_data = header_row + lay.header_depth
+        rows = self._data_rows(first_data, cols, table)
+        kind = lay.kind
+        if kind == "coded":
+            table.rows = self._coded(rows, cols)
+        elif kind in ("fixed", "keyvalue"):
+            table.rows = self._fixed(rows, cols, lay.rows, lay.label, None)
+        elif kind == "two_sided":
+            out: list[Row] = []
+            for side in lay.sides:
+                out += self._fixed(rows, cols, side.rows, side.label, side)
+            table.rows = out
+        else:
+            table.rows = self._records(rows, cols)
+        return table, sheet_unit
+
+    def _unit_line(self, header_row: int) -> str | None:
+        for r in range(header_row):
+            for v in self.grid[r]:
+                if isinstance(v, str) and "单位" in v and ("：" in v or ":" in v):
+                    u = parse_unit(v.split("：")[-1].split(":")[-1])
+                    if u:
+                        return u
+        return None
+
+    def _data_rows(self, first: int, cols: dict[str, int], table: Table) -> list[tuple[int, list]]:
+        out = []
+        seq_col = cols.get("seq")
+        for r in range(first, len(self.grid)):
+            raw = self.grid[r]
+            if not any(v not in (None, "") for v in raw):
+                continue
+            note = _is_note(list(raw))
+            if note:
+                c = next(i for i, v in enumerate(raw) if isinstance(v, str) and v.strip())
+                table.notes.append((note, ref(self.sheet, r, c)))
+                continue
+            if seq_col is not None:
+                s = _cell(self.grid, r, seq_col)
+                if isinstance(s, str) and header_key(s) in ("栏次", "序号"):
+                    continue
+            out.append((r, raw))
+        return out
+
+    def _values(self, r: int, cols: dict[str, int], row: Row, skip: tuple[str, ...] = ()) -> None:
+        for col in self.layout.columns:
+            if col.key in skip or col.type == "seq":
+                continue
+            c = cols[col.key]
+            raw = _cell(self.grid, r, c)
+            where = ref(self.sheet, r, c)
+            row.cells[col.key] = where
+            if col.type in ("amount", "number", "percent"):
+                p = parse_number(raw, percent=col.type == "percent")
+                if p.how == "bad":
+                    self.note("READ-NOT-NUMBER", ERROR,
+                              f"{where} 的内容“{raw}”不是数字，按未填写处理。", where)
+                elif p.how == "text-number":
+                    self.note("READ-TEXT-NUMBER", WARNING,
+                              f"{where} 的数字以文本形式存储（“{raw}”），已按 {p.value} 读取；建议转换为数字。", where)
+                row.values[col.key] = p.value
+            elif col.type == "code":
+                row.values[col.key] = parse_code(raw)
+            else:
+                row.values[col.key] = parse_text(raw)
+
+    def _coded(self, rows, cols) -> list[Row]:
+        out: list[Row] = []
+        code_c, name_c = cols["code"], cols["name"]
+        for r, _raw in rows:
+            code = parse_code(_cell(self.grid, r, code_c))
+            name = parse_text(_cell(self.grid, r, name_c))
+            if code and not code[0].isdigit():
+                name, code = name or code, None
+            row = Row(key="", line=r + 1)
+            self._values(r, cols, row)
+            has_amount = any(row.amount(k) is not None for k in self.layout.amount_columns)
+            if code:
+                row.key = code
+            elif name and label_key(name) in ("合计", "总计"):
+                row.key = TOTAL_KEY
+            elif name and not has_amount and out:
+                # a name broken over two lines (page break in a pasted export): join it to the row above
+                prev = out[-1]
+                prev.values["name"] = (prev.text("name") + name).strip()
+                continue
+            else:
+                row.key = f"#{r + 1}"
+                if has_amount:
+                    self.note("READ-NO-CODE", ERROR, f"第{r + 1}行有金额但没有科目编码，无法归入科目。",
+                              ref(self.sheet, r, code_c))
+            out.append(row)
+        return out
+
+    def _fixed(self, rows, cols, declared, label_col: str, side) -> list[Row]:
+        lab_c = cols[label_col]
+        labelled = [(r, label_key(_cell(self.grid, r, lab_c))) for r, _ in rows]
+        by_key = match_labels(labelled, declared)
+        taken = set(by_key.values())
+        out = []
+        own_cols = set(side.columns) | {side.label} if side else None
+        skip = tuple(k for k in cols if own_cols is not None and k not in own_cols)
+        for d in declared:
+            r = by_key.get(d.key)
+            if r is None:
+                continue
+            row = Row(key=d.key, line=r + 1, side=side.name if side else None)
+            self._values(r, cols, row, skip=skip)
+            if self.layout.kind == "keyvalue" and d.type == "amount":
+                p = parse_number(_cell(self.grid, r, cols["value"]))
+                row.values["amount"] = p.value
+                row.cells["amount"] = row.cells["value"]
+            out.append(row)
+        # rows that carry amounts but match no declared label
+        amount_cols = [k for k in (side.columns if side else self.layout.amount_columns)]
+        for r, lab in labelled:
+            if r in taken or not lab:
+                continue
+            if any(parse_number(_cell(self.grid, r, cols[k])).value not in (None, Decimal(0)) for k in amount_cols):
+                self.note("READ-UNKNOWN-ROW", WARNING, f"第{r + 1}行“{lab}”不是本表的标准行次，未读取。",
+                          ref(self.sheet, r, lab_c))
+        return out
+
+    def _records(self, rows, cols) -> list[Row]:
+        out = []
+        key_col = self.layout.key_column
+        for i, (r, _raw) in enumerate(rows):
+            row = Row(key="", line=r + 1)
+            self._values(r, cols, row)
+            if not any(v not in (None, "") for v in row.values.values()):
+                continue
+            row.key = (row.values.get(key_col) if key_col else None) or f"#{i + 1}"
+            out.append(row)
+        return out
+
+
+def match_labels(labelled: list[tuple[int, str]], declared) -> dict[str, int]:
+    """Declared fixed rows → sheet rows, by label. A label printed twice (财拨总表's
+    “一般公共预算拨款” under 本年收入 and again under 年初结转) is told apart by its ``after`` anchor."""
+    want = {d.key: label_key(d.label) for d in declared}
+    repeated = {want[d.key] for d in declared if d.after}
+    by_key: dict[str, int] = {}
+    taken: set[int] = set()
+
+    def first(label: str, lo: int = -1, hi: int = 1 << 30) -> int | None:
+        for r, lab in labelled:
+            if lab == label and lo < r < hi and r not in taken:
+                return r
+        return None
+
+    order = [d for d in declared if want[d.key] not in repeated]
+    order += [d for d in declared if want[d.key] in repeated and not d.after]
+    order += [d for d in declared if d.after]
+    for d in order:
+        label = want[d.key]
+        if d.after:
+            r = first(label, lo=by_key.get(d.after, -1))
+        elif label in repeated:
+            anchors = [by_key[x.after] for x in declared if x.after and want[x.key] == label and x.after in by_key]
+            r = first(label, hi=min(anchors, default=1 << 30))
+        else:
+            r = first(label)
+        if r is not None:
+            by_key[d.key] = r
+            taken.add(r)
+    return by_key
+
+
+def _find_sheet(grids: Mapping[str, Grid], layout: Layout) -> str | None:
+    if layout.sheet in grids:
+        return layout.sheet
+    want = label_key(layout.sheet)
+    for name in grids:
+        if label_key(name) == want:
+            return name
+    return None
+
+
+def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
+    """Read every declared sheet from ``grids`` (sheet name → rows of values from A1)."""
+    schema = load_schema()
+    notes: list[Finding] = []
+    tables: dict[str, Table] = {}
+    sheet_units: dict[str, str | None] = {}
+    if not any(_find_sheet(grids, lay) for lay in schema.layouts):
+        raise InputError("这不是预算公开主表工作簿：找不到任何一张约定的工作表（如“收支总表”“收入总表”）。"
+                         "请用“budget-xl new”生成的模板填报。", file=source)
+    for lay in schema.layouts:
+        name = _find_sheet(grids, lay)
+        if name is None:
+            if lay.required:
+                raise InputError(_missing_sheet_message(grids, lay), file=source, sheet=lay.sheet)
+            tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or WAN)
+            continue
+        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes).read()
+        tables[lay.key] = table
+        sheet_units[lay.key] = sheet_unit
+    budget = Budget(tables=tables, source=source)
+    _apply_units(budget, sheet_units, notes)
+    return ReadResult(budget=budget, notes=notes)
+
+
+def _missing_sheet_message(grids: Mapping[str, Grid], lay: Layout) -> str:
+    for name, grid in grids.items():
+        if _find_title(grid, lay.title):
+            return (f"缺少工作表“{lay.sheet}”。工作表“{name}”中有表题“{lay.title}”，可能被改了名："
+                    f"请把它改回“{lay.sheet}”。")
+    return f"缺少工作表“{lay.sheet}”（{lay.title}）。请从“budget-xl new”生成的模板中复制该表。"
+
+
+def _apply_units(budget: Budget, sheet_units: dict[str, str | None], notes: list[Finding]) -> None:
+    info = budget.tables.get("INFO")
+    for key, table in budget.tables.items():
+        lay = table.layout
+        if lay.unit:
+            table.unit = lay.unit
+            continue
+        if not lay.amount_columns:
+            continue
+        row = info.get(f"unit:{key}") if info and info.present else None
+        info_unit = parse_unit(row.text("value")) if row else None
+        if row and row.text("value") and not info_unit:
+            notes.append(Finding("READ-UNIT", ERROR, f"金额单位“{row.text('value')}”无法识别，应为“元”或“万元”。",
+                                 (row.cell("value"),)))
+        printed = sheet_units.get(key)
+        if printed and info_unit and printed != info_unit:
+            notes.append(Finding("READ-UNIT", WARNING,
+                                 f"“{lay.title}”表上印的单位是{printed}，基本信息中是{info_unit}；按表上的{printed}读取。",
+                                 tuple(c for c in (row.cell("value"), table.title_cell) if c)))
+        table.unit = printed or info_unit or WAN
+        if not printed and not info_unit and table.present:
+            notes.append(Finding("READ-UNIT", INFO, f"“{lay.title}”未注明金额单位，按万元读取。",
+                                 (table.title_cell,) if table.title_cell else ()))

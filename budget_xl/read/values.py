@@ -1,0 +1,112 @@
+"""Turning one cell's raw value into a Decimal, a code or a text, the way an accountant would.
+
+Blank, '-' and '—' are unknown (None), not zero. '1,234.50', full-width '１２３．４５' and numbers stored as
+text are read, and the caller is told so it can warn with the cell's address.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+BLANKS = frozenset({"", "-", "—", "——", "－", "--", "/", "／", "－－", "━"})
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_FLOAT_NOISE = Decimal("0.000001")
+
+
+class Parsed:
+    """A parsed cell: value plus how it was read ("number", "text-number", "blank", "bad")."""
+
+    __slots__ = ("value", "how")
+
+    def __init__(self, value, how: str):
+        self.value = value
+        self.how = how
+
+
+def _from_float(x: float) -> Decimal:
+    d = Decimal(repr(x))
+    # Excel arithmetic leaves float noise such as 0.30000000000000004: cut it at a millionth.
+    if d.as_tuple().exponent < -6:
+        d = d.quantize(_FLOAT_NOISE).normalize()
+        if d.as_tuple().exponent > 0:
+            d = d.quantize(Decimal(1))
+    return d
+
+
+def normalize_text(s: str) -> str:
+    """Full-width digits and signs to ASCII, blanks removed at the ends."""
+    return unicodedata.normalize("NFKC", s).strip()
+
+
+def parse_number(raw, *, percent: bool = False) -> Parsed:
+    """Amount / quantity / percentage. Percentages come back in percent points (20% → 20)."""
+    if raw is None or isinstance(raw, bool):
+        return Parsed(None, "blank") if raw is None else Parsed(None, "bad")
+    if isinstance(raw, int):
+        d = Decimal(raw)
+        return Parsed(d * 100 if percent and 0 <= d <= 1 else d, "number")
+    if isinstance(raw, float):
+        if math.isnan(raw) or math.isinf(raw):
+            return Parsed(None, "bad")
+        d = _from_float(raw)
+        if percent and abs(d) <= 1:
+            d = (d * 100).normalize()
+        return Parsed(d, "number")
+    if isinstance(raw, Decimal):
+        return Parsed(raw, "number")
+    if isinstance(raw, (date, datetime)):
+        return Parsed(None, "bad")
+    s = normalize_text(str(raw))
+    if s in BLANKS:
+        return Parsed(None, "blank")
+    neg = False
+    if (s.startswith("(") and s.endswith(")")) or (s.startswith("（") and s.endswith("）")):
+        neg, s = True, s[1:-1].strip()
+    is_pct = s.endswith("%")
+    if is_pct:
+        s = s[:-1].strip()
+    s = s.replace(",", "").replace("，", "").replace(" ", "")
+    if not _NUM.match(s):
+        return Parsed(None, "bad")
+    try:
+        d = Decimal(s)
+    except InvalidOperation:
+        return Parsed(None, "bad")
+    if neg:
+        d = -d
+    if is_pct and not percent:
+        return Parsed(None, "bad")
+    return Parsed(d, "text-number")
+
+
+def parse_code(raw) -> str | None:
+    """科目编码 / 项目编码 as text: 204.0 → '204', '301 02' → '30102', full-width → ASCII."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, float):
+        if raw.is_integer():
+            return str(int(raw))
+        return repr(raw)
+    if isinstance(raw, int):
+        return str(raw)
+    s = normalize_text(str(raw)).replace(" ", "")
+    if s.endswith(".0") and s[:-2].isdigit():
+        s = s[:-2]
+    return s or None
+
+
+def parse_text(raw) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, date):
+        return raw.isoformat()
+    s = str(raw).strip()
+    return s or None

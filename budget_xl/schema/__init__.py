@@ -1,0 +1,237 @@
+"""The workbook's table layouts, loaded once from ``layouts.toml``.
+
+Everything that touches a sheet (writer, reader, rules, narrative) asks this module what the sheet
+looks like, so a layout change is made in one place: the TOML file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+AMOUNT_TYPES = frozenset({"amount", "number", "percent"})
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: tuple[str, ...]
+    type: str
+    width: float = 12
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in AMOUNT_TYPES
+
+
+@dataclass(frozen=True)
+class FixedRow:
+    key: str
+    label: str
+    line: int | None = None
+    after: str | None = None
+    total: bool = False
+    code: str | None = None  # 类 code for the 功能分类 rows of two-sided tables
+    type: str | None = None  # keyvalue rows may say how their value reads ("amount")
+    unit_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str
+    label: str  # column key holding the row labels of this side
+    rows: tuple[FixedRow, ...]
+    columns: tuple[str, ...]  # amount columns that belong to this side
+
+
+@dataclass(frozen=True)
+class RowSum:
+    """Inside every row: ``total`` column = Σ ``parts`` columns."""
+
+    total: str
+    parts: tuple[str, ...]
+    side: str | None = None
+
+
+@dataclass(frozen=True)
+class LineSum:
+    """Between fixed rows, per column: ``total`` row = Σ ``parts`` rows."""
+
+    total: str
+    parts: tuple[str, ...]
+    columns: tuple[str, ...]
+    partial: bool = False  # parts are a breakdown ("其中") that need not exhaust the total
+
+
+@dataclass(frozen=True)
+class Layout:
+    key: str
+    sheet: str
+    title: str
+    kind: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    code_system: str | None = None
+    unit: str | None = None  # fixed unit; otherwise the unit is read from 基本信息
+    label: str | None = None
+    sides: tuple[Side, ...] = ()
+    rows: tuple[FixedRow, ...] = ()
+    row_sums: tuple[RowSum, ...] = ()
+    line_sums: tuple[LineSum, ...] = ()
+    key_column: str | None = None
+    empty_note: str | None = None
+    notes: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+
+    @property
+    def column_map(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+    def column(self, key: str) -> Column:
+        return self.column_map[key]
+
+    @property
+    def amount_columns(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns if c.type == "amount")
+
+    @property
+    def header_depth(self) -> int:
+        return max(len(c.header) for c in self.columns)
+
+    @property
+    def has_seq(self) -> bool:
+        return any(c.type == "seq" for c in self.columns)
+
+    @property
+    def all_fixed_rows(self) -> tuple[FixedRow, ...]:
+        if self.sides:
+            return tuple(r for s in self.sides for r in s.rows)
+        return self.rows
+
+    def fixed_row(self, key: str) -> FixedRow:
+        for r in self.all_fixed_rows:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+    def header_grid(self, year: object = "", unit: str = "万元") -> list[list[str | None]]:
+        """The header rows as a sheet shows them (a group's text only above its first column)."""
+        depth = self.header_depth
+        rows: list[list[str | None]] = [[None] * len(self.columns) for _ in range(depth)]
+        prev_group = None
+        for j, col in enumerate(self.columns):
+            text = [render_header(h, year, unit) for h in col.header]
+            if len(text) == 1:
+                rows[0][j] = text[0]
+                prev_group = None
+            else:
+                if col.header[0] != prev_group:
+                    rows[0][j] = text[0]
+                rows[1][j] = text[1]
+                prev_group = col.header[0]
+        return rows
+
+    def side_of(self, row_key: str) -> Side | None:
+        for s in self.sides:
+            if any(r.key == row_key for r in s.rows):
+                return s
+        return None
+
+
+@dataclass(frozen=True)
+class Schema:
+    layouts: tuple[Layout, ...]
+    func_classes: tuple[tuple[str, str], ...]
+    by_key: dict[str, Layout] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Layout:
+        return self.by_key[key]
+
+    @property
+    def tables(self) -> tuple[Layout, ...]:
+        """The nine standard disclosure tables, T1…T9."""
+        return tuple(lay for lay in self.layouts if re.fullmatch(r"T\d", lay.key))
+
+
+def _side(raw: dict, columns: tuple[Column, ...], classes: tuple[tuple[str, str], ...]) -> Side:
+    rows = []
+    if raw.get("classes"):
+        rows += [FixedRow(key=code, label=name, code=None if code == "往来" else code) for code, name in classes]
+    rows += [FixedRow(**r) for r in raw.get("rows", [])]
+    # the side's amount columns are those between its label column and the next label column
+    keys = [c.key for c in columns]
+    start = keys.index(raw["label"]) + 1
+    own = []
+    for c in columns[start:]:
+        if c.type == "label":
+            break
+        if c.type == "amount":
+            own.append(c.key)
+    return Side(name=raw["name"], label=raw["label"], rows=tuple(rows), columns=tuple(own))
+
+
+def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
+    columns = tuple(Column(key=c["key"], header=tuple(c["header"]), type=c["type"],
+                           width=c.get("width", 12)) for c in raw["columns"])
+    sides = tuple(_side(s, columns, classes) for s in raw.get("side", []))
+    line_sums = []
+    for ls in raw.get("line_sums", []):
+        parts = ls["parts"]
+        if parts == "classes":
+            parts = [code for code, _ in classes]
+        line_sums.append(LineSum(total=ls["total"], parts=tuple(parts), columns=tuple(ls["columns"]),
+                                 partial=ls.get("partial", False)))
+    return Layout(
+        key=raw["key"], sheet=raw["sheet"], title=raw["title"], kind=raw["kind"], columns=columns,
+        required=raw.get("required", False), code_system=raw.get("code_system"), unit=raw.get("unit"),
+        label=raw.get("label"), sides=sides, rows=tuple(FixedRow(**r) for r in raw.get("rows", [])),
+        row_sums=tuple(RowSum(total=r["total"], parts=tuple(r["parts"]), side=r.get("side"))
+                       for r in raw.get("row_sums", [])),
+        line_sums=tuple(line_sums), key_column=raw.get("key_column"), empty_note=raw.get("empty_note"),
+        notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])),
+    )
+
+
+@cache
+def load_schema() -> Schema:
+    text = resources.files(__package__).joinpath("layouts.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    classes = tuple((c[0], c[1]) for c in raw["func_classes"])
+    layouts = tuple(_layout(s, classes) for s in raw["sheet"])
+    return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts})
+
+
+def render_header(text: str, year: object = "", unit: str = "万元") -> str:
+    """Fill a header's {year} and {unit}; without a year, '{year}年' disappears."""
+    text = text.replace("{year}", str(year)) if year else text.replace("{year}年", "")
+    return text.replace("{unit}", unit)
+
+
+_YEAR_PREFIX = re.compile(r"^\d{4}年")
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+_SPACE = re.compile(r"[\s\u3000]+")
+
+
+def header_key(text: object) -> str:
+    """Compare headers loosely: no blanks, no year prefix, no trailing note in brackets."""
+    s = _SPACE.sub("", str(text or ""))
+    s = _YEAR_PREFIX.sub("", s)
+    s = s.replace("{year}年", "")
+    s = _TRAILING_NOTE.sub("", s)
+    return s
+
+
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|其中[:：])+")
+_TAGS = re.compile(r"<[^>]+>")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "（": "(", "）": ")", "：": ":"})
+
+
+def label_key(text: object) -> str:
+    """Match row labels loosely: no blanks, no HTML tags, no enumerator (一、 1、 （一） 其中：)."""
+    s = _TAGS.sub("", str(text or ""))
+    s = _SPACE.sub("", s)
+    s = _ENUM.sub("", s)
+    return s.translate(_QUOTES)

@@ -1,0 +1,48 @@
+"""Money units. Tables are printed in 元 or 万元; every comparison happens in 万元.
+
+A figure printed in 万元 with two decimals carries ±0.005 of rounding; a figure in 元 is taken as exact
+(the budget system holds 元 to the 分), so its rounding share is zero.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+YUAN = "元"
+WAN = "万元"
+UNITS = {YUAN: Decimal(1), WAN: Decimal(10000)}
+CENT = Decimal("0.01")
+_HALF_ULP = {WAN: Decimal("0.005"), YUAN: Decimal(0)}
+
+
+def parse_unit(text: object) -> str | None:
+    """'单位：万元' / '金额单位：元' / '万元' → the unit; anything else → None."""
+    s = str(text or "").replace(" ", "").replace("\u3000", "")
+    if "：" in s or ":" in s:
+        s = s.replace(":", "：").split("：")[-1]
+    s = s.strip("（）()")
+    if s in ("万元",):
+        return WAN
+    if s in ("元",):
+        return YUAN
+    return None
+
+
+def to_wan(value: Decimal, unit: str) -> Decimal:
+    """Exact conversion to 万元 (no rounding)."""
+    return value if unit == WAN else value / UNITS[WAN] * UNITS[unit]
+
+
+def half_ulp(unit: str) -> Decimal:
+    """Half the last printed digit of a figure in this unit (its rounding share)."""
+    return _HALF_ULP[unit]
+
+
+def round2(value: Decimal) -> Decimal:
+    """四舍五入 to two decimals — never banker's rounding."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt2(value: Decimal | None) -> str:
+    """Two decimals, 四舍五入; None prints as an empty string."""
+    return "" if value is None else f"{round2(value):.2f}"
