@@ -1,0 +1,61 @@
+"""Completeness: every table is there, empty tables say so, and one code has one name everywhere."""
+
+from __future__ import annotations
+
+from budget_xl.findings import ERROR, WARNING, Finding
+from budget_xl.model import Budget
+
+PUBLISHED = ("T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "PROC", "ASSET")
+MAY_BE_EMPTY = ("T7", "T8", "T9", "PROC")
+FUNC_TABLES = ("T2", "T3", "T5", "T7", "T8")
+
+
+def missing_tables(budget: Budget) -> list[Finding]:
+    """The 政府采购 and 国有资产 tables are published with the nine; the other sheets feed the 情况说明."""
+    out = []
+    for key, t in budget.tables.items():
+        if t.present:
+            continue
+        severity = ERROR if key in PUBLISHED else WARNING
+        out.append(Finding("C-MISSING", severity, f"缺少工作表“{t.layout.sheet}”（{t.layout.title}）。"))
+    return out
+
+
+def empty_table_notes(budget: Budget) -> list[Finding]:
+    """An empty table must carry its 空表 note; a table with figures must not claim to be empty."""
+    out = []
+    for key in MAY_BE_EMPTY:
+        t = budget.tables.get(key)
+        if t is None or not t.present:
+            continue
+        empty_notes = [(text, cell) for text, cell in t.notes if "空表" in text]
+        if t.has_amounts():
+            for text, cell in empty_notes:
+                out.append(Finding("C-EMPTY-NOTE", ERROR, f"{t.sheet_name()}有金额，但注明“{text}”。",
+                                   (cell,) if cell else ()))
+        elif not empty_notes:
+            hint = t.layout.empty_note or "注：本表为空表。"
+            out.append(Finding("C-EMPTY-NOTE", WARNING, f"{t.sheet_name()}没有数据，应在表下注明空表说明（如“{hint}”）。",
+                               (t.title_cell,) if t.title_cell else ()))
+    return out
+
+
+def code_names(budget: Budget) -> list[Finding]:
+    """One 科目编码, one 科目名称 across the tables."""
+    names: dict[str, list] = {}
+    for key in FUNC_TABLES:
+        t = budget.tables.get(key)
+        if t is None or not t.present:
+            continue
+        for r in t.coded_rows():
+            name = r.text("name").replace(" ", "")
+            if name:
+                names.setdefault(r.key, []).append((t.sheet_name(), name, r.cell("name")))
+    out = []
+    for code, seen in names.items():
+        distinct = {n for _, n, _ in seen}
+        if len(distinct) > 1:
+            desc = "；".join(f"{s}为“{n}”" for s, n, _ in seen)
+            out.append(Finding("C-NAME", WARNING, f"科目{code}的名称在各表中不一致：{desc}。",
+                               tuple(c for _, _, c in seen if c)))
+    return out

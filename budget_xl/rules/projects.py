@@ -1,0 +1,184 @@
+"""Rules on projects: their money adds up to 项目支出, per 功能科目 too, and their 绩效目标 are filled in."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from budget_xl.findings import ERROR, WARNING, Finding
+from budget_xl.model import TOTAL_KEY, Budget, Table
+from budget_xl.rules.base import ZERO, Fig, check_sum, fig, fig_at, fmt
+from budget_xl.units import WAN
+
+PLACEHOLDERS = re.compile(r"目标内容\s*\d|XX|ｘｘ|xx|待填写|此处填写|请填写|…{2,}|\.{6,}")
+_COST = re.compile(r"^(?:≤|<=|＜=|小于等于|不超过|不高于|控制在)?\s*([\d,]+(?:\.\d+)?)\s*(万元|元)(?:以内)?$")
+PLAN = ("plan_03", "plan_06", "plan_10", "plan_12")
+PLAN_NAMES = {"plan_03": "3月底", "plan_06": "6月底", "plan_10": "10月底", "plan_12": "12月底"}
+
+
+def _t(budget: Budget, key: str) -> Table | None:
+    t = budget.tables.get(key)
+    return t if t is not None and t.present else None
+
+
+def projects_total(budget: Budget) -> list[Finding]:
+    """Σ 项目预算数 = 支出总表 项目支出合计."""
+    proj, t3 = _t(budget, "PROJ"), _t(budget, "T3")
+    if proj is None or t3 is None or not proj.rows:
+        return []
+    return check_sum("P-TOTAL", fig_at(t3, TOTAL_KEY, "project"), [fig(proj, r, "budget") for r in proj.rows],
+                     f"{len(proj.rows)}个项目预算数之和")
+
+
+def projects_by_function(budget: Budget) -> list[Finding]:
+    """Per 功能科目（项）: Σ 项目预算数 = 支出总表 该项 项目支出."""
+    proj, t3 = _t(budget, "PROJ"), _t(budget, "T3")
+    if proj is None or t3 is None or not proj.rows:
+        return []
+    groups: dict[str, list] = defaultdict(list)
+    missing = []
+    for r in proj.rows:
+        code = r.values.get("func_code")
+        (groups[code].append(r) if code else missing.append(r))
+    out: list[Finding] = []
+    if missing and groups:
+        out.append(Finding("P-FUNC", WARNING, f"{len(missing)}个项目未填功能科目编码，无法按科目核对项目支出："
+                           + "、".join(r.text("name") for r in missing[:5]) + ("等" if len(missing) > 5 else ""),
+                           tuple(r.cell("func_code") for r in missing if r.cell("func_code"))))
+    if not groups:
+        return out
+    for code, rows in groups.items():
+        row3 = t3.get(code)
+        if row3 is None:
+            out.append(Finding("P-FUNC", ERROR, f"项目{'、'.join(r.text('name') for r in rows)}的功能科目{code}"
+                               "在支出总表中不存在。", tuple(r.cell("func_code") for r in rows if r.cell("func_code"))))
+            continue
+        out += check_sum("P-FUNC", fig(t3, row3, "project"), [fig(proj, r, "budget") for r in rows],
+                         f"列在该科目的{len(rows)}个项目预算数之和")
+    if not missing:
+        for row3 in t3.coded_rows():
+            if len(row3.key) == 7 and row3.key not in groups and row3.amount("project") not in (None, ZERO):
+                f = fig(t3, row3, "project")
+                out.append(Finding("P-FUNC", ERROR, f"{f.label}{fmt(f.value)}万元，但没有项目列在该科目。",
+                                   (f.cell,) if f.cell else ()))
+    return out
+
+
+def project_funds(budget: Budget) -> list[Finding]:
+    """每个项目：其中财政资金 + 其他资金 = 预算数."""
+    proj = _t(budget, "PROJ")
+    if proj is None:
+        return []
+    out: list[Finding] = []
+    for r in proj.rows:
+        out += check_sum("P-FUNDS", fig(proj, r, "budget"), [fig(proj, r, "fiscal"), fig(proj, r, "other_funds")],
+                         "财政资金与其他资金之和")
+    return out
+
+
+def _indicators(budget: Budget) -> dict[str, list]:
+    ind = _t(budget, "IND")
+    out: dict[str, list] = defaultdict(list)
+    for r in ind.rows if ind else []:
+        out[r.text("project")].append(r)
+    return out
+
+
+def cost_indicator(budget: Budget) -> list[Finding]:
+    """A numeric 成本指标 (e.g. ≤150万元) should equal the project's 预算数."""
+    proj = _t(budget, "PROJ")
+    if proj is None:
+        return []
+    by_project = _indicators(budget)
+    out: list[Finding] = []
+    for r in proj.rows:
+        budget_fig = fig(proj, r, "budget")
+        if budget_fig is None or budget_fig.blank:
+            continue
+        for ind in by_project.get(r.key, []):
+            if "成本" not in ind.text("level2"):
+                continue
+            m = _COST.match(ind.text("value").replace(" ", ""))
+            if not m:
+                continue
+            cost = Decimal(m.group(1).replace(",", ""))
+            if m.group(2) == "元":
+                cost = cost / 10000
+            if cost == budget_fig.value:
+                continue
+            relation = "低于" if cost < budget_fig.value else "高于"
+            out.append(Finding("P-COST", WARNING,
+                               f"项目“{r.text('name')}”的成本指标“{ind.text('level3')}”为{ind.text('value')}，{relation}"
+                               f"预算数{fmt(budget_fig.value)}万元，二者应一致。",
+                               tuple(c for c in (ind.cell("value"), budget_fig.cell) if c),
+                               expected=budget_fig.value, actual=cost, difference=cost - budget_fig.value, unit=WAN))
+    return out
+
+
+def spending_plan(budget: Budget) -> list[Finding]:
+    """资金支出计划 is cumulative: it never decreases and never exceeds 100%."""
+    proj = _t(budget, "PROJ")
+    if proj is None:
+        return []
+    out: list[Finding] = []
+    for r in proj.rows:
+        seen: list[tuple[str, Decimal]] = [(k, r.amount(k)) for k in PLAN if r.amount(k) is not None]
+        for k, v in seen:
+            if v > 100 or v < 0:
+                out.append(Finding("P-PLAN", ERROR, f"项目“{r.text('name')}”资金支出计划{PLAN_NAMES[k]}为{fmt(v)}%，"
+                                   "应在0%到100%之间。", tuple(c for c in (r.cell(k),) if c)))
+        for (k1, v1), (k2, v2) in zip(seen, seen[1:]):
+            if v2 < v1:
+                out.append(Finding("P-PLAN", ERROR, f"项目“{r.text('name')}”资金支出计划是累计进度，{PLAN_NAMES[k2]}"
+                                   f"（{fmt(v2)}%）不应低于{PLAN_NAMES[k1]}（{fmt(v1)}%）。",
+                                   tuple(c for c in (r.cell(k1), r.cell(k2)) if c)))
+    return out
+
+
+def placeholders(budget: Budget) -> list[Finding]:
+    """Template text left in (目标内容 1, XX, 待填写) is published as is: catch it."""
+    out: list[Finding] = []
+    proj = _t(budget, "PROJ")
+    names = {r.key: r.text("name") for r in proj.rows} if proj else {}
+    for key, cols in (("PROJ", ("name", "purpose", "target")), ("IND", ("level3", "desc", "value", "basis"))):
+        t = _t(budget, key)
+        for r in t.rows if t else []:
+            for c in cols:
+                text = r.text(c)
+                m = PLACEHOLDERS.search(text)
+                if m:
+                    who = r.text("name") if key == "PROJ" else names.get(r.text("project"), r.text("project"))
+                    col = t.layout.column(c).header[-1]
+                    out.append(Finding("P-PLACEHOLDER", WARNING, f"项目“{who}”的{col}是未改写的模板文字“{text[:30]}”。",
+                                       tuple(x for x in (r.cell(c),) if x)))
+    return out
+
+
+def project_codes(budget: Budget) -> list[Finding]:
+    """项目编码 is the key (names repeat: two 公务运转经费): it must be unique, and indicators must name one."""
+    proj = _t(budget, "PROJ")
+    if proj is None:
+        return []
+    out: list[Finding] = []
+    seen: dict[str, list] = defaultdict(list)
+    for r in proj.rows:
+        if not r.values.get("code"):
+            out.append(Finding("P-CODE", ERROR, f"项目“{r.text('name')}”没有项目编码。", tuple(x for x in (r.cell("code"),) if x)))
+            continue
+        seen[r.key].append(r)
+    for code, rows in seen.items():
+        if len(rows) > 1:
+            out.append(Finding("P-CODE", ERROR, f"项目编码{code}重复出现{len(rows)}次。",
+                               tuple(r.cell("code") for r in rows if r.cell("code"))))
+    by_project = _indicators(budget)
+    for code, rows in by_project.items():
+        if code not in seen:
+            out.append(Finding("P-CODE", ERROR, f"绩效指标中的项目编码{code}在项目表中不存在。",
+                               tuple(r.cell("project") for r in rows[:10] if r.cell("project"))))
+    if _t(budget, "IND") is not None:
+        for code, rows in seen.items():
+            if code not in by_project:
+                out.append(Finding("P-INDICATORS", WARNING, f"项目“{rows[0].text('name')}”没有绩效指标。",
+                                   tuple(x for x in (rows[0].cell("code"),) if x)))
+    return out
