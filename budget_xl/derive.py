@@ -162,23 +162,33 @@ def derivations(budget: Budget) -> list[Derivation]:
     return _Graph(budget).build()
 
 
-def effective_slack(budget: Budget) -> dict[str, Decimal]:
-    """Each derived cell's rounding share, in 万元.
+def summed_cells(budget: Budget) -> set[str]:
+    """Cells 重算汇总 wrote (listed in the 变更记录 sheet): totals computed from rounded parts."""
+    log = budget.tables.get("LOG")
+    return {r.text("cell") for r in log.rows} if log is not None and log.present else set()
 
-    A printed figure carries ±half its last digit. A total printed as the exact sum of its printed parts
-    (as 重算汇总 writes it, or a person adding up the table) carries the parts' shares instead, since it
-    inherits their rounding: that is how far it may honestly stand from the same total printed elsewhere.
+
+def effective_slack(budget: Budget) -> dict[str, Decimal]:
+    """Each derived cell's rounding share, in 万元, where it differs from the printed figure's own.
+
+    A printed figure carries ±half its last digit, and two copies of one figure must be identical. A total
+    that 重算汇总 computed from rounded parts (it is in 变更记录 and still equals that sum) is not the budget
+    system's rounding of the exact figure: it inherits its parts' shares, which is how far it may honestly
+    stand from the same total printed elsewhere.
     """
+    summed = summed_cells(budget)
     slack: dict[str, Decimal] = {}
+    if not summed:
+        return slack
 
     def of(ref: Ref) -> Decimal:
-        base = half_ulp(ref.table.unit) * (1 if ref.table.unit == WAN else 0)
+        base = half_ulp(ref.table.unit)
         return slack.get(ref.cell, base) if ref.cell else base
 
     for d in derivations(budget):
         cell = d.target.cell
         value = d.target.value()
-        if cell is None or value is None:
+        if cell is None or value is None or cell not in summed:
             continue
         computed = d.compute()
         if computed is not None and computed == value:

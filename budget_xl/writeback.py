@@ -10,8 +10,12 @@ from pathlib import Path
 
 from budget_xl.findings import split_ref
 
-LOG_SHEET = "变更记录"
-LOG_HEADER = ["时间", "单元格", "内容", "原值", "新值"]
+from budget_xl.schema import load_schema
+
+_LOG = load_schema()["LOG"]
+LOG_SHEET = _LOG.sheet
+LOG_TITLE = _LOG.title
+LOG_HEADER = [c.header[0] for c in _LOG.columns]
 
 
 def log_rows(changes, now: datetime | None = None) -> list[list]:
@@ -32,7 +36,7 @@ def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | Non
         ws = wb[LOG_SHEET]  # keep earlier runs' records: nothing is lost
     else:
         ws = wb.create_sheet(LOG_SHEET)
-        ws.append(["重算汇总变更记录"])
+        ws.append([LOG_TITLE])
         ws["A1"].font = Font(bold=True, size=12)
         ws.append(LOG_HEADER)
         for cell in ws[2]:

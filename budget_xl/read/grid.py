@@ -360,7 +360,7 @@ def _apply_units(budget: Budget, sheet_units: dict[str, str | None], notes: list
         if lay.unit:
             table.unit = lay.unit
             continue
-        if not lay.amount_columns:
+        if not lay.amount_columns or not lay.written:
             continue
         row = info.get(f"unit:{key}") if info and info.present else None
         info_unit = parse_unit(row.text("value")) if row else None

@@ -42,18 +42,21 @@ def normalize_text(s: str) -> str:
     return unicodedata.normalize("NFKC", s).strip()
 
 
+FRACTION_LIMIT = 2  # a percentage cell holding ≤ 2 is a fraction (Excel's 120% is 1.2); above, points (50 → 50%)
+
+
 def parse_number(raw, *, percent: bool = False) -> Parsed:
     """Amount / quantity / percentage. Percentages come back in percent points (20% → 20)."""
     if raw is None or isinstance(raw, bool):
         return Parsed(None, "blank") if raw is None else Parsed(None, "bad")
     if isinstance(raw, int):
         d = Decimal(raw)
-        return Parsed(d * 100 if percent and 0 <= d <= 1 else d, "number")
+        return Parsed(d * 100 if percent and 0 <= d <= FRACTION_LIMIT else d, "number")
     if isinstance(raw, float):
         if math.isnan(raw) or math.isinf(raw):
             return Parsed(None, "bad")
         d = _from_float(raw)
-        if percent and abs(d) <= 1:
+        if percent and abs(d) <= FRACTION_LIMIT:
             d = (d * 100).normalize()
         return Parsed(d, "number")
     if isinstance(raw, Decimal):

@@ -116,7 +116,7 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
         if abs(diff) <= envelope:
             return [Finding(rule, INFO,
                             f"{total.label}{fmt(total.value)}万元，{what}为{fmt(expected)}万元，相差{fmt(diff)}万元，"
-                            f"在四舍五入尾差范围内（{len(present)}个两位小数相加，允许±{envelope.normalize():f}）。",
+                            f"在四舍五入尾差范围内（允许±{envelope.normalize():f}）。",
                             cells, expected=expected, actual=total.value, difference=diff, unit=WAN)]
     return [Finding(rule, ERROR,
                     f"{total.label}{fmt(total.value)}万元，与{what}{fmt(expected)}万元不符，相差{fmt(diff)}万元。",

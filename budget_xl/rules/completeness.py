@@ -14,7 +14,7 @@ def missing_tables(budget: Budget) -> list[Finding]:
     """The 政府采购 and 国有资产 tables are published with the nine; the other sheets feed the 情况说明."""
     out = []
     for key, t in budget.tables.items():
-        if t.present:
+        if t.present or not t.layout.written:
             continue
         severity = ERROR if key in PUBLISHED else WARNING
         out.append(Finding("C-MISSING", severity, f"缺少工作表“{t.layout.sheet}”（{t.layout.title}）。"))

@@ -116,6 +116,10 @@ def cost_indicator(budget: Budget) -> list[Finding]:
     return out
 
 
+def _pct(v: Decimal) -> str:
+    return f"{v.normalize():f}%"
+
+
 def spending_plan(budget: Budget) -> list[Finding]:
     """资金支出计划 is cumulative: it never decreases and never exceeds 100%."""
     proj = _t(budget, "PROJ")
@@ -126,12 +130,12 @@ def spending_plan(budget: Budget) -> list[Finding]:
         seen: list[tuple[str, Decimal]] = [(k, r.amount(k)) for k in PLAN if r.amount(k) is not None]
         for k, v in seen:
             if v > 100 or v < 0:
-                out.append(Finding("P-PLAN", ERROR, f"项目“{r.text('name')}”资金支出计划{PLAN_NAMES[k]}为{fmt(v)}%，"
+                out.append(Finding("P-PLAN", ERROR, f"项目“{r.text('name')}”资金支出计划{PLAN_NAMES[k]}为{_pct(v)}，"
                                    "应在0%到100%之间。", tuple(c for c in (r.cell(k),) if c)))
         for (k1, v1), (k2, v2) in zip(seen, seen[1:]):
             if v2 < v1:
                 out.append(Finding("P-PLAN", ERROR, f"项目“{r.text('name')}”资金支出计划是累计进度，{PLAN_NAMES[k2]}"
-                                   f"（{fmt(v2)}%）不应低于{PLAN_NAMES[k1]}（{fmt(v1)}%）。",
+                                   f"（{_pct(v2)}）不应低于{PLAN_NAMES[k1]}（{_pct(v1)}）。",
                                    tuple(c for c in (r.cell(k1), r.cell(k2)) if c)))
     return out
 

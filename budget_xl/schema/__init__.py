@@ -85,6 +85,7 @@ class Layout:
     empty_note: str | None = None
     notes: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
+    written: bool = True  # False: not part of the template (a sheet our commands add, e.g. 变更记录)
 
     @property
     def column_map(self) -> dict[str, Column]:
@@ -191,7 +192,7 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
         row_sums=tuple(RowSum(total=r["total"], parts=tuple(r["parts"]), side=r.get("side"))
                        for r in raw.get("row_sums", [])),
         line_sums=tuple(line_sums), key_column=raw.get("key_column"), empty_note=raw.get("empty_note"),
-        notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])),
+        notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])), written=raw.get("written", True),
     )
 
 

@@ -195,7 +195,7 @@ class _SheetWriter:
             bold = row.key == TOTAL_KEY or (row.code is not None and len(row.code) == 3)
             self._put_row(r, row, seq, bold=bold)
             r += 1
-        if not self.table.rows:
+        if not self.table.rows and not self.table.notes:  # room to paste into, unless declared empty
             for _ in range(BLANK_ROWS):
                 self._put_row(r, None, None)
                 r += 1
@@ -208,7 +208,7 @@ class _SheetWriter:
         for seq, row in enumerate(rows, start=1):
             self._put_row(r, row, seq)
             r += 1
-        for _ in range(BLANK_ROWS if not self.table.rows else 0):
+        for _ in range(BLANK_ROWS if not self.table.rows and not self.table.notes else 0):
             self._put_row(r, None, None)
             r += 1
         return r
@@ -275,6 +275,8 @@ def build_workbook(budget: Budget) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for lay in load_schema().layouts:
+        if not lay.written:
+            continue
         table = budget.tables.get(lay.key) or Table(layout=lay)
         ws = wb.create_sheet(lay.sheet)
         _SheetWriter(ws, table, budget).write()

@@ -1,0 +1,111 @@
+"""Each relation on the sample with one thing changed, as a reviewer would meet it."""
+
+from decimal import Decimal
+
+from tests.rulekit import by_rule, cell_of, check, errors, value_at
+
+
+def test_income_table_row_identity_names_all_cells():
+    # 收入总表 2040605 普法宣传: 财政拨款收入 10.00 → 12.00
+    fin = cell_of("T2", "2040605", "fin")
+    fs = check({fin: 12.0})
+    rows = [f for f in errors(fs, "T2-ROW-SUM") if "2040605" in f.message]
+    assert rows and rows[0].cells == (cell_of("T2", "2040605", "sub"), fin)
+
+
+def test_class_equals_sum_of_its_kuan_in_every_column():
+    cell = cell_of("T3", "2040607", "project")
+    fs = check({cell: 57.59 + 0.5})
+    tree = errors(fs, "T3-TREE-SUM")
+    assert any("20406 司法" in f.message and "项目支出" in f.message and cell in f.cells for f in tree)
+
+
+def test_summary_table_class_line_is_a_copy_of_the_expenditure_table():
+    fs = check({cell_of("T1", "204", "out_amount"): 3397.30})
+    [x] = [f for f in errors(fs) if f.rule == "X-T1-T3"]
+    assert x.cells == (cell_of("T1", "204", "out_amount"), cell_of("T3", "204", "total"))
+    assert x.difference == Decimal("-0.01")
+
+
+def test_fiscal_income_must_match_between_summary_tables():
+    cell = cell_of("T4", "gen", "in_amount")
+    fs = check({cell: 3771.48})
+    assert any(f.rule == "X-T4-T1" and cell in f.cells for f in errors(fs))
+
+
+def test_basic_table_total_equals_basic_spending():
+    fs = check({cell_of("T6", "合计", "total"): 3060.80})
+    assert any(f.rule == "X-T6-T5" for f in errors(fs))
+
+
+def test_sangong_item_below_its_economic_code_is_an_error():
+    fs = check({cell_of("T9", "recep", "gen"): 3.00, cell_of("T9", "recep", "total"): 3.00})  # 30217 is 3.15
+    bad = [f for f in errors(fs) if f.rule == "X-T9-T6"]
+    assert bad and cell_of("T6", "30217", "total") in bad[0].cells
+
+
+def test_carry_over_of_fiscal_table_may_not_exceed_total_carry_over():
+    carry, carry_gen = cell_of("T4", "carry", "in_amount"), cell_of("T4", "carry_gen", "in_amount")
+    fs = check({carry: 400.0, carry_gen: 400.0})
+    assert any(f.rule == "X-T4-T1" and carry in f.cells for f in errors(fs))
+
+
+def test_projects_per_function_code():
+    hotline = "13080024P00010310005F"  # 12348 热线 moved from 公共法律服务 to 律师管理
+    fs = check({cell_of("PROJ", hotline, "func_code"): "2040606"})
+    cells = {c for f in errors(fs, "P-FUNC") for c in f.cells}
+    assert cells >= {cell_of("T3", "2040607", "project"), cell_of("T3", "2040606", "project"),
+                     cell_of("PROJ", hotline, "budget")}
+
+
+def test_project_funds_must_add_up():
+    hotline = "13080024P00010310005F"
+    fs = check({cell_of("PROJ", hotline, "fiscal"): 20.0})
+    assert any(f.rule == "P-FUNDS" and f.cells[0] == cell_of("PROJ", hotline, "budget") for f in errors(fs))
+
+
+def test_spending_plan_is_cumulative_and_at_most_100_percent():
+    hotline, adviser = "13080024P00010310005F", "13080024P00009710005F"
+    fs = check({cell_of("PROJ", hotline, "plan_03"): 0.6, cell_of("PROJ", adviser, "plan_12"): 1.2})
+    msgs = [f.message for f in errors(fs, "P-PLAN")]
+    assert any("6月底（50%）不应低于3月底（60%）" in m for m in msgs)
+    assert any("12月底为120%" in m for m in msgs)
+
+
+def test_duplicate_project_code_is_an_error():
+    fs = check({cell_of("PROJ", "13080024P00009710005F", "code"): "13080024P00010310005F"})
+    assert any(f.rule == "P-CODE" and "重复" in f.message for f in errors(fs))
+
+
+def test_empty_table_without_note_and_note_over_figures():
+    from tests.rulekit import _base
+
+    text, cell = _base()["T7"].notes[0]
+    assert "空表列示" in text and value_at(cell) == text
+    fs = check({cell: ""})
+    assert [f.severity for f in by_rule(fs, "C-EMPTY-NOTE")] == ["warning"]
+    fs = check({"政府性基金支出表!B7": "2040601", "政府性基金支出表!C7": "行政运行", "政府性基金支出表!D7": 1.0,
+                "政府性基金支出表!E7": 1.0})
+    assert any(f.rule == "C-EMPTY-NOTE" and f.severity == "error" for f in fs)
+
+
+def test_names_of_one_code_must_agree():
+    name = cell_of("T3", "2040601", "name")
+    fs = check({name: "行政运行经费"})
+    [x] = by_rule(fs, "C-NAME")
+    assert x.severity == "warning" and name in x.cells
+
+
+def test_text_in_an_amount_cell_is_reported_on_that_cell():
+    cell = cell_of("T3", "2040601", "basic")
+    fs = check({cell: "九百"})
+    assert any(f.rule == "READ-NOT-NUMBER" and f.cells == (cell,) for f in fs)
+
+
+def test_procurement_rows_check_sme_share_and_quantity_times_price():
+    row = {"政府采购!A5": "警察服装", "政府采购!C5": "服装", "政府采购!F5": 15, "政府采购!G5": 0.2,
+           "政府采购!H5": 3.0, "政府采购!I5": 3.0, "政府采购!N5": 3.5}
+    fs = check(row)
+    assert any(f.rule == "PROC-SME" and "政府采购!N5" in f.cells for f in errors(fs))
+    fs = check({**row, "政府采购!G5": 0.3, "政府采购!N5": 1.0})
+    assert any(f.rule == "PROC-QTY-PRICE" for f in fs)
