@@ -24,6 +24,8 @@ def overview(budget: Budget) -> RichTable:
     t.add_column("单位")
     t.add_column("合计", justify="right")
     for key, table in budget.tables.items():
+        if not table.present and not table.layout.written:
+            continue
         total = ""
         if table.layout.kind == "coded" and table.total_row:
             total = fmt2(table.total_row.amount("total"))
@@ -58,6 +60,28 @@ def run_demo(out: Path, console: Console) -> int:
     return 0
 
 
+MARKED_NAME = "样例_校验标注.xlsx"
+
+
+def check_step(result, out: Path, console: Console) -> None:
+    """校验 the sample and write the marked copy."""
+    from budget_xl.mark import mark_workbook
+    from budget_xl.report import print_findings
+    from budget_xl.rules import run_checks
+
+    findings = run_checks(result.budget, result.notes)
+    console.print("\n[bold]2. 校验[/bold]（尾差只作提示，不算错误）")
+    print_findings(console, result.budget.source, findings, show_info=False)
+    marked = mark_workbook(Path(result.budget.source), out / MARKED_NAME, findings)
+    console.print(f"已写出标注副本 {marked}：警告单元格标黄并加批注，全部 {len(findings)} 条结果见“校验结果”工作表。",
+                  soft_wrap=True)
+
+
 def _later_steps():
-    """Demo steps contributed by checking and narrative (each takes result, out dir, console)."""
-    return []
+    """Demo steps after writing the sample (each takes result, out dir, console)."""
+    steps = [check_step]
+    try:
+        from budget_xl.narrative.cli import demo_step
+    except ImportError:
+        return steps
+    return steps + [demo_step]

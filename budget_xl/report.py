@@ -28,7 +28,7 @@ def print_findings(console: Console, source: str, findings: list[Finding], show_
         if f.severity == "info" and not show_info:
             continue
         by_sheet.setdefault(f.sheet or "（整体）", []).append(f)
-    console.print(f"[bold]校验 {source}[/bold]：{summary_line(findings)}")
+    console.print(f"[bold]校验 {source}[/bold]：{summary_line(findings)}", soft_wrap=True)
     for sheet, items in by_sheet.items():
         console.print(f"\n[bold]【{sheet}】[/bold]")
         for f in items:

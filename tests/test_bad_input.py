@@ -15,7 +15,7 @@ def _digest(p):
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-COMMANDS = ["show"]
+COMMANDS = ["show", "check", "fill"]
 
 
 def _check(path, *expect):

@@ -32,6 +32,9 @@ def test_demo_writes_the_sample_and_prints_what_it_holds(tmp_path):
     assert (tmp_path / "d" / "样例_承德市司法局2024.xlsx").exists()
     for text in ("收入总表", "4148.23", "3060.90", "14.55", "预算数合计 1087.33", "资产总额 4720.92"):
         assert text in r.stdout
+    assert "错误 0 条，警告 4 条" in r.stdout  # the demo checks the sample …
+    marked = openpyxl.load_workbook(tmp_path / "d" / "样例_校验标注.xlsx")  # … and writes the marked copy
+    assert marked.sheetnames[0] == "校验结果" and marked["项目"]["M31"].comment is not None
 
 
 def test_help_is_in_chinese():

@@ -1,0 +1,63 @@
+"""--mark: error cells red, warnings yellow, a note on each, a 校验结果 sheet; re-running replaces marks."""
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+
+from budget_xl.mark import FILL
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def broken(sample_copy):
+    wb = openpyxl.load_workbook(sample_copy)
+    ws = wb["支出总表"]
+    ws["F22"].value = ws["F22"].value + 1  # 2040607 公共法律服务 项目支出
+    ws["F22"].fill = PatternFill("solid", fgColor="FF00B0F0")  # the user's own colour
+    ws["F22"].comment = Comment("用户自己的批注", "会计")
+    wb.save(sample_copy)
+    return sample_copy
+
+
+def test_mark_colours_error_and_warning_cells_with_notes(broken, tmp_path):
+    out = tmp_path / "marked.xlsx"
+    r = run_cli("check", broken, "--mark", out)
+    assert r.returncode == 1
+    wb = openpyxl.load_workbook(out)
+    cell = wb["支出总表"]["F22"]
+    assert cell.fill.fgColor.rgb == FILL["error"]
+    assert cell.comment.text.startswith("【校验】") and "用户自己的批注" in cell.comment.text
+    assert wb["项目"]["M31"].fill.fgColor.rgb == FILL["warning"]  # 目标内容 1
+    assert wb["收入总表"]["D6"].fill.fgColor.rgb != FILL["error"]  # 尾差 stays uncoloured
+    res = wb["校验结果"]
+    assert res["A1"].value.startswith("校验结果") and [c.value for c in res[2]][:5] == ["序号", "级别", "规则", "位置", "问题"]
+    first = next(r for r in res.iter_rows(min_row=3) if r[1].value == "错误")
+    assert first[3].hyperlink.location or first[3].hyperlink.target
+    assert openpyxl.load_workbook(broken)["支出总表"]["F22"].fill.fgColor.rgb == "FF00B0F0"  # input untouched
+
+
+def test_rerun_restores_own_fill_and_keeps_explanations(broken, tmp_path):
+    first = tmp_path / "first.xlsx"
+    run_cli("check", broken, "--mark", first)
+    wb = openpyxl.load_workbook(first)
+    res = wb["校验结果"]
+    warn_row = next(r for r in res.iter_rows(min_row=3) if r[2].value == "X-OPEX")
+    warn_row[9].value = "公证处经费已单独核算，经财政局确认。"
+    err_row = next(r for r in res.iter_rows(min_row=3) if r[1].value == "错误")
+    err_row[9].value = "正在核对"
+    ws = wb["支出总表"]
+    ws["F22"].value = ws["F22"].value - 1  # the user fixes the error in the marked copy
+    wb.save(first)
+    second = tmp_path / "second.xlsx"
+    r = run_cli("check", first, "--mark", second)
+    assert r.returncode == 0
+    wb2 = openpyxl.load_workbook(second)
+    cell = wb2["支出总表"]["F22"]
+    assert cell.fill.fgColor.rgb == "FF00B0F0" and cell.comment.text == "用户自己的批注"
+    res2 = wb2["校验结果"]
+    warn2 = next(r for r in res2.iter_rows(min_row=3) if r[2].value == "X-OPEX")
+    assert warn2[9].value == "公证处经费已单独核算，经财政局确认。"
+    texts = [c.value for row in res2.iter_rows() for c in row if c.value]
+    assert "正在核对" in texts  # the explanation of a fixed error is kept, under 已不再出现
+    assert sum(1 for ws in wb2.worksheets if ws.title == "校验结果") == 1
