@@ -36,3 +36,20 @@ def test_unreadable_file_exits_2(tmp_path):
 def test_mark_refuses_to_overwrite_its_input(sample_copy):
     r = run_cli("check", sample_copy, "--mark", sample_copy)
     assert r.returncode == 2 and "相同" in r.stderr
+
+
+def test_a_reviewer_checks_many_workbooks_and_gets_one_summary(sample_file, sample_copy, tmp_path):
+    wb = openpyxl.load_workbook(sample_copy)
+    wb["三公经费表"]["C6"].value = 15.55
+    wb.save(sample_copy)
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_text("x")
+    summary = tmp_path / "汇总.xlsx"
+    r = run_cli("check", sample_file, sample_copy, broken, "--summary", summary, "--mark", tmp_path / "标注")
+    assert r.returncode == 2  # one file could not be read; the others were still checked
+    assert "共 3 个文件：有错误 1 个，无法读取 1 个" in r.stdout
+    rows = list(openpyxl.load_workbook(summary)["校验汇总"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("文件", "状态", "错误", "警告", "提示")
+    assert [r[1] for r in rows[1:]] == ["通过", "有错误", "无法读取"]
+    assert "三公经费表" in rows[2][5]
+    assert (tmp_path / "标注" / "样例副本_标注.xlsx").exists()
