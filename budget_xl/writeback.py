@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 from budget_xl.findings import split_ref
-
 from budget_xl.schema import load_schema
 
 _LOG = load_schema()["LOG"]

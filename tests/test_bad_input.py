@@ -4,7 +4,6 @@ import hashlib
 import zipfile
 
 import openpyxl
-import pytest
 
 from tests.conftest import run_cli
 

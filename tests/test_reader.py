@@ -94,7 +94,8 @@ def test_dash_is_unknown_and_garbage_is_an_error_finding(sample_copy):
 
 
 def test_rows_are_keyed_by_code_not_position():
-    grid = [["部门预算支出总表"], [], ["序号", "功能分类科目", None, "合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出"],
+    grid = [["部门预算支出总表"], [],
+            ["序号", "功能分类科目", None, "合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出"],
             [None, "科目编码", "科目名称"], ["栏次", 1, 2, 3, 4, 5, 6, 7, 8],
             [1, "2040601", "行政运行", 10, 10], [2, None, "合计", 10, 10], [3, 204, "公共安全支出", 10, 10]]
     from budget_xl.sample import sample_grids

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Table
-from budget_xl.rules.base import ZERO, Fig, check_sum, fig, fig_at, fmt
+from budget_xl.rules.base import ZERO, check_sum, fig, fig_at, fmt
 from budget_xl.units import WAN
 
 PLACEHOLDERS = re.compile(r"目标内容\s*\d|XX|ｘｘ|xx|待填写|此处填写|请填写|…{2,}|\.{6,}")

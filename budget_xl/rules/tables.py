@@ -55,7 +55,7 @@ def line_sums(budget: Budget, key: str) -> list[Finding]:
 
 def _partial(rule, t, total_row, parts, col) -> list[Finding]:
     """"其中" breakdowns: the parts may not exhaust the total, but must not exceed it."""
-    from budget_xl.rules.base import Fig, ZERO
+    from budget_xl.rules.base import ZERO, Fig
 
     present = [fig(t, p, col) for p in parts if p is not None and p.amount(col) is not None]
     if not present:
