@@ -165,9 +165,13 @@ def register(sub) -> None:
     s.add_argument("--in-place", action="store_true", help="改写原文件（先自动备份）")
     s.set_defaults(func=cmd_fill)
 
-    for module in ("budget_xl.narrative.cli", "budget_xl.excel.cli"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ImportError:
-            continue
-        mod.register(sub)
+    from budget_xl.narrative.cli import register as narrative_commands
+
+    narrative_commands(sub)
+    try:
+        from budget_xl.excel.cli import register as excel_commands
+    except ModuleNotFoundError as e:  # the adapter package itself absent; a broken import inside it still fails loudly
+        if e.name != "budget_xl.excel.cli" and e.name != "budget_xl.excel":
+            raise
+    else:
+        excel_commands(sub)

@@ -79,9 +79,6 @@ def check_step(result, out: Path, console: Console) -> None:
 
 def _later_steps():
     """Demo steps after writing the sample (each takes result, out dir, console)."""
-    steps = [check_step]
-    try:
-        from budget_xl.narrative.cli import demo_step
-    except ImportError:
-        return steps
-    return steps + [demo_step]
+    from budget_xl.narrative import demo_step
+
+    return [check_step, demo_step]

@@ -1,0 +1,64 @@
+"""From a workbook file to the bytes of an output: the I/O edge of the narrative package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budget_xl.findings import ERROR, WARNING
+from budget_xl.model import Budget
+from budget_xl.narrative import prior as prior_mod
+from budget_xl.narrative.context import check_basics
+from budget_xl.narrative.render import Narrative, render_narrative
+
+FORMATS = (".docx", ".txt", ".md")
+
+
+def narrative_of(budget: Budget, *, prior: str | Path | None = None, templates: str | Path | None = None,
+                 whole_document: bool = False) -> Narrative:
+    """Render the 情况说明 of a budget; last year's figures from ``prior`` (a workbook) or the 上年数 sheet."""
+    year = check_basics(budget)
+    last = (prior_mod.from_workbook(prior, year, budget.dept_name) if prior
+            else prior_mod.from_sheet(budget, year))
+    return render_narrative(budget, last, templates=templates, whole_document=whole_document)
+
+
+def narrative_output(narrative: Narrative, suffix: str) -> bytes:
+    """.docx, .txt (UTF-8 with BOM, so Word and Notepad recognise it) or .md."""
+    if suffix == ".docx":
+        from budget_xl.narrative.docx_out import narrative_docx
+
+        return narrative_docx(narrative)
+    from budget_xl.narrative.text_out import to_md, to_txt
+
+    if suffix == ".txt":
+        return to_txt(narrative).encode("utf-8-sig")
+    if suffix == ".md":
+        return to_md(narrative).encode("utf-8")
+    raise ValueError(suffix)
+
+
+def document_output(narrative: Narrative) -> bytes:
+    from budget_xl.narrative.document import document_docx
+
+    return document_docx(narrative.budget, narrative)
+
+
+def _read(path: str | Path) -> tuple[Budget, list[str]]:
+    from budget_xl.read import read_workbook
+
+    result = read_workbook(path)
+    notes = [f"读取工作簿：{n.message}" + (f"（{'、'.join(n.cells)}）" if n.cells else "")
+             for n in result.notes if n.severity in (ERROR, WARNING)]
+    return result.budget, notes
+
+
+def narrative_bytes(path, suffix: str, *, prior=None, templates=None) -> tuple[bytes, list[str]]:
+    budget, notes = _read(path)
+    narrative = narrative_of(budget, prior=prior, templates=templates)
+    return narrative_output(narrative, suffix), notes + narrative.notes
+
+
+def document_bytes(path, *, prior=None, templates=None) -> tuple[bytes, list[str]]:
+    budget, notes = _read(path)
+    narrative = narrative_of(budget, prior=prior, templates=templates, whole_document=True)
+    return document_output(narrative), notes + narrative.notes

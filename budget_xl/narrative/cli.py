@@ -1,0 +1,93 @@
+"""``budget-xl narrative`` and ``budget-xl document``: the 情况说明 and the whole disclosure, from a workbook.
+
+Both read the workbook (never write it), render, self-check every amount against its cell, and only then
+write the output, in one step, so a refused run leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from budget_xl.errors import InputError
+
+NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")
+
+
+def register(sub) -> None:
+    """Add ``narrative`` and ``document`` to the CLI's sub-parsers."""
+    s = sub.add_parser("narrative", help="由主表工作簿生成情况说明（.docx / .txt / .md）")
+    _common(s, "输出文件：.docx（Word）、.txt（纯文本）或 .md；按扩展名决定格式")
+    s.set_defaults(func=cmd_narrative)
+
+    s = sub.add_parser("document", help="生成完整的部门预算信息公开文件（目录、九张表、情况说明、绩效目标表…）")
+    _common(s, "输出的 .docx 文件")
+    s.set_defaults(func=cmd_document)
+
+
+def _common(s, output_help: str) -> None:
+    s.add_argument("file", metavar="文件", help="主表工作簿 .xlsx")
+    s.add_argument("-o", "--output", required=True, metavar="输出", help=output_help)
+    s.add_argument("--prior", metavar="上年工作簿",
+                   help="上年的主表工作簿 .xlsx：上年数取自它的各表（不填则用本工作簿的“上年数”工作表）")
+    s.add_argument("--templates", metavar="文件夹",
+                   help="本单位自己的模板文件夹（缺少的模板用内置的）")
+
+
+def cmd_narrative(args) -> int:
+    out = _check_output(args.output, NARRATIVE_SUFFIXES, args.file, args.prior)
+    from budget_xl.narrative.api import narrative_bytes
+
+    data, notes = narrative_bytes(args.file, out.suffix.lower(), prior=args.prior, templates=args.templates)
+    _write(out, data)
+    print(f"已生成情况说明：{out}")
+    _print_notes(notes)
+    return 0
+
+
+def cmd_document(args) -> int:
+    out = _check_output(args.output, (".docx",), args.file, args.prior)
+    from budget_xl.narrative.api import document_bytes
+
+    data, notes = document_bytes(args.file, prior=args.prior, templates=args.templates)
+    _write(out, data)
+    print(f"已生成部门预算信息公开文件：{out}")
+    _print_notes(notes)
+    return 0
+
+
+def _print_notes(notes) -> None:
+    for n in notes:
+        print(f"提示：{n}")
+
+
+def _check_output(path: str, suffixes: tuple[str, ...], *inputs: str | None) -> Path:
+    """Refuse an output we could not or must not write: wrong suffix, a folder, or one of the inputs."""
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise InputError(f"输出文件应以 {' / '.join(suffixes)} 结尾。", file=str(path))
+    if p.is_dir():
+        raise InputError("输出路径是一个文件夹。", file=str(path))
+    if not p.parent.exists() or not p.parent.is_dir():
+        raise InputError(f"输出文件夹“{p.parent}”不存在。", file=str(path))
+    for src in inputs:
+        if src and Path(src).exists() and p.exists() and os.path.samefile(src, p):
+            raise InputError("输出文件与输入文件是同一个文件；输入文件不能被覆盖，请换一个输出文件名。", file=str(path))
+    return p
+
+
+def _write(out: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, so a failure never leaves half a file."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".budget-xl-", suffix=out.suffix, dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, out)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except PermissionError:
+        raise InputError("无法写入输出文件：可能已在 Word 或 WPS 中打开，或没有写入权限。请关闭后再试。",
+                         file=str(out)) from None
