@@ -26,6 +26,8 @@ _ZH = {
     "expected one argument": "需要一个参数值",
     "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
     "show program's version number and exit": "显示版本号并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid %(type)s value: %(value)r": "无效的%(type)s值：%(value)r",
 }
 argparse._ = lambda s: _ZH.get(s, s)  # type: ignore[attr-defined]
 

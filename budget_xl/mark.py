@@ -25,6 +25,8 @@ EXPLAIN_COL = len(HEADER)  # 1-based column of 说明
 GONE_TITLE = "以下问题在本次校验中已不再出现，保留当时填写的说明："
 NOTE_PREFIX = "【校验】"
 STATE_HEADER = ["单元格", "原填充色", "原批注", "原批注作者"]
+# written in 原批注作者 by an engine that could not read a cell's own note (Office.js): leave that note alone
+NOTE_KEPT = "（原批注未读取，保持不变）"
 
 
 @dataclass
@@ -150,7 +152,8 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
                 continue
             c = wb[sheet][ref]
             c.fill = PatternFill("solid", fgColor=s.fill) if s.fill else PatternFill(fill_type=None)
-            c.comment = Comment(s.note, s.author or "budget-xl") if s.note else None
+            if s.author != NOTE_KEPT:
+                c.comment = Comment(s.note, s.author or "budget-xl") if s.note else None
         del wb[STATE_SHEET]
     plan = plan_marks(findings, explanations, source=src.name, now=now)
     # 2. remember the cells' own fill and note, then mark

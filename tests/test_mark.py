@@ -61,3 +61,17 @@ def test_rerun_restores_own_fill_and_keeps_explanations(broken, tmp_path):
     texts = [c.value for row in res2.iter_rows() for c in row if c.value]
     assert "正在核对" in texts  # the explanation of a fixed error is kept, under 已不再出现
     assert sum(1 for ws in wb2.worksheets if ws.title == "校验结果") == 1
+
+
+def test_a_note_office_js_could_not_read_is_left_alone(sample_copy, tmp_path):
+    from budget_xl.mark import NOTE_KEPT, STATE_HEADER, STATE_SHEET
+
+    wb = openpyxl.load_workbook(sample_copy)
+    wb["项目"]["M31"].comment = Comment("用户在网页版 Excel 里写的批注", "会计")
+    st = wb.create_sheet(STATE_SHEET)  # as validate() on Office.js leaves it
+    st.append(STATE_HEADER)
+    st.append(["项目!M31", "", "", NOTE_KEPT])
+    wb.save(sample_copy)
+    out = tmp_path / "m.xlsx"
+    run_cli("check", sample_copy, "--mark", out)
+    assert "用户在网页版 Excel 里写的批注" in openpyxl.load_workbook(out)["项目"]["M31"].comment.text

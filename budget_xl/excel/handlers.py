@@ -1,0 +1,248 @@
+"""What the buttons do — 校验, 重算汇总, 导出说明 — on an ``xw.Book`` from any engine.
+
+Each handler reads every sheet it needs once, computes with the core the command line uses
+(``read_grids`` → ``run_checks`` / ``plan_marks``, ``plan_fill``, the narrative), and only then writes,
+in blocks. So a refused run (``InputError``) writes nothing, and the number of writes follows the
+number of flagged or changed blocks, not the size of the workbook.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from budget_xl.errors import InputError
+from budget_xl.excel.book_io import (
+    NOTE_KEPT,
+    BookIO,
+    argb_to_hex,
+    as_text,
+    last_used_row,
+)
+from budget_xl.excel.ranges import blocks_by, value_blocks
+from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
+from budget_xl.fill import plan_fill
+from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
+from budget_xl.mark import (
+    FILL,
+    FONT_COLOR,
+    GONE_TITLE,
+    HEADER,
+    RESULT_SHEET,
+    STATE_SHEET,
+    SavedCell,
+    plan_marks,
+    read_explanations,
+    read_state,
+    state_rows,
+)
+from budget_xl.read.grid import ReadResult, read_grids
+from budget_xl.rules import run_checks
+from budget_xl.writeback import LOG_HEADER, LOG_SHEET, log_rows
+
+NARRATIVE_SHEET = "情况说明"
+LOG_TITLE = "重算汇总变更记录"
+LINK_HEADER = "转到"
+# sheets the add-in writes itself: never read as budget tables
+OWN_SHEETS = (RESULT_SHEET, STATE_SHEET, LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET)
+RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 30, 40, 8)
+LOG_WIDTHS = (20, 22, 46, 14, 14)
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass
+class Outcome:
+    """What a handler did, for the desktop message and for tests."""
+
+    message: str
+    counts: dict[str, int] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)  # cells marked / changed
+    files: list[str] = field(default_factory=list)
+
+
+def _hex(argb: str) -> str:
+    return f"#{argb[-6:]}"
+
+
+def _read(io: BookIO, grids: dict[str, list[list]]) -> ReadResult:
+    data = {n: g for n, g in grids.items() if n not in OWN_SHEETS}
+    return read_grids(data, source=io.book.name)
+
+
+# -- 校验 ---------------------------------------------------------------------------------------------
+def validate(book, now: datetime | None = None) -> Outcome:
+    """Run every check; colour and annotate the cells of each finding, list them on 校验结果 (keeping the
+    user's 说明), and first take off the marks of the previous run (fills and notes from _校验标记)."""
+    io = BookIO(book)
+    sheets = io.names()
+    grids = io.read_grids(skip=(LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
+    result = _read(io, grids)
+    findings = run_checks(result.budget, result.notes)
+    explanations = read_explanations(grids[RESULT_SHEET]) if RESULT_SHEET in grids else {}
+    saved = {s.cell: s for s in read_state(grids[STATE_SHEET])} if STATE_SHEET in grids else {}
+    plan = plan_marks(findings, explanations, source=book.name, now=now)
+    marks = {ref: m for ref, m in plan.cells.items() if split_ref(ref)[0] in sheets}
+    gone = [s for ref, s in saved.items() if ref not in marks and split_ref(s.cell)[0] in sheets]
+    # what each marked cell held before our first mark: kept from the last run, or read now
+    state = {ref: saved.get(ref) or io.original(ref) for ref in marks}
+
+    # 1. take off the marks that are no longer needed
+    io.fill({s.cell: argb_to_hex(s.fill) for s in gone})
+    for s in gone:
+        _restore_note(io, s)
+    # 2. mark: fills by block, a note per cell (the original note kept inside ours)
+    io.fill({ref: _hex(FILL[m.severity]) for ref, m in marks.items()})
+    for ref, m in marks.items():
+        own = state[ref]
+        if own.author == NOTE_KEPT:
+            continue
+        io.put_note(ref, m.note + (f"\n——原批注：{own.note}" if own.note else ""))
+    # 3. 校验结果, rebuilt in one write
+    _write_results(io, plan)
+    # 4. the record that lets the next run take the marks off again
+    st = io.fresh_sheet(STATE_SHEET, hidden=True, clear_formats=False)
+    io.write(st.name, 0, 0, state_rows([state[ref] for ref in marks]))
+    io.sheet(RESULT_SHEET).activate()
+    counts = summarize(findings)
+    return Outcome(message=plan.title, counts=counts, cells=list(marks))
+
+
+def _restore_note(io: BookIO, s: SavedCell) -> None:
+    if s.author == NOTE_KEPT:
+        return
+    if s.note:
+        io.put_note(s.cell, s.note)
+    else:
+        io.delete_note(s.cell)
+
+
+def _link(ref: str | None) -> str | None:
+    if not ref:
+        return None
+    sheet, a1 = split_ref(ref)
+    target = "'" + sheet.replace("'", "''") + "'!" + a1
+    return f'=HYPERLINK("#{target}","{LINK_HEADER}")'
+
+
+def _write_results(io: BookIO, plan) -> None:
+    header = HEADER + [LINK_HEADER]
+    rows: list[list] = [[plan.title], header]
+    for row, link in zip(plan.rows, plan.links, strict=True):
+        rows.append([as_text(v) for v in row] + [_link(link)])
+    if plan.gone:
+        rows += [[], [GONE_TITLE]] + [[as_text(v) for v in g] for g in plan.gone]
+    sheet = io.fresh_sheet(RESULT_SHEET, first=True)
+    io.write(RESULT_SHEET, 0, 0, [r + [None] * (len(header) - len(r)) for r in rows])
+    _format_results(io, sheet, plan)
+
+
+def _format_results(io: BookIO, sheet, plan) -> None:
+    """A handful of calls whatever the number of findings, plus one per run of equal severity."""
+    n = len(plan.rows)
+    sheet.range("A1").font.bold = True
+    sheet.range((2, 1), (2, len(HEADER) + 1)).font.bold = True
+    io.column_widths(RESULT_SHEET, RESULT_WIDTHS)
+    if not n:
+        return
+    sheet.range((3, 6), (n + 2, 8)).number_format = MONEY_FORMAT
+    sheet.range((3, 5), (n + 2, 5)).wrap_text = True
+    sheet.range((3, 2), (n + 2, 2)).font.bold = True
+    colours = {ERROR: _hex(FONT_COLOR[ERROR]), WARNING: _hex(FONT_COLOR[WARNING])}
+    zh = {SEVERITY_ZH[k]: v for k, v in colours.items()}
+    severity = {f"{RESULT_SHEET}!B{i + 3}": zh[row[1]] for i, row in enumerate(plan.rows) if row[1] in zh}
+    for colour, b in blocks_by(severity):
+        io.block(b).font.color = colour
+
+
+# -- 重算汇总 ------------------------------------------------------------------------------------------
+def recompute(book, now: datetime | None = None) -> Outcome:
+    """Fill every derivable total and parent row from its parts (leaf values untouched) and log each
+    change on 变更记录, below the earlier runs' records."""
+    io = BookIO(book)
+    grids = io.read_grids(skip=(RESULT_SHEET, STATE_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
+    result = _read(io, grids)
+    _filled, changes = plan_fill(result.budget)
+    for b, matrix in value_blocks({c.cell: c.new for c in changes}):
+        io.write(b.sheet, b.row, b.col, matrix)
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    log = log_rows(changes, now) or [[stamp, "", "没有需要改写的合计数", None, None]]
+    if LOG_SHEET in grids:
+        top = last_used_row(grids[LOG_SHEET])
+        io.write(LOG_SHEET, top, 0, log)
+    else:
+        sheet = io.fresh_sheet(LOG_SHEET)
+        io.write(LOG_SHEET, 0, 0, [[LOG_TITLE], LOG_HEADER] + log)
+        sheet.range("A1").font.bold = True
+        sheet.range((2, 1), (2, len(LOG_HEADER))).font.bold = True
+        io.column_widths(LOG_SHEET, LOG_WIDTHS)
+        top = 2
+    io.sheet(LOG_SHEET).range((top + 1, 4), (top + len(log), 5)).number_format = MONEY_FORMAT
+    text = (f"重算汇总：改写 {len(changes)} 个单元格（明细见“{LOG_SHEET}”工作表）。" if changes
+            else "重算汇总：合计数都与明细一致，没有改写。")
+    return Outcome(message=text, counts={"changed": len(changes)}, cells=[c.cell for c in changes])
+
+
+# -- 导出说明 ------------------------------------------------------------------------------------------
+def export_narrative(book, now: datetime | None = None) -> Outcome:
+    """The 情况说明 into the sheet 情况说明 (one paragraph a row, tables cell by cell) and, on desktop
+    with a saved workbook, as a Word file beside it."""
+    from budget_xl.narrative.api import narrative_of, narrative_output
+    from budget_xl.narrative.text_out import to_txt
+
+    io = BookIO(book)
+    grids = io.read_grids(skip=OWN_SHEETS)
+    result = _read(io, grids)
+    narrative = narrative_of(result.budget)
+    rows = [[as_text(v) for v in line.split("\t")] for line in to_txt(narrative).splitlines()]
+    if narrative.notes:
+        rows += [[], ["生成时的提示（不属于正文，可删除）："]] + [[as_text(n)] for n in narrative.notes]
+    files = []
+    docx = _docx_path(io)
+    if docx is not None:
+        data = narrative_output(narrative, ".docx")
+        try:
+            docx.write_bytes(data)
+        except OSError as e:
+            raise InputError(f"无法写入 Word 文件（{e.strerror or e}）：如果它已在 Word 中打开，请先关闭。",
+                             file=str(docx)) from None
+        files.append(str(docx))
+    sheet = io.fresh_sheet(NARRATIVE_SHEET)
+    io.write(NARRATIVE_SHEET, 0, 0, rows)
+    sheet.range("A1").font.bold = True
+    io.column_widths(NARRATIVE_SHEET, (100,))
+    sheet.range((1, 1), (len(rows), 1)).wrap_text = True
+    sheet.activate()
+    text = f"已生成情况说明（“{NARRATIVE_SHEET}”工作表）" + (f"和 Word 文件：{files[0]}" if files else "。")
+    return Outcome(message=text, counts={"notes": len(narrative.notes)}, files=files)
+
+
+def _docx_path(io: BookIO) -> Path | None:
+    """Beside the workbook, on desktop, when the workbook has been saved to a folder."""
+    if not io.desktop:
+        return None
+    full = Path(io.book.fullname)
+    if not full.is_absolute() or not full.parent.is_dir():
+        return None
+    return full.with_name(f"{full.stem}_情况说明.docx")
+
+
+# -- running a handler for a button --------------------------------------------------------------------
+def run_for_button(book, handler, *, show_outcome: bool = False) -> Outcome | None:
+    """Run a handler; tell the user in Chinese what went wrong (never a traceback). ``show_outcome``
+    also shows what was done (desktop, where no task pane shows it)."""
+    io = BookIO(book)
+    try:
+        outcome = handler(book)
+    except InputError as e:
+        io.alert(e.text)
+        return None
+    except Exception as e:  # noqa: BLE001 - a button must answer in Chinese
+        if os.environ.get("BUDGET_XL_DEBUG"):
+            raise
+        io.alert(f"内部错误（{type(e).__name__}：{e}）。请把这条信息和所用工作簿发给维护人员。")
+        return None
+    if show_outcome:
+        io.alert(outcome.message)
+    return outcome

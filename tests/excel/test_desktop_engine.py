@@ -1,0 +1,67 @@
+"""The handlers where desktop Excel differs from Office.js: it can read a cell's own fill and note, so
+marking keeps them and clearing the marks brings them back (the file twin ``mark_workbook`` does the
+same), and 导出说明 also writes a Word file beside a saved workbook."""
+
+from budget_xl.excel import handlers
+from budget_xl.findings import ERROR
+from budget_xl.mark import FILL, NOTE_PREFIX, STATE_SHEET
+
+from .fake_desktop import DesktopBook
+from .fake_excel import with_value
+from .test_handlers import CHANGED, cells_of, findings_of
+
+OWN_FILL, OWN_NOTE = (255, 255, 0), ("请财务科核对", "张三")
+RED = tuple(int(FILL[ERROR][i:i + 2], 16) for i in (2, 4, 6))
+
+
+def test_desktop_keeps_the_cells_own_fill_and_note_and_restores_them(grids):
+    book = DesktopBook(with_value(grids, CHANGED, 1465.88))
+    t2 = book.sheets["收入总表"]
+    t2.fills[(7, 3)] = OWN_FILL
+    t2.notes[(7, 3)] = OWN_NOTE
+    handlers.validate(book)
+    value, fill, note = book.cell(CHANGED)
+    assert fill == RED
+    assert note[0].startswith(NOTE_PREFIX) and note[0].endswith(f"——原批注：{OWN_NOTE[0]}")
+    state = {r[0]: r for r in book.sheets[STATE_SHEET].rows()[1:]}
+    assert state[CHANGED] == [CHANGED, "FFFFFF00", OWN_NOTE[0], OWN_NOTE[1]]
+    assert not book.sheets[STATE_SHEET].visible
+
+    # a second run on the same marks keeps the record of what the cell held before the first
+    handlers.validate(book)
+    assert {r[0]: r for r in book.sheets[STATE_SHEET].rows()[1:]}[CHANGED] == state[CHANGED]
+
+    t2.values[(7, 3)] = 1365.88  # corrected
+    handlers.validate(book)
+    assert book.cell(CHANGED)[1:] == (OWN_FILL, (OWN_NOTE[0], OWN_NOTE[1]))
+    others = cells_of(findings_of(with_value(grids, CHANGED, 1465.88)), ERROR) - {CHANGED}
+    assert all(book.cell(ref)[1:] == (None, None) for ref in others)
+
+
+def test_desktop_writes_in_blocks_not_cell_by_cell(grids):
+    book = DesktopBook(with_value(grids, CHANGED, 1465.88))
+    handlers.validate(book)
+    marked = len(cells_of(findings_of(with_value(grids, CHANGED, 1465.88)), ERROR)) + 7
+    # per marked cell: its fill and note are read and its note written; the rest is per sheet or block
+    assert book.calls < 4 * marked + 3 * len(book.sheets) + 40
+
+
+def test_export_narrative_on_desktop_also_writes_word_beside_the_workbook(grids, tmp_path):
+    book = DesktopBook(grids, fullname=str(tmp_path / "主表.xlsx"))
+    outcome = handlers.export_narrative(book)
+    docx = tmp_path / "主表_情况说明.docx"
+    assert outcome.files == [str(docx)]
+    assert docx.read_bytes()[:2] == b"PK"
+    assert book.sheets["情况说明"].cell("A1") == "承德市司法局2024年部门预算信息公开情况说明"
+
+
+def test_export_narrative_of_an_unsaved_desktop_workbook_writes_only_the_sheet(grids):
+    book = DesktopBook(grids, fullname="工作簿1")
+    assert handlers.export_narrative(book).files == []
+
+
+def test_a_desktop_button_reports_in_a_message_box(grids):
+    book = DesktopBook(with_value(grids, "收入总表!D8", ""))
+    handlers.run_for_button(book, handlers.recompute, show_outcome=True)
+    assert book.app.alerts == ["重算汇总：改写 1 个单元格（明细见“变更记录”工作表）。"]
+    assert book.cell("收入总表!D8")[0] == 1365.88
