@@ -76,7 +76,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, certs: str | Path | None = 
     print(LICENCE_NOTE)
     if not tls:
         print("注意：未提供证书，服务以 HTTP 运行。Excel 加载项（Office.js）要求 HTTPS："
-              "请用 --certs 指定证书文件夹（见 docs/excel.md）。")
+              "请用 --certs 指定证书文件夹（见 README“在 Excel 里使用”一节）。")
     if not is_loopback(host):
         print(f"注意：服务监听 {host}，局域网内的其他计算机也能访问，且没有身份验证。")
     print("按 Ctrl+C 停止。")

@@ -1,4 +1,4 @@
-"""docs/excel.md and docs/excel-smoke-test.md: the licence is stated, and every worked example of a
+"""The README's Excel section and docs/excel-smoke-test.md: the licence is stated, and every worked example of a
 function gives the result the page promises."""
 
 import ast
@@ -10,7 +10,7 @@ from budget_xl.excel import functions_core as core
 from budget_xl.excel.functions_core import cell_result
 from tests.conftest import ROOT
 
-EXCEL_MD = ROOT / "docs" / "excel.md"
+EXCEL_MD = ROOT / "README.md"
 SMOKE_MD = ROOT / "docs" / "excel-smoke-test.md"
 EXAMPLE = re.compile(r"`=(?:YUSUAN\.)?(WANYUAN|ZENGJIAN|DAXIE)\(([^`]*)\)`\s*\|\s*([^|]+?)\s*\|")
 
@@ -30,7 +30,7 @@ def test_the_sideloading_steps_cover_windows_mac_and_the_web():
     assert "budget-xl serve --certs" in text and "/manifest" in text and "wef" in text
 
 
-@pytest.mark.parametrize("doc", [EXCEL_MD, SMOKE_MD], ids=["excel.md", "excel-smoke-test.md"])
+@pytest.mark.parametrize("doc", [EXCEL_MD, SMOKE_MD], ids=["README.md", "excel-smoke-test.md"])
 def test_the_worked_examples_give_what_the_page_promises(doc):
     examples = [e for e in EXAMPLE.findall(doc.read_text(encoding="utf-8")) if not e[2].startswith("`")]
     assert len(examples) >= 3
