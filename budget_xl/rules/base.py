@@ -36,6 +36,12 @@ class Fig:
         return self.value is None
 
 
+def present(budget, key: str) -> Table | None:
+    """The table ``key`` if the workbook has it; rules skip what is absent (C-MISSING reports it)."""
+    t = budget.tables.get(key)
+    return t if t is not None and t.present else None
+
+
 def row_label(table: Table, row: Row) -> str:
     lay = table.layout
     if lay.kind == "coded":

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from budget_xl.findings import INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Table
-from budget_xl.rules.base import ZERO, Fig, check_at_most, check_copy, check_sum, fig, fig_at, fmt
+from budget_xl.rules.base import ZERO, Fig, check_at_most, check_copy, check_sum, fig, fig_at, fmt, present
 from budget_xl.units import WAN
 
 FISCAL_TABLES = (("T5", "gen"), ("T7", "fund"), ("T8", "soe"))
 
-
-def _t(budget: Budget, key: str) -> Table | None:
-    t = budget.tables.get(key)
-    return t if t is not None and t.present else None
 
 
 def _class_rows(t: Table) -> list[str]:
@@ -21,7 +17,7 @@ def _class_rows(t: Table) -> list[str]:
 
 def t1_classes_vs_t3(budget: Budget) -> list[Finding]:
     """收支总表 each 类 line = 支出总表 类合计; 本年支出合计 = 支出总表合计."""
-    t1, t3 = _t(budget, "T1"), _t(budget, "T3")
+    t1, t3 = present(budget, "T1"), present(budget, "T3")
     if t1 is None or t3 is None:
         return []
     out: list[Finding] = []
@@ -53,7 +49,7 @@ def balance(budget: Budget) -> list[Finding]:
 
     out: list[Finding] = []
     for key, cols in (("T1", ("out_amount",)), ("T4", ("total",))):
-        t = _t(budget, key)
+        t = present(budget, key)
         if t is None:
             continue
         outgo = [code for code, _ in load_schema().func_classes] + ["carry_out"]
@@ -68,7 +64,7 @@ def balance(budget: Budget) -> list[Finding]:
 
 def t1_income_vs_t2(budget: Budget) -> list[Finding]:
     """收支总表 本年收入合计 = 收入总表 小计; 上年结转结余 = 收入总表 上年结转; sources by kind."""
-    t1, t2 = _t(budget, "T1"), _t(budget, "T2")
+    t1, t2 = present(budget, "T1"), present(budget, "T2")
     if t1 is None or t2 is None or t2.total_row is None:
         return []
     total = t2.total_row
@@ -85,7 +81,7 @@ def t1_income_vs_t2(budget: Budget) -> list[Finding]:
 
 def t2_vs_t3_rows(budget: Budget) -> list[Finding]:
     """收入总表 合计 = 支出总表 合计, row by row (both keyed on 功能科目)."""
-    t2, t3 = _t(budget, "T2"), _t(budget, "T3")
+    t2, t3 = present(budget, "T2"), present(budget, "T3")
     if t2 is None or t3 is None:
         return []
     out: list[Finding] = []
@@ -94,11 +90,11 @@ def t2_vs_t3_rows(budget: Budget) -> list[Finding]:
     for key in keys:
         a, b = fig_at(t2, key, "total"), fig_at(t3, key, "total")
         if a is None or b is None:
-            present = a or b
-            if present is not None and not present.blank and present.value != ZERO:
+            one = a or b
+            if one is not None and not one.blank and one.value != ZERO:
                 other = "支出总表" if a is not None else "收入总表"
-                out.append(Finding("X-T2-T3", WARNING, f"{present.label}{fmt(present.value)}万元，{other}中没有科目{key}。",
-                                   (present.cell,) if present.cell else ()))
+                out.append(Finding("X-T2-T3", WARNING, f"{one.label}{fmt(one.value)}万元，{other}中没有科目{key}。",
+                                   (one.cell,) if one.cell else ()))
             continue
         out += check_copy("X-T2-T3", a, b)
     return out
@@ -106,7 +102,7 @@ def t2_vs_t3_rows(budget: Budget) -> list[Finding]:
 
 def _all_fiscal(budget: Budget) -> bool:
     """True when every yuan of the budget is 财政拨款 (收支总表 收入总计 = 财拨总表 收入总计)."""
-    t1, t4 = _t(budget, "T1"), _t(budget, "T4")
+    t1, t4 = present(budget, "T1"), present(budget, "T4")
     a, b = fig_at(t1, "in_grand", "in_amount"), fig_at(t4, "in_grand", "in_amount")
     return a is not None and b is not None and not a.blank and a.value == b.value
 
@@ -114,10 +110,10 @@ def _all_fiscal(budget: Budget) -> bool:
 def t3_vs_fiscal_tables(budget: Budget) -> list[Finding]:
     """支出总表 = 一般公共预算表 + 基金表 + 国资表, row by row and column by column, when all money is 财拨;
     otherwise the three 财拨 tables together may not exceed the 支出总表."""
-    t3 = _t(budget, "T3")
+    t3 = present(budget, "T3")
     if t3 is None:
         return []
-    fiscal = [t for t in (_t(budget, k) for k, _ in FISCAL_TABLES) if t is not None]
+    fiscal = [t for t in (present(budget, k) for k, _ in FISCAL_TABLES) if t is not None]
     equal = _all_fiscal(budget)
     out: list[Finding] = []
     keys = list(dict.fromkeys([r.key for r in t3.rows if r.code or r.key == TOTAL_KEY]
@@ -137,22 +133,22 @@ def t3_vs_fiscal_tables(budget: Budget) -> list[Finding]:
             if equal:
                 out += check_sum("X-T3-FISCAL", total, parts, "一般公共预算、政府性基金、国有资本经营预算财政拨款支出表之和")
             else:
-                present = [p for p in parts if p is not None and not p.blank]
-                if present:
-                    s = Fig(value=sum((p.value for p in present), ZERO), cell=present[0].cell,
-                            label="三张财政拨款支出表之和", slack=sum((p.slack for p in present), ZERO))
+                filled = [p for p in parts if p is not None and not p.blank]
+                if filled:
+                    s = Fig(value=sum((p.value for p in filled), ZERO), cell=filled[0].cell,
+                            label="三张财政拨款支出表之和", slack=sum((p.slack for p in filled), ZERO))
                     out += check_at_most("X-T3-FISCAL", s, total, why="：财政拨款支出不能超过部门支出")
     return out
 
 
 def t4_vs_fiscal_tables(budget: Budget) -> list[Finding]:
     """财拨收支总表: 一般公共预算列 各类 = 一般公共预算表 类合计; 基金列 = 基金表; 国资列 = 国资表."""
-    t4 = _t(budget, "T4")
+    t4 = present(budget, "T4")
     if t4 is None:
         return []
     out: list[Finding] = []
     for key, col in FISCAL_TABLES:
-        t = _t(budget, key)
+        t = present(budget, key)
         if t is None:
             continue
         codes = {code for code, _ in _classes(budget)} | set(_class_rows(t))
@@ -167,7 +163,7 @@ def t4_vs_fiscal_tables(budget: Budget) -> list[Finding]:
 
 def t4_income_vs_t1(budget: Budget) -> list[Finding]:
     """财拨总表 本年收入 = 收支总表 财政拨款收入 (by kind); 年初财拨结转 ≤ 收支总表 上年结转结余."""
-    t1, t4 = _t(budget, "T1"), _t(budget, "T4")
+    t1, t4 = present(budget, "T1"), present(budget, "T4")
     if t1 is None or t4 is None:
         return []
     out: list[Finding] = []
@@ -180,7 +176,7 @@ def t4_income_vs_t1(budget: Budget) -> list[Finding]:
 
 def t6_vs_basic(budget: Budget) -> list[Finding]:
     """基本支出表 合计 = 一般公共预算支出表 基本支出合计."""
-    t5, t6 = _t(budget, "T5"), _t(budget, "T6")
+    t5, t6 = present(budget, "T5"), present(budget, "T6")
     if t5 is None or t6 is None:
         return []
     return check_copy("X-T6-T5", fig_at(t6, TOTAL_KEY, "total"), fig_at(t5, TOTAL_KEY, "basic"))
@@ -193,7 +189,7 @@ SANGONG_ECON = (("recep", "30217", "公务接待费"), ("car_run", "30231", "公
 def sangong_vs_econ(budget: Budget) -> list[Finding]:
     """三公 items ≥ the matching economic codes of the 基本支出表 — an inequality, since 三公 also counts
     project money while the 基本支出表 shows basic spending only."""
-    t6, t9 = _t(budget, "T6"), _t(budget, "T9")
+    t6, t9 = present(budget, "T6"), present(budget, "T9")
     if t6 is None or t9 is None:
         return []
     out: list[Finding] = []
@@ -220,7 +216,7 @@ ADMIN = ("行政", "参公", "参照公务员法管理")
 
 def opex_vs_public(budget: Budget) -> list[Finding]:
     """机关运行经费 is printed as 公用经费; that is right only if every unit is 行政 or 参公."""
-    t6, org = _t(budget, "T6"), _t(budget, "ORG")
+    t6, org = present(budget, "T6"), present(budget, "ORG")
     if t6 is None or t6.total_row is None or org is None:
         return []
     others = [r for r in org.rows if r.text("nature") and not any(a in r.text("nature") for a in ADMIN)]

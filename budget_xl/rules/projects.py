@@ -7,8 +7,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from budget_xl.findings import ERROR, WARNING, Finding
-from budget_xl.model import TOTAL_KEY, Budget, Table
-from budget_xl.rules.base import ZERO, check_sum, fig, fig_at, fmt
+from budget_xl.model import TOTAL_KEY, Budget
+from budget_xl.rules.base import ZERO, check_sum, fig, fig_at, fmt, present
 from budget_xl.units import WAN
 
 PLACEHOLDERS = re.compile(r"目标内容\s*\d|XX|ｘｘ|xx|待填写|此处填写|请填写|…{2,}|\.{6,}")
@@ -17,14 +17,10 @@ PLAN = ("plan_03", "plan_06", "plan_10", "plan_12")
 PLAN_NAMES = {"plan_03": "3月底", "plan_06": "6月底", "plan_10": "10月底", "plan_12": "12月底"}
 
 
-def _t(budget: Budget, key: str) -> Table | None:
-    t = budget.tables.get(key)
-    return t if t is not None and t.present else None
-
 
 def projects_total(budget: Budget) -> list[Finding]:
     """Σ 项目预算数 = 支出总表 项目支出合计."""
-    proj, t3 = _t(budget, "PROJ"), _t(budget, "T3")
+    proj, t3 = present(budget, "PROJ"), present(budget, "T3")
     if proj is None or t3 is None or not proj.rows:
         return []
     return check_sum("P-TOTAL", fig_at(t3, TOTAL_KEY, "project"), [fig(proj, r, "budget") for r in proj.rows],
@@ -33,7 +29,7 @@ def projects_total(budget: Budget) -> list[Finding]:
 
 def projects_by_function(budget: Budget) -> list[Finding]:
     """Per 功能科目（项）: Σ 项目预算数 = 支出总表 该项 项目支出."""
-    proj, t3 = _t(budget, "PROJ"), _t(budget, "T3")
+    proj, t3 = present(budget, "PROJ"), present(budget, "T3")
     if proj is None or t3 is None or not proj.rows:
         return []
     groups: dict[str, list] = defaultdict(list)
@@ -67,7 +63,7 @@ def projects_by_function(budget: Budget) -> list[Finding]:
 
 def project_funds(budget: Budget) -> list[Finding]:
     """每个项目：其中财政资金 + 其他资金 = 预算数."""
-    proj = _t(budget, "PROJ")
+    proj = present(budget, "PROJ")
     if proj is None:
         return []
     out: list[Finding] = []
@@ -78,7 +74,7 @@ def project_funds(budget: Budget) -> list[Finding]:
 
 
 def _indicators(budget: Budget) -> dict[str, list]:
-    ind = _t(budget, "IND")
+    ind = present(budget, "IND")
     out: dict[str, list] = defaultdict(list)
     for r in ind.rows if ind else []:
         out[r.text("project")].append(r)
@@ -87,7 +83,7 @@ def _indicators(budget: Budget) -> dict[str, list]:
 
 def cost_indicator(budget: Budget) -> list[Finding]:
     """A numeric 成本指标 (e.g. ≤150万元) should equal the project's 预算数."""
-    proj = _t(budget, "PROJ")
+    proj = present(budget, "PROJ")
     if proj is None:
         return []
     by_project = _indicators(budget)
@@ -122,7 +118,7 @@ def _pct(v: Decimal) -> str:
 
 def spending_plan(budget: Budget) -> list[Finding]:
     """资金支出计划 is cumulative: it never decreases and never exceeds 100%."""
-    proj = _t(budget, "PROJ")
+    proj = present(budget, "PROJ")
     if proj is None:
         return []
     out: list[Finding] = []
@@ -143,10 +139,10 @@ def spending_plan(budget: Budget) -> list[Finding]:
 def placeholders(budget: Budget) -> list[Finding]:
     """Template text left in (目标内容 1, XX, 待填写) is published as is: catch it."""
     out: list[Finding] = []
-    proj = _t(budget, "PROJ")
+    proj = present(budget, "PROJ")
     names = {r.key: r.text("name") for r in proj.rows} if proj else {}
     for key, cols in (("PROJ", ("name", "purpose", "target")), ("IND", ("level3", "desc", "value", "basis"))):
-        t = _t(budget, key)
+        t = present(budget, key)
         for r in t.rows if t else []:
             for c in cols:
                 text = r.text(c)
@@ -161,7 +157,7 @@ def placeholders(budget: Budget) -> list[Finding]:
 
 def project_codes(budget: Budget) -> list[Finding]:
     """项目编码 is the key (names repeat: two 公务运转经费): it must be unique, and indicators must name one."""
-    proj = _t(budget, "PROJ")
+    proj = present(budget, "PROJ")
     if proj is None:
         return []
     out: list[Finding] = []
@@ -180,7 +176,7 @@ def project_codes(budget: Budget) -> list[Finding]:
         if code not in seen:
             out.append(Finding("P-CODE", ERROR, f"绩效指标中的项目编码{code}在项目表中不存在。",
                                tuple(r.cell("project") for r in rows[:10] if r.cell("project"))))
-    if _t(budget, "IND") is not None:
+    if present(budget, "IND") is not None:
         for code, rows in seen.items():
             if code not in by_project:
                 out.append(Finding("P-INDICATORS", WARNING, f"项目“{rows[0].text('name')}”没有绩效指标。",

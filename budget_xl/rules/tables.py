@@ -5,20 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from budget_xl.findings import ERROR, WARNING, Finding
-from budget_xl.model import TOTAL_KEY, Budget, Table
-from budget_xl.rules.base import check_at_most, check_sum, fig, fig_at, row_label
+from budget_xl.model import TOTAL_KEY, Budget
+from budget_xl.rules.base import check_at_most, check_sum, fig, fig_at, present, row_label
 
 CODED = ("T2", "T3", "T5", "T6", "T7", "T8")
 
 
-def _present(budget: Budget, key: str) -> Table | None:
-    t = budget.tables.get(key)
-    return t if t is not None and t.present else None
-
 
 def row_sums(budget: Budget, key: str) -> list[Finding]:
     """Inside every row: 合计 = 本年收入小计 + 上年结转, 小计 = Σ 来源, 合计 = 基本 + 项目 + …"""
-    t = _present(budget, key)
+    t = present(budget, key)
     if t is None:
         return []
     out: list[Finding] = []
@@ -34,7 +30,7 @@ def row_sums(budget: Budget, key: str) -> list[Finding]:
 
 def line_sums(budget: Budget, key: str) -> list[Finding]:
     """Between fixed rows: 本年收入合计 = Σ 来源, 合计 = 出国 + 车 + 接待, 资产总额 = Σ 各类 …"""
-    t = _present(budget, key)
+    t = present(budget, key)
     if t is None:
         return []
     out: list[Finding] = []
@@ -75,7 +71,7 @@ def _parent(code: str, system: str) -> str | None:
 
 def tree_sums(budget: Budget, key: str) -> list[Finding]:
     """类 = Σ款, 款 = Σ项 (by code prefix), 合计 = Σ类 — in every amount column."""
-    t = _present(budget, key)
+    t = present(budget, key)
     if t is None:
         return []
     rule = f"{key}-TREE-SUM"
@@ -108,7 +104,7 @@ def tree_sums(budget: Budget, key: str) -> list[Finding]:
 
 def duplicate_codes(budget: Budget, key: str) -> list[Finding]:
     """One 科目编码, one row: a repeated code makes every total ambiguous."""
-    t = _present(budget, key)
+    t = present(budget, key)
     if t is None:
         return []
     seen: dict[str, list] = defaultdict(list)
@@ -121,7 +117,7 @@ def duplicate_codes(budget: Budget, key: str) -> list[Finding]:
 
 def t6_person_public(budget: Budget) -> list[Finding]:
     """人员经费 = 301 + 303 (+ the personal part of 310); 公用经费 = 302 (+ its part of 310)."""
-    t = _present(budget, "T6")
+    t = present(budget, "T6")
     if t is None or t.total_row is None:
         return []
     out: list[Finding] = []
@@ -142,7 +138,7 @@ def t6_person_public(budget: Budget) -> list[Finding]:
 
 def assets_office(budget: Budget) -> list[Finding]:
     """其中：办公用房 ≤ 房屋, in area and in value."""
-    t = _present(budget, "ASSET")
+    t = present(budget, "ASSET")
     if t is None:
         return []
     out = []
@@ -153,7 +149,7 @@ def assets_office(budget: Budget) -> list[Finding]:
 
 def procurement_items(budget: Budget) -> list[Finding]:
     """政府采购: 预留中小企业份额 ≤ 合计; 金额 ≈ 数量 × 单价."""
-    t = _present(budget, "PROC")
+    t = present(budget, "PROC")
     if t is None:
         return []
     out: list[Finding] = []
