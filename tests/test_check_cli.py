@@ -53,3 +53,12 @@ def test_a_reviewer_checks_many_workbooks_and_gets_one_summary(sample_file, samp
     assert [r[1] for r in rows[1:]] == ["通过", "有错误", "无法读取"]
     assert "三公经费表" in rows[2][5]
     assert (tmp_path / "标注" / "样例副本_标注.xlsx").exists()
+
+
+def test_a_blank_template_is_not_a_passing_workbook(blank_file):
+    r = run_cli("check", blank_file, "--json")
+    assert r.returncode == 1
+    data = json.loads(r.stdout)
+    rules = [(f["rule"], f["severity"]) for f in data["findings"] if f["severity"] == "error"]
+    assert ("C-EMPTY", "error") in rules and ("C-INFO", "error") in rules
+    assert sum(1 for rule, _ in rules if rule == "C-EMPTY") == 6  # T1–T6 each

@@ -51,6 +51,8 @@ RULES: list[tuple[str, Rule]] = [
     # completeness
     ("C-MISSING", completeness.missing_tables),
     ("C-EMPTY-NOTE", completeness.empty_table_notes),
+    ("C-EMPTY", completeness.empty_tables),
+    ("C-INFO", completeness.basic_info),
     ("C-NAME", completeness.code_names),
 ]
 

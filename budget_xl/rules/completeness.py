@@ -7,6 +7,8 @@ from budget_xl.model import Budget
 
 PUBLISHED = ("T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "PROC", "ASSET")
 MAY_BE_EMPTY = ("T7", "T8", "T9", "PROC")
+NEVER_EMPTY = ("T1", "T2", "T3", "T4", "T5", "T6")
+INFO_NEEDED = (("dept_name", "部门名称", ERROR), ("year", "预算年度", ERROR), ("dept_code", "部门编码", WARNING))
 FUNC_TABLES = ("T2", "T3", "T5", "T7", "T8")
 
 
@@ -58,4 +60,33 @@ def code_names(budget: Budget) -> list[Finding]:
             desc = "；".join(f"{s}为“{n}”" for s, n, _ in seen)
             out.append(Finding("C-NAME", WARNING, f"科目{code}的名称在各表中不一致：{desc}。",
                                tuple(c for _, _, c in seen if c)))
+    return out
+
+
+def empty_tables(budget: Budget) -> list[Finding]:
+    """Every department has income and spending: the six main tables cannot be empty."""
+    out = []
+    for key in NEVER_EMPTY:
+        t = budget.tables.get(key)
+        if t is not None and t.present and not t.has_amounts():
+            out.append(Finding("C-EMPTY", ERROR, f"{t.sheet_name()}（{t.layout.title}）没有任何金额，请从预算系统导出后粘贴。",
+                               (t.title_cell,) if t.title_cell else ()))
+    return out
+
+
+def basic_info(budget: Budget) -> list[Finding]:
+    """部门名称 and 预算年度 head every table and the 情况说明."""
+    info = budget.tables.get("INFO")
+    if info is None or not info.present:
+        return []
+    out = []
+    for key, label, severity in INFO_NEEDED:
+        row = info.get(key)
+        if row is None or not row.text("value").strip():
+            cells = (row.cell("value"),) if row is not None and row.cell("value") else ()
+            out.append(Finding("C-INFO", severity, f"基本信息中没有填写{label}。", cells))
+    if budget.info("year") and budget.year is None:
+        row = info.get("year")
+        out.append(Finding("C-INFO", ERROR, f"预算年度“{budget.info('year')}”不是四位年份。",
+                           (row.cell("value"),) if row.cell("value") else ()))
     return out
