@@ -29,8 +29,10 @@ class Finding:
         return self.cells[0].split("!")[0] if self.cells else None
 
     def to_json(self) -> dict:
+        from budget_xl.rules.base import fmt
+
         def s(v):
-            return None if v is None else f"{v:.2f}" if isinstance(v, Decimal) else str(v)
+            return None if v is None else fmt(v) if isinstance(v, Decimal) else str(v)
         return {"rule": self.rule, "severity": self.severity, "message": self.message,
                 "cells": list(self.cells), "expected": s(self.expected), "actual": s(self.actual),
                 "difference": s(self.difference), "unit": self.unit}

@@ -25,6 +25,7 @@ class Row:
     cells: dict[str, str] = field(default_factory=dict)
     line: int | None = None  # 1-based sheet row when read from a sheet
     side: str | None = None
+    invalid: set[str] = field(default_factory=set)  # columns whose cell held text that is not a number
 
     def amount(self, col: str) -> Decimal | None:
         v = self.values.get(col)

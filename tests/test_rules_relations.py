@@ -109,3 +109,45 @@ def test_procurement_rows_check_sme_share_and_quantity_times_price():
     assert any(f.rule == "PROC-SME" and "政府采购!N5" in f.cells for f in errors(fs))
     fs = check({**row, "政府采购!G5": 0.3, "政府采购!N5": 1.0})
     assert any(f.rule == "PROC-QTY-PRICE" for f in fs)
+
+
+def test_a_wanyuan_total_of_one_yuan_addend_is_its_rounding_not_an_error():
+    # 一般公共预算支出表 in 元; 2040601 = 9,673,512 元 (967.3512 万元) against 支出总表's 967.35 万元
+    from budget_xl.read.grid import read_grids
+    from budget_xl.rules import run_checks
+    from tests.rulekit import _base, grids_with
+
+    t5 = _base()["T5"]
+    changes = {r.cell(c): float(r.amount(c) * 10000) for r in t5.rows for c in ("total", "basic", "project")
+               if r.amount(c) is not None}
+    changes[cell_of("T5", "2040601", "total")] = 9673512
+    changes[cell_of("T5", "2040601", "basic")] = 9673512
+    unit_row = _base()["INFO"].get("unit:T5").cell("value")
+    changes[unit_row] = "元"
+    res = read_grids(grids_with(changes))
+    fs = run_checks(res.budget, res.notes)
+    assert res.budget["T5"].unit == "元"
+    assert not [f for f in fs if f.severity == "error" and f.rule in ("X-T3-FISCAL", "X-T4-FISCAL")]
+
+
+def test_text_in_a_part_suspends_the_relation_instead_of_counting_zero():
+    cell = cell_of("T6", "30101", "total")
+    fs = check({cell: "685.95万元"})
+    assert [f.cells for f in errors(fs) if f.rule == "READ-NOT-NUMBER"] == [(cell,)]
+    assert not [f for f in errors(fs) if f.rule == "T6-TREE-SUM" and "301 工资福利支出" in f.message and "合计" in f.message]
+
+
+def test_an_absurd_amount_is_refused_on_its_cell():
+    cell = cell_of("T3", "2040601", "basic")
+    fs = check({cell: 1e27})
+    assert any(f.rule == "READ-NOT-NUMBER" and f.cells == (cell,) and "不合理" in f.message for f in fs)
+
+
+def test_json_amounts_are_rounded_half_up():
+    from budget_xl.findings import Finding
+
+    f = Finding("R", "error", "m", expected=Decimal("2474.225"), difference=Decimal("-0.125"))
+    assert f.to_json()["expected"] == "2474.225"  # a 元-derived figure keeps its digits
+    from budget_xl.rules.base import fmt
+
+    assert fmt(Decimal("2474.2250")) == "2474.225" and fmt(Decimal("0.125")) == "0.125"

@@ -45,6 +45,8 @@ def _amount(raw, what: str) -> Decimal | None:
     p = parse_number(raw)
     if p.how == "bad":
         raise ArgumentError(f"{what}“{raw}”不是数字。")
+    if p.how == "too-big":
+        raise ArgumentError(f"{what}太大，无法计算。")
     return p.value
 
 

@@ -197,9 +197,10 @@ class _SheetReader:
             row.cells[col.key] = where
             if col.type in ("amount", "number", "percent"):
                 p = parse_number(raw, percent=col.type == "percent")
-                if p.how == "bad":
-                    self.note("READ-NOT-NUMBER", ERROR,
-                              f"{where} 的内容“{raw}”不是数字，按未填写处理。", where)
+                if p.how in ("bad", "too-big"):
+                    row.invalid.add(col.key)
+                    what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
+                    self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
                 elif p.how == "text-number":
                     self.note("READ-TEXT-NUMBER", WARNING,
                               f"{where} 的数字以文本形式存储（“{raw}”），已按 {p.value} 读取；建议转换为数字。", where)

@@ -18,7 +18,7 @@ _FLOAT_NOISE = Decimal("0.000001")
 
 
 class Parsed:
-    """A parsed cell: value plus how it was read ("number", "text-number", "blank", "bad")."""
+    """A parsed cell: value plus how it was read ("number", "text-number", "blank", "bad", "too-big")."""
 
     __slots__ = ("value", "how")
 
@@ -42,6 +42,7 @@ def normalize_text(s: str) -> str:
     return unicodedata.normalize("NFKC", s).strip()
 
 
+MAX_AMOUNT = Decimal("1e15")  # no budget figure comes near this (万亿 in 元): larger is a paste accident
 FRACTION_LIMIT = 2  # a percentage cell holding ≤ 2 is a fraction (Excel's 120% is 1.2); above, points (50 → 50%)
 
 
@@ -51,10 +52,14 @@ def parse_number(raw, *, percent: bool = False) -> Parsed:
         return Parsed(None, "blank") if raw is None else Parsed(None, "bad")
     if isinstance(raw, int):
         d = Decimal(raw)
+        if abs(d) >= MAX_AMOUNT:
+            return Parsed(None, "too-big")
         return Parsed(d * 100 if percent and 0 <= d <= FRACTION_LIMIT else d, "number")
     if isinstance(raw, float):
         if math.isnan(raw) or math.isinf(raw):
             return Parsed(None, "bad")
+        if abs(raw) >= MAX_AMOUNT:
+            return Parsed(None, "too-big")
         d = _from_float(raw)
         if percent and abs(d) <= FRACTION_LIMIT:
             d = (d * 100).normalize()
@@ -83,6 +88,10 @@ def parse_number(raw, *, percent: bool = False) -> Parsed:
         d = -d
     if is_pct and not percent:
         return Parsed(None, "bad")
+    if abs(d) >= MAX_AMOUNT:
+        return Parsed(None, "too-big")
+    if percent and not is_pct and abs(d) <= FRACTION_LIMIT:  # "0.2" typed as text reads like 0.2
+        d = (d * 100).normalize()
     return Parsed(d, "text-number")
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Row, Table
-from budget_xl.schema import label_key
-from budget_xl.units import WAN, half_ulp, to_wan
+from budget_xl.schema import display_label
+from budget_xl.units import WAN, half_ulp, round2, to_wan
 
 ZERO = Decimal(0)
 BASE_SLACK = Decimal("0.005")  # a 万元 figure printed with two decimals
@@ -30,6 +30,7 @@ class Fig:
     cell: str | None
     label: str
     slack: Decimal
+    invalid: bool = False  # the cell holds text that is not a number: relations using it are not checked
 
     @property
     def blank(self) -> bool:
@@ -50,7 +51,7 @@ def row_label(table: Table, row: Row) -> str:
         return f"{row.key} {row.text('name')}".strip()
     if lay.kind in ("fixed", "keyvalue", "two_sided"):
         try:
-            return label_key(lay.fixed_row(row.key).label)
+            return display_label(lay.fixed_row(row.key).label)
         except KeyError:
             return row.key
     if lay.key == "PROJ":
@@ -76,7 +77,7 @@ def fig(table: Table | None, row: Row | None, col: str) -> Fig | None:
     value = None if raw is None else to_wan(raw, table.unit)
     cell = row.cell(col)
     slack = table.__dict__.get("slacks", {}).get(cell, half_ulp(table.unit))
-    return Fig(value=value, cell=cell, label=where, slack=slack)
+    return Fig(value=value, cell=cell, label=where, slack=slack, invalid=col in row.invalid)
 
 
 def fig_at(table: Table | None, key: str, col: str) -> Fig | None:
@@ -84,11 +85,21 @@ def fig_at(table: Table | None, key: str, col: str) -> Fig | None:
 
 
 def fmt(v: Decimal | None) -> str:
-    """Two decimals as printed; more only when a 元 figure converted to 万元 needs them."""
+    """Two decimals as printed; more only when a 元 figure converted to 万元 needs them (never rounded away)."""
     if v is None:
         return "空白"
-    cents = v.quantize(Decimal("0.01"))
+    cents = v.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{cents:.2f}" if v == cents else f"{v.normalize():f}"
+
+
+def _same_printed(a: Fig, b: Fig) -> bool:
+    """Equal, or a 元 figure whose 万元 rounding (四舍五入) is the other, 万元 figure."""
+    if a.value == b.value:
+        return True
+    if a.slack != b.slack and ZERO in (a.slack, b.slack):
+        yuan, wan = (a, b) if a.slack == ZERO else (b, a)
+        return round2(yuan.value) == wan.value
+    return False
 
 
 def _cells_any(*figs: Fig | None) -> tuple[str, ...]:
@@ -103,8 +114,8 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
     """total = Σ parts, rounding-aware. ``what`` names the relation for the message (e.g. '所属各款之和')."""
     parts = [p for p in parts if p is not None]
     present = [p for p in parts if not p.blank]
-    if total is None:
-        return []
+    if total is None or total.invalid or any(p.invalid for p in parts):
+        return []  # unknown: READ-NOT-NUMBER already names the cell
     if total.blank:
         if any(p.value != ZERO for p in present):
             expected = sum((p.value for p in present), ZERO)
@@ -113,7 +124,7 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
         return []
     expected = sum((p.value for p in present), ZERO)
     diff = total.value - expected
-    if diff == ZERO:
+    if diff == ZERO or (len(present) == 1 and _same_printed(total, present[0])):
         return []
     cells = _cells_any(total, *present)
     envelope = total.slack + sum((p.slack for p in present), ZERO)
@@ -131,7 +142,7 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
 
 def check_copy(rule: str, a: Fig | None, b: Fig | None) -> list[Finding]:
     """The same figure printed in two places must be identical (after conversion to 万元)."""
-    if a is None or b is None:
+    if a is None or b is None or a.invalid or b.invalid:
         return []
     if a.blank and b.blank:
         return []
@@ -141,14 +152,9 @@ def check_copy(rule: str, a: Fig | None, b: Fig | None) -> list[Finding]:
             return []
         return [Finding(rule, ERROR, f"{filled.label}为{fmt(filled.value)}万元，而{empty.label}为空白，两处应一致。",
                         _cells_any(a, b), expected=filled.value, actual=None, unit=WAN)]
-    if a.slack != b.slack:  # one side in 元: the 万元 copy is its rounding
-        yuan, wan = (a, b) if a.slack == ZERO else (b, a)
-        from budget_xl.units import round2
-        if round2(yuan.value) == wan.value:
-            return []
-    diff = a.value - b.value
-    if diff == ZERO:
+    if _same_printed(a, b):  # one side in 元: the 万元 copy is its rounding
         return []
+    diff = a.value - b.value
     if max(a.slack, b.slack) > BASE_SLACK and abs(diff) <= a.slack + b.slack:
         return [Finding(rule, INFO, f"{a.label}{fmt(a.value)}万元，与{b.label}{fmt(b.value)}万元相差{fmt(diff)}万元；"
                         "其中合计数是各自明细四舍五入后相加所得，属表间尾差，建议按预算系统数调整一致。",
@@ -160,7 +166,7 @@ def check_copy(rule: str, a: Fig | None, b: Fig | None) -> list[Finding]:
 def check_at_most(rule: str, small: Fig | None, big: Fig | None, severity: str = ERROR,
                   why: str = "") -> list[Finding]:
     """small ≤ big (e.g. 年初财拨结转 ≤ 上年结转结余, 中小企业份额 ≤ 合计)."""
-    if small is None or big is None or small.blank:
+    if small is None or big is None or small.blank or small.invalid or big.invalid:
         return []
     bound = big.value if not big.blank else ZERO
     if small.value <= bound + small.slack + big.slack:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget
-from budget_xl.rules.base import check_at_most, check_sum, fig, fig_at, present, row_label
+from budget_xl.rules.base import check_at_most, check_sum, fig, fig_at, fmt, present, row_label
 
 CODED = ("T2", "T3", "T5", "T6", "T7", "T8")
 
@@ -161,7 +161,7 @@ def procurement_items(budget: Budget) -> list[Finding]:
             envelope = abs(qty) * price.slack + total.slack
             if abs(total.value - expected) > envelope:
                 out.append(Finding("PROC-QTY-PRICE", WARNING,
-                                   f"{total.label}{total.value:.2f}万元，与数量{qty}×单价{price.value:.2f}万元="
-                                   f"{expected:.2f}万元不符。", tuple(c for c in (total.cell, price.cell, row.cell("qty")) if c),
+                                   f"{total.label}{fmt(total.value)}万元，与数量{qty}×单价{fmt(price.value)}万元="
+                                   f"{fmt(expected)}万元不符。", tuple(c for c in (total.cell, price.cell, row.cell("qty")) if c),
                                    expected=expected, actual=total.value, difference=total.value - expected, unit="万元"))
     return out

@@ -230,9 +230,13 @@ _TAGS = re.compile(r"<[^>]+>")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "（": "(", "）": ")", "：": ":"})
 
 
-def label_key(text: object) -> str:
-    """Match row labels loosely: no blanks, no HTML tags, no enumerator (一、 1、 （一） 其中：)."""
+def display_label(text: object) -> str:
+    """A row label for messages: no blanks, tags or enumerator, punctuation as printed."""
     s = _TAGS.sub("", str(text or ""))
     s = _SPACE.sub("", s)
-    s = _ENUM.sub("", s)
-    return s.translate(_QUOTES)
+    return _ENUM.sub("", s)
+
+
+def label_key(text: object) -> str:
+    """Match row labels loosely: no blanks, no HTML tags, no enumerator (一、 1、 （一） 其中：), one kind of quote."""
+    return display_label(text).translate(_QUOTES)

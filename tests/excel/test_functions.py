@@ -97,7 +97,7 @@ def test_rollup_explains_wrong_arguments_in_chinese(grids):
 
 def test_no_function_lets_a_python_error_reach_the_cell():
     assert cell_result(core.rollup, None, None, None).startswith(ERROR_PREFIX)
-    assert cell_result(core.daxie, 10 ** 20) == f"{ERROR_PREFIX}金额太大，无法写成大写。"
+    assert cell_result(core.daxie, 10 ** 20) == f"{ERROR_PREFIX}金额太大，无法计算。"
     assert cell_result(lambda: 1 / 0) == f"{ERROR_PREFIX}无法计算（ZeroDivisionError）。"
 
 
