@@ -108,3 +108,10 @@ def test_a_workbook_of_something_else(tmp_path):
 def test_new_refuses_a_non_xlsx_output(tmp_path):
     r = run_cli("new", "-o", tmp_path / "a.txt")
     assert r.returncode == 2 and ".xlsx" in r.stderr
+
+
+def test_a_renamed_optional_sheet_is_not_silently_dropped(sample_copy):
+    wb = openpyxl.load_workbook(sample_copy)
+    wb["项目"].title = "项目表"
+    wb.save(sample_copy)
+    _check(sample_copy, "项目表", "改回")

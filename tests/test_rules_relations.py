@@ -151,3 +151,21 @@ def test_json_amounts_are_rounded_half_up():
     from budget_xl.rules.base import fmt
 
     assert fmt(Decimal("2474.2250")) == "2474.225" and fmt(Decimal("0.125")) == "0.125"
+
+
+def test_deleted_total_rows_are_errors_not_silence(sample_copy):
+    import openpyxl
+
+    from budget_xl.read import read_workbook
+    from budget_xl.rules import run_checks
+
+    wb = openpyxl.load_workbook(sample_copy)
+    for sheet in ("收入总表", "支出总表", "基本支出表"):
+        wb[sheet].delete_rows(6)      # the 合计 row
+    wb["收支总表"].delete_rows(39)     # 收入总计 / 支出总计
+    wb.save(sample_copy)
+    res = read_workbook(sample_copy)
+    rows = [f for f in run_checks(res.budget, res.notes) if f.rule == "C-ROWS"]
+    assert {f.sheet for f in rows} == {"收入总表", "支出总表", "基本支出表", "收支总表"}
+    assert all(f.severity == "error" for f in rows)
+    assert any("收入总计" in f.message and "支出总计" in f.message for f in rows)

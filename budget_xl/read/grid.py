@@ -334,7 +334,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
     for lay in schema.layouts:
         name = _find_sheet(grids, lay)
         if name is None:
-            if lay.required:
+            if lay.required or _titled_elsewhere(grids, lay):
                 raise InputError(_missing_sheet_message(grids, lay), file=source, sheet=lay.sheet)
             tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or WAN)
             continue
@@ -344,6 +344,12 @@ def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
     budget = Budget(tables=tables, source=source)
     _apply_units(budget, sheet_units, notes)
     return ReadResult(budget=budget, notes=notes)
+
+
+def _titled_elsewhere(grids: Mapping[str, Grid], lay: Layout) -> bool:
+    """An optional sheet renamed by the user still carries its title: don't silently drop it."""
+    known = {x.sheet for x in load_schema().layouts}
+    return any(name not in known and _find_title(grid, lay.title) for name, grid in grids.items())
 
 
 def _missing_sheet_message(grids: Mapping[str, Grid], lay: Layout) -> str:

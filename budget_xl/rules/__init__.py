@@ -52,6 +52,7 @@ RULES: list[tuple[str, Rule]] = [
     ("C-MISSING", completeness.missing_tables),
     ("C-EMPTY-NOTE", completeness.empty_table_notes),
     ("C-EMPTY", completeness.empty_tables),
+    ("C-ROWS", completeness.missing_rows),
     ("C-INFO", completeness.basic_info),
     ("C-NAME", completeness.code_names),
 ]

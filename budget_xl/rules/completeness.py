@@ -90,3 +90,29 @@ def basic_info(budget: Budget) -> list[Finding]:
         out.append(Finding("C-INFO", ERROR, f"预算年度“{budget.info('year')}”不是四位年份。",
                            (row.cell("value"),) if row.cell("value") else ()))
     return out
+
+
+FIXED_REQUIRED = ("T1", "T4", "T9", "ASSET")
+CODED_TOTAL = ("T2", "T3", "T5", "T6", "T7", "T8")
+
+
+def missing_rows(budget: Budget) -> list[Finding]:
+    """A deleted 合计 / 收入总计 / 资产总额 row would silently switch off every relation that uses it."""
+    out = []
+    for key in FIXED_REQUIRED:
+        t = budget.tables.get(key)
+        if t is None or not t.present:
+            continue
+        have = {r.key for r in t.rows}
+        missing = [r.label for r in t.layout.all_fixed_rows if r.key not in have]
+        if missing:
+            out.append(Finding("C-ROWS", ERROR, f"{t.sheet_name()}缺少标准行次：" + "、".join(missing)
+                               + "。请从空白模板复制这些行（行次文字不可改动）。", (t.title_cell,) if t.title_cell else ()))
+    for key in CODED_TOTAL:
+        t = budget.tables.get(key)
+        if t is None or not t.present or t.total_row is not None:
+            continue
+        if t.coded_rows():
+            out.append(Finding("C-ROWS", ERROR, f"{t.sheet_name()}缺少“合计”行，表内合计和表间核对都无法进行。",
+                               (t.title_cell,) if t.title_cell else ()))
+    return out
