@@ -155,6 +155,10 @@ class _Graph:
         proc = self.t("PROC")
         if proc is not None:
             self.row_sums(proc, proc.rows)
+            total = proc.get(TOTAL_KEY)
+            items = [r for r in proc.rows if r.key != TOTAL_KEY]
+            for col in proc.layout.record_total_columns if total is not None else ():
+                self.add(proc, total, col, [(proc, r, col) for r in items])
         return self.out
 
 

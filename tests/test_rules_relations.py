@@ -169,3 +169,14 @@ def test_deleted_total_rows_are_errors_not_silence(sample_copy):
     assert {f.sheet for f in rows} == {"收入总表", "支出总表", "基本支出表", "收支总表"}
     assert all(f.severity == "error" for f in rows)
     assert any("收入总计" in f.message and "支出总计" in f.message for f in rows)
+
+
+def test_a_procurement_total_line_is_checked_not_counted_as_an_item():
+    rows = {"政府采购!A5": "合计", "政府采购!H5": 12.0, "政府采购!I5": 12.0, "政府采购!N5": 5.0,
+            "政府采购!A6": "警察服装", "政府采购!C6": "服装", "政府采购!H6": 3.0, "政府采购!I6": 3.0,
+            "政府采购!A7": "监控设备", "政府采购!C7": "摄像机", "政府采购!H7": 9.0, "政府采购!I7": 9.0,
+            "政府采购!N7": 4.0}
+    fs = check(rows)
+    sme = [f for f in errors(fs, "PROC-TOTAL") if "政府采购!N5" in f.cells]
+    assert len(sme) == 1 and sme[0].expected == Decimal("4") and sme[0].actual == Decimal("5")
+    assert not [f for f in errors(fs, "PROC-TOTAL") if "政府采购!H5" in f.cells]  # 12 = 3 + 9

@@ -17,9 +17,27 @@ def narrative_of(budget: Budget, *, prior: str | Path | None = None, templates: 
                  whole_document: bool = False) -> Narrative:
     """Render the 情况说明 of a budget; last year's figures from ``prior`` (a workbook) or the 上年数 sheet."""
     year = check_basics(budget)
+    require_totals(budget)
     last = (prior_mod.from_workbook(prior, year, budget.dept_name) if prior
             else prior_mod.from_sheet(budget, year))
     return render_narrative(budget, last, templates=templates, whole_document=whole_document)
+
+
+def require_totals(budget: Budget) -> None:
+    """Refuse a workbook whose totals are blank while their parts are filled: the text would print them
+    as "0.00万元". (Wholly blank lines, such as an unused 三公 item, are published zeros and are fine.)"""
+    from budget_xl.derive import derivations
+    from budget_xl.errors import InputError
+    from budget_xl.findings import split_ref
+
+    blank = [d.target.cell for d in derivations(budget)
+             if d.target.cell and d.target.value() is None and d.compute() is not None]
+    if blank:
+        sheet, cell = split_ref(blank[0])
+        more = f"等 {len(blank)} 处" if len(blank) > 1 else ""
+        raise InputError(f"合计数空白{more}（{'、'.join(blank[:5])}），情况说明会把它们写成“0.00万元”。"
+                         "请先运行“重算汇总”（budget-xl fill）或补填后再导出。",
+                         file=budget.source, sheet=sheet, cell=cell)
 
 
 def narrative_output(narrative: Narrative, suffix: str) -> bytes:

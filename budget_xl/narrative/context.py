@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace as NS
 
 from budget_xl.errors import InputError
-from budget_xl.model import Budget, Row, Table
+from budget_xl.model import TOTAL_KEY, Budget, Row, Table
 from budget_xl.narrative.amounts import Amount, CellText, cell_amount, total
 from budget_xl.narrative.figures import FIGURE_LABELS, figures
 from budget_xl.narrative.prior import Prior
@@ -134,7 +134,8 @@ def _opex_items(budget: Budget) -> list[CellText]:
 
 def _procurement(budget: Budget) -> NS:
     t = budget.tables.get("PROC")
-    rows = [r for r in t.rows if any(r.values.get(c) not in (None, "") for c in ("proj_name", "item", "total"))] \
+    rows = [r for r in t.rows if r.key != TOTAL_KEY  # a 合计 line is not an item: the items are summed here
+            and any(r.values.get(c) not in (None, "") for c in ("proj_name", "item", "total"))] \
         if t is not None and t.present else []
     items = [NS(project=_cell_text(r, "proj_name"), item=_cell_text(r, "item"),
                 total=_amount(t, r, "total", "政府采购金额"), sme=_amount(t, r, "sme", "预留中小微企业份额"))

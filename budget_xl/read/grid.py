@@ -276,6 +276,9 @@ class _SheetReader:
             if not any(v not in (None, "") for v in row.values.values()):
                 continue
             row.key = (row.values.get(key_col) if key_col else None) or f"#{i + 1}"
+            labels = [row.values.get(c.key) for c in self.layout.columns if c.type == "label"]
+            if any(label_key(v) in ("合计", "总计") for v in labels if isinstance(v, str)):
+                row.key = TOTAL_KEY  # a 合计 line under the records (政府采购): a total, not an item
             out.append(row)
         return out
 

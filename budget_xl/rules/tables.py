@@ -148,11 +148,15 @@ def assets_office(budget: Budget) -> list[Finding]:
 
 
 def procurement_items(budget: Budget) -> list[Finding]:
-    """政府采购: 预留中小企业份额 ≤ 合计; 金额 ≈ 数量 × 单价."""
+    """政府采购: 合计行 = Σ 各项; 预留中小企业份额 ≤ 合计; 金额 ≈ 数量 × 单价."""
     t = present(budget, "PROC")
     if t is None:
         return []
     out: list[Finding] = []
+    total = t.get(TOTAL_KEY)
+    items = [r for r in t.rows if r.key != TOTAL_KEY]
+    for col in t.layout.record_total_columns if total is not None else ():
+        out += check_sum("PROC-TOTAL", fig(t, total, col), [fig(t, r, col) for r in items], "各采购项目之和")
     for row in t.rows:
         out += check_at_most("PROC-SME", fig(t, row, "sme"), fig(t, row, "total"), why="：预留中小企业份额不能超过采购金额")
         qty, price, total = row.amount("qty"), fig(t, row, "price"), fig(t, row, "total")

@@ -86,6 +86,7 @@ class Layout:
     notes: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     written: bool = True  # False: not part of the template (a sheet our commands add, e.g. 变更记录)
+    record_total_columns: tuple[str, ...] = ()  # records with a 合计 line: the columns it adds up
 
     @property
     def column_map(self) -> dict[str, Column]:
@@ -193,6 +194,7 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
                        for r in raw.get("row_sums", [])),
         line_sums=tuple(line_sums), key_column=raw.get("key_column"), empty_note=raw.get("empty_note"),
         notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])), written=raw.get("written", True),
+        record_total_columns=tuple(raw.get("record_total_columns", ())),
     )
 
 
