@@ -230,6 +230,7 @@ def test_the_reader_sees_the_same_grids_through_the_file_engine(sample_file, gri
 
 @pytest.mark.parametrize("handler", [handlers.validate, handlers.recompute, handlers.export_narrative])
 def test_no_handler_leaves_a_decimal_in_its_actions(grids, handler):
-    book = FakeExcel(with_value(grids, "收入总表!D8", "")).book()
+    # a blank total gives recompute work to do; the narrative refuses blank totals, so it gets the sample
+    book = FakeExcel(grids if handler is handlers.export_narrative else with_value(grids, "收入总表!D8", "")).book()
     handler(book)
     json.dumps(book.json())
