@@ -133,6 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         _err(f"错误：{e.text}")
         return 2
+    except OSError as e:  # writing where one cannot: a folder, a missing folder, a file open in Excel
+        name = e.filename or ""
+        why = {PermissionError: "没有写入权限，或文件正在 Excel/WPS 中打开（请先关闭）",
+               IsADirectoryError: "这是一个文件夹", NotADirectoryError: "路径中有一段不是文件夹",
+               FileNotFoundError: "路径不存在"}.get(type(e), e.strerror or type(e).__name__)
+        _err(f"错误：无法读写文件“{name}”：{why}。输入文件没有被修改。")
+        return 2
     except KeyboardInterrupt:
         _err("已中断。")
         return 130

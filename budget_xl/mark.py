@@ -142,7 +142,8 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
     from openpyxl.styles import Alignment, Font, PatternFill
 
     src, out = Path(src), Path(out)
-    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
+    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
     explanations = read_explanations(_grid(wb[RESULT_SHEET])) if RESULT_SHEET in wb.sheetnames else {}
     # 1. restore what the previous run changed
     if STATE_SHEET in wb.sheetnames:

@@ -27,7 +27,8 @@ def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | Non
     from openpyxl.styles import Font
 
     src, out = Path(src), Path(out)
-    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
+    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
     for c in changes:
         sheet, ref = split_ref(c.cell)
         wb[sheet][ref].value = c.new

@@ -115,3 +115,14 @@ def test_a_renamed_optional_sheet_is_not_silently_dropped(sample_copy):
     wb["项目"].title = "项目表"
     wb.save(sample_copy)
     _check(sample_copy, "项目表", "改回")
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_message(sample_copy, tmp_path):
+    folder = tmp_path / "结果.xlsx"
+    folder.mkdir()
+    r = run_cli("fill", sample_copy, "-o", folder)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "结果.xlsx" in r.stderr
+    not_a_dir = tmp_path / "文件"
+    not_a_dir.write_text("x")
+    r = run_cli("check", sample_copy, "--mark", not_a_dir / "m.xlsx")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "无法读写文件" in r.stderr
