@@ -180,3 +180,16 @@ def test_a_procurement_total_line_is_checked_not_counted_as_an_item():
     sme = [f for f in errors(fs, "PROC-TOTAL") if "政府采购!N5" in f.cells]
     assert len(sme) == 1 and sme[0].expected == Decimal("4") and sme[0].actual == Decimal("5")
     assert not [f for f in errors(fs, "PROC-TOTAL") if "政府采购!H5" in f.cells]  # 12 = 3 + 9
+
+
+def test_a_project_without_function_code_is_a_warning_not_an_error_elsewhere():
+    hotline = "13080024P00010310005F"  # 22.59 in 2040607 公共法律服务
+    fs = check({cell_of("PROJ", hotline, "func_code"): None})
+    assert not errors(fs, "P-FUNC")
+    assert [f.severity for f in by_rule(fs, "P-FUNC")] == ["warning"]
+
+
+def test_a_fund_column_figure_without_a_fund_table_row_is_an_error():
+    cell = cell_of("T4", "213", "fund")  # 农林水支出, 政府性基金预算财政拨款 — the 基金表 is empty
+    fs = check({cell: 5.0})
+    assert any(f.rule == "X-T4-FISCAL" and f.cells == (cell,) for f in errors(fs))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budget_xl.findings import INFO, WARNING, Finding
+from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Table
 from budget_xl.rules.base import ZERO, Fig, check_at_most, check_copy, check_sum, fig, fig_at, fmt, present
 from budget_xl.units import WAN
@@ -154,6 +154,10 @@ def t4_vs_fiscal_tables(budget: Budget) -> list[Finding]:
         codes = {code for code, _ in _classes(budget)} | set(_class_rows(t))
         for code in sorted(codes):
             a, b = fig_at(t4, code, col), fig_at(t, code, "total")
+            if a is not None and b is None and not a.blank and a.value != ZERO:
+                out.append(Finding("X-T4-FISCAL", ERROR, f"{a.label}{fmt(a.value)}万元，但{t.sheet_name()}中没有科目{code}。",
+                                   (a.cell,) if a.cell else ()))
+                continue
             if a is None or b is None:
                 continue
             out += check_copy("X-T4-FISCAL", a, b)
