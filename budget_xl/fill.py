@@ -12,10 +12,10 @@ import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budget_xl.derive import SUM, derivations
+from budget_xl.derive import SUM, Ref, derivations
 from budget_xl.model import Budget
 from budget_xl.rules.base import row_label
-from budget_xl.units import half_ulp
+from budget_xl.units import WAN, half_ulp, round2, to_wan
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,17 @@ class Change:
     what: str
 
 
+def _describe(ref: Ref) -> str:
+    column = ref.table.layout.column(ref.col).header[-1]
+    return f"{ref.table.sheet_name()}“{row_label(ref.table, ref.row)}”{column}"
+
+
 def plan_fill(budget: Budget) -> tuple[Budget, list[Change]]:
     """A filled copy of the budget and the cells that changed (the input model is untouched)."""
     filled = copy.deepcopy(budget)
     for t in filled.tables.values():
         t.reindex()
-    changes: list[Change] = []
+    originals: dict[str, Decimal | None] = {}
     for d in derivations(filled):
         new = d.compute()
         target = d.target
@@ -42,11 +47,56 @@ def plan_fill(budget: Budget) -> tuple[Budget, list[Change]]:
             present = sum(1 for p in d.parts if p.value() is not None)
             if present >= 2 and abs(new - old) <= (present + 1) * half_ulp(target.table.unit):
                 continue  # 尾差: keep the printed total
+        originals.setdefault(target.cell, old)
         target.row.values[target.col] = new
-        column = target.table.layout.column(target.col).header[-1]
-        what = f"{target.table.sheet_name()}“{row_label(target.table, target.row)}”{column}"
-        changes.append(Change(cell=target.cell, old=old, new=new, what=what))
+    _repair(filled, originals)
+    refs = {d.target.cell: d.target for d in derivations(filled)}
+    changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=_describe(refs[cell]))
+               for cell, old in originals.items() if refs[cell].value() != old]
     return filled, changes
+
+
+def _errors(budget: Budget) -> list:
+    from budget_xl.rules import run_checks
+
+    return [f for f in run_checks(budget) if f.severity == "error"]
+
+
+def _repair(filled: Budget, originals: dict[str, Decimal | None], rounds: int = 10) -> None:
+    """Totals kept within 尾差 of one relation may break another (a 合计 row's row sum, or its copy in the
+    next table). Where an error remains on a derived cell, try its own sum and the figures it is compared
+    with, and take the one that leaves the fewest errors — the rules themselves are the judge."""
+    targets = {d.target.cell: d for d in derivations(filled)}
+    cells = {r.cells[c]: (t, r, c) for t in filled.tables.values() for r in t.rows for c in r.cells}
+    errors = _errors(filled)
+    for _ in range(rounds):
+        best = None
+        for f in errors:
+            for cell in f.cells:
+                d = targets.get(cell)
+                if d is None:
+                    continue
+                ref = d.target
+                current = ref.value()
+                candidates = {d.compute()}
+                for other in f.cells:
+                    if other != cell and other in cells:
+                        t, r, c = cells[other]
+                        v = r.amount(c)
+                        if v is not None and t.unit != ref.table.unit:
+                            v = round2(to_wan(v, t.unit)) if ref.table.unit == WAN else v * 10000
+                        candidates.add(v)
+                for v in candidates - {None, current}:
+                    ref.row.values[ref.col] = v
+                    left = _errors(filled)
+                    if len(left) < len(best[3] if best else errors):
+                        best = (ref, current, v, left)
+                    ref.row.values[ref.col] = current
+        if best is None:
+            return
+        ref, current, v, errors = best
+        originals.setdefault(ref.cell, current)
+        ref.row.values[ref.col] = v
 
 
 def derived_cells(budget: Budget) -> list[str]:

@@ -95,3 +95,13 @@ def test_in_place_keeps_a_backup(sample_copy):
     assert r.returncode == 0
     backups = list(sample_copy.parent.glob("样例副本.备份-*.xlsx"))
     assert len(backups) == 1
+
+
+def test_a_total_wrong_by_two_cents_is_corrected_to_its_copy(sample_copy, tmp_path):
+    wb = openpyxl.load_workbook(sample_copy)
+    wb["支出总表"]["D6"].value = 4148.24  # 合计: within 尾差 of Σ类 (±0.025) but not of 基本 + 项目 (±0.015)
+    wb.save(sample_copy)
+    out = tmp_path / "f.xlsx"
+    assert run_cli("fill", sample_copy, "-o", out).returncode == 0
+    assert openpyxl.load_workbook(out)["支出总表"]["D6"].value == 4148.23  # as 收入总表 and 收支总表 print it
+    assert run_cli("check", out).returncode == 0
