@@ -9,6 +9,7 @@ bottom, so nothing typed is lost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -49,18 +50,26 @@ class MarkPlan:
     links: list[str | None]     # first cell of each row, for the hyperlink
 
 
-def finding_key(rule: str, first_cell: str | None) -> str:
-    return f"{rule}|{first_cell or ''}"
+_NUMBER = re.compile(r"-?\d[\d,]*\.\d+")
+_CELLREF = re.compile(r"[^\s!、，。：“”]+![A-Z]{1,3}\d+")
+
+
+def finding_key(rule: str, first_cell: str | None, message: str = "") -> str:
+    """Which finding a 说明 belongs to: rule, sheet and message without its amounts or cell addresses, so
+    the 说明 survives inserted rows (addresses move) and corrected amounts (the difference changes)."""
+    sheet = split_ref(first_cell)[0] if first_cell else ""
+    norm = _CELLREF.sub("#", _NUMBER.sub("#", message or ""))
+    return f"{rule}|{sheet}|{norm}"
 
 
 def _money(v: Decimal | None) -> float | None:
     return None if v is None else float(v)
 
 
-def plan_marks(findings: list[Finding], explanations: dict[str, tuple[str, str, str]] | None = None,
+def plan_marks(findings: list[Finding], explanations: dict[str, tuple[str, str, str, str]] | None = None,
                source: str = "", now: datetime | None = None) -> MarkPlan:
     """What to colour, what to note and what 校验结果 lists; ``explanations`` maps finding_key → (rule, 位置,
-    说明) from the previous 校验结果 sheet."""
+    问题, 说明) from the previous 校验结果 sheet."""
     explanations = dict(explanations or {})
     cells: dict[str, CellMark] = {}
     for f in findings:
@@ -74,12 +83,12 @@ def plan_marks(findings: list[Finding], explanations: dict[str, tuple[str, str, 
     rows, links = [], []
     for i, f in enumerate(findings, start=1):
         first = f.cells[0] if f.cells else None
-        key = finding_key(f.rule, first)
-        explained = explanations.pop(key, ("", "", ""))[2]
+        key = finding_key(f.rule, first, f.message)
+        explained = explanations.pop(key, ("", "", "", ""))[3]
         rows.append([i, SEVERITY_ZH[f.severity], f.rule, first or "", f.message, _money(f.expected),
                      _money(f.actual), _money(f.difference), "、".join(f.cells), explained or None])
         links.append(first)
-    gone = [[rule, where, "", text] for rule, where, text in explanations.values() if text]
+    gone = [[rule, where, message, text] for rule, where, message, text in explanations.values() if text]
     counts = summarize(findings)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     title = (f"校验结果（{stamp}{'，' + source if source else ''}）：错误 {counts['error']} 条，"
@@ -87,9 +96,9 @@ def plan_marks(findings: list[Finding], explanations: dict[str, tuple[str, str, 
     return MarkPlan(cells=cells, title=title, rows=rows, gone=gone, links=links)
 
 
-def read_explanations(grid: list[list]) -> dict[str, tuple[str, str, str]]:
-    """From a 校验结果 sheet's values: finding_key → (rule, 位置, 说明) for every row with a 说明."""
-    out: dict[str, tuple[str, str, str]] = {}
+def read_explanations(grid: list[list]) -> dict[str, tuple[str, str, str, str]]:
+    """From a 校验结果 sheet's values: finding_key → (rule, 位置, 问题, 说明) for every row with a 说明."""
+    out: dict[str, tuple[str, str, str, str]] = {}
     in_gone = False
     for row in grid:
         row = list(row) + [None] * (EXPLAIN_COL - len(row))
@@ -97,15 +106,14 @@ def read_explanations(grid: list[list]) -> dict[str, tuple[str, str, str]]:
             in_gone = True
             continue
         if in_gone:
-            rule, where, _, text = (row + [None] * 4)[:4]
-            if rule and text:
-                out[finding_key(str(rule), str(where or "") or None)] = (str(rule), str(where or ""), str(text))
+            rule, where, message, text = (row + [None] * 4)[:4]
+        elif isinstance(row[0], (int, float)) and not isinstance(row[0], bool):
+            rule, where, message, text = row[2], row[3], row[4], row[EXPLAIN_COL - 1]
+        else:
             continue
-        if not isinstance(row[0], (int, float)) or isinstance(row[0], bool):
-            continue
-        rule, where, text = row[2], row[3], row[EXPLAIN_COL - 1]
         if rule and text not in (None, ""):
-            out[finding_key(str(rule), str(where or "") or None)] = (str(rule), str(where or ""), str(text))
+            where, message = str(where or ""), str(message or "")
+            out[finding_key(str(rule), where or None, message)] = (str(rule), where, message, str(text))
     return out
 
 
@@ -131,6 +139,31 @@ def state_rows(saved: list[SavedCell]) -> list[list]:
 
 
 # -- openpyxl: marking a file ------------------------------------------------------------------------
+OWN_NOTE = "\n——原批注："
+OWN_AUTHOR = "\n——原批注作者："
+OWN_FILL = "\n——原底色："
+
+
+def _wrap(note: str, own_note: str, own_author: str, own_fill: str) -> str:
+    """Our note, followed by what the cell had before (so the next run can put it back)."""
+    text = note
+    if own_note:
+        text += OWN_NOTE + own_note + (OWN_AUTHOR + own_author if own_author else "")
+    if own_fill:
+        text += OWN_FILL + own_fill
+    return text
+
+
+def _unwrap(text: str) -> tuple[str, str, str]:
+    """Our note → (the cell's own note, its author, its own fill ARGB)."""
+    own_fill = own_note = own_author = ""
+    if OWN_FILL in text:
+        text, own_fill = text.rsplit(OWN_FILL, 1)
+    if OWN_NOTE in text:
+        text, own_note = text.split(OWN_NOTE, 1)
+        if OWN_AUTHOR in own_note:
+            own_note, own_author = own_note.rsplit(OWN_AUTHOR, 1)
+    return own_note, own_author, own_fill.strip()
 def _grid(ws) -> list[list]:
     return [list(r) for r in ws.iter_rows(values_only=True)]
 
@@ -145,16 +178,29 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
     explanations = read_explanations(_grid(wb[RESULT_SHEET])) if RESULT_SHEET in wb.sheetnames else {}
-    # 1. restore what the previous run changed
+    # 1. take off the previous run's marks. Our notes carry what they replaced, so marks are found by
+    #    content wherever inserted or deleted rows have moved them; the state sheet (by address) only serves
+    #    marks an engine left without our note, and only where the cell still wears our colour.
+    restored: set[str] = set()
+    for ws in wb.worksheets:
+        if ws.title in (RESULT_SHEET, STATE_SHEET):
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if c.comment is not None and c.comment.text.startswith(NOTE_PREFIX):
+                    own_note, own_author, own_fill = _unwrap(c.comment.text)
+                    c.fill = PatternFill("solid", fgColor=own_fill) if own_fill else PatternFill(fill_type=None)
+                    c.comment = Comment(own_note, own_author or "budget-xl") if own_note else None
+                    restored.add(f"{ws.title}!{c.coordinate}")
     if STATE_SHEET in wb.sheetnames:
         for s in read_state(_grid(wb[STATE_SHEET])):
             sheet, ref = split_ref(s.cell)
-            if sheet not in wb.sheetnames:
+            if s.cell in restored or sheet not in wb.sheetnames:
                 continue
             c = wb[sheet][ref]
+            if c.fill is None or c.fill.fill_type != "solid" or c.fill.fgColor.rgb not in FILL.values():
+                continue  # not our colour any more: a row moved here, or the user recoloured it
             c.fill = PatternFill("solid", fgColor=s.fill) if s.fill else PatternFill(fill_type=None)
-            if s.author != NOTE_KEPT:
-                c.comment = Comment(s.note, s.author or "budget-xl") if s.note else None
         del wb[STATE_SHEET]
     plan = plan_marks(findings, explanations, source=src.name, now=now)
     # 2. remember the cells' own fill and note, then mark
@@ -169,8 +215,7 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
         own_author = c.comment.author if c.comment else ""
         saved.append(SavedCell(ref, own_fill, own_note, own_author or ""))
         c.fill = PatternFill("solid", fgColor=FILL[m.severity])
-        text = m.note + (f"\n——原批注：{own_note}" if own_note else "")
-        comment = Comment(text, "budget-xl")
+        comment = Comment(_wrap(m.note, own_note, own_author or "", own_fill), "budget-xl")
         comment.width, comment.height = 360, 160
         c.comment = comment
     # 3. the 校验结果 sheet, rebuilt (it is ours), with the user's 说明 carried over

@@ -75,3 +75,41 @@ def test_a_note_office_js_could_not_read_is_left_alone(sample_copy, tmp_path):
     out = tmp_path / "m.xlsx"
     run_cli("check", sample_copy, "--mark", out)
     assert "用户在网页版 Excel 里写的批注" in openpyxl.load_workbook(out)["项目"]["M31"].comment.text
+
+
+def test_marks_are_taken_off_where_inserted_rows_moved_them(broken, tmp_path):
+    first = tmp_path / "first.xlsx"
+    run_cli("check", broken, "--mark", first)
+    wb = openpyxl.load_workbook(first)
+    res = wb["校验结果"]
+    err_row = next(r for r in res.iter_rows(min_row=3) if r[1].value == "错误")
+    err_row[9].value = "正在核对"
+    ws = wb["支出总表"]
+    ws.insert_rows(9)                  # the marked F22 moves to F23
+    ws["F23"].value = ws["F23"].value - 1  # and the user fixes it there
+    wb.save(first)
+    second = tmp_path / "second.xlsx"
+    assert run_cli("check", first, "--mark", second).returncode == 0
+    wb2 = openpyxl.load_workbook(second)
+    ws2 = wb2["支出总表"]
+    red = [f"{w.title}!{c.coordinate}" for w in wb2.worksheets for row in w.iter_rows() for c in row
+           if c.fill.fill_type == "solid" and c.fill.fgColor.rgb == FILL["error"]]
+    assert red == []
+    assert ws2["F23"].fill.fgColor.rgb == "FF00B0F0" and ws2["F23"].comment.text == "用户自己的批注"
+    assert ws2["F22"].comment is None  # the cell that moved into F22's old place gets nothing of it
+    kept = [c.value for row in wb2["校验结果"].iter_rows() for c in row]
+    assert "正在核对" in kept
+
+
+def test_an_explanation_follows_its_finding_when_rows_move(sample_copy, tmp_path):
+    first = tmp_path / "first.xlsx"
+    run_cli("check", sample_copy, "--mark", first)
+    wb = openpyxl.load_workbook(first)
+    row = next(r for r in wb["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
+    row[9].value = "已请项目单位补写"
+    wb["项目"].insert_rows(6, 2)       # the placeholder moves from M31 to M33
+    wb.save(first)
+    second = tmp_path / "second.xlsx"
+    run_cli("check", first, "--mark", second)
+    row2 = next(r for r in openpyxl.load_workbook(second)["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
+    assert row2[3].value == "项目!M33" and row2[9].value == "已请项目单位补写"

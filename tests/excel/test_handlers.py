@@ -119,7 +119,8 @@ def test_a_second_run_clears_the_marks_the_fix_removed_and_keeps_the_users_expla
     assert noted == yellow  # the notes of the cleared cells are gone
     rows = excel.sheet(RESULT_SHEET)["values"]
     gone = next(i for i, r in enumerate(rows) if r and r[0] == GONE_TITLE)
-    assert rows[gone + 1][:4] == [explained[2], explained[3], "", "-已与财政核对，次年调整"]  # text, not a formula
+    # rule, place, the finding as it read, and the user's text (kept as text, not a formula)
+    assert rows[gone + 1][:4] == [explained[2], explained[3], explained[4], "-已与财政核对，次年调整"]
     state = excel.sheet(STATE_SHEET)["values"]
     assert {r[0] for r in state[1:] if r and r[0]} == yellow
 
