@@ -75,3 +75,10 @@ def test_libreoffice_opens_and_prints_the_workbook(tmp_path, path):
     if path == SAMPLE:
         assert "3,771.58" in text and "4,720.92" in text
         assert re.search(r"单位：万元", text)  # the 单位 line is a formula LibreOffice computed
+
+
+def test_the_master_workbook_carries_the_hidden_xlwings_conf_sheet():
+    wb = openpyxl.load_workbook(BLANK)
+    conf = wb["xlwings.conf"]
+    assert conf.sheet_state == "hidden"
+    assert dict((r[0], r[1]) for r in conf.iter_rows(values_only=True))["UDF Modules"] == "budget_xl.excel.udfs"

@@ -280,6 +280,10 @@ def build_workbook(budget: Budget) -> Workbook:
         table = budget.tables.get(lay.key) or Table(layout=lay)
         ws = wb.create_sheet(lay.sheet)
         _SheetWriter(ws, table, budget).write()
+    # the desktop add-in's settings (UDF Modules …), hidden; the Python interpreter is set by excel-setup
+    from budget_xl.excel.vba import add_conf_sheet  # plain data, no xlwings import
+
+    add_conf_sheet(wb)
     wb.properties.creator = "budget-xl 预算公开助手"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
