@@ -175,3 +175,17 @@ def check_at_most(rule: str, small: Fig | None, big: Fig | None, severity: str =
     return [Finding(rule, severity, f"{small.label}{fmt(small.value)}万元，超过{big.label}{fmt(bound)}万元"
                     f"（多{fmt(diff)}万元）{why}。", _cells_any(small, big),
                     expected=bound, actual=small.value, difference=diff, unit=WAN)]
+
+
+def check_parts_at_most(rule: str, parts: Iterable[Fig | None], big: Fig | None, what: str,
+                        why: str = "") -> list[Finding]:
+    """Σ parts ≤ big, for breakdowns that need not exhaust their total ("其中", partly assigned projects);
+    the finding names every part's cell."""
+    filled = [p for p in parts if p is not None and not p.blank]
+    if not filled or any(p.invalid for p in filled):
+        return []
+    combined = Fig(value=sum((p.value for p in filled), ZERO), cell=filled[0].cell, label=what,
+                   slack=sum((p.slack for p in filled), ZERO))
+    cells = tuple(p.cell for p in filled if p.cell)
+    return [Finding(f.rule, f.severity, f.message, tuple(dict.fromkeys(f.cells + cells)), f.expected, f.actual,
+                    f.difference, f.unit) for f in check_at_most(rule, combined, big, why=why)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Table
-from budget_xl.rules.base import ZERO, Fig, check_at_most, check_copy, check_sum, fig, fig_at, fmt, present
+from budget_xl.rules.base import ZERO, Fig, check_at_most, check_copy, check_parts_at_most, check_sum, fig, fig_at, fmt, present
 from budget_xl.units import WAN
 
 FISCAL_TABLES = (("T5", "gen"), ("T7", "fund"), ("T8", "soe"))
@@ -133,11 +133,8 @@ def t3_vs_fiscal_tables(budget: Budget) -> list[Finding]:
             if equal:
                 out += check_sum("X-T3-FISCAL", total, parts, "一般公共预算、政府性基金、国有资本经营预算财政拨款支出表之和")
             else:
-                filled = [p for p in parts if p is not None and not p.blank]
-                if filled:
-                    s = Fig(value=sum((p.value for p in filled), ZERO), cell=filled[0].cell,
-                            label="三张财政拨款支出表之和", slack=sum((p.slack for p in filled), ZERO))
-                    out += check_at_most("X-T3-FISCAL", s, total, why="：财政拨款支出不能超过部门支出")
+                out += check_parts_at_most("X-T3-FISCAL", parts, total, "三张财政拨款支出表之和",
+                                           why="：财政拨款支出不能超过部门支出")
     return out
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget
-from budget_xl.rules.base import ZERO, Fig, check_at_most, check_sum, fig, fig_at, fmt, present
+from budget_xl.rules.base import ZERO, check_parts_at_most, check_sum, fig, fig_at, fmt, present
 from budget_xl.units import WAN
 
 PLACEHOLDERS = re.compile(r"目标内容\s*\d|XX|ｘｘ|xx|待填写|此处填写|请填写|…{2,}|\.{6,}")
@@ -52,11 +52,7 @@ def projects_by_function(budget: Budget) -> list[Finding]:
             continue
         parts = [fig(proj, r, "budget") for r in rows]
         if missing:  # unassigned projects may belong here: the assigned ones may only not exceed the 项
-            combined = Fig(value=sum((p.value for p in parts if not p.blank), ZERO), cell=parts[0].cell,
-                           label=f"列在该科目的{len(rows)}个项目预算数之和", slack=sum((p.slack for p in parts), ZERO))
-            found = check_at_most("P-FUNC", combined, fig(t3, row3, "project"))
-            out += [Finding(f.rule, f.severity, f.message, tuple(dict.fromkeys(f.cells + tuple(p.cell for p in parts if p.cell))),
-                            f.expected, f.actual, f.difference, f.unit) for f in found]
+            out += check_parts_at_most("P-FUNC", parts, fig(t3, row3, "project"), f"列在该科目的{len(rows)}个项目预算数之和")
             continue
         out += check_sum("P-FUNC", fig(t3, row3, "project"), parts, f"列在该科目的{len(rows)}个项目预算数之和")
     if not missing:

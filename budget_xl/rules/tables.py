@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget
-from budget_xl.rules.base import check_at_most, check_sum, fig, fig_at, fmt, present, row_label
+from budget_xl.rules.base import check_at_most, check_parts_at_most, check_sum, fig, fig_at, fmt, present, row_label
 
 CODED = ("T2", "T3", "T5", "T6", "T7", "T8")
 
@@ -43,24 +43,10 @@ def line_sums(budget: Budget, key: str) -> list[Finding]:
         what = "、".join(row_label(t, p) for p in parts if p is not None and any(p.amount(c) is not None for c in ls.columns))
         for col in ls.columns:
             if ls.partial:
-                out += _partial(rule, t, total_row, parts, col)
+                out += check_parts_at_most(rule, [fig(t, p, col) for p in parts], fig(t, total_row, col), "其中各项之和")
                 continue
             out += check_sum(rule, fig(t, total_row, col), [fig(t, p, col) for p in parts], f"{what or '各项'}之和")
     return out
-
-
-def _partial(rule, t, total_row, parts, col) -> list[Finding]:
-    """"其中" breakdowns: the parts may not exhaust the total, but must not exceed it."""
-    from budget_xl.rules.base import ZERO, Fig
-
-    present = [fig(t, p, col) for p in parts if p is not None and p.amount(col) is not None]
-    if not present:
-        return []
-    total = sum((f.value for f in present), ZERO)
-    combined = Fig(value=total, cell=present[0].cell, label="其中各项之和", slack=sum((f.slack for f in present), ZERO))
-    found = check_at_most(rule, combined, fig(t, total_row, col))
-    return [Finding(f.rule, f.severity, f.message, tuple(dict.fromkeys(f.cells + tuple(x.cell for x in present if x.cell))),
-                    f.expected, f.actual, f.difference, f.unit) for f in found]
 
 
 def _parent(code: str, system: str) -> str | None:
