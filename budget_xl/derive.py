@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.schema import load_schema
-from budget_xl.units import WAN, half_ulp, round2, to_wan
+from budget_xl.schema import load_schema, parent_code
+from budget_xl.units import convert, half_ulp
 
 SUM, COPY = "sum", "copy"
 
@@ -46,9 +46,7 @@ class Derivation:
             return None
         if self.kind == COPY:
             (src, v), = present
-            if src.table.unit != self.target.table.unit:
-                v = round2(to_wan(v, src.table.unit)) if self.target.table.unit == WAN else v * 10000
-            return v
+            return convert(v, src.table.unit, self.target.table.unit)
         return sum((v for _, v in present), Decimal(0))
 
 
@@ -99,13 +97,11 @@ class _Graph:
         t = self.t(key)
         if t is None:
             return
-        econ = t.layout.code_system == "econ"
         children: dict[str, list[Row]] = defaultdict(list)
         for row in t.coded_rows():
-            if len(row.key) == 3:
-                children[TOTAL_KEY].append(row)
-            elif len(row.key) in (5, 7):
-                children[row.key[:3] if econ or len(row.key) == 5 else row.key[:5]].append(row)
+            parent = TOTAL_KEY if len(row.key) == 3 else parent_code(row.key, t.layout.code_system)
+            if parent is not None:
+                children[parent].append(row)
         parents = {k for k in children if t.get(k) is not None}
         self.row_sums(t, [r for r in t.rows if r.key not in parents])
         for parent in sorted(parents, key=lambda k: (k == TOTAL_KEY, -len(k))):

@@ -15,7 +15,7 @@ from decimal import Decimal
 from budget_xl.derive import SUM, Ref, derivations
 from budget_xl.model import Budget
 from budget_xl.rules.base import row_label
-from budget_xl.units import WAN, half_ulp, round2, to_wan
+from budget_xl.units import convert, half_ulp
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,9 @@ def plan_fill(budget: Budget) -> tuple[Budget, list[Change]]:
     filled = copy.deepcopy(budget)
     for t in filled.tables.values():
         t.reindex()
+    graph = derivations(filled)  # depends on which rows exist, not on values: one graph serves throughout
     originals: dict[str, Decimal | None] = {}
-    for d in derivations(filled):
+    for d in graph:
         new = d.compute()
         target = d.target
         old = target.value()
@@ -49,8 +50,8 @@ def plan_fill(budget: Budget) -> tuple[Budget, list[Change]]:
                 continue  # 尾差: keep the printed total
         originals.setdefault(target.cell, old)
         target.row.values[target.col] = new
-    _repair(filled, originals)
-    refs = {d.target.cell: d.target for d in derivations(filled)}
+    _repair(filled, originals, graph)
+    refs = {d.target.cell: d.target for d in graph}
     changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=_describe(refs[cell]))
                for cell, old in originals.items() if refs[cell].value() != old]
     return filled, changes
@@ -62,11 +63,11 @@ def _errors(budget: Budget) -> list:
     return [f for f in run_checks(budget) if f.severity == "error"]
 
 
-def _repair(filled: Budget, originals: dict[str, Decimal | None], rounds: int = 10) -> None:
+def _repair(filled: Budget, originals: dict[str, Decimal | None], graph: list, rounds: int = 10) -> None:
     """Totals kept within 尾差 of one relation may break another (a 合计 row's row sum, or its copy in the
     next table). Where an error remains on a derived cell, try its own sum and the figures it is compared
     with, and take the one that leaves the fewest errors — the rules themselves are the judge."""
-    targets = {d.target.cell: d for d in derivations(filled)}
+    targets = {d.target.cell: d for d in graph}
     cells = {r.cells[c]: (t, r, c) for t in filled.tables.values() for r in t.rows for c in r.cells}
     errors = _errors(filled)
     for _ in range(rounds):
@@ -83,9 +84,7 @@ def _repair(filled: Budget, originals: dict[str, Decimal | None], rounds: int = 
                     if other != cell and other in cells:
                         t, r, c = cells[other]
                         v = r.amount(c)
-                        if v is not None and t.unit != ref.table.unit:
-                            v = round2(to_wan(v, t.unit)) if ref.table.unit == WAN else v * 10000
-                        candidates.add(v)
+                        candidates.add(None if v is None else convert(v, t.unit, ref.table.unit))
                 for v in candidates - {None, current}:
                     ref.row.values[ref.col] = v
                     left = _errors(filled)

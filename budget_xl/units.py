@@ -33,6 +33,13 @@ def to_wan(value: Decimal, unit: str) -> Decimal:
     return value if unit == WAN else value / UNITS[WAN] * UNITS[unit]
 
 
+def convert(value: Decimal, src: str, dst: str) -> Decimal:
+    """A figure copied from a table in ``src`` units into one in ``dst`` units, as that table prints it."""
+    if src == dst:
+        return value
+    return round2(to_wan(value, src)) if dst == WAN else value * UNITS[WAN]
+
+
 def half_ulp(unit: str) -> Decimal:
     """Half the last printed digit of a figure in this unit (its rounding share)."""
     return _HALF_ULP[unit]

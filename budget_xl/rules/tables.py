@@ -7,9 +7,9 @@ from collections import defaultdict
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget
 from budget_xl.rules.base import check_at_most, check_parts_at_most, check_sum, fig, fig_at, fmt, present, row_label
+from budget_xl.schema import parent_code
 
 CODED = ("T2", "T3", "T5", "T6", "T7", "T8")
-
 
 
 def row_sums(budget: Budget, key: str) -> list[Finding]:
@@ -49,12 +49,6 @@ def line_sums(budget: Budget, key: str) -> list[Finding]:
     return out
 
 
-def _parent(code: str, system: str) -> str | None:
-    if system == "econ":
-        return code[:3] if len(code) == 5 else None
-    return {5: code[:3], 7: code[:5]}.get(len(code))
-
-
 def tree_sums(budget: Budget, key: str) -> list[Finding]:
     """类 = Σ款, 款 = Σ项 (by code prefix), 合计 = Σ类 — in every amount column."""
     t = present(budget, key)
@@ -65,7 +59,7 @@ def tree_sums(budget: Budget, key: str) -> list[Finding]:
     children: dict[str, list] = defaultdict(list)
     out: list[Finding] = []
     for row in t.coded_rows():
-        parent = _parent(row.key, system)
+        parent = parent_code(row.key, system)
         if parent is None and len(row.key) == 3:
             children[TOTAL_KEY].append(row)
         elif parent is not None:

@@ -207,6 +207,13 @@ def load_schema() -> Schema:
     return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts})
 
 
+def parent_code(code: str, system: str | None) -> str | None:
+    """The code one level up: 功能分类 7 → 5 → 3 digits, 经济分类 5 → 3; None at the 类 level or for odd lengths."""
+    if system == "econ":
+        return code[:3] if len(code) == 5 else None
+    return {5: code[:3], 7: code[:5]}.get(len(code))
+
+
 def render_header(text: str, year: object = "", unit: str = "万元") -> str:
     """Fill a header's {year} and {unit}; without a year, '{year}年' disappears."""
     text = text.replace("{year}", str(year)) if year else text.replace("{year}年", "")
