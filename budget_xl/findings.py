@@ -23,6 +23,15 @@ class Finding:
     difference: Decimal | None = None
     unit: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # stable identity, whatever the wording: the table key ("T3"), row key (科目编码 or fixed-row key) and column key
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+
+    @property
+    def identity(self) -> tuple[str, str | None, str | None, str | None]:
+        """(rule, table, row, column): carries a user's 说明 and previous marks across re-checks."""
+        return (self.rule, self.table, self.row, self.column)
 
     @property
     def sheet(self) -> str | None:

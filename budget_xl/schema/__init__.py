@@ -1,4 +1,4 @@
-"""The workbook's table layouts, loaded once from ``layouts.toml``.
+"""The workbook's table layouts, loaded once from ``profiles/<profile>/layouts.toml``.
 
 Everything that touches a sheet (writer, reader, rules, narrative) asks this module what the sheet
 looks like, so a layout change is made in one place: the TOML file.
@@ -198,9 +198,14 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
     )
 
 
+PROFILES = ("national",)
+DEFAULT_PROFILE = "national"
+
+
 @cache
-def load_schema() -> Schema:
-    text = resources.files(__package__).joinpath("layouts.toml").read_text(encoding="utf-8")
+def load_schema(profile: str = DEFAULT_PROFILE) -> Schema:
+    """One profile = one disclosure template (table set, layouts, relations): ``profiles/<name>/``."""
+    text = resources.files(__package__).joinpath("profiles", profile, "layouts.toml").read_text(encoding="utf-8")
     raw = tomllib.loads(text)
     classes = tuple((c[0], c[1]) for c in raw["func_classes"])
     layouts = tuple(_layout(s, classes) for s in raw["sheet"])
