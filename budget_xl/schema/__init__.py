@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from budget_xl.schema.declarations import LayoutError, LayoutFile, RelationFile, check_relation_references, validated
+
 AMOUNT_TYPES = frozenset({"amount", "number", "percent"})
 
 
@@ -86,6 +88,8 @@ class Layout:
     notes: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     written: bool = True  # False: not part of the template (a sheet our commands add, e.g. 变更记录)
+    published: bool = False  # one of the disclosure's printed tables
+    may_be_empty: bool = False  # printed with a 空表 note when there is nothing to show
     record_total_columns: tuple[str, ...] = ()  # records with a 合计 line: the columns it adds up
 
     @property
@@ -148,6 +152,8 @@ class Schema:
     layouts: tuple[Layout, ...]
     func_classes: tuple[tuple[str, str], ...]
     by_key: dict[str, Layout] = field(default_factory=dict)
+    relations: tuple = ()  # RelationDecl, from relations.toml (validated)
+    profile: str = "national"
 
     def __getitem__(self, key: str) -> Layout:
         return self.by_key[key]
@@ -195,6 +201,7 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
         line_sums=tuple(line_sums), key_column=raw.get("key_column"), empty_note=raw.get("empty_note"),
         notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])), written=raw.get("written", True),
         record_total_columns=tuple(raw.get("record_total_columns", ())),
+        published=raw.get("published", False), may_be_empty=raw.get("may_be_empty", False),
     )
 
 
@@ -205,11 +212,34 @@ DEFAULT_PROFILE = "national"
 @cache
 def load_schema(profile: str = DEFAULT_PROFILE) -> Schema:
     """One profile = one disclosure template (table set, layouts, relations): ``profiles/<name>/``."""
-    text = resources.files(__package__).joinpath("profiles", profile, "layouts.toml").read_text(encoding="utf-8")
-    raw = tomllib.loads(text)
+    if profile not in PROFILES:
+        raise LayoutError(f"profiles/{profile}", "模板", f"没有名为“{profile}”的模板（可用：{'、'.join(PROFILES)}）")
+    folder = resources.files(__package__).joinpath("profiles", profile)
+    return schema_from_texts(folder.joinpath("layouts.toml").read_text(encoding="utf-8"),
+                             folder.joinpath("relations.toml").read_text(encoding="utf-8")
+                             if folder.joinpath("relations.toml").is_file() else "",
+                             profile=profile)
+
+
+def schema_from_texts(layouts_text: str, relations_text: str = "", profile: str = DEFAULT_PROFILE) -> Schema:
+    """Validate and build a profile from the two files' texts (also what the tests plant typos into)."""
+    layout_file, relation_file = f"profiles/{profile}/layouts.toml", f"profiles/{profile}/relations.toml"
+    raw = _toml(layouts_text, layout_file)
+    decl = validated(LayoutFile, raw, layout_file)
+    rel_raw = _toml(relations_text, relation_file)
+    rels = validated(RelationFile, rel_raw, relation_file)
+    check_relation_references(rels, {s.key: s for s in decl.sheet}, relation_file)
     classes = tuple((c[0], c[1]) for c in raw["func_classes"])
     layouts = tuple(_layout(s, classes) for s in raw["sheet"])
-    return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts})
+    return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts},
+                  relations=tuple(rels.relation), profile=profile)
+
+
+def _toml(text: str, file: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise LayoutError(file, "（文件）", f"不是合法的 TOML：{e}") from None
 
 
 def parent_code(code: str, system: str | None) -> str | None:
