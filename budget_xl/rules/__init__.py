@@ -7,7 +7,7 @@ from __future__ import annotations
 from budget_xl.findings import SEVERITIES, Finding
 from budget_xl.model import Budget
 from budget_xl.rounding import Tolerances
-from budget_xl.rules import completeness, crosstable, projects, tables  # noqa: F401  (registers their checks)
+from budget_xl.rules import completeness, crosstable, postprocess, projects, tables  # noqa: F401  (registers their checks)
 from budget_xl.rules.registry import PYTHON_CHECKS, registry
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}

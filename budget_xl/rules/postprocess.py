@@ -44,9 +44,9 @@ def absent_columns(budget: Budget, findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if id(f) not in drop] + notes
 
 
-def _ratio_votes(instances: list[Instance]) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """Per table: copies to other tables in all, those where it is ≈10000× the other, and ≈1/10000."""
-    total, big, small = defaultdict(int), defaultdict(int), defaultdict(int)
+def _pairs(instances: list[Instance]) -> list[tuple[str, str, int]]:
+    """Cross-table copies with both figures filled: (table a, table b, +1 if a ≈ 10000 × b, −1 if 1/10000, 0)."""
+    out = []
     for inst in instances:
         if inst.kind != COPY:
             continue
@@ -56,27 +56,45 @@ def _ratio_votes(instances: list[Instance]) -> tuple[dict[str, int], dict[str, i
         va, vb = a.value(), b.value()
         if not va or not vb:
             continue
-        ya, yb = to_yuan(va, a.table.unit), to_yuan(vb, b.table.unit)
-        total[a.table.key] += 1
-        total[b.table.key] += 1
-        r = abs(ya / yb)
-        if abs(r / TEN_THOUSAND - 1) < Decimal("0.01"):
-            big[a.table.key] += 1
-            small[b.table.key] += 1
-        elif abs(r * TEN_THOUSAND - 1) < Decimal("0.01"):
-            small[a.table.key] += 1
-            big[b.table.key] += 1
-    return total, big, small
+        r = abs(to_yuan(va, a.table.unit) / to_yuan(vb, b.table.unit))
+        sign = 1 if abs(r / TEN_THOUSAND - 1) < Decimal("0.01") else -1 if abs(r * TEN_THOUSAND - 1) < Decimal("0.01") else 0
+        out.append((a.table.key, b.table.key, sign))
+    return out
+
+
+def _slipped_tables(instances: list[Instance]) -> list[tuple[str, int]]:
+    """Greedy: the table most of whose copies elsewhere are 10000× off is slipped; its pairs are then set
+    aside so that the tables it was compared with are not blamed too."""
+    pairs = _pairs(instances)
+    found: list[tuple[str, int]] = []
+    while True:
+        total, off = defaultdict(int), defaultdict(lambda: [0, 0])
+        for a, b, sign in pairs:
+            total[a] += 1
+            total[b] += 1
+            if sign:
+                off[a][0 if sign > 0 else 1] += 1
+                off[b][1 if sign > 0 else 0] += 1
+        best = None
+        for key, (up, down) in off.items():
+            n = max(up, down)
+            if n >= 2 and n * 5 >= total[key] * 4 and (best is None or n > best[1]):
+                best = (key, n, 1 if up >= down else -1)
+        if best is None:
+            return found
+        found.append((best[0], best[2]))
+        pairs = [p for p in pairs if best[0] not in p[:2]]
 
 
 def unit_slips(budget: Budget, findings: list[Finding], instances: list[Instance]) -> list[Finding]:
-    total, big, small = _ratio_votes(instances)
     slips: list[tuple[str, str]] = []  # (table, the unit its figures seem to be in)
-    for key, n in total.items():
+    for key, direction in _slipped_tables(instances):
         t = budget.tables[key]
-        for votes, seems in ((big, YUAN if t.unit == WAN else None), (small, WAN if t.unit == YUAN else None)):
-            if votes[key] >= 2 and votes[key] * 5 >= n * 4:
-                slips.append((key, seems or ("万元的万分之一" if votes is small else "万元的一万倍")))
+        if direction > 0:
+            seems = YUAN if t.unit == WAN else "万元的一万倍"
+        else:
+            seems = WAN if t.unit == YUAN else "万元的万分之一"
+        slips.append((key, seems))
     out = list(findings)
     slipped = {k for k, _ in slips}
     for key, seems in slips:
@@ -106,14 +124,20 @@ def unit_slips(budget: Budget, findings: list[Finding], instances: list[Instance
 
 
 def _fold(findings: list[Finding], t, message: str, also=()) -> list[Finding]:
+    """The errors the unit slip explains: those between the table and others, and inside it the 尾差 that the
+    ×10000 turned into errors (a difference within the envelope once divided by 10000)."""
     sheets = {t.sheet_name(), *(x.sheet_name() for x in also)}
+
+    def inside_rounding(f: Finding) -> bool:
+        return f.difference is not None and abs(f.difference) / TEN_THOUSAND <= Decimal("0.005") * max(len(f.cells), 2)
+
     folded = [f for f in findings if f.severity == ERROR and f.rule != "UNIT-SLIP"
               and any(c.split("!")[0] in sheets for c in f.cells)
-              and any(c.split("!")[0] not in sheets for c in f.cells)]
+              and (any(c.split("!")[0] not in sheets for c in f.cells) or inside_rounding(f))]
     keep = [f for f in findings if not any(f is g for g in folded)]
     cell = (t.title_cell,) if t.title_cell else ()
     unit_row = budget_unit_cell(t)
-    head = Finding("UNIT-SLIP", ERROR, message + (f"由此引起的{len(folded)}处表间不符已归在本条下。" if folded else ""),
+    head = Finding("UNIT-SLIP", ERROR, message + (f"由此引起的{len(folded)}处不符已归在本条下。" if folded else ""),
                    cell + unit_row, table=t.key, column="unit",
                    extra={"explains": [f.message for f in folded], "folded": [f.identity for f in folded]})
     return [head, *keep]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import Budget
-from budget_xl.rounding import DEFAULT, Tolerances, from_yuan, to_yuan
+from budget_xl.rounding import DEFAULT, Tolerances, to_yuan
 from budget_xl.rules.base import ZERO, check_parts_at_most, check_sum, fig, finding, present
 from budget_xl.rules.registry import check
 

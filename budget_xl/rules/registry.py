@@ -33,11 +33,14 @@ PYTHON_CHECKS: list[tuple[str, Check]] = []
 _PYTHON_INFO: dict[str, RuleInfo] = {}
 
 
-def check(rule_id: str, severity: str, description: str, example: str = "", also: tuple[tuple[str, str, str], ...] = ()):
-    """Register a Python check under its id; ``also`` lists further ids it emits: (id, severity, description)."""
+def check(rule_id: str, severity: str, description: str, example: str = "", also: tuple[tuple[str, str, str], ...] = (),
+          per_table: bool = False):
+    """Register a Python check under its id; ``also`` lists further ids it emits: (id, severity, description).
+    ``per_table``: the check emits ``<table>-<id>`` for each table (registered per table from the layouts)."""
     def deco(fn: Check) -> Check:
         PYTHON_CHECKS.append((rule_id, fn))
-        _PYTHON_INFO[rule_id] = RuleInfo(rule_id, severity, description, example)
+        if not per_table:
+            _PYTHON_INFO[rule_id] = RuleInfo(rule_id, severity, description, example)
         for other, sev, desc in also:
             _PYTHON_INFO.setdefault(other, RuleInfo(other, sev, desc))
         return fn

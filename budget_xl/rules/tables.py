@@ -17,7 +17,7 @@ def _coded(budget: Budget) -> list:
     return [t for t in budget.tables.values() if t.present and t.layout.kind == "coded"]
 
 
-@check("TREE-STRUCTURE", WARNING, "科目编码结构：缺少上级科目行、编码位数不合规范（编号为 <表>-TREE-PARENT、<表>-CODE）")
+@check("TREE-STRUCTURE", WARNING, "科目编码结构：缺少上级科目行、编码位数不合规范", per_table=True)
 def tree_structure(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     out: list[Finding] = []
     for t in _coded(budget):
@@ -36,7 +36,7 @@ def tree_structure(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
-@check("DUP-CODE", ERROR, "同一科目编码在一张表中出现多次（编号为 <表>-DUP-CODE）")
+@check("DUP-CODE", ERROR, "同一科目编码在一张表中出现多次", per_table=True)
 def duplicate_codes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """One 科目编码, one row: a repeated code makes every total ambiguous."""
     out: list[Finding] = []

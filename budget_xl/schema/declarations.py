@@ -207,7 +207,8 @@ def validated(model: type[BaseModel], raw: dict, file: str) -> BaseModel:
     try:
         return model.model_validate(raw)
     except ValidationError as e:
-        err = e.errors()[0]
+        # an unknown key first: a misspelt key also makes the right one "missing", and the typo is the news
+        err = sorted(e.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
         raise LayoutError(file, _entry(raw, err["loc"]), _zh(err["msg"])) from None
 
 
