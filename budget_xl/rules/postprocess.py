@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from budget_xl.findings import ERROR, INFO, Finding
 from budget_xl.model import Budget
-from budget_xl.relations import COPY, Instance
 from budget_xl.rounding import to_yuan
 from budget_xl.rules.registry import register_info
 from budget_xl.units import WAN, YUAN
+
+if TYPE_CHECKING:
+    from budget_xl.relations import Instance
+
+COPY = "copy"  # budget_xl.relations.COPY (not imported: relations imports the rules package)
 
 register_info("C-ABSENT-COLUMN", INFO, "一栏在整张表中全部空白：视为本模板不列示此栏，只提示一次，不逐行报“未填写”")
 register_info("UNIT-SLIP", ERROR, "一张表的金额约为其他表上同一数字的 10000 倍（或万分之一），或合计数对所填单位明显不合理："
