@@ -75,7 +75,8 @@ def summed_cells(budget: Budget) -> set[str]:
     return {r.text("cell") for r in log.rows} if log is not None and log.present else set()
 
 
-def tolerances(budget: Budget, graph: list[Derivation] | None = None) -> Tolerances:
+def tolerances(budget: Budget, graph: list[Derivation] | None = None,
+               instances: list[Instance] | None = None) -> Tolerances:
     """The rounding model for this workbook: a total that 重算汇总 computed from rounded parts (it is in
     变更记录 and still equals that sum) is not the budget system's rounding of the exact figure — it
     inherits its parts' shares, which is how far it may honestly stand from the same total printed elsewhere."""
@@ -88,7 +89,7 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None) -> Toleran
         base = own_share(ref.table.unit)
         return shares.get(ref.cell, base) if ref.cell else base
 
-    for d in graph if graph is not None else derivations(budget):
+    for d in graph if graph is not None else derivations(budget, instances):
         cell, value = d.target.cell, d.target.value()
         if cell is None or value is None or cell not in summed:
             continue

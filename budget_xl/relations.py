@@ -234,10 +234,17 @@ def _decl_instances(budget: Budget, decl: RelationDecl, severity: str) -> list[I
     keys = list(a_slots)
     if decl.missing != "ignore":  # keys only the other side has (a row missing from the anchor table)
         keys += [k for s in o_slots for k in s if k not in a_slots and k[0] is not None]
+    by_row: dict = defaultdict(list)  # the other sides' slots by row key (None: matches every row)
+    for s in o_slots:
+        for k, term in s.items():
+            by_row[k[0]].append((k, term))
     out: list[Instance] = []
     for key in dict.fromkeys(keys):
         a = a_slots.get(key)
-        matched = [term for s in o_slots for k, term in s.items() if _match(key, k)]
+        candidates = by_row[None] if key[0] is None else by_row[key[0]] + by_row[None]
+        if key[0] is None:
+            candidates = [c for s in o_slots for c in s.items()]
+        matched = [term for k, term in candidates if _match(key, k)]
         present = tuple(m for m in matched if m is not None)
         name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
         why = decl.why.replace("{name}", name)
@@ -285,8 +292,29 @@ def expand(budget: Budget) -> list[Instance]:
 
 
 # ------------------------------------------------------------------ evaluation
+def _plainly_holds(inst: Instance, tol: Tolerances) -> bool:
+    """The common case, decided without building messages: one unit, no inherited share, exact equality."""
+    if tol.inherited or inst.kind not in (SUM, COPY):
+        return False
+    unit = inst.total.table.unit
+    total = inst.total.value()
+    values = [p.value() for p in inst.parts]
+    if total is None and all(v is None for v in values) and not inst.total.row.invalid:
+        return True  # nothing known: nothing to test
+    if total is None or any(p.table.unit != unit for p in inst.parts):
+        return False
+    present = [v for v in values if v is not None]
+    if not present or len(present) != len(values) and inst.kind == COPY:
+        return False
+    if any(c in p.row.invalid for p in inst.parts for c in (p.col,)) or inst.total.col in inst.total.row.invalid:
+        return False
+    return total == sum(present, ZERO)
+
+
 def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """The findings of one instance under the rounding model (pure)."""
+    if _plainly_holds(inst, tol):
+        return []
     total = fig(inst.total.table, inst.total.row, inst.total.col, tol)
     parts = [fig(p.table, p.row, p.col, tol) for p in inst.parts]
     if inst.kind == SUM:

@@ -15,13 +15,13 @@ _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Tolerances | None = None) -> list[Finding]:
     """All findings for a budget: the reader's notes first, then every relation and check, errors first."""
-    from budget_xl.derive import derivations, tolerances
+    from budget_xl.derive import tolerances
     from budget_xl.relations import check_relations, expand
     from budget_xl.rules.postprocess import absent_columns, unit_slips
 
     instances = expand(budget)
     if tol is None:
-        tol = tolerances(budget, derivations(budget, instances))
+        tol = tolerances(budget, instances=instances)
     found: list[Finding] = list(notes or [])
     found += check_relations(budget, tol, instances)
     for _id, fn in PYTHON_CHECKS:

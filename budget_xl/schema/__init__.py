@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from budget_xl.schema.declarations import LayoutError, LayoutFile, RelationFile, check_relation_references, validated
@@ -92,7 +92,7 @@ class Layout:
     may_be_empty: bool = False  # printed with a 空表 note when there is nothing to show
     record_total_columns: tuple[str, ...] = ()  # records with a 合计 line: the columns it adds up
 
-    @property
+    @cached_property
     def column_map(self) -> dict[str, Column]:
         return {c.key: c for c in self.columns}
 
@@ -117,11 +117,12 @@ class Layout:
             return tuple(r for s in self.sides for r in s.rows)
         return self.rows
 
+    @cached_property
+    def _fixed_index(self) -> dict[str, FixedRow]:
+        return {r.key: r for r in reversed(self.all_fixed_rows)}
+
     def fixed_row(self, key: str) -> FixedRow:
-        for r in self.all_fixed_rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return self._fixed_index[key]
 
     def header_grid(self, year: object = "", unit: str = "万元") -> list[list[str | None]]:
         """The header rows as a sheet shows them (a group's text only above its first column)."""
