@@ -132,3 +132,13 @@ def test_the_sample_keeps_its_warnings_and_rounding_notes():
     assert not errors(fs)
     counts = Counter(f.severity for f in fs)
     assert counts["warning"] == 4 and counts["info"] == 33
+
+
+def test_a_workbook_typed_in_yuan_but_declared_in_wanyuan_gives_one_unit_error():
+    changes = {}
+    for sheet in ("收支总表", "收入总表", "支出总表", "财拨收支总表", "一般公共预算支出表", "基本支出表", "三公经费表"):
+        first = 2 if sheet in ("收支总表", "财拨收支总表", "三公经费表") else 3
+        changes.update({c: v * 10000 for c, v in _table_amounts(sheet, first_col=first) if isinstance(v, float)})
+    fs = check(changes)
+    slips = by_rule(fs, "UNIT-SLIP")
+    assert len(slips) == 1 and "元为单位" in slips[0].message and "基本信息中填的是万元" in slips[0].message
