@@ -61,7 +61,8 @@ def graph_from(instances: list[Instance]) -> list[Derivation]:
             pending[u] -= 1
             if pending[u] == 0:
                 ready.append(u)
-    order += [c for c in chosen if c not in set(order)]  # a cycle in the declarations: keep what is left
+    done = set(order)
+    order += [c for c in chosen if c not in done]  # a cycle in the declarations: keep what is left
     return [Derivation(chosen[c].total, chosen[c].parts, chosen[c].kind, chosen[c].rule) for c in order]
 
 

@@ -9,14 +9,13 @@ values are never touched.
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from budget_xl.derive import Derivation, graph_from
 from budget_xl.findings import ERROR
-from budget_xl.model import Budget
+from budget_xl.model import Budget, copy_budget
 from budget_xl.relations import SUM, Instance, Term, evaluate, expand
 from budget_xl.rounding import keeps_printed_total
 from budget_xl.units import convert
@@ -33,9 +32,7 @@ class Change:
 def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> tuple[Budget, list[Change]]:
     """A filled copy of the budget and the cells that changed (the input model is untouched). Cells in
     ``keep`` (e.g. totals localization says are right while a detail is wrong) are never rewritten."""
-    filled = copy.deepcopy(budget)
-    for t in filled.tables.values():
-        t.reindex()
+    filled = copy_budget(budget)
     instances = expand(filled)
     graph = graph_from(instances)  # depends on which rows exist, not on values: one graph serves throughout
     originals: dict[str, Decimal | None] = {}

@@ -126,6 +126,21 @@ class Budget:
         return rows[0].text("text").strip() if rows else ""
 
 
+def copy_budget(budget: Budget) -> Budget:
+    """A copy whose values can be changed without touching the original (layouts are shared: they are frozen)."""
+    tables = {}
+    for key, t in budget.tables.items():
+        rows = [Row(key=r.key, values=dict(r.values), cells=dict(r.cells), line=r.line, side=r.side,
+                    invalid=set(r.invalid)) for r in t.rows]
+        tables[key] = Table(layout=t.layout, rows=rows, unit=t.unit, sheet=t.sheet, present=t.present,
+                            notes=list(t.notes), title_cell=t.title_cell)
+    out = Budget(tables=tables, source=budget.source)
+    for name, value in vars(budget).items():  # e.g. the template profile
+        if name not in ("tables", "source"):
+            setattr(out, name, value)
+    return out
+
+
 def snapshot(budget: Budget) -> dict[str, dict[str, dict[str, Any]]]:
     """The model's content without cell addresses: equal snapshots mean "the same budget"."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
