@@ -369,3 +369,66 @@ def check_relations(budget: Budget, tol: Tolerances = DEFAULT,
     for inst in instances if instances is not None else expand(budget):
         out += evaluate(inst, budget, tol)
     return out
+
+
+# ------------------------------------------------------------------ as linear constraints (localization)
+@dataclass(frozen=True)
+class Linear:
+    """One instance as Σ coef · value(cell) (values in 元) == 0 within ±tol, or ≤ tol: what error
+    localization solves over. Blank cells take no part (unknown), as in the checks."""
+
+    rule: str
+    index: int                  # position in the instance list: a stable id within one run
+    terms: dict[str, int]
+    sense: str                  # "eq" | "le"
+    tol: Decimal
+
+
+def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[Linear]:
+    from budget_xl.rounding import own_share
+
+    out: list[Linear] = []
+    for i, inst in enumerate(instances):
+        if inst.kind not in (SUM, COPY, AT_MOST) or inst.total.cell is None or inst.total.value() is None:
+            continue
+        if inst.total.col in inst.total.row.invalid or any(p.col in p.row.invalid for p in inst.parts):
+            continue
+        parts = [p for p in inst.parts if p.cell and p.value() is not None]
+        if not parts:
+            continue
+        money = [t for t in (inst.total, *parts) if t.table.layout.column_map[t.col].type == "amount"]
+        shares = [tol.share(t.cell, t.table.unit) for t in money]
+        terms: dict[str, int] = defaultdict(int)
+        if inst.kind == AT_MOST:
+            for p in parts:
+                terms[p.cell] += 1
+            terms[inst.total.cell] -= 1
+            out.append(Linear(inst.rule, i, dict(terms), "le", sum(shares, ZERO)))
+            continue
+        terms[inst.total.cell] += 1
+        for p in parts:
+            terms[p.cell] -= 1
+        units = {t.table.unit for t in (inst.total, *parts)}
+        inherited = any(tol.is_inherited(t.cell, t.table.unit) for t in money)
+        if len(parts) >= 2 or inherited:
+            allowed = sum(shares, ZERO)
+        elif len(units) > 1:  # a 万元 copy of a 元 figure: its rounding
+            allowed = own_share("万元")
+        else:
+            allowed = ZERO
+        out.append(Linear(inst.rule, i, dict(terms), "eq", allowed))
+    return out
+
+
+def values_in_yuan(instances: list[Instance]) -> dict[str, Decimal]:
+    """Every filled cell taking part in a relation, in 元 (amounts) or as printed (counts)."""
+    from budget_xl.rounding import to_yuan
+
+    out: dict[str, Decimal] = {}
+    for inst in instances:
+        for t in (inst.total, *inst.parts):
+            v = t.value()
+            if t.cell and v is not None and t.cell not in out:
+                amount = t.table.layout.column_map[t.col].type == "amount"
+                out[t.cell] = to_yuan(v, t.table.unit) if amount else v
+    return out

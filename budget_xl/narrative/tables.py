@@ -157,11 +157,10 @@ def _notes(table: Table, body: list) -> list[str]:
 
 
 def _is_total_line(lay: Layout, line: list[str]) -> bool:
+    """Bold lines: 合计, and the fixed rows the layout declares as totals (本年收入合计, 收入总计, …)."""
+    totals = {TOTAL_KEY} | {r.label for r in lay.all_fixed_rows if r.total}
     labels = {c.key: i for i, c in enumerate(lay.columns)}
-    for key in ("name", "item", "in_item", "out_item"):
-        if key in labels and line[labels[key]].strip() in (TOTAL_KEY, "本年收入合计", "本年支出合计", "收入总计", "支出总计"):
-            return True
-    return False
+    return any(key in labels and line[labels[key]].strip() in totals for key in ("name", "item", "in_item", "out_item"))
 
 
 def _line(lay: Layout, row: Row | None, seq: str, only: tuple[str, ...] | None = None) -> list[str]:
