@@ -14,7 +14,8 @@ def _wanted(p: Path) -> bool:
 
 
 def collect(paths: list[str], exclude: list[Path] = ()) -> list[Path]:
-    """Files in the order given, folders expanded recursively in name order; each file once."""
+    """Files in the order given, folders expanded recursively in name order; each file once. ``exclude``
+    (the report being written) is skipped inside folders; named explicitly it stays, and is refused later."""
     skip = {p.resolve() for p in exclude}
     out: dict[Path, None] = {}
     for raw in paths:
@@ -25,8 +26,7 @@ def collect(paths: list[str], exclude: list[Path] = ()) -> list[Path]:
                 if f.resolve() not in skip:
                     out.setdefault(f, None)
         elif p.exists():
-            if p.resolve() not in skip:
-                out.setdefault(p, None)  # named explicitly: checked whatever its type (an odd one becomes a row)
+            out.setdefault(p, None)  # named explicitly: checked whatever its type (an odd one becomes a row)
         else:
             raise InputError("文件或文件夹不存在。", file=str(p))
     return list(out)

@@ -12,6 +12,7 @@ from pathlib import Path
 from budget_xl.batch.work import FileResult, check_file
 
 OnResult = Callable[[FileResult], None]
+CONNECT_TIMEOUT = "20s"  # how long to wait for a dask scheduler before giving up
 
 
 def run_local(files: list[Path], jobs: int = 1, on_result: OnResult | None = None) -> list[FileResult]:
@@ -56,7 +57,7 @@ def run_dask(files: list[Path], address: str, on_result: OnResult | None = None)
     absolute = [_absolute(n) for n in names]
     results: dict[str, FileResult] = {}
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as e:
         from budget_xl.errors import InputError
 
