@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     from budget_xl import commands  # later issues' commands register themselves here
 
     commands.register(sub)
+    from budget_xl.batch.cli import register as batch_command  # issue 13: review at scale
+    from budget_xl.synth.cli import register as synth_command
+
+    batch_command(sub)
+    synth_command(sub)
     return p
 
 
