@@ -1,0 +1,225 @@
+"""Which cell is wrong: human-error explanations first, then the minimal weighted change set (Fellegi–Holt).
+
+Pure: constraints, values (元), weights and cell metadata in, a ``Localization`` out. Violated constraints
+are split into independent groups (no constraint reaches two groups' cells); each group is explained on its
+own, so ten errors cost ten small problems, not one large one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from budget_xl.localize import slips
+from budget_xl.localize.model import CellMeta, Change, Constraint, Explanation, Group, Localization
+from budget_xl.localize.solve import minimal_sets
+
+MAX_CANDIDATES = 5
+_EPS = 1e-9
+
+
+class _Problem:
+    def __init__(self, constraints, values, weights, meta):
+        self.constraints: list[Constraint] = list(constraints)
+        self.values: dict[str, Decimal] = values
+        self.weights: dict[str, float] = weights
+        self.meta: dict[str, CellMeta] = meta
+        self.by_cell: dict[str, list[Constraint]] = defaultdict(list)
+        for k in self.constraints:
+            for c in k.terms:
+                self.by_cell[c].append(k)
+        self.at: dict[tuple[str, int, int], str] = {
+            (m.sheet, m.row, m.column): c for c, m in meta.items() if m.row is not None and m.column is not None}
+
+    def v(self, cell: str) -> Decimal:
+        return self.values.get(cell) or Decimal(0)
+
+    def w(self, cells) -> float:
+        return sum(self.weights.get(c, 1.0) for c in cells)
+
+    def unit(self, cell: str) -> str:
+        m = self.meta.get(cell)
+        return m.unit if m else "元"
+
+    def holds_with(self, override: dict[str, Decimal]) -> bool:
+        seen: set[str] = set()
+        for c in override:
+            for k in self.by_cell.get(c, ()):
+                if k.id not in seen:
+                    seen.add(k.id)
+                    if not k.holds(self.values, override):
+                        return False
+        return True
+
+    def neighbours(self, cell: str) -> list[tuple[str, str]]:
+        """Adjacent cells on the same sheet: (cell, 错行 | 错列)."""
+        m = self.meta.get(cell)
+        if m is None or m.row is None or m.column is None:
+            return []
+        out = []
+        for dr, dc, kind in ((-1, 0, slips.ROW_SHIFT), (1, 0, slips.ROW_SHIFT),
+                             (0, -1, slips.COL_SHIFT), (0, 1, slips.COL_SHIFT)):
+            other = self.at.get((m.sheet, m.row + dr, m.column + dc))
+            if other is not None:
+                out.append((other, kind))
+        return out
+
+    def order(self, cell: str) -> tuple:
+        m = self.meta.get(cell)
+        return (m.sheet, m.row or 0, m.column or 0) if m else (cell, 0, 0)
+
+    def print_round(self, cell: str, value: Decimal) -> Decimal:
+        """Round a value in 元 to what the cell's table can print (0.01 of its unit)."""
+        q = slips.to_yuan(Decimal("0.01"), self.unit(cell))
+        return (value / q).quantize(Decimal(1), rounding=ROUND_HALF_UP) * q
+
+
+def _groups(p: _Problem, violated: list[Constraint]) -> list[list[Constraint]]:
+    """Violated constraints that share a cell, or whose cells meet in one constraint, belong together."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(cells: list[str]) -> None:
+        roots = [find(c) for c in cells]
+        for r in roots[1:]:
+            parent[r] = roots[0]
+
+    for k in violated:
+        for c in k.terms:
+            parent.setdefault(c, c)
+    for k in violated:
+        union(list(k.terms))
+    for k in p.constraints:
+        inside = [c for c in k.terms if c in parent]
+        if len(inside) > 1:
+            union(inside)
+    groups: dict[str, list[Constraint]] = defaultdict(list)
+    for k in violated:
+        groups[find(next(iter(k.terms)))].append(k)
+    return list(groups.values())
+
+
+def _single(p: _Problem, group: list[Constraint]) -> list[Explanation]:
+    """One cell in every violated constraint, changed to a slip's value or to what the arithmetic implies."""
+    common = set(group[0].terms)
+    for k in group[1:]:
+        common &= set(k.terms)
+    ids = tuple(k.id for k in group)
+    out = []
+    for c in sorted(common, key=p.order):
+        old, unit = p.v(c), p.unit(c)
+        options: list[tuple[Decimal, str, int]] = [
+            (slips.to_yuan(v, unit), kind, s) for v, kind, s in slips.single_slips(slips.printed(old, unit))]
+        for k in group:
+            exact = old - k.residual(p.values) / k.terms[c]
+            for val in (p.print_round(c, exact), exact):
+                options.append((val, slips.generic_kind(old, val), slips.ARITHMETIC))
+        best = None
+        for val, kind, strength in options:
+            if (best is None or strength < best[2]) and p.holds_with({c: val}):
+                best = (val, kind, strength)
+        if best is not None:
+            val, kind, strength = best
+            out.append(Explanation((Change(c, old, val, kind, ids),), p.w([c]), "pattern", strength))
+    return out
+
+
+def _pairs(p: _Problem, group: list[Constraint]) -> list[Explanation]:
+    """Two neighbouring cells: swapped figures, or one cell's figure typed into its neighbour."""
+    ids = tuple(k.id for k in group)
+    cells = sorted({c for k in group for c in k.terms}, key=p.order)
+    seen: set[tuple] = set()
+    out = []
+    for c in cells:
+        for other, shift in p.neighbours(c):
+            if not all(c in k.terms or other in k.terms for k in group):
+                continue
+            vc, vo = p.v(c), p.v(other)
+            tries = []
+            if vc != vo:
+                tries.append(({c: vo, other: vc}, slips.SWAPPED, slips.TELLING))
+            if vo != 0:
+                tries.append(({c: vo, other: Decimal(0)}, shift, slips.TELLING))
+                fixed = _fix_other(p, {c: vo}, other)
+                if fixed is not None:
+                    tries.append(({c: vo, other: fixed}, shift, slips.ONE_DIGIT))
+            for override, kind, strength in tries:
+                key = tuple(sorted((k, v) for k, v in override.items()))
+                if key in seen or not p.holds_with(override):
+                    continue
+                seen.add(key)
+                changes = tuple(Change(x, p.v(x), override[x], kind, ids) for x in sorted(override, key=p.order))
+                out.append(Explanation(changes, p.w(override), "pattern", strength))
+    return out
+
+
+def _fix_other(p: _Problem, override: dict[str, Decimal], cell: str) -> Decimal | None:
+    for k in p.by_cell.get(cell, ()):
+        if not k.holds(p.values, override):
+            return p.print_round(cell, p.v(cell) - k.residual(p.values, override) / k.terms[cell])
+    return None
+
+
+def _milp(p: _Problem, group: list[Constraint]) -> list[Explanation]:
+    ids = tuple(k.id for k in group)
+    cells = sorted({c for k in group for c in k.terms}, key=p.order)
+    touched = {k.id: k for c in cells for k in p.by_cell[c]}
+    out = []
+    for change in minimal_sets(cells, list(touched.values()), p.values, p.weights, limit=MAX_CANDIDATES):
+        override = _exact(p, change)
+        changes = []
+        strength = 0
+        for c in sorted(override, key=p.order):
+            kind, s = _kind(p, c, override)
+            strength = max(strength, s)
+            changes.append(Change(c, p.v(c), override[c], kind, ids))
+        out.append(Explanation(tuple(changes), p.w(override), "milp", strength))
+    return out
+
+
+def _exact(p: _Problem, change: dict[str, float]) -> dict[str, Decimal]:
+    """The solver's changes as printable Decimal figures, when rounding keeps every relation within tolerance."""
+    rounded = {c: p.print_round(c, p.v(c) + Decimal(repr(d))) for c, d in change.items()}
+    if p.holds_with(rounded):
+        return rounded
+    cents = {c: (p.v(c) + Decimal(repr(d))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for c, d in change.items()}
+    return cents
+
+
+def _kind(p: _Problem, cell: str, override: dict[str, Decimal]) -> tuple[str, int]:
+    unit = p.unit(cell)
+    old, new = p.v(cell), override[cell]
+    for other, shift in p.neighbours(cell):
+        if other in override and new == p.v(other) and new != 0:
+            return shift, slips.TELLING
+    close = slips.printed(max((k.tol for k in p.by_cell.get(cell, ())), default=Decimal(0)), unit)
+    return slips.classify(slips.printed(old, unit), slips.printed(new, unit), close)
+
+
+def _rank(p: _Problem, found: list[Explanation]) -> tuple[tuple[Explanation, ...], bool]:
+    if not found:
+        return (), False
+    size = min(len(e.changes) for e in found)
+    ranked = sorted((e for e in found if len(e.changes) == size),
+                    key=lambda e: (e.strength, round(e.weight, 9), [p.order(c) for c in e.cells]))
+    best = ranked[0]
+    ties = [e for e in ranked if e.strength == best.strength and abs(e.weight - best.weight) < _EPS]
+    return tuple(ranked[:MAX_CANDIDATES]), len(ties) == 1
+
+
+def localize(constraints: list[Constraint], values: dict[str, Decimal], weights: dict[str, float],
+             meta: dict[str, CellMeta]) -> Localization:
+    """Explain every violated constraint by the fewest, most plausible changed cells."""
+    p = _Problem(constraints, values, weights, meta)
+    violated = [k for k in p.constraints if not k.holds(values)]
+    groups = []
+    for group in _groups(p, violated):
+        found = _single(p, group) or _pairs(p, group) or _milp(p, group)
+        candidates, unique = _rank(p, found)
+        groups.append(Group(tuple(k.id for k in group), candidates, unique))
+    return Localization(tuple(groups), tuple(k.id for k in violated))
