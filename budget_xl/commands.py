@@ -56,6 +56,9 @@ def _check_one(src: Path, mark: Path | None):
 
     result = read_workbook(src)
     findings = run_checks(result.budget, result.notes)
+    from budget_xl.localize.fold import locate_findings
+
+    findings = locate_findings(result.budget, findings)  # which cell to fix (issue 10)
     if mark is not None:
         if mark.exists() and mark.resolve() == src.resolve():
             raise InputError("--mark 的输出文件与输入文件相同；请另选文件名（原文件不会被改动）。", file=str(src))

@@ -7,6 +7,7 @@ cells with values in 元. When the rule engine declares its relation instances, 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,7 +82,7 @@ def constraints_from_budget(budget: Budget) -> Inputs:
                 where = _rc(r.cell)
                 sheet, line, col = where if where else (r.table.sheet_name(), None, None)
                 meta[r.cell] = CellMeta(sheet, line, col, _label(r.table, r.row, r.col), r.table.unit,
-                                        table=r.table.key)
+                                        table=r.table.key, row_key=r.row.key, col_key=r.col)
             tables_of.setdefault(r.cell, set()).update(x.table.key for x in refs)
         terms: dict[str, int] = {}
         for p in d.parts:
@@ -98,7 +99,7 @@ def constraints_from_budget(budget: Budget) -> Inputs:
         constraints.append(Constraint(f"{rule}:{d.target.cell}", f"{d.target.table.key}-{rule}", terms, EQ, tol))
     for c in totals:
         m = meta[c]
-        meta[c] = CellMeta(m.sheet, m.row, m.column, m.label, m.unit, True, m.table)
+        meta[c] = dataclasses.replace(m, total=True)
     weights = {c: (TOTAL_WEIGHT if c in totals else DETAIL_WEIGHT) + PER_TABLE * (len(tables_of.get(c, ())) - 1)
                for c in meta}
     return Inputs(constraints, values, weights, meta)

@@ -222,4 +222,6 @@ def localize(constraints: list[Constraint], values: dict[str, Decimal], weights:
         found = _single(p, group) or _pairs(p, group) or _milp(p, group)
         candidates, unique = _rank(p, found)
         groups.append(Group(tuple(k.id for k in group), candidates, unique))
-    return Localization(tuple(groups), tuple(k.id for k in violated))
+    suspects = {c for g in groups for e in g.candidates for c in e.cells}
+    return Localization(tuple(groups), tuple(k.id for k in violated),
+                        {k.id: tuple(k.terms) for k in violated}, {c: meta[c] for c in suspects if c in meta})

@@ -47,7 +47,9 @@ class CellMeta:
     label: str = ""  # e.g. "2040601 行政运行·项目支出"
     unit: str = "元"  # the unit the cell is printed in (元 or 万元); values are always in 元
     total: bool = False  # a total (sum of other cells) rather than a detail
-    table: str = ""
+    table: str = ""  # the table's key (a finding's identity)
+    row_key: str = ""
+    col_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,9 @@ class Group:
 class Localization:
     groups: tuple[Group, ...] = ()
     violated: tuple[str, ...] = field(default=())
+    # for reporting: the cells of each violated constraint, and the metadata of every suspect cell
+    constraint_cells: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    meta: dict[str, CellMeta] = field(default_factory=dict)
 
     @property
     def suspects(self) -> list[Change]:
