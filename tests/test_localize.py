@@ -1,0 +1,174 @@
+"""Error localization (issue 10): which cell to fix, on tiny abstract relations and on the sample."""
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from budget_xl.localize import CellMeta, Constraint, localize
+from budget_xl.localize.adapter import constraints_from_budget, localize_budget
+from budget_xl.localize.fold import LOCATE, fold, locate_findings, suspects_for_fill
+from budget_xl.localize.plant import KINDS, among_candidates, named_first, plant
+from budget_xl.rules import run_checks
+from budget_xl.sample import sample_budget
+
+D = Decimal
+
+
+def grid_problem(values):
+    """A 2×2 table of details with row totals (column C), column totals (row 3) and a grand total C3."""
+    cons = [
+        Constraint("r1", "ROW", {"s!A1": 1, "s!B1": 1, "s!C1": -1}, tol=D(0)),
+        Constraint("r2", "ROW", {"s!A2": 1, "s!B2": 1, "s!C2": -1}, tol=D(0)),
+        Constraint("cA", "COL", {"s!A1": 1, "s!A2": 1, "s!A3": -1}, tol=D(0)),
+        Constraint("cB", "COL", {"s!B1": 1, "s!B2": 1, "s!B3": -1}, tol=D(0)),
+        Constraint("cC", "COL", {"s!C1": 1, "s!C2": 1, "s!C3": -1}, tol=D(0)),
+        Constraint("r3", "ROW", {"s!A3": 1, "s!B3": 1, "s!C3": -1}, tol=D(0)),
+    ]
+    meta = {f"s!{c}{r}": CellMeta("s", r, " ABC".index(c), f"{c}{r}", "元", total=(c == "C" or r == 3))
+            for c in "ABC" for r in (1, 2, 3)}
+    weights = {c: 1.5 if m.total else 1.0 for c, m in meta.items()}
+    vals = {f"s!{k}": D(v) for k, v in values.items()}
+    return cons, vals, weights, meta
+
+
+CLEAN = {"A1": "12.34", "B1": "56.78", "C1": "69.12", "A2": "10.00", "B2": "20.00", "C2": "30.00",
+         "A3": "22.34", "B3": "76.78", "C3": "99.12"}
+
+
+def test_consistent_values_need_no_change():
+    assert localize(*grid_problem(CLEAN)).groups == ()
+
+
+def test_transposed_digits_in_a_detail_are_named_with_the_right_value():
+    loc = localize(*grid_problem({**CLEAN, "A1": "21.34"}))
+    (group,) = loc.groups
+    assert group.unique and set(group.violated) == {"r1", "cA"}
+    (change,) = group.best.changes
+    assert (change.cell, change.new, change.kind) == ("s!A1", D("12.34"), "两位数字颠倒")
+
+
+def test_a_wrong_total_is_named_when_only_it_explains_both_relations():
+    (group,) = localize(*grid_problem({**CLEAN, "C3": "-99.12"})).groups
+    (change,) = group.best.changes
+    assert (change.cell, change.new, change.kind) == ("s!C3", D("99.12"), "正负号")
+
+
+def test_swapped_neighbours_are_a_pair():
+    (group,) = localize(*grid_problem({**CLEAN, "A2": "20.00", "B2": "10.00"})).groups
+    assert group.unique and sorted(c.cell for c in group.best.changes) == ["s!A2", "s!B2"]
+    assert {c.kind for c in group.best.changes} == {"相邻两格数字互换"}
+
+
+def test_two_distant_cells_fall_to_the_general_solver():
+    # A1 and B2 both wrong by amounts no slip explains: only the MILP finds the two-cell set
+    (group,) = localize(*grid_problem({**CLEAN, "A1": "15.00", "B2": "23.45"})).groups
+    assert group.best.source == "milp"
+    assert {c.cell: c.new for c in group.best.changes} == {"s!A1": D("12.34"), "s!B2": D("20.00")}
+
+
+def test_one_relation_alone_cannot_decide_and_says_so():
+    cons = [Constraint("t", "SUM", {"x!A1": 1, "x!A2": 1, "x!A3": -1}, tol=D(0))]
+    meta = {c: CellMeta("x", i + 1, 1, c) for i, c in enumerate(("x!A1", "x!A2", "x!A3"))}
+    vals = {"x!A1": D("5.00"), "x!A2": D("7.00"), "x!A3": D("13.00")}
+    (group,) = localize(cons, vals, {c: 1.0 for c in meta}, meta).groups
+    assert not group.unique
+    assert {e.cells[0] for e in group.candidates} == {"x!A1", "x!A2", "x!A3"}
+
+
+def test_an_at_most_relation_holds_below_its_bound():
+    cons = [Constraint("le", "LE", {"x!A1": 1, "x!A2": -1}, sense="le", tol=D(0))]
+    assert Constraint.holds(cons[0], {"x!A1": D(3), "x!A2": D(5)})
+    assert not Constraint.holds(cons[0], {"x!A1": D(6), "x!A2": D(5)})
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return constraints_from_budget(sample_budget())
+
+
+def test_the_sample_holds_every_relation(inputs):
+    assert len(inputs.constraints) == 422  # every derivation of derive.py: none has a blank total over filled parts
+    assert inputs.localize().violated == ()
+    # 万元 figures are held in 元: 支出总表 行政运行 基本支出 967.35万元
+    assert inputs.values["支出总表!E8"] == D("9673500.00")
+    assert inputs.meta["支出总表!D5"].total and not inputs.meta["支出总表!E8"].total
+
+
+def test_planted_errors_of_every_kind_are_found(inputs):
+    """A seeded subset of the acceptance run (benchmarks/bench_localize.py runs all 300)."""
+    rng = random.Random(2024)
+    first = among = total = 0
+    for i in range(42):
+        p = plant(KINDS[i % len(KINDS)], inputs, rng)
+        loc = localize(inputs.constraints, p.apply(inputs.values), inputs.weights, inputs.meta)
+        total += 1
+        first += named_first(p, loc)
+        among += among_candidates(p, loc)
+    assert among == total
+    assert first >= 0.95 * total
+
+
+def xingzheng_yunxing_case():
+    """The 行政运行 case: a large figure in the blank 项目支出 cell of one 项 row, totals untouched."""
+    b = sample_budget()
+    row = b["T3"].get("2040601")
+    assert row.amount("project") is None and row.cell("project") == "支出总表!F8"
+    row.values["project"] = D("6484.05")
+    return b
+
+
+def test_the_figure_in_the_wrong_place_is_the_suspect():
+    b = xingzheng_yunxing_case()
+    _inputs, loc = localize_budget(b)
+    (group,) = loc.groups
+    assert group.unique
+    (change,) = group.best.changes
+    assert (change.cell, change.new, change.kind) == ("支出总表!F8", D(0), "多填（应为空白或0）")
+
+
+def test_fold_puts_one_locate_finding_first_and_keeps_the_explained_ones(monkeypatch):
+    b = xingzheng_yunxing_case()
+    findings = run_checks(b)
+    errors = [f for f in findings if f.severity == "error"]
+    out = locate_findings(b, findings)
+    head = out[0]
+    assert head.rule == LOCATE and head.severity == "error" and head.cells == ("支出总表!F8",)
+    assert head.message.startswith("最可能出错：支出总表!F8（2040601 行政运行·项目支出），疑为多填")
+    assert f"可使{len(errors)}处不符全部消除" in head.message
+    assert (head.table, head.row, head.column) == ("T3", "2040601", "project")
+    assert len(out) == len(findings) + 1
+    folded = [f for f in out if f.extra.get("folded_under") == "支出总表!F8"]
+    assert {f.rule for f in folded} >= {"T3-ROW-SUM", "T3-TREE-SUM"}
+    assert all(f.severity == "error" for f in folded)
+    assert len(head.extra["explains"]) == len(folded)
+
+
+def test_fill_is_told_the_wrong_detail():
+    reasons = suspects_for_fill(xingzheng_yunxing_case())
+    assert list(reasons) == ["支出总表!F8"]
+    assert "依赖它的合计保留原数" in reasons["支出总表!F8"]
+    assert suspects_for_fill(sample_budget()) == {}
+
+
+def test_two_errors_on_different_tables_are_both_named():
+    b = sample_budget()
+    b["T3"].get("2040601").values["basic"] = D("976.35")   # 967.35: two digits transposed
+    b["T9"].get("recep").values["total"] = D("4.15")       # 3.15 + 1.00 on a total
+    _inputs, loc = localize_budget(b)
+    named = {c.cell: (c.new, c.kind) for c in loc.suspects}
+    t9_cell = b["T9"].get("recep").cell("total")
+    assert named == {"支出总表!E8": (D("9673500.00"), "两位数字颠倒"), t9_cell: (D("31500.00"), "一位数字错")}
+
+
+def test_ties_are_reported_as_undecided():
+    from budget_xl.localize.model import Localization
+
+    cons = [Constraint("t", "SUM", {"x!A1": 1, "x!A2": 1, "x!A3": -1}, tol=D(0))]
+    meta = {c: CellMeta("x", i + 1, 1, c, "元") for i, c in enumerate(("x!A1", "x!A2", "x!A3"))}
+    vals = {"x!A1": D("5.00"), "x!A2": D("7.00"), "x!A3": D("13.00")}
+    loc = localize(cons, vals, {c: 1.0 for c in meta}, meta)
+    assert isinstance(loc, Localization)
+    out = fold([], loc)
+    assert len(out) == 1 and out[0].message.startswith("无法唯一确定：候选 ")
+    assert set(out[0].cells) == {"x!A1", "x!A2", "x!A3"}
