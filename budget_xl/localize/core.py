@@ -15,6 +15,7 @@ from budget_xl.localize.model import CellMeta, Change, Constraint, Explanation, 
 from budget_xl.localize.solve import minimal_sets
 
 MAX_CANDIDATES = 5
+MILP_ALTERNATIVES = 3  # further minimal sets looked for after the first (one re-solve each)
 _EPS = 1e-9
 
 
@@ -170,7 +171,7 @@ def _milp(p: _Problem, group: list[Constraint]) -> list[Explanation]:
     cells = sorted({c for k in group for c in k.terms}, key=p.order)
     touched = {k.id: k for c in cells for k in p.by_cell[c]}
     out = []
-    for change in minimal_sets(cells, list(touched.values()), p.values, p.weights, limit=MAX_CANDIDATES):
+    for change in minimal_sets(cells, list(touched.values()), p.values, p.weights, limit=1 + MILP_ALTERNATIVES):
         override = _exact(p, change)
         changes = []
         strength = 0
@@ -212,6 +213,36 @@ def _rank(p: _Problem, found: list[Explanation]) -> tuple[tuple[Explanation, ...
     return tuple(ranked[:MAX_CANDIDATES]), len(ties) == 1
 
 
+def _subclusters(group: list[Constraint]) -> list[list[Constraint]]:
+    """Violated constraints linked by shared cells only (no satisfied relation in between)."""
+    out: list[tuple[set[str], list[Constraint]]] = []
+    for k in group:
+        cells, members = set(k.terms), [k]
+        for other in [o for o in out if o[0] & cells]:
+            out.remove(other)
+            cells |= other[0]
+            members = other[1] + members
+        out.append((cells, members))
+    return [m for _, m in out]
+
+
+def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
+    """Slips covering the whole group; else slips for each part of it, if together they make every relation
+    hold (several errors that merely sit near each other); else the general solver on the whole group."""
+    found = _single(p, group) or _pairs(p, group)
+    if not found:
+        parts = _subclusters(group)
+        if len(parts) > 1:
+            ranked = [(part, *_rank(p, _single(p, part) or _pairs(p, part))) for part in parts]
+            if all(c for _, c, _ in ranked):
+                override = {ch.cell: ch.new for _, c, _ in ranked for ch in c[0].changes}
+                if p.holds_with(override) and all(k.holds(p.values, override) for k in group):
+                    return [Group(tuple(k.id for k in part), c, u) for part, c, u in ranked]
+        found = _milp(p, group)
+    candidates, unique = _rank(p, found)
+    return [Group(tuple(k.id for k in group), candidates, unique)]
+
+
 def localize(constraints: list[Constraint], values: dict[str, Decimal], weights: dict[str, float],
              meta: dict[str, CellMeta]) -> Localization:
     """Explain every violated constraint by the fewest, most plausible changed cells."""
@@ -219,9 +250,7 @@ def localize(constraints: list[Constraint], values: dict[str, Decimal], weights:
     violated = [k for k in p.constraints if not k.holds(values)]
     groups = []
     for group in _groups(p, violated):
-        found = _single(p, group) or _pairs(p, group) or _milp(p, group)
-        candidates, unique = _rank(p, found)
-        groups.append(Group(tuple(k.id for k in group), candidates, unique))
+        groups += _explain(p, group)
     suspects = {c for g in groups for e in g.candidates for c in e.cells}
     return Localization(tuple(groups), tuple(k.id for k in violated),
                         {k.id: tuple(k.terms) for k in violated}, {c: meta[c] for c in suspects if c in meta})

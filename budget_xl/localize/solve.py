@@ -2,17 +2,37 @@
 
 A mixed-integer program for scipy's ``milp`` (HiGHS): per candidate cell a binary z (changed or not) and a
 continuous change d with |d| ≤ M·z; minimise Σ w·z subject to every touched constraint holding within its
-tolerance. Further minimal sets of the same size are found by re-solving with a no-good cut.
+tolerance. Sets that tie with the best (same size, same weight) are found by re-solving with a no-good cut.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from contextlib import contextmanager
 from decimal import Decimal
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from budget_xl.localize.model import LE, Constraint
+
+@contextmanager
+def quiet():
+    """HiGHS may print solver diagnostics straight to file descriptor 1: keep them out of our output
+    (``check --json`` writes JSON there)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 1)
+    finally:
+        os.close(saved)
+
 
 SCALE = 10000.0  # solve in 万元: keeps HiGHS' absolute tolerances meaningful next to figures of 10⁸ 元
 
@@ -35,32 +55,46 @@ def _rows(cells: list[str], touched: list[Constraint], values: dict[str, Decimal
 
 def minimal_sets(cells: list[str], touched: list[Constraint], values: dict[str, Decimal],
                  weights: dict[str, float], limit: int = 5, time_limit: float = 2.0) -> list[dict[str, float]]:
-    """Up to ``limit`` minimal change sets {cell: change in 元}, best first; all of the first one's size."""
+    """Up to ``limit`` minimal change sets {cell: change in 元}: the best, then the ones that tie with it."""
     n = len(cells)
     if n == 0:
         return []
     A, lo, hi = _rows(cells, touched, values)
-    big = 2 * float(np.nanmax(np.abs(np.concatenate([lo[np.isfinite(lo)], hi])))) + 2 * max(
-        (abs(float(values.get(c) or 0)) / SCALE for c in cells), default=0) + 1
+    # each cell's change is bounded by twice the largest residual it sits in (a tight big-M keeps the
+    # relaxation strong); if that proves too tight, one bound for all
+    gap = np.where(np.isfinite(lo), np.maximum(np.abs(lo), np.abs(hi)), np.abs(hi))
+    per_cell = np.array([2 * float(np.max(gap[A[:, j] != 0], initial=0)) + 1 for j in range(n)])
+    found = _enumerate(cells, A, lo, hi, per_cell, touched, values, weights, limit, time_limit)
+    if not found:
+        found = _enumerate(cells, A, lo, hi, np.full(n, 2 * float(np.sum(gap)) + 2 * max(
+            (abs(float(values.get(c) or 0)) / SCALE for c in cells), default=0) + 1),
+            touched, values, weights, limit, time_limit)
+    return found
+
+
+def _enumerate(cells, A, lo, hi, big, touched, values, weights, limit, time_limit) -> list[dict[str, float]]:
+    n = len(cells)
     w = np.array([weights.get(c, 1.0) for c in cells])
     cost = np.concatenate([np.zeros(n), w])
     link = np.zeros((2 * n, 2 * n))
     for i in range(n):
-        link[i, i], link[i, n + i] = 1, -big        # d - M z ≤ 0
-        link[n + i, i], link[n + i, n + i] = -1, -big  # -d - M z ≤ 0
+        link[i, i], link[i, n + i] = 1, -big[i]          # d - M z ≤ 0
+        link[n + i, i], link[n + i, n + i] = -1, -big[i]  # -d - M z ≤ 0
     base = [LinearConstraint(np.hstack([A, np.zeros((len(touched), n))]), lo, hi),
             LinearConstraint(link, -np.inf, 0)]
-    bounds = Bounds(np.concatenate([np.full(n, -big), np.zeros(n)]), np.concatenate([np.full(n, big), np.ones(n)]))
+    bounds = Bounds(np.concatenate([-big, np.zeros(n)]), np.concatenate([big, np.ones(n)]))
     integrality = np.concatenate([np.zeros(n), np.ones(n)])
     found: list[dict[str, float]] = []
     cuts: list[LinearConstraint] = []
-    size = None
+    size, best = None, 0.0
     while len(found) < limit:
         extra = list(cuts)
-        if size is not None:
+        if size is not None:  # a tie: same size, same weight, another set
             extra.append(LinearConstraint(np.concatenate([np.zeros(n), np.ones(n)]), -np.inf, size))
-        res = milp(cost, constraints=base + extra, integrality=integrality, bounds=bounds,
-                   options={"time_limit": time_limit})
+            extra.append(LinearConstraint(cost, -np.inf, best + 1e-6))
+        with quiet():
+            res = milp(cost, constraints=base + extra, integrality=integrality, bounds=bounds,
+                       options={"time_limit": time_limit})
         if res.x is None:
             break
         d, z = res.x[:n], res.x[n:]
@@ -69,7 +103,8 @@ def minimal_sets(cells: list[str], touched: list[Constraint], values: dict[str, 
         if change is None:
             break
         found.append(change)
-        size = size if size is not None else len(chosen)
+        if size is None:
+            size, best = len(chosen), float(cost @ res.x)
         row = np.zeros(2 * n)
         row[[n + i for i in chosen]] = 1
         cuts.append(LinearConstraint(row, -np.inf, len(chosen) - 1))
@@ -89,7 +124,8 @@ def refine(cells: list[str], touched: list[Constraint], values: dict[str, Decima
     A_ub = np.vstack([np.hstack([A, -np.eye(m)]), np.hstack([-A, -np.eye(m)]),
                       np.hstack([A, np.zeros((m, m))]), np.hstack([-A, np.zeros((m, m))])])
     b_ub = np.concatenate([-r, r, hi, np.where(np.isfinite(lo), -lo, 1e18)])
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * n + [(0, None)] * m, method="highs")
+    with quiet():
+        res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * n + [(0, None)] * m, method="highs")
     if res.status != 0:
         return None
     return {cell: float(res.x[i]) * SCALE for i, cell in enumerate(cells)}
