@@ -60,11 +60,18 @@ def test_swapped_neighbours_are_a_pair():
     assert {c.kind for c in group.best.changes} == {"相邻两格数字互换"}
 
 
-def test_two_distant_cells_fall_to_the_general_solver():
-    # A1 and B2 both wrong by amounts no slip explains: only the MILP finds the two-cell set
-    (group,) = localize(*grid_problem({**CLEAN, "A1": "15.00", "B2": "23.45"})).groups
-    assert group.best.source == "milp"
-    assert {c.cell: c.new for c in group.best.changes} == {"s!A1": D("12.34"), "s!B2": D("20.00")}
+def test_two_errors_sharing_a_relation_are_peeled_one_at_a_time():
+    # A1 and B2 both wrong by amounts no slip explains; each alone explains its row and column
+    groups = localize(*grid_problem({**CLEAN, "A1": "15.00", "B2": "23.45"})).groups
+    assert [(g.best.changes[0].cell, g.best.changes[0].new) for g in groups] == [("s!A1", D("12.34")),
+                                                                                   ("s!B2", D("20.00"))]
+
+
+def test_errors_cancelling_in_their_row_fall_to_the_general_solver():
+    # +5 on A1 and −5 on B1: the row still adds up, no single change helps: the MILP finds {A1, B1}
+    (group,) = localize(*grid_problem({**CLEAN, "A1": "17.34", "B1": "51.78"})).groups
+    assert group.best.source == "milp" and group.unique
+    assert {c.cell: c.new for c in group.best.changes} == {"s!A1": D("12.34"), "s!B1": D("56.78")}
 
 
 def test_one_relation_alone_cannot_decide_and_says_so():
@@ -172,3 +179,19 @@ def test_ties_are_reported_as_undecided():
     out = fold([], loc)
     assert len(out) == 1 and out[0].message.startswith("无法唯一确定：候选 ")
     assert set(out[0].cells) == {"x!A1", "x!A2", "x!A3"}
+
+
+def test_ten_errors_are_all_accounted_for(inputs):
+    """Ten planted errors at once: applying every group's best changes makes every relation hold."""
+    rng = random.Random(7)
+    values, planted = dict(inputs.values), set()
+    while len(planted) < 10:
+        p = plant(rng.choice(KINDS), inputs, rng, values)
+        if p is not None and not p.cells & set().union(*planted or [set()]):
+            planted.add(frozenset(p.cells))
+            values = p.apply(values)
+    loc = localize(inputs.constraints, values, inputs.weights, inputs.meta)
+    fixed = {**values, **{c.cell: c.new for c in loc.suspects}}
+    assert all(k.holds(fixed) for k in inputs.constraints)
+    named = {c.cell for c in loc.suspects}
+    assert sum(1 for cells in planted if cells & named) >= 9

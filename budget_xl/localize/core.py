@@ -226,9 +226,86 @@ def _subclusters(group: list[Constraint]) -> list[list[Constraint]]:
     return [m for _, m in out]
 
 
+def _options(p: _Problem, cell: str, current: Decimal, violated: list[Constraint], override: dict[str, Decimal]):
+    """The values a cell might have been meant to hold: each slip of its figure, and what each violated
+    relation it sits in implies."""
+    unit = p.unit(cell)
+    out = [(slips.to_yuan(v, unit), kind, s) for v, kind, s in slips.single_slips(slips.printed(current, unit))]
+    for k in violated:
+        if cell in k.terms:
+            exact = current - k.residual(p.values, override) / k.terms[cell]
+            out.append((p.print_round(cell, exact), slips.generic_kind(current, exact), slips.ARITHMETIC))
+    return out
+
+
+def _peel(p: _Problem, group: list[Constraint]):
+    """Several errors close together: repeatedly take the change (one cell, or a neighbour pair) that makes
+    the most violated relations hold without breaking one that held — the most telling slip first.
+    Returns the groups peeled off, the changes made and the violated relations no such change removes."""
+    override: dict[str, Decimal] = {}
+    left = list(group)
+    out: list[Group] = []
+    while left:
+        residual = {k.id: k.residual(p.values, override) for k in left}
+        left_of: dict[str, list[Constraint]] = defaultdict(list)
+        for k in left:
+            for c in k.terms:
+                left_of[c].append(k)
+
+        def helps(change: dict[str, Decimal]) -> bool:  # cheap: does it make some violated relation hold?
+            for k in {k.id: k for c in change for k in left_of.get(c, ())}.values():
+                r = residual[k.id] + sum((k.terms[c] * (v - override.get(c, p.v(c)))
+                                          for c, v in change.items() if c in k.terms), Decimal(0))
+                if (r <= k.tol) if k.sense == "le" else (abs(r) <= k.tol):
+                    return True
+            return False
+
+        moves = []
+        for c in sorted(left_of, key=p.order):
+            cur = override.get(c, p.v(c))
+            # the values of c that make one of its violated relations hold, as intervals
+            spans = []
+            for k in left_of[c]:
+                a, r = k.terms[c], residual[k.id]
+                lo, hi = (-k.tol - r) / a, (k.tol - r) / a
+                if k.sense == "le":
+                    lo, hi = (Decimal("-Infinity"), hi) if a > 0 else (lo, Decimal("Infinity"))
+                spans.append((cur + min(lo, hi), cur + max(lo, hi)))
+            for val, kind, strength in _options(p, c, cur, left, override):
+                if any(lo <= val <= hi for lo, hi in spans):
+                    moves.append(({c: val}, kind, strength))
+            for other, shift in p.neighbours(c):
+                vo = override.get(other, p.v(other))
+                if vo != 0 and vo != cur:
+                    for change, kind in (({c: vo, other: Decimal(0)}, shift), ({c: vo, other: cur}, slips.SWAPPED)):
+                        if helps(change):
+                            moves.append((change, kind, slips.TELLING))
+        scored = []
+        for change, kind, strength in moves:
+            trial = {**override, **change}
+            touched = {k.id: k for c in change for k in p.by_cell.get(c, ())}
+            if any(not k.holds(p.values, trial) for k in touched.values() if k.holds(p.values, override)):
+                continue
+            fixed = [k for k in left if k.id in touched and k.holds(p.values, trial)]
+            if fixed:
+                scored.append(((-len(fixed) / len(change), strength, p.w(change)), change, kind, strength, fixed))
+        if not scored:
+            return out, override, left
+        scored.sort(key=lambda x: (x[0], [p.order(c) for c in x[1]]))
+        key, change, kind, strength, fixed = scored[0]
+        unique = len(scored) == 1 or scored[1][0] != key
+        ids = tuple(k.id for k in fixed)
+        changes = tuple(Change(c, p.v(c), v, kind, ids) for c, v in sorted(change.items(), key=lambda x: p.order(x[0])))
+        out.append(Group(ids, (Explanation(changes, p.w(change), "pattern", strength),), unique))
+        override.update(change)
+        left = [k for k in left if not k.holds(p.values, override)]
+    return out, override, left
+
+
 def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
     """Slips covering the whole group; else slips for each part of it, if together they make every relation
-    hold (several errors that merely sit near each other); else the general solver on the whole group."""
+    hold (several errors that merely sit near each other); else slips peeled off one at a time (errors that
+    share a relation); else the general solver on the whole group."""
     found = _single(p, group) or _pairs(p, group)
     if not found:
         parts = _subclusters(group)
@@ -238,6 +315,15 @@ def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
                 override = {ch.cell: ch.new for _, c, _ in ranked for ch in c[0].changes}
                 if p.holds_with(override) and all(k.holds(p.values, override) for k in group):
                     return [Group(tuple(k.id for k in part), c, u) for part, c, u in ranked]
+        peeled, override, left = _peel(p, group)
+        if not left:
+            return peeled
+        if peeled:  # what the slips leave, to the general solver, with the slips' corrections in place
+            rest = _Problem(p.constraints, {**p.values, **override}, p.weights, p.meta)
+            found = _milp(rest, left)
+            if found:
+                candidates, unique = _rank(rest, found)
+                return peeled + [Group(tuple(k.id for k in left), candidates, unique)]
         found = _milp(p, group)
     candidates, unique = _rank(p, found)
     return [Group(tuple(k.id for k in group), candidates, unique)]

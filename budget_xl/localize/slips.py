@@ -8,6 +8,7 @@ digit (many cells could take one), 2 for "only the arithmetic says so".
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 TRANSPOSED = "两位数字颠倒"
 UNIT = "单位错（万元/元）"
@@ -51,8 +52,13 @@ def _from_digits(digits: str, sign: str) -> Decimal:
     return Decimal(f"{sign}{digits[:-2] or '0'}.{digits[-2:]}")
 
 
-def single_slips(p: Decimal) -> list[tuple[Decimal, str, int]]:
+@lru_cache(maxsize=4096)
+def single_slips(p: Decimal) -> tuple[tuple[Decimal, str, int], ...]:
     """Alternative printed figures a slip would explain: (the figure it should be, kind, strength)."""
+    return tuple(_slips(p))
+
+
+def _slips(p: Decimal) -> list[tuple[Decimal, str, int]]:
     out: list[tuple[Decimal, str, int]] = []
     if p != 0:
         out.append((-p, SIGN, TELLING))

@@ -8,6 +8,7 @@ tolerance. Sets that tie with the best (same size, same weight) are found by re-
 from __future__ import annotations
 
 import os
+import time
 import sys
 from contextlib import contextmanager
 from decimal import Decimal
@@ -54,7 +55,7 @@ def _rows(cells: list[str], touched: list[Constraint], values: dict[str, Decimal
 
 
 def minimal_sets(cells: list[str], touched: list[Constraint], values: dict[str, Decimal],
-                 weights: dict[str, float], limit: int = 5, time_limit: float = 2.0) -> list[dict[str, float]]:
+                 weights: dict[str, float], limit: int = 5, time_limit: float = 0.5) -> list[dict[str, float]]:
     """Up to ``limit`` minimal change sets {cell: change in 元}: the best, then the ones that tie with it."""
     n = len(cells)
     if n == 0:
@@ -87,7 +88,8 @@ def _enumerate(cells, A, lo, hi, big, touched, values, weights, limit, time_limi
     found: list[dict[str, float]] = []
     cuts: list[LinearConstraint] = []
     size, best = None, 0.0
-    while len(found) < limit:
+    started = time.perf_counter()
+    while len(found) < limit and (not found or time.perf_counter() - started < time_limit):
         extra = list(cuts)
         if size is not None:  # a tie: same size, same weight, another set
             extra.append(LinearConstraint(np.concatenate([np.zeros(n), np.ones(n)]), -np.inf, size))
