@@ -51,7 +51,7 @@ def main() -> None:
     for i in range(300):
         kind = KINDS[i % len(KINDS)]
         p = plant(kind, inputs, rng)
-        loc, dt = timed(lambda: localize(inputs.constraints, p.apply(inputs.values), inputs.weights, inputs.meta))
+        loc, dt = timed(lambda p=p: localize(inputs.constraints, p.apply(inputs.values), inputs.weights, inputs.meta))
         times.append(dt)
         s = stats[kind]
         s[0] += 1
@@ -75,7 +75,7 @@ def main() -> None:
     ten_times, named, planted = [], 0, 0
     for _ in range(20):
         values, plants = several(inputs, rng, 10)
-        loc, dt = timed(lambda: localize(inputs.constraints, values, inputs.weights, inputs.meta))
+        loc, dt = timed(lambda values=values: localize(inputs.constraints, values, inputs.weights, inputs.meta))
         ten_times.append(dt)
         best = {c for g in loc.groups if g.best for c in g.best.cells}
         named += sum(1 for p in plants if p.cells & best)

@@ -252,7 +252,7 @@ def _peel(p: _Problem, group: list[Constraint]):
             for c in k.terms:
                 left_of[c].append(k)
 
-        def helps(change: dict[str, Decimal]) -> bool:  # cheap: does it make some violated relation hold?
+        def helps(change: dict[str, Decimal], left_of=left_of, residual=residual) -> bool:  # cheap: fixes one?
             for k in {k.id: k for c in change for k in left_of.get(c, ())}.values():
                 r = residual[k.id] + sum((k.terms[c] * (v - override.get(c, p.v(c)))
                                           for c, v in change.items() if c in k.terms), Decimal(0))

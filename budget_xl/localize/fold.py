@@ -14,6 +14,7 @@ import dataclasses
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.localize.model import Change, Group, Localization
 from budget_xl.localize.slips import EXTRA, printed
+from budget_xl.units import WAN
 
 LOCATE = "LOCATE"
 UNSURE = "无法唯一确定"
@@ -75,21 +76,21 @@ def _locate_findings(group: Group, loc: Localization, explained: list[Finding]) 
         cells = tuple(dict.fromkeys(c for e in ties for c in e.cells))
         m = loc.meta.get(cells[0])
         msg = f"{UNSURE}：候选 {options}；任一种更正都可使{n}处不符全部消除{more}。请核对原始数据。"
-        return [Finding(LOCATE, ERROR, msg, cells, unit=m.unit if m else None, extra={**extra, "kind": UNSURE},
+        return [Finding(LOCATE, ERROR, msg, cells, unit=WAN, extra={**extra, "kind": UNSURE},
                         table=m.table if m else None, row=None, column=None)]
     out = []
     others = [e for e in group.candidates[1:]]
     alt = ("（也可能是：" + "；".join("、".join(_fix(c, loc) for c in e.changes) for e in others[:3]) + "）") if others else ""
     for change in best.changes:
         m = loc.meta.get(change.cell)
-        unit = m.unit if m else "元"
         together = [c for c in best.changes if c is not change]
         with_ = ("，同时" + "、".join(_fix(c, loc) for c in together)) if together else ""
         msg = (f"最可能出错：{_where(change.cell, loc)}，疑为{change.kind}；改为{_amount(change, loc)}{with_}"
                f"可使{n}处不符全部消除{alt}。")
-        out.append(Finding(LOCATE, ERROR, msg, (change.cell,), expected=printed(change.new, unit),
-                           actual=printed(change.old, unit), difference=printed(change.old - change.new, unit),
-                           unit=unit, extra={**extra, "kind": change.kind},
+        # amounts in 万元 like every other finding's (the message prints the table's own unit)
+        out.append(Finding(LOCATE, ERROR, msg, (change.cell,), expected=printed(change.new, WAN),
+                           actual=printed(change.old, WAN), difference=printed(change.old - change.new, WAN),
+                           unit=WAN, extra={**extra, "kind": change.kind},
                            table=m.table if m else None, row=m.row_key if m else None,
                            column=m.col_key if m else None))
     return out

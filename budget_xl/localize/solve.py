@@ -8,8 +8,8 @@ tolerance. Sets that tie with the best (same size, same weight) are found by re-
 from __future__ import annotations
 
 import os
-import time
 import sys
+import time
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -17,6 +17,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from budget_xl.localize.model import LE, Constraint
+
 
 @contextmanager
 def quiet():

@@ -68,10 +68,9 @@ def _error_gate(path: str, force: bool) -> int:
     refusal names the cell localization points at, so the user knows where to start.
     """
     from budget_xl.localize.fold import LOCATE, locate_findings
+    from budget_xl.narrative.api import require_totals
     from budget_xl.read import read_workbook
     from budget_xl.rules import run_checks
-
-    from budget_xl.narrative.api import require_totals
 
     result = read_workbook(path)
     require_totals(result.budget)  # blank totals first: their message says to run 重算汇总
