@@ -63,48 +63,63 @@ def constraints_from_budget(budget: Budget) -> Inputs:
     totals: set[str] = set()
     tables_of: dict[str, set[str]] = {}
 
-    def share(ref) -> Decimal:
-        unit = ref.table.unit
-        return slack.get(ref.cell, half_ulp(unit)) * UNITS["万元"]
+    def share(cell: str, unit: str) -> Decimal:
+        return slack.get(cell, half_ulp(unit)) * UNITS["万元"]
 
+    places: dict[str, tuple] = {}
     for d in derivations(budget):
         refs = (d.target, *d.parts)
-        if any(r.cell is None for r in refs) or any(r.col in r.row.invalid for r in refs):
+        cells = [r.row.cells.get(r.col) for r in refs]
+        if None in cells or any(r.col in r.row.invalid for r in refs):
             continue
-        if d.target.value() is None and any(p.value() is not None for p in d.parts):
+        vals = [r.row.amount(r.col) for r in refs]
+        if vals[0] is None and any(v is not None for v in vals[1:]):
             continue  # a blank total over filled parts is unknown (check warns): it constrains nothing
         # (a blank total over blank parts is consistent, and stops being so when a part gets a figure)
-        for r in refs:
-            v = r.value()
+        keys = {r.table.key for r in refs}
+        for r, cell, v in zip(refs, cells, vals):
             if v is not None:
-                values[r.cell] = v * UNITS[r.table.unit]
-            if r.cell not in meta:
-                where = _rc(r.cell)
-                sheet, line, col = where if where else (r.table.sheet_name(), None, None)
-                meta[r.cell] = CellMeta(sheet, line, col, _label(r.table, r.row, r.col), r.table.unit,
-                                        table=r.table.key, row_key=r.row.key, col_key=r.col)
-            tables_of.setdefault(r.cell, set()).update(x.table.key for x in refs)
+                values[cell] = v * UNITS[r.table.unit]
+            if cell not in places:
+                places[cell] = (r.table, r.row.key, r.col)
+                tables_of[cell] = set(keys)
+            else:
+                tables_of[cell] |= keys
+        target, parts = cells[0], cells[1:]
         terms: dict[str, int] = {}
-        for p in d.parts:
-            terms[p.cell] = terms.get(p.cell, 0) + 1
-        terms[d.target.cell] = terms.get(d.target.cell, 0) - 1
-        present = [p for p in d.parts if p.value() is not None]
+        for c in parts:
+            terms[c] = terms.get(c, 0) + 1
+        terms[target] = terms.get(target, 0) - 1
+        unit = d.target.table.unit
         if d.kind == COPY:
-            tol = max(share(d.target), share(d.parts[0])) if d.target.table.unit != d.parts[0].table.unit else Decimal(0)
+            src_unit = d.parts[0].table.unit
+            tol = max(share(target, unit), share(parts[0], src_unit)) if unit != src_unit else Decimal(0)
             rule = "COPY"
         else:
-            totals.add(d.target.cell)
-            tol = share(d.target) + sum((share(p) for p in present), Decimal(0)) if len(present) >= 2 else Decimal(0)
+            totals.add(target)
+            present = [c for c, v in zip(parts, vals[1:]) if v is not None]
+            tol = share(target, unit) + sum((share(c, unit) for c in present), Decimal(0)) if len(present) >= 2 \
+                else Decimal(0)
             rule = "SUM"
-        constraints.append(Constraint(f"{rule}:{d.target.cell}", f"{d.target.table.key}-{rule}", terms, EQ, tol))
-    for c in totals:
-        m = meta[c]
-        meta[c] = dataclasses.replace(m, total=True)
+        constraints.append(Constraint(f"{rule}:{target}", f"{d.target.table.key}-{rule}", terms, EQ, tol))
+    for cell, (table, row_key, col) in places.items():
+        where = _rc(cell)
+        sheet, line, column = where if where else (table.sheet_name(), None, None)
+        meta[cell] = CellMeta(sheet, line, column, "", table.unit, cell in totals, table.key, row_key, col)
     weights = {c: (TOTAL_WEIGHT if c in totals else DETAIL_WEIGHT) + PER_TABLE * (len(tables_of.get(c, ())) - 1)
                for c in meta}
     return Inputs(constraints, values, weights, meta)
 
 
 def localize_budget(budget: Budget) -> tuple[Inputs, Localization]:
+    """Localize, and name the suspect cells as the findings do (row and column labels, computed only for them)."""
     inputs = constraints_from_budget(budget)
-    return inputs, inputs.localize()
+    loc = inputs.localize()
+    if loc.meta:
+        named = {}
+        for cell, m in loc.meta.items():
+            table = budget.tables.get(m.table)
+            row = table.get(m.row_key) if table is not None else None
+            named[cell] = dataclasses.replace(m, label=_label(table, row, m.col_key)) if row is not None else m
+        loc = dataclasses.replace(loc, meta=named)
+    return inputs, loc

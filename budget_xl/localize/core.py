@@ -206,10 +206,12 @@ def _rank(p: _Problem, found: list[Explanation]) -> tuple[tuple[Explanation, ...
     if not found:
         return (), False
     size = min(len(e.changes) for e in found)
-    ranked = sorted((e for e in found if len(e.changes) == size),
-                    key=lambda e: (e.strength, round(e.weight, 9), [p.order(c) for c in e.cells]))
+    # the fewest cells, except that a telling slip (a figure in the neighbouring cell…) outranks plain arithmetic
+    ranked = sorted((e for e in found if len(e.changes) == size or e.strength == slips.TELLING),
+                    key=lambda e: (e.strength, len(e.changes), round(e.weight, 9), [p.order(c) for c in e.cells]))
     best = ranked[0]
-    ties = [e for e in ranked if e.strength == best.strength and abs(e.weight - best.weight) < _EPS]
+    ties = [e for e in ranked if e.strength == best.strength and len(e.changes) == len(best.changes)
+            and abs(e.weight - best.weight) < _EPS]
     return tuple(ranked[:MAX_CANDIDATES]), len(ties) == 1
 
 
@@ -306,7 +308,10 @@ def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
     """Slips covering the whole group; else slips for each part of it, if together they make every relation
     hold (several errors that merely sit near each other); else slips peeled off one at a time (errors that
     share a relation); else the general solver on the whole group."""
-    found = _single(p, group) or _pairs(p, group)
+    found = _single(p, group)
+    if all(e.strength == slips.ARITHMETIC for e in found):
+        # no slip in one cell: a figure typed into its neighbour (exactly) is the more telling explanation
+        found += [e for e in _pairs(p, group) if not found or e.strength == slips.TELLING]
     if not found:
         parts = _subclusters(group)
         if len(parts) > 1:

@@ -69,7 +69,8 @@ def _locate_findings(group: Group, loc: Localization, explained: list[Finding]) 
              "candidates": [[{"cell": c.cell, "new": str(c.new), "kind": c.kind} for c in e.changes]
                             for e in group.candidates]}
     if not group.unique:
-        ties = [e for e in group.candidates if e.strength == best.strength and abs(e.weight - best.weight) < 1e-9]
+        ties = [e for e in group.candidates if e.strength == best.strength and len(e.changes) == len(best.changes)
+                and abs(e.weight - best.weight) < 1e-9]
         rest = [e for e in group.candidates if e not in ties]
         options = "；或".join("、".join(_fix(c, loc) + f"（{c.kind}）" for c in e.changes) for e in ties)
         more = ("；其他可能：" + "；".join("、".join(_fix(c, loc) for c in e.changes) for e in rest)) if rest else ""

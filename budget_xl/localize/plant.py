@@ -7,6 +7,7 @@ localizer passes when its first explanation names only planted cells, at least o
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -94,3 +95,45 @@ def among_candidates(plant: Plant, loc: Localization) -> bool:
 def _hit(plant: Plant, cells) -> bool:
     cells = set(cells)
     return bool(cells & plant.cells) and cells <= plant.cells
+
+
+
+@contextmanager
+def planted_in(budget, plant: Plant, meta):
+    """The plant typed into the Budget itself (constraints are then rebuilt from what a reader would see);
+    the Budget is restored afterwards."""
+    saved = []
+    for cell, value in plant.changes.items():
+        m = meta[cell]
+        row = budget.tables[m.table].get(m.row_key)
+        saved.append((row, m.col_key, row.values.get(m.col_key)))
+        row.values[m.col_key] = None if value is None else printed(value, m.unit)
+    try:
+        yield budget
+    finally:
+        for row, col, old in reversed(saved):
+            row.values[col] = old
+
+
+def run_plants(budget, n: int, rng: random.Random):
+    """``n`` planted single errors, kinds in turn, each localized from the Budget: yields (plant, Localization,
+    seconds for adapter + localize). A plant that breaks no relation (a figure moved out of a total leaves it
+    blank: 未填写, a warning, not an error) is not counted; another is drawn."""
+    import time
+
+    from budget_xl.localize.adapter import constraints_from_budget, localize_budget
+
+    inputs = constraints_from_budget(budget)
+    done = 0
+    while done < n:
+        p = plant(KINDS[done % len(KINDS)], inputs, rng)
+        if p is None:
+            continue
+        with planted_in(budget, p, inputs.meta):
+            t = time.perf_counter()
+            _inp, loc = localize_budget(budget)
+            dt = time.perf_counter() - t
+        if not loc.violated:
+            continue
+        done += 1
+        yield p, loc, dt
