@@ -90,8 +90,10 @@ def _check_many(files: list[Path], args) -> int:
         except InputError as e:
             results.append((src, [], e.text))
     if args.json:
+        from budget_xl.report import finding_json
+
         out = [{"file": str(src), "error_reading": err, "summary": summarize(fs),
-                "findings": [f.to_json() for f in fs]} for src, fs, err in results]
+                "findings": [finding_json(f) for f in fs]} for src, fs, err in results]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
         for src, fs, err in results:

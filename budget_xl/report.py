@@ -17,7 +17,7 @@ STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 LOCATE = "LOCATE"
 
 
-def _finding_json(f: Finding) -> dict:
+def finding_json(f: Finding) -> dict:
     out = f.to_json()
     for key in ("folded_under", "explains", "kind", "candidates"):
         if key in f.extra:
@@ -32,7 +32,7 @@ def _counts(findings: list[Finding]) -> dict[str, int]:
 def to_json(source: str, findings: list[Finding]) -> str:
     summary = {**_counts(findings), "located": sum(1 for f in findings if f.rule == LOCATE)}
     return json.dumps({"file": source, "summary": summary,
-                       "findings": [_finding_json(f) for f in findings]}, ensure_ascii=False, indent=2)
+                       "findings": [finding_json(f) for f in findings]}, ensure_ascii=False, indent=2)
 
 
 def summary_line(findings: list[Finding]) -> str:

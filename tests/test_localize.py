@@ -189,3 +189,9 @@ def test_ten_errors_are_all_accounted_for(inputs):
     assert all(k.holds(fixed) for k in inputs.constraints)
     named = {c.cell for c in loc.suspects}
     assert sum(1 for cells in planted if cells & named) >= 9
+
+
+def test_past_its_time_budget_localization_leaves_groups_unexplained_and_fold_adds_nothing():
+    loc = localize(*grid_problem({**CLEAN, "A1": "21.34"}), time_budget=-1)
+    assert [g.candidates for g in loc.groups] == [()]
+    assert fold([], loc) == []

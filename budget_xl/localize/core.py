@@ -7,6 +7,7 @@ own, so ten errors cost ten small problems, not one large one.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -335,12 +336,17 @@ def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
 
 
 def localize(constraints: list[Constraint], values: dict[str, Decimal], weights: dict[str, float],
-             meta: dict[str, CellMeta]) -> Localization:
-    """Explain every violated constraint by the fewest, most plausible changed cells."""
+             meta: dict[str, CellMeta], time_budget: float = 10.0) -> Localization:
+    """Explain every violated constraint by the fewest, most plausible changed cells (groups left after
+    ``time_budget`` seconds stay unexplained: no candidates)."""
     p = _Problem(constraints, values, weights, meta)
     violated = [k for k in p.constraints if not k.holds(values)]
     groups = []
+    started = time.perf_counter()
     for group in _groups(p, violated):
+        if time.perf_counter() - started > time_budget:  # a workbook full of errors: leave the rest unexplained
+            groups.append(Group(tuple(k.id for k in group), (), False))
+            continue
         groups += _explain(p, group)
     suspects = {c for g in groups for e in g.candidates for c in e.cells}
     return Localization(tuple(groups), tuple(k.id for k in violated),
