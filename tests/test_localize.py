@@ -195,3 +195,13 @@ def test_past_its_time_budget_localization_leaves_groups_unexplained_and_fold_ad
     loc = localize(*grid_problem({**CLEAN, "A1": "21.34"}), time_budget=-1)
     assert [g.candidates for g in loc.groups] == [()]
     assert fold([], loc) == []
+
+
+def test_a_figure_in_one_relation_only_gives_an_honest_tie_and_fill_is_not_told():
+    b = sample_budget()
+    b["ASSET"].get("equip").values["value"] = D("606.43")  # 605.43 + 1.00: only 资产总额 = Σ lines breaks
+    head = locate_findings(b, run_checks(b))[0]
+    assert head.message.startswith("无法唯一确定：候选 国有资产!C4（房屋（平方米）·价值）改为2,532.17万元（一位数字错）；或")
+    assert head.cells == ("国有资产!C4", "国有资产!C6", "国有资产!C7", "国有资产!C8")
+    assert "其他可能：国有资产!C3（资产总额·价值）改为4,721.92万元" in head.message
+    assert suspects_for_fill(b) == {}  # the total may be the wrong one: fill decides by its own rules

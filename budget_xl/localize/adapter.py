@@ -50,6 +50,7 @@ def _label(table: Table, row: Row, col: str) -> str:
         c = col_label(table, col)
     except KeyError:
         c = col
+    c = re.sub(r"[（(][^（）()]*\{unit\}[^（）()]*[）)]", "", c)  # "价值（金额单位：{unit}）": the unit is printed after
     r = row_label(table, row)
     return f"{r}·{c}" if c else r
 
