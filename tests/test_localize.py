@@ -205,3 +205,21 @@ def test_a_figure_in_one_relation_only_gives_an_honest_tie_and_fill_is_not_told(
     assert head.cells == ("国有资产!C4", "国有资产!C6", "国有资产!C7", "国有资产!C8")
     assert "其他可能：国有资产!C3（资产总额·价值）改为4,721.92万元" in head.message
     assert suspects_for_fill(b) == {}  # the total may be the wrong one: fill decides by its own rules
+
+
+def test_weights_prefer_details_and_cells_on_fewer_tables(inputs):
+    w = inputs.weights
+    assert w["支出总表!E8"] == 1.0          # a 项 detail, on 支出总表 only
+    assert w["支出总表!D7"] == 1.5          # a 款 total
+    assert w["支出总表!D6"] == pytest.approx(1.6)  # the 类 total, copied to 收支总表: one table more
+
+
+def test_an_at_most_relation_is_restored_with_the_sum_it_shares_a_cell_with():
+    # A1 ≤ B1 and A1 + A2 = A3: A1 too large breaks both; the sum fixes its value, the bound agrees
+    cons = [Constraint("le", "LE", {"x!A1": 1, "x!B1": -1}, sense="le", tol=D(0)),
+            Constraint("sum", "SUM", {"x!A1": 1, "x!A2": 1, "x!A3": -1}, tol=D(0))]
+    meta = {c: CellMeta("x", int(c[-1]), " AB".index(c[2]), c, "元") for c in ("x!A1", "x!A2", "x!A3", "x!B1")}
+    vals = {"x!A1": D("90.00"), "x!A2": D("5.00"), "x!A3": D("15.00"), "x!B1": D("20.00")}
+    (group,) = localize(cons, vals, {c: 1.0 for c in meta}, meta).groups
+    (change,) = group.best.changes
+    assert (change.cell, change.new) == ("x!A1", D("10.00"))

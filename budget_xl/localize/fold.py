@@ -37,6 +37,13 @@ def _fix(change: Change, loc: Localization) -> str:
     return f"{_where(change.cell, loc)}改为{_amount(change, loc)}"
 
 
+def _candidate(change: Change, loc: Localization) -> dict:
+    """One change for JSON: the value as its table prints it (unit named), and the slip."""
+    m = loc.meta.get(change.cell)
+    unit = m.unit if m else "元"
+    return {"cell": change.cell, "value": f"{printed(change.new, unit):.2f}", "unit": unit, "kind": change.kind}
+
+
 def _explained(group: Group, loc: Localization, findings: list[Finding]) -> list[Finding]:
     """The error and warning findings this group accounts for: they name a suspect cell, or lie wholly
     within one of the group's violated relations."""
@@ -66,8 +73,7 @@ def _locate_findings(group: Group, loc: Localization, explained: list[Finding]) 
         return []
     n = _count(explained, group)
     extra = {"explains": [_summary(f) for f in explained], "violated": list(group.violated),
-             "candidates": [[{"cell": c.cell, "new": str(c.new), "kind": c.kind} for c in e.changes]
-                            for e in group.candidates]}
+             "candidates": [[_candidate(c, loc) for c in e.changes] for e in group.candidates]}
     if not group.unique:
         ties = [e for e in group.candidates if e.strength == best.strength and len(e.changes) == len(best.changes)
                 and abs(e.weight - best.weight) < 1e-9]
