@@ -223,3 +223,16 @@ def test_an_at_most_relation_is_restored_with_the_sum_it_shares_a_cell_with():
     (group,) = localize(cons, vals, {c: 1.0 for c in meta}, meta).groups
     (change,) = group.best.changes
     assert (change.cell, change.new) == ("x!A1", D("10.00"))
+
+
+def test_peeled_steps_on_one_cell_are_merged_into_the_fewest_cells():
+    # A1 and C1 both wrong; A1 + C1 ≤ B1 couples them. Greedy steps may touch C1 twice: reported once, final value
+    cons = [Constraint("le", "LE", {"x!A1": 1, "x!C1": 1, "x!B1": -1}, sense="le", tol=D(0)),
+            Constraint("s1", "SUM", {"x!A1": 1, "x!A2": 1, "x!A3": -1}, tol=D(0)),
+            Constraint("s2", "SUM", {"x!C1": 1, "x!C2": 1, "x!C3": -1}, tol=D(0))]
+    cells = ["x!A1", "x!A2", "x!A3", "x!B1", "x!C1", "x!C2", "x!C3"]
+    vals = {"x!A1": D(17), "x!A2": D(5), "x!A3": D(15), "x!B1": D(20), "x!C1": D(13), "x!C2": D(1), "x!C3": D(7)}
+    meta = {c: CellMeta("x", i, 9, c) for i, c in enumerate(cells)}
+    loc = localize(cons, vals, {c: 1.0 for c in cells}, meta)
+    assert sorted((c.cell, c.new) for c in loc.suspects) == [("x!A1", D(10)), ("x!C1", D(6))]
+    assert sorted(i for g in loc.groups for i in g.violated) == ["le", "s1", "s2"]

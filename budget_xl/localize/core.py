@@ -291,7 +291,13 @@ def _peel(p: _Problem, group: list[Constraint]):
                 continue
             fixed = [k for k in left if k.id in touched and k.holds(p.values, trial)]
             if fixed:
-                scored.append(((-len(fixed) / len(change), strength, p.w(change)), change, kind, strength, fixed))
+                # a change that drives a relation it leaves broken further from holding is suspect
+                worse = sum(1 for k in left if k.id in touched and k not in fixed
+                            and abs(k.residual(p.values, trial)) > abs(residual[k.id]))
+                # …and a cell in more of the broken relations is the likelier culprit (Fellegi–Holt's intuition)
+                involved = sum(len(left_of.get(c, ())) for c in change) / len(change)
+                scored.append(((-len(fixed) / len(change), worse, -involved, strength, p.w(change)), change, kind,
+                               strength, fixed))
         if not scored:
             return out, override, left
         scored.sort(key=lambda x: (x[0], [p.order(c) for c in x[1]]))
@@ -303,6 +309,44 @@ def _peel(p: _Problem, group: list[Constraint]):
         override.update(change)
         left = [k for k in left if not k.holds(p.values, override)]
     return out, override, left
+
+
+def _merge_steps(p: _Problem, steps: list[Group], override: dict[str, Decimal]) -> list[Group]:
+    """Peeled steps that changed the same cell become one group, with the cell's final value."""
+    merged: list[list[Group]] = []
+    for step in steps:
+        cells = set(step.best.cells)
+        hit = [m for m in merged if cells & {c for g in m for c in g.best.cells}]
+        for m in hit:
+            merged.remove(m)
+        merged.append([g for m in hit for g in m] + [step])
+    out = []
+    for m in merged:
+        if len(m) == 1:
+            out.append(m[0])
+            continue
+        ids = tuple(dict.fromkeys(i for g in m for i in g.violated))
+        first = {}
+        for g in m:
+            for ch in g.best.changes:
+                first.setdefault(ch.cell, ch)
+        changes = tuple(Change(c, p.v(c), override[c], first[c].kind if first[c].new == override[c]
+                               else slips.classify(*(slips.printed(x, p.unit(c)) for x in (p.v(c), override[c])),
+                                                   Decimal(0))[0], ids)
+                        for c in sorted(first, key=p.order))
+        strength = max(g.best.strength for g in m)
+        out.append(Group(ids, (Explanation(changes, p.w(first), "pattern", strength),), all(g.unique for g in m)))
+    return out
+
+
+def _fewer_cells_suffice(p: _Problem, group: list[Constraint], n: int) -> bool:
+    """Is there a change set of fewer than ``n`` cells? (The peel is greedy; Fellegi–Holt wants the fewest.)"""
+    if n <= 1:
+        return False
+    cells = sorted({c for k in group for c in k.terms}, key=p.order)
+    touched = {k.id: k for c in cells for k in p.by_cell[c]}
+    return bool(minimal_sets(cells, list(touched.values()), p.values, p.weights, limit=1, time_limit=0.3,
+                             at_most=n - 1))
 
 
 def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
@@ -322,7 +366,8 @@ def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
                 if p.holds_with(override) and all(k.holds(p.values, override) for k in group):
                     return [Group(tuple(k.id for k in part), c, u) for part, c, u in ranked]
         peeled, override, left = _peel(p, group)
-        if not left:
+        peeled = _merge_steps(p, peeled, override)
+        if not left and not _fewer_cells_suffice(p, group, len(override)):
             return peeled
         if peeled:  # what the slips leave, to the general solver, with the slips' corrections in place
             rest = _Problem(p.constraints, {**p.values, **override}, p.weights, p.meta)

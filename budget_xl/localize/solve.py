@@ -56,7 +56,8 @@ def _rows(cells: list[str], touched: list[Constraint], values: dict[str, Decimal
 
 
 def minimal_sets(cells: list[str], touched: list[Constraint], values: dict[str, Decimal],
-                 weights: dict[str, float], limit: int = 5, time_limit: float = 0.5) -> list[dict[str, float]]:
+                 weights: dict[str, float], limit: int = 5, time_limit: float = 0.5,
+                 at_most: int | None = None) -> list[dict[str, float]]:
     """Up to ``limit`` minimal change sets {cell: change in 元}: the best, then the ones that tie with it."""
     n = len(cells)
     if n == 0:
@@ -66,15 +67,16 @@ def minimal_sets(cells: list[str], touched: list[Constraint], values: dict[str, 
     # relaxation strong); if that proves too tight, one bound for all
     gap = np.where(np.isfinite(lo), np.maximum(np.abs(lo), np.abs(hi)), np.abs(hi))
     per_cell = np.array([2 * float(np.max(gap[A[:, j] != 0], initial=0)) + 1 for j in range(n)])
-    found = _enumerate(cells, A, lo, hi, per_cell, touched, values, weights, limit, time_limit)
-    if not found:
+    found = _enumerate(cells, A, lo, hi, per_cell, touched, values, weights, limit, time_limit, at_most)
+    if not found and at_most is None:
         found = _enumerate(cells, A, lo, hi, np.full(n, 2 * float(np.sum(gap)) + 2 * max(
             (abs(float(values.get(c) or 0)) / SCALE for c in cells), default=0) + 1),
             touched, values, weights, limit, time_limit)
     return found
 
 
-def _enumerate(cells, A, lo, hi, big, touched, values, weights, limit, time_limit) -> list[dict[str, float]]:
+def _enumerate(cells, A, lo, hi, big, touched, values, weights, limit, time_limit,
+               at_most: int | None = None) -> list[dict[str, float]]:
     n = len(cells)
     w = np.array([weights.get(c, 1.0) for c in cells])
     cost = np.concatenate([np.zeros(n), w])
@@ -88,13 +90,14 @@ def _enumerate(cells, A, lo, hi, big, touched, values, weights, limit, time_limi
     integrality = np.concatenate([np.zeros(n), np.ones(n)])
     found: list[dict[str, float]] = []
     cuts: list[LinearConstraint] = []
-    size, best = None, 0.0
+    size, best = at_most, 0.0 if at_most is None else np.inf
     started = time.perf_counter()
     while len(found) < limit and (not found or time.perf_counter() - started < time_limit):
         extra = list(cuts)
         if size is not None:  # a tie: same size, same weight, another set
             extra.append(LinearConstraint(np.concatenate([np.zeros(n), np.ones(n)]), -np.inf, size))
-            extra.append(LinearConstraint(cost, -np.inf, best + 1e-6))
+            if np.isfinite(best):
+                extra.append(LinearConstraint(cost, -np.inf, best + 1e-6))
         with quiet():
             res = milp(cost, constraints=base + extra, integrality=integrality, bounds=bounds,
                        options={"time_limit": time_limit})
@@ -106,7 +109,7 @@ def _enumerate(cells, A, lo, hi, big, touched, values, weights, limit, time_limi
         if change is None:
             break
         found.append(change)
-        if size is None:
+        if size is None or not np.isfinite(best):
             size, best = len(chosen), float(cost @ res.x)
         row = np.zeros(2 * n)
         row[[n + i for i in chosen]] = 1
