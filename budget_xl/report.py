@@ -29,15 +29,20 @@ def _counts(findings: list[Finding]) -> dict[str, int]:
     return summarize([f for f in findings if f.rule != LOCATE])
 
 
+def _located(findings: list[Finding]) -> int:
+    """Suspect cells named (LOCATE errors; a LOCATE warning says none could be)."""
+    return sum(1 for f in findings if f.rule == LOCATE and f.severity == "error")
+
+
 def to_json(source: str, findings: list[Finding]) -> str:
-    summary = {**_counts(findings), "located": sum(1 for f in findings if f.rule == LOCATE)}
+    summary = {**_counts(findings), "located": _located(findings)}
     return json.dumps({"file": source, "summary": summary,
                        "findings": [finding_json(f) for f in findings]}, ensure_ascii=False, indent=2)
 
 
 def summary_line(findings: list[Finding]) -> str:
     c = _counts(findings)
-    located = sum(1 for f in findings if f.rule == LOCATE)
+    located = _located(findings)
     tail = f"；定位到 {located} 条最可能出错之处" if located else ""
     return f"错误 {c['error']} 条，警告 {c['warning']} 条，提示 {c['info']} 条{tail}"
 

@@ -191,10 +191,11 @@ def test_ten_errors_are_all_accounted_for(inputs):
     assert sum(1 for cells in planted if cells & named) >= 9
 
 
-def test_past_its_time_budget_localization_leaves_groups_unexplained_and_fold_adds_nothing():
+def test_past_its_time_budget_localization_leaves_groups_unexplained_and_says_so():
     loc = localize(*grid_problem({**CLEAN, "A1": "21.34"}), time_budget=-1)
     assert [g.candidates for g in loc.groups] == [()]
-    assert fold([], loc) == []
+    (only,) = fold([], loc)
+    assert only.rule == LOCATE and only.severity == "warning" and only.message.startswith("无法定位到少数几个单元格")
 
 
 def test_a_figure_in_one_relation_only_gives_an_honest_tie_and_fill_is_not_told():

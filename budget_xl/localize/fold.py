@@ -103,15 +103,26 @@ def _locate_findings(group: Group, loc: Localization, explained: list[Finding]) 
     return out
 
 
+def _unlocated(group: Group, loc: Localization, explained: list[Finding]) -> Finding:
+    """No few cells explain the group: say so, and what usually causes it."""
+    cells = tuple(dict.fromkeys(c for k in group.violated for c in loc.constraint_cells.get(k, ())))
+    n = _count(explained, group)
+    return Finding(LOCATE, WARNING, f"无法定位到少数几个单元格：这{n}处不符不能靠改动少数单元格全部消除，常见原因是整张表的"
+                   "金额单位（元/万元）填错、整行或整列错位，或表间取数的口径不同。请逐表核对。", cells[:8],
+                   extra={"kind": "无法定位", "violated": list(group.violated),
+                          "explains": [_summary(f) for f in explained]})
+
+
 def fold(findings: list[Finding], localization: Localization) -> list[Finding]:
     """LOCATE findings first, then every original finding; the explained ones marked ``folded_under``."""
     located: list[Finding] = []
     folded: dict[int, str] = {}
     for group in localization.groups:
         explained = _explained(group, localization, findings)
-        new = _locate_findings(group, localization, explained)
-        if not new:
+        if group.best is None:  # nothing folded: the findings stay where the user sees them
+            located.append(_unlocated(group, localization, explained))
             continue
+        new = _locate_findings(group, localization, explained)
         located += new
         head = new[0].cells[0] if len(new) == 1 and new[0].extra.get("kind") != UNSURE else \
             (UNSURE if new[0].extra.get("kind") == UNSURE else "、".join(f.cells[0] for f in new))
