@@ -237,3 +237,15 @@ def test_peeled_steps_on_one_cell_are_merged_into_the_fewest_cells():
     loc = localize(cons, vals, {c: 1.0 for c in cells}, meta)
     assert sorted((c.cell, c.new) for c in loc.suspects) == [("x!A1", D(10)), ("x!C1", D(6))]
     assert sorted(i for g in loc.groups for i in g.violated) == ["le", "s1", "s2"]
+
+
+def test_a_whole_table_in_the_wrong_unit_is_not_pinned_on_a_few_cells():
+    b = sample_budget()
+    t5 = b["T5"]
+    for r in t5.rows:  # 一般公共预算支出表 typed in 元 while declared in 万元
+        for c in t5.layout.amount_columns:
+            if r.amount(c) is not None:
+                r.values[c] = r.amount(c) * 10000
+    located = [f for f in locate_findings(b, run_checks(b)) if f.rule == LOCATE]
+    assert [f.severity for f in located] == ["warning"]
+    assert "整张表的金额单位（元/万元）填错" in located[0].message
