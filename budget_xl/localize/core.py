@@ -23,6 +23,7 @@ _EPS = 1e-9
 class _Problem:
     def __init__(self, constraints, values, weights, meta):
         self.constraints: list[Constraint] = list(constraints)
+        self.deadline = float("inf")
         self.values: dict[str, Decimal] = values
         self.weights: dict[str, float] = weights
         self.meta: dict[str, CellMeta] = meta
@@ -248,7 +249,7 @@ def _peel(p: _Problem, group: list[Constraint]):
     override: dict[str, Decimal] = {}
     left = list(group)
     out: list[Group] = []
-    while left:
+    while left and time.perf_counter() < p.deadline:
         residual = {k.id: k.residual(p.values, override) for k in left}
         left_of: dict[str, list[Constraint]] = defaultdict(list)
         for k in left:
@@ -371,6 +372,7 @@ def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
             return peeled
         if peeled:  # what the slips leave, to the general solver, with the slips' corrections in place
             rest = _Problem(p.constraints, {**p.values, **override}, p.weights, p.meta)
+            rest.deadline = p.deadline
             found = _milp(rest, left)
             if found:
                 candidates, unique = _rank(rest, found)
@@ -381,15 +383,15 @@ def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
 
 
 def localize(constraints: list[Constraint], values: dict[str, Decimal], weights: dict[str, float],
-             meta: dict[str, CellMeta], time_budget: float = 10.0) -> Localization:
+             meta: dict[str, CellMeta], time_budget: float = 5.0) -> Localization:
     """Explain every violated constraint by the fewest, most plausible changed cells (groups left after
     ``time_budget`` seconds stay unexplained: no candidates)."""
     p = _Problem(constraints, values, weights, meta)
+    p.deadline = time.perf_counter() + time_budget
     violated = [k for k in p.constraints if not k.holds(values)]
     groups = []
-    started = time.perf_counter()
     for group in _groups(p, violated):
-        if time.perf_counter() - started > time_budget:  # a workbook full of errors: leave the rest unexplained
+        if time.perf_counter() > p.deadline:  # a workbook full of errors: leave the rest unexplained
             groups.append(Group(tuple(k.id for k in group), (), False))
             continue
         groups += _explain(p, group)
