@@ -56,6 +56,9 @@ def _check_one(src: Path, mark: Path | None):
 
     result = read_workbook(src)
     findings = run_checks(result.budget, result.notes)
+    from budget_xl.localize.fold import locate_findings
+
+    findings = locate_findings(result.budget, findings)  # which cell to fix (issue 10)
     if mark is not None:
         if mark.exists() and mark.resolve() == src.resolve():
             raise InputError("--mark 的输出文件与输入文件相同；请另选文件名（原文件不会被改动）。", file=str(src))
@@ -87,8 +90,10 @@ def _check_many(files: list[Path], args) -> int:
         except InputError as e:
             results.append((src, [], e.text))
     if args.json:
+        from budget_xl.report import finding_json
+
         out = [{"file": str(src), "error_reading": err, "summary": summarize(fs),
-                "findings": [f.to_json() for f in fs]} for src, fs, err in results]
+                "findings": [finding_json(f) for f in fs]} for src, fs, err in results]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
         for src, fs, err in results:
