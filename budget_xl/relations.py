@@ -385,6 +385,9 @@ class Linear:
 
 
 def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[Linear]:
+    """The instances check would test, as linear forms: skipped where check tests nothing (a blank total, all
+    parts blank, an unreadable cell); a blank part inside a tested relation is a term worth 0 (a figure moved out
+    of it can be put back)."""
     from budget_xl.rounding import own_share
 
     out: list[Linear] = []
@@ -393,10 +396,11 @@ def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[L
             continue
         if inst.total.col in inst.total.row.invalid or any(p.col in p.row.invalid for p in inst.parts):
             continue
-        parts = [p for p in inst.parts if p.cell and p.value() is not None]
-        if not parts:
+        parts = [p for p in inst.parts if p.cell]
+        filled = [p for p in parts if p.value() is not None]
+        if not filled or (inst.kind == COPY and len(filled) != len(parts)):
             continue
-        money = [t for t in (inst.total, *parts) if t.table.layout.column_map[t.col].type == "amount"]
+        money = [t for t in (inst.total, *filled) if t.table.layout.column_map[t.col].type == "amount"]
         shares = [tol.share(t.cell, t.table.unit) for t in money]
         terms: dict[str, int] = defaultdict(int)
         if inst.kind == AT_MOST:
@@ -408,9 +412,9 @@ def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[L
         terms[inst.total.cell] += 1
         for p in parts:
             terms[p.cell] -= 1
-        units = {t.table.unit for t in (inst.total, *parts)}
+        units = {t.table.unit for t in (inst.total, *filled)}
         inherited = any(tol.is_inherited(t.cell, t.table.unit) for t in money)
-        if len(parts) >= 2 or inherited:
+        if len(filled) >= 2 or inherited:
             allowed = sum(shares, ZERO)
         elif len(units) > 1:  # a 万元 copy of a 元 figure: its rounding
             allowed = own_share("万元")

@@ -1,22 +1,20 @@
-"""Localization's input from a Budget, as it exists today: derive.py's sum and copy derivations.
+"""Localization's input from a Budget: the declared relation instances (``budget_xl.relations``) as linear
+constraints in 元, with the cells' values, weights and places.
 
-The only module of the package that knows the budget model; the core sees constraints over "sheet!A1"
-cells with values in 元. When the rule engine declares its relation instances, they replace
-``derivations()`` here and nothing else changes.
+The only module of the package that knows the budget model; the core sees constraints over "sheet!A1" cells.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budget_xl.derive import COPY, derivations, effective_slack
 from budget_xl.localize.core import localize
-from budget_xl.localize.model import EQ, CellMeta, Constraint, Localization
+from budget_xl.localize.model import CellMeta, Constraint, Localization
 from budget_xl.model import Budget, Row, Table
-from budget_xl.units import UNITS, half_ulp
 
 DETAIL_WEIGHT, TOTAL_WEIGHT, PER_TABLE = 1.0, 1.5, 0.1
 
@@ -55,66 +53,44 @@ def _label(table: Table, row: Row, col: str) -> str:
     return f"{r}·{c}" if c else r
 
 
-def constraints_from_budget(budget: Budget) -> Inputs:
-    """Every sum and copy derivation as a constraint in 元, with the cells' values, weights and places."""
-    slack = effective_slack(budget)
-    values: dict[str, Decimal] = {}
-    meta: dict[str, CellMeta] = {}
-    constraints: list[Constraint] = []
+def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozenset()) -> Inputs:
+    """Every relation check tests, as a constraint in 元 (tables in ``skip_tables`` — e.g. one typed in the
+    wrong unit, already reported as such — take no part)."""
+    from budget_xl.derive import tolerances
+    from budget_xl.relations import SUM, expand, linear_forms, values_in_yuan
+
+    instances = [i for i in expand(budget)
+                 if not ({i.total.table.key, *(p.table.key for p in i.parts)} & skip_tables)]
+    tol = tolerances(budget, instances=instances)
+    values = values_in_yuan(instances)
+    places: dict[str, tuple[Table, str, str]] = {}
+    tables_of: dict[str, set[str]] = defaultdict(set)
     totals: set[str] = set()
-    tables_of: dict[str, set[str]] = {}
-
-    def share(cell: str, unit: str) -> Decimal:
-        return slack.get(cell, half_ulp(unit)) * UNITS["万元"]
-
-    places: dict[str, tuple] = {}
-    for d in derivations(budget):
-        refs = (d.target, *d.parts)
-        cells = [r.row.cells.get(r.col) for r in refs]
-        if None in cells or any(r.col in r.row.invalid for r in refs):
-            continue
-        vals = [r.row.amount(r.col) for r in refs]
-        if vals[0] is None and any(v is not None for v in vals[1:]):
-            continue  # a blank total over filled parts is unknown (check warns): it constrains nothing
-        # (a blank total over blank parts is consistent, and stops being so when a part gets a figure)
-        keys = {r.table.key for r in refs}
-        for r, cell, v in zip(refs, cells, vals):
-            if v is not None:
-                values[cell] = v * UNITS[r.table.unit]
-            if cell not in places:
-                places[cell] = (r.table, r.row.key, r.col)
-                tables_of[cell] = set(keys)
-            else:
-                tables_of[cell] |= keys
-        target, parts = cells[0], cells[1:]
-        terms: dict[str, int] = {}
-        for c in parts:
-            terms[c] = terms.get(c, 0) + 1
-        terms[target] = terms.get(target, 0) - 1
-        unit = d.target.table.unit
-        if d.kind == COPY:
-            src_unit = d.parts[0].table.unit
-            tol = max(share(target, unit), share(parts[0], src_unit)) if unit != src_unit else Decimal(0)
-            rule = "COPY"
-        else:
-            totals.add(target)
-            present = [c for c, v in zip(parts, vals[1:]) if v is not None]
-            tol = share(target, unit) + sum((share(c, unit) for c in present), Decimal(0)) if len(present) >= 2 \
-                else Decimal(0)
-            rule = "SUM"
-        constraints.append(Constraint(f"{rule}:{target}", f"{d.target.table.key}-{rule}", terms, EQ, tol))
+    constraints: list[Constraint] = []
+    for form in linear_forms(instances, tol):
+        inst = instances[form.index]
+        terms = (inst.total, *inst.parts)
+        keys = {t.table.key for t in terms}
+        for t in terms:
+            if t.cell in form.terms:
+                places.setdefault(t.cell, (t.table, t.row.key, t.col))
+                tables_of[t.cell] |= keys
+        if inst.kind == SUM and inst.fill:  # a total 重算汇总 would compute (not a comparison across tables)
+            totals.add(inst.total.cell)
+        constraints.append(Constraint(f"{form.rule}:{form.index}", form.rule, form.terms, form.sense, form.tol))
+    meta: dict[str, CellMeta] = {}
     for cell, (table, row_key, col) in places.items():
         where = _rc(cell)
         sheet, line, column = where if where else (table.sheet_name(), None, None)
         meta[cell] = CellMeta(sheet, line, column, "", table.unit, cell in totals, table.key, row_key, col)
     weights = {c: (TOTAL_WEIGHT if c in totals else DETAIL_WEIGHT) + PER_TABLE * (len(tables_of.get(c, ())) - 1)
                for c in meta}
-    return Inputs(constraints, values, weights, meta)
+    return Inputs(constraints, {c: v for c, v in values.items() if c in meta}, weights, meta)
 
 
-def localize_budget(budget: Budget) -> tuple[Inputs, Localization]:
+def localize_budget(budget: Budget, skip_tables: frozenset[str] = frozenset()) -> tuple[Inputs, Localization]:
     """Localize, and name the suspect cells as the findings do (row and column labels, computed only for them)."""
-    inputs = constraints_from_budget(budget)
+    inputs = constraints_from_budget(budget, skip_tables)
     loc = inputs.localize()
     if loc.meta:
         named = {}

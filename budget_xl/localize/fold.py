@@ -139,7 +139,8 @@ def locate_findings(budget, findings: list[Finding]) -> list[Finding]:
         return findings
     from budget_xl.localize.adapter import localize_budget
 
-    _inputs, loc = localize_budget(budget)
+    slipped = frozenset(f.table for f in findings if f.rule == "UNIT-SLIP" and f.table)  # already explained
+    _inputs, loc = localize_budget(budget, slipped)
     return fold(findings, loc) if loc.groups else findings
 
 
