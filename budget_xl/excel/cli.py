@@ -12,9 +12,11 @@ from pathlib import Path
 
 from budget_xl.errors import InputError
 
-WINDOWS_ONLY = ("excel-setup 需要 Windows 上的 Microsoft Excel（通过 xlwings 操作 Excel 加入按钮和宏），"
-                "本机无法运行。可以改用：命令行 budget-xl check / fill / narrative，"
-                "或用 budget-xl serve 启动 Excel 加载项（Office.js）。")
+WINDOWS_ONLY = ("excel-setup 需要 Windows 上的 Microsoft Excel 才能把按钮加进工作簿本身（通过 xlwings 操作 Excel），"
+                "本机无法运行。不带文件运行 budget-xl excel-setup 可在任何电脑上生成“预算公开助手.xlam”加载项"
+                "（选项卡“预算公开”，无需 Excel，也无需“信任对 VBA 工程对象模型的访问”）；"
+                "也可以用命令行 budget-xl check / fill / narrative，或 budget-xl serve 启动 Office.js 加载项。")
+ADDIN_NAME = "预算公开助手.xlam"
 
 
 def _port(text: str) -> int:
@@ -63,6 +65,8 @@ def _workers(text: str) -> int:
 
 
 def cmd_excel_setup(args) -> int:
+    if args.file is None:
+        return _write_addin(args)
     if sys.platform != "win32":
         raise InputError(WINDOWS_ONLY)
     from budget_xl.read.files import check_workbook_file
@@ -79,8 +83,29 @@ def cmd_excel_setup(args) -> int:
         raise InputError('缺少 xlwings。请安装：pip install "budget-xl[excel]"') from None
     from budget_xl.excel.setup_desktop import setup_workbook
 
-    setup_workbook(src, out.resolve())
+    setup_workbook(src, out.resolve(), interpreter=args.interpreter)
     print(f"已写出带按钮的工作簿：{out}（按钮在“预算公开助手”工作表；首次打开时请“启用内容”）")
+    return 0
+
+
+def _write_addin(args) -> int:
+    out = Path(args.output or ADDIN_NAME)
+    if out.suffix.lower() != ".xlam":
+        raise InputError("加载项文件应以 .xlam 结尾。", file=str(out))
+    if out.exists() and not args.force:
+        raise InputError("文件已存在；要替换它请加 --force。", file=str(out))
+    try:
+        import olefile  # noqa: F401
+        import oletools  # noqa: F401
+        import xlwings  # noqa: F401
+    except ImportError as e:
+        raise InputError(f'缺少生成加载项所需的软件包（{e.name}）。请安装：pip install "budget-xl[excel]"') from None
+    from budget_xl.excel.xlam import build_addin
+
+    build_addin(out, interpreter=args.interpreter)
+    print(f"已生成 Excel 加载项：{out}（选项卡“预算公开”：校验 / 重算汇总 / 导出说明，及单元格函数 ROLLUP 等）。\n"
+          "安装：Excel → 文件 → 选项 → 加载项 → 管理“Excel 加载项” → 转到 → 浏览，选中此文件。"
+          "该电脑还需装有 Python 和 budget-xl[excel]（见 README“桌面版 Excel”）。")
     return 0
 
 
@@ -115,7 +140,14 @@ def register(sub) -> None:
     s.add_argument("-o", "--output", default="manifest.xml", metavar="输出.xml", help="输出文件（默认 manifest.xml）")
     s.set_defaults(func=cmd_manifest)
 
-    s = sub.add_parser("excel-setup", help="（仅 Windows）给主表工作簿加上按钮和单元格函数，另存为 .xlsm")
-    s.add_argument("file", metavar="文件", help="主表工作簿 .xlsx")
-    s.add_argument("-o", "--output", metavar="输出.xlsm", help="输出文件（默认：同名 .xlsm；原文件不变）")
+    s = sub.add_parser("excel-setup", help="生成桌面版 Excel 加载项 预算公开助手.xlam（无需 Excel）；"
+                                          "给出主表文件时（仅 Windows）改为把按钮加进该工作簿，另存为 .xlsm")
+    s.add_argument("file", nargs="?", metavar="文件",
+                   help="（可选，仅 Windows）主表工作簿 .xlsx：把按钮加进它，另存为 .xlsm")
+    s.add_argument("-o", "--output", metavar="输出",
+                   help="输出文件（默认：预算公开助手.xlam；给出主表时为同名 .xlsm，原文件不变）")
+    s.add_argument("--interpreter", metavar="python路径",
+                   help="按钮启动的 Python（可用环境变量，如 %%LOCALAPPDATA%%\\budget-xl\\Scripts\\pythonw.exe）；"
+                        "默认不写：用 PATH 上的 python 或用户的 %%USERPROFILE%%\\.budget_xl\\budget_xl.conf")
+    s.add_argument("--force", action="store_true", help="替换已有的 .xlam 文件")
     s.set_defaults(func=cmd_excel_setup)
