@@ -21,7 +21,7 @@ from budget_xl.excel.users import add_user, read_users, user_for_token
 from tests.conftest import run_cli
 
 from .fake_excel import FakeExcel
-from .test_server import _serve, _stop, _wait_for
+from .test_server import RED, _serve, _stop, _wait_for
 
 
 def free_port() -> int:
@@ -170,3 +170,37 @@ def test_manifest_version_has_four_numeric_parts():
     assert manifest_version("0.1.0") == "0.1.0.0"
     assert manifest_version("1.2.3.dev4") == "1.2.3.0"
     assert manifest_version("2.0") == "2.0.0.0"
+
+
+def test_twenty_concurrent_validations_on_two_workers_all_succeed_and_each_sees_only_its_own_workbook(
+        tmp_path, grids):
+    """The departmental set-up as documented (user list, two workers) on loopback; each request carries a
+    workbook with its own wrong figure in 收入总表!D8, and its answer must name that figure and no other."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .fake_excel import with_value
+
+    users = tmp_path / "users.txt"
+    token = add_user(users, "张三")
+    port = free_port()
+    wrong = [round(1400.11 + i, 2) for i in range(20)]
+    payloads = [FakeExcel(with_value(grids, "收入总表!D8", w)).payload() for w in wrong]
+    proc = _serve("--port", str(port), "--users", str(users), "--workers", "2")
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/xlwings/custom-scripts-meta", proc)
+        url = f"http://127.0.0.1:{port}/xlwings/custom-scripts-call/validate"
+
+        def one(payload):
+            return httpx.post(url, json=payload, headers={"Authorization": token}, timeout=120)
+
+        with ThreadPoolExecutor(20) as pool:
+            answers = list(pool.map(one, payloads))
+    finally:
+        _stop(proc)
+    assert [a.status_code for a in answers] == [200] * 20
+    for i, a in enumerate(answers):
+        seen = {j for j, w in enumerate(wrong) if json.dumps(w) in a.text}
+        assert seen == {i}
+        red = [x for x in a.json()["actions"] if x["func"] == "setRangeColor" and x["args"] == [RED]]
+        assert red, "the wrong figure is marked"
