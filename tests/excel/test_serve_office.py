@@ -129,9 +129,15 @@ def test_the_user_list_lets_known_tokens_in_and_keeps_others_out(tmp_path, grids
         assert denied.status_code == 401 and "访问令牌无效" in denied.json()["detail"]
         ok = httpx.post(url, json=payload, headers={"Authorization": token}, timeout=60)
         assert ok.status_code == 200 and ok.json()["actions"]
+        bad = httpx.post(url, content=b"{oops", headers={"Authorization": token, "content-type": "application/json"})
+        assert bad.status_code == 400 and bad.json()["detail"] == "请求内容不是有效的 JSON，无法处理。"
+        unknown = httpx.post(url.replace("validate", "nope"), json=payload, headers={"Authorization": token})
+        assert unknown.status_code == 404
     finally:
         out, err = _stop(proc)
-    assert "工作进程：2 个" in out and "Traceback" not in err
+    assert "工作进程：2 个" in out
+    assert "Traceback" not in err and "An error occurred" not in err
+    assert "拒绝请求 /xlwings/custom-scripts-call/validate：请求内容不是有效的 JSON" in err  # one line, in Chinese
 
 
 def test_a_broken_user_list_is_refused_with_the_line_number(tmp_path):
