@@ -178,3 +178,10 @@ def test_arity_counts_positional_parameters_and_defaults():
 
     assert _positional(f) == (1, 2)
     assert _positional(g, injected=("book",)) == (0, None)
+
+
+def test_the_task_pane_asks_for_the_access_token_and_sends_it_with_each_call(client):
+    html = client.get("/taskpane.html").text
+    assert 'id="budget-xl-token"' in html and "访问令牌" in html
+    js = client.get("/static/js/auth.js").text
+    assert 'localStorage.getItem(TOKEN_KEY)' in js and 'provider: "custom"' in js and 'provider: "entraid"' in js

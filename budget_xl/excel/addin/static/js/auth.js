@@ -4,13 +4,14 @@
 //   typed once into the task pane (说明面板), kept in this browser's localStorage.
 // - Behind a reverse proxy that authenticates (--trust-user-header): nothing; the proxy adds the user.
 const TOKEN_KEY = "budget_xl_token";
+const providers = () => (globalThis.config && globalThis.config.authProviders) || [];
 
 globalThis.getAuth = async function () {
-  if (config.authProviders.includes("entraid")) {
+  if (providers().includes("entraid")) {
     const token = await xlwings.getAccessToken();
     return { token: token, provider: "entraid" };
   }
-  if (config.authProviders.includes("custom")) {
+  if (providers().includes("custom")) {
     return { token: localStorage.getItem(TOKEN_KEY) || "", provider: "custom" };
   }
   return { token: "", provider: "" };
@@ -23,7 +24,7 @@ globalThis.budgetXlSaveToken = function (value) {
 document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("budget-xl-token");
   if (!box) return;
-  if (!config.authProviders.includes("custom")) {
+  if (!providers().includes("custom")) {
     box.closest("form")?.classList.add("d-none");
     return;
   }
