@@ -127,7 +127,7 @@ def _decorated_udfs(generator):
 def customui_xml() -> str:
     buttons = "\n".join(
         f'          <button id="{b.macro}" label="{escape(b.caption)}" size="large" image="{ICONS[b.macro]}" '
-        f'screentip="{escape(b.caption)}" supertip="{escape(TIPS[b.macro])}" onAction="{ribbon_callback(b.macro)}" />'
+        f'screentip="{escape(b.caption)}" supertip="{escape(TIPS[b.macro])}" onAction="{RIBBON_MODULE}.{ribbon_callback(b.macro)}" />'
         for b in BUTTONS)
     return (f'<customUI xmlns="{CUSTOMUI_NS}">\n  <ribbon>\n    <tabs>\n'
             f'      <tab id="BudgetXlTab" label="预算公开">\n'

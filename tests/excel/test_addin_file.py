@@ -108,7 +108,8 @@ def test_the_ribbon_xml_is_well_formed_and_every_reference_resolves(addin, macro
     subs = set(re.findall(r"^Sub (\w+)\(control As IRibbonControl\)", macros["BudgetXl.bas"], flags=re.M))
     for b in buttons:
         assert set(b.attrib) <= BUTTON_ATTRS
-        assert b.get("onAction") in subs
+        module, sub = b.get("onAction").split(".")  # module-qualified, as in xlwings' template
+        assert module == "BudgetXl" and sub in subs
         assert f"customUI/{images[b.get('image')]}" in names
     assert set(images) == set(ICONS.values())
     assert 'Target="customUI/customUI.xml"' in package_rels and 'Extension="png"' in types

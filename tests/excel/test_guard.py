@@ -146,10 +146,20 @@ def test_the_function_metadata_names_every_parameter_in_chinese(client):
                      "ZENGJIAN": ["本年数", "上年数"], "DAXIE": ["金额", "单位"]}
 
 
+def excel_error(text, kind):
+    """An error cell as Excel passes it to a custom function (allowErrorForDataTypeAny, data types on)."""
+    return {"type": "Error", "basicType": "Error", "basicValue": text, "errorType": kind}
+
+
 def test_an_excel_error_value_in_an_argument_is_answered_with_an_error_string(client):
-    r = client.post(FUNCTIONS, json=fcall("wanyuan", [["#DIV/0!"]]))
+    r = client.post(FUNCTIONS, json=fcall("wanyuan", [[excel_error("#DIV/0!", "Div0")]]))
     assert r.json()["result"] == [["错误：金额中有错误值 #DIV/0!，请先更正引用的单元格。"]]
-    r = client.post(FUNCTIONS, json=fcall("rollup", [["204"], ["20401"]], [[1], ["#REF!"]], [["204"]]))
+    r = client.post(FUNCTIONS, json=fcall("zengjian", [[4148.23]], [[excel_error("#N/A", "NotAvailable")]]))
+    assert r.json()["result"] == [["错误：上年数中有错误值 #N/A，请先更正引用的单元格。"]]
+    r = client.post(FUNCTIONS, json=fcall("wanyuan", [["#DIV/0!"]]))  # older runtimes send the text
+    assert r.json()["result"] == [["错误：金额中有错误值 #DIV/0!，请先更正引用的单元格。"]]
+    r = client.post(FUNCTIONS, json=fcall("rollup", [["204"], ["20401"]], [[1], [excel_error("#REF!", "Ref")]],
+                                          [["204"]]))
     assert r.json()["result"] == [["错误：金额区域中有错误值 #REF!，请先更正引用的单元格。"]]
 
 
