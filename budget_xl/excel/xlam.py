@@ -84,8 +84,11 @@ def _wrapper_generator():
         return importlib.import_module("xlwings.udfs")
     except ImportError:
         pass
+    import xlwings
+
     names = ("pythoncom", "pywintypes", "win32com", "win32com.client")
     saved = {n: sys.modules.get(n) for n in (*names, "xlwings.udfs")}
+    had_attribute = hasattr(xlwings, "udfs")
     stub = types.ModuleType("pywin32_stand_in")
     stub.CoInitialize = lambda: None
     stub.Dispatch = None
@@ -100,6 +103,8 @@ def _wrapper_generator():
                 sys.modules.pop(n, None)
             else:
                 sys.modules[n] = m
+        if not had_attribute and hasattr(xlwings, "udfs"):
+            del xlwings.udfs
 
 
 def _decorated_udfs(generator):

@@ -179,3 +179,13 @@ def test_the_compound_file_writer_round_trips_through_olefile():
 def test_module_names_must_be_ascii_identifiers():
     with pytest.raises(ValueError):
         Module("按钮", "")
+
+
+def test_building_the_addin_leaves_no_pywin32_stand_ins_behind(tmp_path):
+    import sys
+
+    import xlwings
+
+    build_addin(tmp_path / "b.xlam")
+    assert "pythoncom" not in sys.modules and "xlwings.udfs" not in sys.modules
+    assert not hasattr(xlwings, "udfs")
