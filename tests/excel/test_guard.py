@@ -169,14 +169,18 @@ def test_rollup_over_200000_rows_is_refused_at_once_with_a_chinese_message():
     assert value == f"错误：科目编码区域有 {rows} 个单元格，超过 {core.MAX_CELLS} 个：请只选有数据的行，而不是整列。"
 
 
-def test_custom_functions_run_off_the_event_loop():
+def test_custom_functions_and_scripts_run_off_the_event_loop():
     import inspect
 
     from budget_xl.excel.addin import custom_functions as cf
+    from budget_xl.excel.addin import custom_scripts as cs
 
     for name in ("rollup", "wanyuan", "zengjian", "daxie"):
-        assert inspect.iscoroutinefunction(getattr(cf, name))
+        assert inspect.iscoroutinefunction(inspect.unwrap(getattr(cf, name)))
+    for name in ("validate", "recompute", "export_narrative"):
+        assert inspect.iscoroutinefunction(inspect.unwrap(getattr(cs, name)))
     assert "asyncio.to_thread" in inspect.getsource(cf._off_loop)
+    assert "asyncio.to_thread" in inspect.getsource(cs._in_thread)
 
 
 def test_arity_counts_positional_parameters_and_defaults():
