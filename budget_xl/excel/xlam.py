@@ -49,11 +49,45 @@ def ribbon_callback(macro: str) -> str:
 
 def ribbon_module() -> str:
     """``vba.vba_module`` (the button macros) plus one ribbon callback per button."""
-    text = vba_module().rstrip("\r\n")
+    text = vba_module().rstrip("\r\n") + "\r\n\r\n" + describe_functions_vba()
     for b in BUTTONS:
         text += (f"\r\n\r\nSub {ribbon_callback(b.macro)}(control As IRibbonControl)\r\n"
                  f"    ' ribbon button of {b.function}\r\n    {b.macro}\r\nEnd Sub")
     return text + "\r\n"
+
+
+DESCRIBE_MACRO = "BudgetXlDescribeFunctions"
+# the desktop functions' arguments, in order, as udfs.py declares them
+FUNCTION_ARGS = {"ROLLUP": ("codes", "amounts", "code"), "WANYUAN": ("amount_in_yuan",),
+                 "ZENGJIAN": ("this_year", "last_year"), "DAXIE": ("amount", "unit")}
+
+
+def describe_functions_vba() -> str:
+    """A Sub that gives the four functions their Chinese descriptions in Excel's function wizard
+    (``Application.MacroOptions``, as xlwings' Import Functions does through COM), run when the add-in opens.
+    Texts are built in short statements (ChrW for Chinese: the module is stored in the ANSI code page, and
+    a VBA line may not exceed 1023 characters)."""
+    from budget_xl.excel.functions_core import ARG_DOCS, ARG_NAMES, DOCS
+    from budget_xl.excel.vba import _assign
+
+    lines = [f"Sub {DESCRIBE_MACRO}()", "    ' Chinese descriptions in the function wizard; never stops the add-in",
+             "    On Error Resume Next", "    Dim c As String, d As String, a1 As String, a2 As String, a3 As String",
+             *_assign("c", "预算公开助手")]
+    for name, args in FUNCTION_ARGS.items():
+        lines += _assign("d", DOCS[name.lower()])
+        for i, a in enumerate(args, 1):
+            lines += _assign(f"a{i}", f"{ARG_NAMES[a]}：{ARG_DOCS[a]}")
+        described = ", ".join(f"a{i}" for i in range(1, len(args) + 1))
+        lines.append(f'    Application.MacroOptions Macro:="{name}", Description:=d, Category:=c, '
+                     f"ArgumentDescriptions:=Array({described})")
+    lines.append("End Sub")
+    return "\r\n".join(lines)
+
+
+def this_workbook_source(template_source: str) -> str:
+    """The template's (empty) ThisWorkbook module with a Workbook_Open that describes the functions."""
+    return (template_source.rstrip("\r\n") + "\r\n\r\nPrivate Sub Workbook_Open()\r\n"
+            f"    {RIBBON_MODULE}.{DESCRIBE_MACRO}\r\nEnd Sub\r\n")
 
 
 def udf_module() -> str:
@@ -192,7 +226,8 @@ def _modules(template_bin: bytes) -> list[Module]:
                              f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"', sources["xlwings"], flags=re.M)
     if n != 1:
         raise InputError("xlwings 模板的 VBA 模块与预期不同（找不到 PROJECT_NAME），无法生成加载项。")
-    keep = [Module(name, sources[name], "document") for name in ("ThisWorkbook", "Sheet2") if name in docs]
+    keep = [Module(name, this_workbook_source(sources[name]) if name == "ThisWorkbook" else sources[name], "document")
+            for name in ("ThisWorkbook", "Sheet2") if name in docs]
     keep += [Module(name, sources[name], "class") for name in sorted(classes)]
     return keep + [Module("xlwings", xlwings_src), Module(RIBBON_MODULE, ribbon_module()),
                    Module(UDF_VBA_MODULE, udf_module())]

@@ -189,3 +189,33 @@ def test_building_the_addin_leaves_no_pywin32_stand_ins_behind(tmp_path):
     build_addin(tmp_path / "b.xlam")
     assert "pythoncom" not in sys.modules and "xlwings.udfs" not in sys.modules
     assert not hasattr(xlwings, "udfs")
+
+
+def test_the_functions_get_chinese_descriptions_in_the_function_wizard_when_the_addin_opens(macros):
+    from budget_xl.excel.functions_core import ARG_DOCS, ARG_NAMES, DOCS
+    from budget_xl.excel.xlam import DESCRIBE_MACRO, FUNCTION_ARGS
+
+    from .test_desktop import vba_text
+
+    assert f"Private Sub Workbook_Open()\r\n    BudgetXl.{DESCRIBE_MACRO}" in macros["ThisWorkbook.cls"]
+    body = macros["BudgetXl.bas"].split(f"Sub {DESCRIBE_MACRO}()")[1].split("End Sub")[0]
+    values, described = {}, {}
+    for line in body.splitlines():  # run the assignments as VBA would
+        line = line.strip()
+        if m := re.fullmatch(r"(\w+) = (?:\1 & )?(.+)", line):
+            values[m[1]] = (values.get(m[1], "") if f"{m[1]} & " in line else "") + vba_text(m[2])
+        elif m := re.fullmatch(r'Application\.MacroOptions Macro:="(\w+)", Description:=d, Category:=c, '
+                               r"ArgumentDescriptions:=Array\(([\w, ]+)\)", line):
+            described[m[1]] = (values["d"], values["c"], [values[a] for a in m[2].split(", ")])
+        assert len(line) < 1023
+    assert described == {name: (DOCS[name.lower()], "预算公开助手", [f"{ARG_NAMES[a]}：{ARG_DOCS[a]}" for a in args])
+                         for name, args in FUNCTION_ARGS.items()}
+
+
+def test_the_described_arguments_are_the_desktop_functions_own():
+    import inspect
+
+    from budget_xl.excel import udfs
+    from budget_xl.excel.xlam import FUNCTION_ARGS
+
+    assert {n: tuple(inspect.signature(getattr(udfs, n)).parameters) for n in FUNCTION_ARGS} == FUNCTION_ARGS
