@@ -57,10 +57,17 @@ def user_for_token(token: str, path: str | Path | None = None) -> str | None:
     if not path or not token:
         return None
     token = token.removeprefix("Bearer ").strip()
-    mtime = Path(path).stat().st_mtime
+    try:
+        mtime = Path(path).stat().st_mtime
+    except OSError:  # the list was removed: nobody gets in
+        return None
     cached = _cache.get(str(path))
     if cached is None or cached[0] != mtime:
-        cached = (mtime, read_users(path))
+        try:
+            cached = (mtime, read_users(path))
+        except InputError:  # a list being edited or broken: keep the last good one, if any
+            if cached is None:
+                return None
         _cache[str(path)] = cached
     found = None
     for known, name in cached[1].items():

@@ -193,3 +193,19 @@ def test_manifest_version_has_four_numeric_parts():
     assert manifest_version("0.1.0") == "0.1.0.0"
     assert manifest_version("1.2.3.dev4") == "1.2.3.0"
     assert manifest_version("2.0") == "2.0.0.0"
+
+
+def test_the_user_list_is_reread_when_it_changes_and_a_removed_list_lets_nobody_in(tmp_path):
+    import os
+
+    users = tmp_path / "u.txt"
+    first = add_user(users, "张三")
+    assert user_for_token(first, users) == "张三"
+    second = add_user(users, "李四")
+    os.utime(users, (1, 1))  # a different modification time, whatever the clock's resolution
+    assert user_for_token(second, users) == "李四"
+    users.write_text("张三 短\n", encoding="utf-8")  # broken while being edited: the last good list holds
+    os.utime(users, (2, 2))
+    assert user_for_token(first, users) == "张三"
+    users.unlink()
+    assert user_for_token(first, users) is None
