@@ -198,7 +198,7 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
     )
 
 
-PROFILES = ("national",)
+PROFILES = ("national", "shanghai")
 DEFAULT_PROFILE = "national"
 
 
