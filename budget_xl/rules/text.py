@@ -1,0 +1,2 @@
+"""Text ↔ table checks (placeholder, filled below)."""
+TEXT_RULES = []
