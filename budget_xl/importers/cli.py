@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from budget_xl.errors import InputError
@@ -38,7 +39,7 @@ def import_source(src: Path):
     from budget_xl.importers.pdf import TableFound
 
     for lay in result.budget.tables.values():
-        if lay.key.startswith("T") and lay.present:
+        if re.fullmatch(r"T\d", lay.key) and lay.present:
             report.tables.append(TableFound(lay.key, lay.layout.title, [], len(lay.rows), lay.unit))
     return result.budget, report
 

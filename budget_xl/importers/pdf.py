@@ -654,10 +654,11 @@ def _duties(budget: Budget, paras: list[tuple[int, str]]) -> None:
 
 
 def _orgs(budget: Budget, paras: list[tuple[int, str]]) -> None:
+    """“1. 上海市…（本部）。 2. …” → one 机构 per numbered name."""
     table = budget.tables["ORG"]
-    joined = "".join(p for _, p in paras)
-    for m in re.finditer(r"(?:^|[：:。\s])\d+[.．、]\s*([^。\d]+?)(?:。|(?=\d+[.．、])|$)", joined):
-        name = m.group(1).strip()
-        if name:
-            table.rows.append(Row(key=f"#{len(table.rows) + 1}", values={"name": name}))
+    for _page, text in paras:
+        for name in re.findall(r"(?<!\d)\d{1,2}[.．、]\s*([^。\d；;，,]+)", text):
+            name = name.strip()
+            if name:
+                table.rows.append(Row(key=f"#{len(table.rows) + 1}", values={"name": name}))
     table.reindex()

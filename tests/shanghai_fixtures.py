@@ -1,0 +1,115 @@
+"""The four published Shanghai documents (../shared/samples/shanghai/) as workbooks, built from the PDFs.
+
+``shanghai_workbooks()`` imports each PDF with pdfplumber (budget_xl.importers.pdf) and writes the workbook
+into a cache folder in tmp, rebuilt when the PDF or the importer is newer. ``printed_amounts`` reads the same
+tables from ``pdftotext -layout`` output, independently of the importer, for the tests that compare them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def samples_dir() -> Path | None:
+    for p in (Path("/work/shared/samples/shanghai"), ROOT.parent / "shared" / "samples" / "shanghai",
+              ROOT.parent.parent / "shared" / "samples" / "shanghai"):
+        if p.is_dir() and any(p.glob("*.pdf")):
+            return p
+    return None
+
+
+def sample_pdfs() -> list[Path]:
+    d = samples_dir()
+    return sorted(d.glob("*.pdf")) if d else []
+
+
+CACHE = Path(tempfile.gettempdir()) / "budget-xl-shanghai-fixtures"
+
+
+def shanghai_workbook(pdf: Path) -> Path:
+    """The workbook imported from one PDF (cached in tmp)."""
+    from budget_xl.importers import pdf as importer
+    from budget_xl.importers.cli import write_imported
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    out = CACHE / (pdf.stem + ".xlsx")
+    newest = max(pdf.stat().st_mtime, Path(importer.__file__).stat().st_mtime)
+    if not out.exists() or out.stat().st_mtime < newest:
+        budget, report = importer.import_pdf(pdf)
+        tmp = out.with_suffix(f".{os.getpid()}.xlsx")
+        write_imported(budget, report, tmp)
+        shutil.move(tmp, out)
+    return out
+
+
+def shanghai_workbooks() -> dict[str, Path]:
+    return {p.stem: shanghai_workbook(p) for p in sample_pdfs()}
+
+
+# -- the independent reading: pdftotext -layout ------------------------------------------------------
+TITLES = {
+    "T1": "财务收支预算总表", "T2": "收入预算总表", "T3": "支出预算总表", "T4": "财政拨款收支预算总表",
+    "T5": "一般公共预算支出功能分类预算表", "T7": "政府性基金预算支出功能分类预算表",
+    "T8": "国有资本经营预算支出功能分类预算表", "T6": "一般公共预算基本支出部门预算经济分类预算表",
+    "T9": "“三公”经费和机关运行经费预算表",
+}
+_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
+_END = re.compile(r"^\s*(其他相关情况说明|项目经费情况说明)\s*$")
+
+
+def pdftotext_available() -> bool:
+    return shutil.which("pdftotext") is not None
+
+
+def printed_amounts(pdf: Path) -> dict[str, Counter]:
+    """Table key → the multiset of amounts printed in that table, as pdftotext -layout shows them."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    out: dict[str, Counter] = {}
+    current = None
+    for line in text.splitlines():
+        s = line.strip()
+        if "…" in s:
+            continue
+        title = re.sub(r"^\d{4}年", "", re.sub(r"\s+", "", s))
+        hit = next((k for k, t in TITLES.items() if title in ("部门" + t, "单位" + t)), None)
+        if hit:
+            current = hit
+            out.setdefault(current, Counter())
+            continue
+        if current is None:
+            continue
+        if _END.match(s) or s.startswith("注"):
+            if _END.match(s):
+                current = None
+            continue
+        tokens = s.split()
+        if current not in ("T1", "T4", "T9"):  # strip the 科目编码 printed in the 类/款/项 columns
+            while tokens and re.fullmatch(r"\d{1,3}", tokens[0]) and not tokens[0] == "0":
+                tokens.pop(0)
+        for t in tokens:
+            if _NUMBER.match(t) and not re.search(r"年", t):
+                out[current][Decimal(t.replace(",", ""))] += 1
+    return out
+
+
+def imported_amounts(budget) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for key in TITLES:
+        table = budget.tables[key]
+        c = Counter()
+        for row in table.rows:
+            for col in table.layout.amount_columns:
+                v = row.amount(col)
+                if v is not None:
+                    c[v] += 1
+        out[key] = c
+    return out
