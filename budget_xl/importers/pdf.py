@@ -419,21 +419,29 @@ def _join_code(parts: list[str]) -> str | None:
 
 # -- the narrative ---------------------------------------------------------------------------------
 def _paragraphs(lines: list[Line]) -> list[tuple[int, str]]:
-    """Printed lines → paragraphs: a paragraph starts indented, or with an enumerator, or after a short line."""
+    """Printed lines → paragraphs. A line continues the paragraph above when that line ran to the right margin
+    (the text wrapped), unless it starts with an enumerator or is indented after a full stop."""
     if not lines:
         return []
     margin = min(line.x0 for line in lines)
+    right = max(line.words[-1].x1 for line in lines)
     out: list[tuple[int, str]] = []
-    prev_full = False
+    prev_full = prev_stop = prev_open = False
     for line in lines:
         text = re.sub(r"\s+", "", line.text) if _cjk(line.text) else line.text.strip()
-        starts = line.x0 > margin + 6 or _ENUM_START.match(text) or re.match(r"^[（(][一二三四五六七八九十\d]+[)）]", text)
-        if out and not starts and prev_full:
+        enum = _PARA_ENUM.match(text)
+        indented = line.x0 > margin + 6
+        if out and not enum and ((prev_full and not (prev_stop and indented)) or prev_open):
             out[-1] = (out[-1][0], out[-1][1] + text)
         else:
             out.append((line.page, text))
-        prev_full = line.words[-1].x1 > 700 or len(text) > 50
+        prev_full = line.words[-1].x1 > right - 30
+        prev_stop = text.endswith(("。", "：", ":", "；"))
+        prev_open = text.endswith(("为", "，", "、", "的", "和", "及", "与", "是", "（"))
     return out
+
+
+_PARA_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）])")
 
 
 def _cjk(text: str) -> bool:
