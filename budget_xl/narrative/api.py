@@ -72,11 +72,21 @@ def _read(path: str | Path) -> tuple[Budget, list[str]]:
 
 def narrative_bytes(path, suffix: str, *, prior=None, templates=None) -> tuple[bytes, list[str]]:
     budget, notes = _read(path)
+    if budget.profile == "shanghai":
+        from budget_xl.narrative import shanghai
+
+        narrative = shanghai.render(budget, shanghai.read_prior(prior, budget.year or 0), templates)
+        return narrative_output(narrative, suffix), notes + narrative.notes
     narrative = narrative_of(budget, prior=prior, templates=templates)
     return narrative_output(narrative, suffix), notes + narrative.notes
 
 
 def document_bytes(path, *, prior=None, templates=None) -> tuple[bytes, list[str]]:
     budget, notes = _read(path)
+    if budget.profile == "shanghai":
+        from budget_xl.narrative import shanghai
+
+        narrative = shanghai.render(budget, shanghai.read_prior(prior, budget.year or 0), templates)
+        return shanghai.document_docx(budget, narrative), notes + narrative.notes
     narrative = narrative_of(budget, prior=prior, templates=templates, whole_document=True)
     return document_output(narrative), notes + narrative.notes
