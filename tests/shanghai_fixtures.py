@@ -1,6 +1,6 @@
 """The four published Shanghai documents (../shared/samples/shanghai/) as workbooks, built from the PDFs.
 
-``shanghai_workbooks()`` imports each PDF with pdfplumber (budget_xl.importers.pdf) and writes the workbook
+``shanghai_workbooks()`` imports each PDF with pdfplumber (budget_xl.importers.pdf, engine="pdfplumber") and writes the workbook
 into a cache folder in tmp, rebuilt when the PDF or the importer is newer. ``printed_amounts`` reads the same
 tables from ``pdftotext -layout`` output, independently of the importer, for the tests that compare them.
 """
@@ -44,7 +44,7 @@ def shanghai_workbook(pdf: Path) -> Path:
     out = CACHE / (pdf.stem + ".xlsx")
     newest = max(pdf.stat().st_mtime, Path(importer.__file__).stat().st_mtime)
     if not out.exists() or out.stat().st_mtime < newest:
-        budget, report = importer.import_pdf(pdf)
+        budget, report = importer.import_pdf(pdf, engine="pdfplumber")  # the reference reader; import uses pdfium
         tmp = out.with_suffix(f".{os.getpid()}.xlsx")
         write_imported(budget, report, tmp)
         shutil.move(tmp, out)

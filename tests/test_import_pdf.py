@@ -87,6 +87,22 @@ def test_text_chapters_and_stated_figures_are_extracted(imported):
 
 
 @needs_samples
+def test_the_fast_reader_gives_the_same_tables_as_pdfplumber(imported):
+    from budget_xl.read import read_workbook
+
+    for pdf in PDFS:
+        fast = imported[pdf.stem[:4]][0]
+        reference = read_workbook(shanghai_workbook(pdf)).budget  # built with engine="pdfplumber"
+        for key in TITLES:
+            want = {(r.key, c): r.amount(c) for r in reference[key].rows for c in reference[key].layout.amount_columns
+                    if r.amount(c) is not None}
+            got = {(r.key, c): r.amount(c) for r in fast[key].rows for c in fast[key].layout.amount_columns
+                   if r.amount(c) is not None}
+            assert got == want, (pdf.stem, key)
+        assert [r.text("text") for r in fast["TEXT"].rows] == [r.text("text") for r in reference["TEXT"].rows]
+
+
+@needs_samples
 def test_imported_workbook_reads_back_as_shanghai(tmp_path):
     from budget_xl.read import read_workbook
 
