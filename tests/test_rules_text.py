@@ -132,3 +132,41 @@ def test_known_defects_of_the_real_documents_are_found():
     r24 = read_workbook(shanghai_workbook(by_year["2024"]))
     empty_note = [f for f in run_checks(r24.budget, r24.notes) if "本表为空表" in f.message]
     assert empty_note and empty_note[0].severity == "error"
+
+
+def _with_prior(text: str):
+    b = _budget(text, year="2025")
+    b["T9"].get("total").values["total"] = Decimal("37.91")
+    b["PRIOR"].rows = [Row("sangong", {"item": "“三公”经费合计", "amount": Decimal("47.91")})]
+    b["PRIOR"].reindex()
+    return b
+
+
+@pytest.mark.parametrize("said, rule", [("减少10万元", None), ("减少12万元", "TXT-AMOUNT"), ("增加10万元", "TXT-DIRECTION"),
+                                        ("持平", "TXT-DIRECTION")])
+def test_change_against_last_year_is_checked_when_last_years_figure_is_known(said, rule):
+    found = _ids(_with_prior(f"2025年“三公”经费预算数为37.91万元，比2024年预算{said}。"))
+    assert found == ([rule] if rule else [])
+
+
+def test_without_last_years_figure_only_an_impossible_change_is_reported():
+    b = _budget("政府性基金拨款支出预算0万元，比2025年预算增加1421.25万元；")
+    assert "TXT-DIRECTION" in _ids(b)
+    assert _ids(_budget("2026年“三公”经费预算数为10.81万元，比2025年预算减少3万元。")) == []
+
+
+@pytest.mark.skipif(not sample_pdfs(), reason="../shared/samples/shanghai 不在本机")
+def test_import_with_last_years_pdf_fills_the_prior_sheet_and_the_text_agrees(tmp_path):
+    import subprocess
+
+    by_year = {p.stem[:4]: p for p in sample_pdfs()}
+    out = tmp_path / "2025.xlsx"
+    r = subprocess.run([sys.executable, "-m", "budget_xl", "import", str(by_year["2025"]), "--prior", str(by_year["2024"]),
+                        "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    from budget_xl.read import read_workbook
+
+    b = read_workbook(out).budget
+    assert b["PRIOR"].get("sangong").amount("amount") == Decimal("47.91")
+    assert b["PRIOR"].get("fin").amount("amount") == Decimal("15621.11")
+    assert not [f for f in _run(b) if f.rule == "TXT-DIRECTION"]

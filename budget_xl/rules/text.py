@@ -126,9 +126,12 @@ _STATED: list[tuple[str, tuple[str, str, str], str]] = [
 ]
 # the phrase that ends a figure's clause of change: "比2024年预算增加3,355.65万元" / "比上年持平"
 _CHANGE = re.compile(r"^[，,。]?(?:比|与|较)(\d{4}年|上年)(?:度)?(?:预算)?(?:（[^）]*）)?(?:预算)?(增加|减少|持平|增长|下降)" + NUM + "?(万元)?")
-_PRIOR_KEY = {("T1", "in_grand"): "total", ("T1", "fin"): "fin", ("T4", "out_grand"): "fin", ("T9", "total"): "sangong",
-              ("T9", "abroad"): "abroad", ("T9", "car"): "car", ("T9", "car_buy"): "car_buy",
-              ("T9", "car_run"): "car_run", ("T9", "recep"): "recep", ("T9", "opex"): "opex"}
+_PRIOR_KEY = {("T1", "in_grand", "in_amount"): "total", ("T1", "out_grand", "out_amount"): "total",
+              ("T1", "fin", "in_amount"): "fin", ("T4", "out_grand", "total"): "fin", ("T4", "out_grand", "gen"): "gen",
+              ("T4", "out_grand", "fund"): "fund", ("T4", "out_grand", "soe"): "soe",
+              **{("T9", k, "total"): v for k, v in (("total", "sangong"), ("abroad", "abroad"), ("car", "car"),
+                                                   ("car_buy", "car_buy"), ("car_run", "car_run"), ("recep", "recep"),
+                                                   ("opex", "opex"))}}
 _UP = {"增加", "增长"}
 _DOWN = {"减少", "下降"}
 
@@ -145,18 +148,18 @@ def stated_amounts(budget: Budget) -> list[Finding]:
                 taken.append((m.start(), m.end()))
                 got = _amount(budget, table, row, col)
                 if got is None:  # blank in the table: unknown, nothing to compare; the change is still read
-                    out += _change(budget, s, m, _dec(m.group(1)), (table, row), what)
+                    out += _change(budget, s, m, _dec(m.group(1)), (table, row, col), what)
                     continue
                 exact, cell = got
                 if not _matches(m.group(1), exact):
                     out.append(_finding("TXT-AMOUNT", ERROR, s,
                                         f"文字中{what}为{m.group(1)}万元，表中为{_fmt(exact)}万元：“{_clip(s.text, m.start(), m.end())}”",
                                         *(c for c in (cell,) if c), expected=exact, actual=_dec(m.group(1))))
-                out += _change(budget, s, m, exact, (table, row), what)
+                out += _change(budget, s, m, exact, (table, row, col), what)
     return out
 
 
-def _change(budget: Budget, s: Sentence, m: re.Match, now: Decimal, where: tuple[str, str], what: str) -> list[Finding]:
+def _change(budget: Budget, s: Sentence, m: re.Match, now: Decimal, where: tuple[str, str, str], what: str) -> list[Finding]:
     """"比上年预算增加/减少X万元/持平" after a figure: the direction and size against 上年数 (when filled), and a
     decrease larger than the figure itself (a negative last year), which no 上年数 is needed to see."""
     tail = s.text[m.end(): m.end() + 40]
