@@ -84,9 +84,8 @@ def run_checks(budget: Budget, notes: list[Finding] | None = None) -> list[Findi
         except (KeyError, AttributeError, ValueError, TypeError):
             if national:
                 raise  # another profile's layouts may lack what a national-only rule reads: skip that rule
-    if not national:  # the lead registers TEXT_RULES for every profile (issue 9); until then Shanghai only
-        from budget_xl.rules.text import TEXT_RULES
+    from budget_xl.rules.text import TEXT_RULES  # text ↔ table (issue 11); the lead's registry takes them over
 
-        for _name, rule in TEXT_RULES:
-            found += rule(budget)
+    for _name, rule in TEXT_RULES:
+        found += rule(budget)
     return sorted(found, key=lambda f: _ORDER[f.severity])
