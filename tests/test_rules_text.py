@@ -170,3 +170,11 @@ def test_import_with_last_years_pdf_fills_the_prior_sheet_and_the_text_agrees(tm
     assert b["PRIOR"].get("sangong").amount("amount") == Decimal("47.91")
     assert b["PRIOR"].get("fin").amount("amount") == Decimal("15621.11")
     assert not [f for f in _run(b) if f.rule == "TXT-DIRECTION"]
+
+
+def test_a_reason_contradicting_the_direction_is_reported():
+    text = ("“住房保障支出（类）住房改革支出（款）住房公积金（项）”208.80万元。2025年当年预算执行数为214.00万元，"
+            "2026年预算安排208.80万元，比2025年预算执行数减少2.43%。主要原因是：住房公积金经费增加。")
+    found = [f for f in _run(_budget(text)) if f.rule == "TXT-DIRECTION"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert not [f for f in _run(_budget(text.replace("经费增加", "经费减少"))) if f.rule == "TXT-DIRECTION"]

@@ -85,6 +85,7 @@ class ImportReport:
     missing: list[str] = field(default_factory=list)  # titles of tables not found
     unfitted: list[tuple[int, str, str]] = field(default_factory=list)  # (page, line text, why)
     extracted: list[tuple[str, str]] = field(default_factory=list)  # (what, value) figures taken from the text
+    normalised: list[tuple[int, str, str]] = field(default_factory=list)  # (page, as printed, how it was read)
 
     def lines(self) -> list[str]:
         out = [f"来源：{self.source}", f"表式：{'上海' if self.profile == 'shanghai' else '全国'}"]
@@ -95,6 +96,8 @@ class ImportReport:
             out.append(f"未找到：{title}")
         for page, text, why in self.unfitted:
             out.append(f"未能归入（第{page}页）：{text}——{why}")
+        for page, printed, how in self.normalised:
+            out.append(f"按惯例读取（第{page}页）：{printed}——{how}")
         for what, value in self.extracted:
             out.append(f"从文字中提取：{what} = {value}")
         return out
@@ -149,6 +152,9 @@ def _lines_pdfium(path: Path) -> list[Line]:
                     continue
                 left, bottom, right, top = tp.get_charbox(j, loose=True)
                 y = height - top
+                if height - bottom <= 0 or y >= height:  # off the page: not printed, not read
+                    cur = None
+                    continue
                 if cur is not None and abs(cur["top"] - y) <= 2 and left - cur["x1"] <= 1.5:
                     cur["text"] += ch
                     cur["x1"] = max(cur["x1"], right)
@@ -181,6 +187,7 @@ def _lines_pdfplumber(path: Path) -> list[Line]:
         with pdf:
             for i, page in enumerate(pdf.pages, start=1):
                 words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+                words = [w for w in words if w["bottom"] > 0 and w["top"] < page.height]  # off the page: not printed
                 lines += _group_lines(i, words)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(_ENCRYPTED, file=name) from None
@@ -383,6 +390,9 @@ class _TableReader:
                 names.append(w.text)
         code = _join_code(codes)
         name = "".join(names)
+        if code and any(len(p) == 1 for p in codes[1:]):
+            self.report.normalised.append((line.page, " ".join(codes) + " " + name,
+                                           f"科目编码的款/项只印了一位，按“{code}”读取"))
         values = self._assign(numbers, list(self.lay.amount_columns))
         if code is None and label_key(name) in ("合计", "总计"):
             key = TOTAL_KEY
@@ -589,6 +599,9 @@ def extract_figures(budget: Budget, text: str, report: ImportReport) -> None:
         m = re.search(r"截[至止](\d{4}年\d{1,2}月\d{1,2}日)", flat)
         if m:
             _info(budget, "asset_date", m.group(1))
+        if m and not held:
+            report.unfitted.append((0, _clip_text(flat, m.start()), "国有资产情况不是按车辆用途的表述，未能归入“国有资产”工作表"
+                                    "（原文保留在“说明文字”中）"))
     m = re.search(r"(?:行政单位)\s*(\d+)\s*家", flat)
     if m:
         _info(budget, "n_admin", m.group(1))
@@ -601,6 +614,10 @@ def extract_figures(budget: Budget, text: str, report: ImportReport) -> None:
     m = re.search(r"下属\s*(\d+)\s*家预算单位", flat)
     if m:
         _info(budget, "n_units", m.group(1))
+
+
+def _clip_text(text: str, start: int, width: int = 40) -> str:
+    return text[start:start + width] + ("…" if len(text) > start + width else "")
 
 
 def _info(budget: Budget, key: str, value: str) -> None:
@@ -669,7 +686,7 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
         chapter = str(obj)
         paras = _paragraphs(body)
         if chapter == "主要职能":
-            _duties(budget, paras)
+            _duties(budget, paras, report)
         elif chapter == "机构设置":
             _orgs(budget, paras)
             other_text += [p for _, p in paras]
@@ -704,12 +721,14 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
     return budget, report
 
 
-def _duties(budget: Budget, paras: list[tuple[int, str]]) -> None:
+def _duties(budget: Budget, paras: list[tuple[int, str]], report: ImportReport | None = None) -> None:
     table = budget.tables["DUTY"]
     seen: set[str] = set()
-    for _page, text in paras:
+    for page, text in paras:
         m = re.match(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\s*(.+)$", text)
-        if m and m.group(1) not in seen:  # a duty printed twice (page furniture) is taken once
+        if m and m.group(1) in seen and report is not None:
+            report.normalised.append((page, text[:30] + "…", "这条职责印了两次，只取一次"))
+        if m and m.group(1) not in seen:  # a duty printed twice is taken once
             seen.add(m.group(1))
             table.rows.append(Row(key=f"#{len(table.rows) + 1}", values={"text": m.group(1)}))
     table.reindex()

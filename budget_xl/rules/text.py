@@ -204,6 +204,9 @@ _EXEC = re.compile(r"(\d{4})年(?:当年)?预算执行数为" + NUM + r"万元�
                    + r"万元，比\d{4}年(?:当年)?预算执行数(增加|减少|持平|增长|下降)(?:" + NUM + r"\s*[%％])?")
 
 
+_REASON = re.compile(r"[。，,]?主要原因(?:是|为)[：:]?([^。；]*)")
+
+
 def _item_row(budget: Budget, names: tuple[str, str, str], code: str | None) -> tuple[Table, Row] | None:
     for key in ("T5", "T3"):
         t = budget.tables.get(key)
@@ -267,6 +270,12 @@ def item_lines(budget: Budget) -> list[Finding]:
             out.append(_finding("TXT-AMOUNT", ERROR, s, f"同一段中“{names[2]}”先说{stated}万元，又说{e.group(3)}年预算安排"
                                 f"{planned}万元：“{where}”", expected=_dec(stated), actual=_dec(planned)))
         out += _pct(s, names[2], before, _dec(stated), e.group(2), stated, word, pct, where)
+        r = _REASON.match(s.text, e.end())
+        if r and word in _UP | _DOWN:
+            said = "增加" if r.group(1).endswith(("增加", "增长")) else "减少" if r.group(1).endswith(("减少", "下降")) else None
+            if said and (said in _UP) != (word in _UP):
+                out.append(_finding("TXT-DIRECTION", WARNING, s, f"“{names[2]}”{word}，原因却写“{r.group(1)}”："
+                                    f"“{_clip(s.text, e.start(), r.end())}”", row=f"{s.row.key}:reason"))
     return out
 
 
