@@ -126,6 +126,9 @@ def test_seed_text_imports_to_the_embedded_sample_cell_for_cell(tmp_path):
                 for c in sample[key].layout.amount_columns}
         assert got == want, key
     assert len(report.tables) == 9
+    from budget_xl.rules import run_checks
+
+    assert [f for f in run_checks(budget) if f.severity == "error"] == []
 
 
 def _run(*args):

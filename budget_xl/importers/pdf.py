@@ -90,8 +90,8 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = [f"来源：{self.source}", f"表式：{'上海' if self.profile == 'shanghai' else '全国'}"]
         for t in self.tables:
-            pages = "、".join(str(p) for p in t.pages)
-            out.append(f"找到：{t.title}（第{pages}页，{t.rows}行，单位：{t.unit or '未注明'}）")
+            pages = f"第{'、'.join(str(p) for p in t.pages)}页，" if t.pages else ""
+            out.append(f"找到：{t.title}（{pages}{t.rows}行，单位：{t.unit or '未注明'}）")
         for title in self.missing:
             out.append(f"未找到：{title}")
         for page, text, why in self.unfitted:
