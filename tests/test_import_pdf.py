@@ -135,6 +135,13 @@ def _run(*args):
     return subprocess.run([sys.executable, "-m", "budget_xl", *map(str, args)], capture_output=True, text=True)
 
 
+def test_import_refuses_a_text_without_tables_with_exit_2(tmp_path):
+    txt = tmp_path / "说明.txt"
+    txt.write_text("这是一份普通的文本。\n没有表格。\n", encoding="utf-8")
+    r = _run("import", txt, "-o", tmp_path / "out.xlsx")
+    assert r.returncode == 2 and "找不到预算公开表格" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_import_refuses_other_files_with_exit_2(tmp_path):
     junk = tmp_path / "表.xlsx"
     junk.write_bytes(b"PK\x03\x04\x00\x00garbage\xff\xfe")

@@ -33,7 +33,9 @@ def import_source(src: Path):
     try:
         grids = import_seed_text(text).grids
     except (ValueError, StopIteration) as e:
-        raise InputError(f"文本中找不到预算公开表格（{e}）。", file=str(src)) from None
+        why = f"（{e}）" if str(e) else ""
+        raise InputError(f"文本中找不到预算公开表格{why}：导入文本须是公开文件的文字稿（各表为制表符分隔的行）。",
+                         file=str(src)) from None
     result = read_grids(grids, source=str(src))
     report = ImportReport(source=str(src), profile=result.budget.profile)
     from budget_xl.importers.pdf import TableFound

@@ -400,5 +400,22 @@ TEXT_RULES = [
     ("TXT-LEFTOVER", leftovers),
     ("TXT-TYPE-WORDS", type_words),
 ]
-# ids a text rule can emit (for the registry's "every emitted id is registered" test)
-TEXT_RULE_IDS = ("TXT-AMOUNT", "TXT-PCT", "TXT-DIRECTION", "TXT-YEAR", "TXT-OLD-NAME", "TXT-LEFTOVER", "TXT-TYPE-WORDS")
+# every id a text rule can emit, with its severity and what it checks (for the registry and docs/rules.md)
+TEXT_RULE_DOCS = {
+    "TXT-AMOUNT": ("error", "文字中的金额与表格不符（收入、支出、财政拨款、“三公”经费各项、机关运行经费、各功能科目），"
+                   "按文字印出的位数四舍五入比较；同一段前后两个数不一致；文字中的科目在表中找不到（警告）",
+                   "文字“住房公积金（项）208.8万元……2026年预算安排201.50万元”"),
+    "TXT-PCT": ("error", "增减百分比与上年（执行）数、本年数算出的不符（考虑两数的四舍五入范围）",
+                "77.99→91.97万元写作“增加17.66%”，实为17.93%"),
+    "TXT-DIRECTION": ("error", "增减方向与数字相反（“增加”实为减少），比上年增加额大于本年数（上年成了负数），"
+                      "或与“上年数”不符；原因写的方向与增减相反（警告）",
+                      "43269.3→3845.49万元写作“增加17.62%”"),
+    "TXT-YEAR": ("warning", "与本预算年度自身比较（“2026年预算比2026年预算增加”）", "2026年预算中“比2026年预算增加793.14万元”"),
+    "TXT-OLD-NAME": ("warning", "使用已更名的科目名称（更名表：budget_xl/rules/name_changes.toml）",
+                     "2026年预算中的“医疗卫生与计划生育支出”（2019年起为“卫生健康支出”）"),
+    "TXT-LEFTOVER": ("error", "模板残留：“增加（减少）”、“XX”、“主要原因是。”、只有编号的段落；重复句号、空小标题为警告",
+                     "“主要原因是。”"),
+    "TXT-TYPE-WORDS": ("warning", "单位预算中用“本部门”“部门预算安排”，或部门预算中用“本单位”“单位预算安排”",
+                       "单位预算中“本部门政府采购预算……”"),
+}
+TEXT_RULE_IDS = tuple(TEXT_RULE_DOCS)
