@@ -40,15 +40,15 @@ def main() -> None:
         out = Path(d) / "out.xlsx"
         print(f"{'文件':<32}{'页/表':>8}{'导入(s)':>10}{'pdftotext(s)':>14}{'倍数':>8}")
         for pdf in pdfs:
-            def run():
+            def run(pdf=pdf):
                 budget, report = import_pdf(pdf)
                 write_imported(budget, report, out)
                 return report
 
             report = run()
             t_import = best(run, rounds)
-            t_base = best(lambda: subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                                                 check=True), rounds) if has_pdftotext else float("nan")
+            t_base = best(lambda pdf=pdf: subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                                         check=True), rounds) if has_pdftotext else float("nan")
             total_import += t_import
             total_base += t_base
             print(f"{pdf.stem:<32}{len(report.tables):>8}{t_import:>10.3f}{t_base:>14.3f}{t_import / t_base:>8.1f}")

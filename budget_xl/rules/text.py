@@ -125,7 +125,8 @@ _STATED: list[tuple[str, tuple[str, str, str], str]] = [
     (r"机关运行经费预算(?:数)?为" + NUM + "万元", ("T9", "opex", "total"), "机关运行经费"),
 ]
 # the phrase that ends a figure's clause of change: "比2024年预算增加3,355.65万元" / "比上年持平"
-_CHANGE = re.compile(r"^[，,。]?(?:比|与|较)(\d{4}年|上年)(?:度)?(?:预算)?(?:（[^）]*）)?(?:预算)?(增加|减少|持平|增长|下降)" + NUM + "?(万元)?")
+_CHANGE = re.compile(r"^[，,。]?(?:比|与|较)(\d{4}年|上年)(?:度)?(?:预算)?(?:（[^）]*）)?(?:预算)?"
+                     r"(增加|减少|持平|增长|下降)" + NUM + "?(万元)?")
 _PRIOR_KEY = {("T1", "in_grand", "in_amount"): "total", ("T1", "out_grand", "out_amount"): "total",
               ("T1", "fin", "in_amount"): "fin", ("T4", "out_grand", "total"): "fin", ("T4", "out_grand", "gen"): "gen",
               ("T4", "out_grand", "fund"): "fund", ("T4", "out_grand", "soe"): "soe",
