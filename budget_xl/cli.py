@@ -51,9 +51,8 @@ def _err(text: str) -> None:
 # -- commands ---------------------------------------------------------------------------------------
 def cmd_new(args) -> int:
     from budget_xl.model import empty_budget
-    from budget_xl.write import write_workbook
-
     from budget_xl.schema import PROFILE_LABELS
+    from budget_xl.write import write_workbook
 
     out = _safe_output(args.output)
     write_workbook(empty_budget(profile=args.template), out)
