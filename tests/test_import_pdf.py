@@ -199,3 +199,18 @@ def test_import_cli_writes_the_workbook_and_an_import_report(tmp_path):
 
     wb = openpyxl.load_workbook(out, read_only=True)
     assert "导入报告" in wb.sheetnames and "收入预算总表" in wb.sheetnames
+
+
+def test_a_class_printed_under_its_old_name_is_read_as_the_renamed_class_and_reported():
+    from budget_xl.importers.pdf import ImportReport, _TableReader
+    from budget_xl.model import empty_budget
+    from budget_xl.schema import load_schema
+
+    schema = load_schema("shanghai")
+    budget = empty_budget(profile="shanghai")
+    report = ImportReport(source="x")
+    reader = _TableReader(schema["T1"], budget["T1"], report, dict(schema.func_classes))
+    out_side = schema["T1"].sides[1]
+    assert reader._side_key(out_side, "七、医疗卫生与计划生育支出", 3) == "210"
+    assert reader._side_key(out_side, "七、卫生健康支出") == "210"
+    assert report.normalised == [(3, "七、医疗卫生与计划生育支出", "旧科目名称，按“210 卫生健康支出”读取")]

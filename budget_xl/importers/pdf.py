@@ -447,7 +447,7 @@ class _TableReader:
             self._side_row(out_side, line, text, nums)
 
     def _side_row(self, side, line: Line, text: str, numbers: list[Word]) -> None:
-        key = self._side_key(side, text)
+        key = self._side_key(side, text, line.page)
         if key is None:
             if numbers:
                 self.report.unfitted.append((line.page, line.text, f"“{text}”不是“{self.lay.title}”的标准行次"))
@@ -456,7 +456,7 @@ class _TableReader:
         d = self.lay.fixed_row(key)
         self.table.rows.append(Row(key=key, side=side.name, values={side.label: d.label, **values}))
 
-    def _side_key(self, side, text: str) -> str | None:
+    def _side_key(self, side, text: str, page: int = 0) -> str | None:
         k = label_key(text)
         if not k:
             return None
@@ -464,6 +464,12 @@ class _TableReader:
             want = label_key(d.label)
             if k == want or (len(k) >= 4 and (want.startswith(k) or k.startswith(want))):
                 return d.key
+        from budget_xl.rules.text import name_changes  # a 类 printed under its old name (医疗卫生与计划生育支出)
+
+        for change in name_changes():
+            if k == label_key(change["old"]) and any(d.key == change["code"] for d in side.rows):
+                self.report.normalised.append((page, text, f"旧科目名称，按“{change['code']} {change['new']}”读取"))
+                return change["code"]
         return None
 
 
