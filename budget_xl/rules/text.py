@@ -241,6 +241,8 @@ def item_lines(budget: Budget) -> list[Finding]:
     """TXT-AMOUNT / TXT-PCT / TXT-DIRECTION on “X（类）Y（款）Z（项）N万元 … 上年执行数A，本年预算安排B，比…增加P%”."""
     out: list[Finding] = []
     for s in paragraphs(budget):
+        if "项）" not in s.text:  # no 类/款/项 line here: skip the costly patterns
+            continue
         m = _ITEM_CODES.search(s.text)
         if m:
             names = (m.group(1).lstrip("0123456789、.． "), m.group(3), m.group(5))
