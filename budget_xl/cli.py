@@ -51,11 +51,12 @@ def _err(text: str) -> None:
 # -- commands ---------------------------------------------------------------------------------------
 def cmd_new(args) -> int:
     from budget_xl.model import empty_budget
+    from budget_xl.schema import PROFILE_LABELS
     from budget_xl.write import write_workbook
 
     out = _safe_output(args.output)
-    write_workbook(empty_budget(), out)
-    print(f"已生成空白主表工作簿：{out}")
+    write_workbook(empty_budget(profile=args.template), out)
+    print(f"已生成空白主表工作簿（{PROFILE_LABELS[args.template]}表式）：{out}")
     return 0
 
 
@@ -102,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("new", help="生成空白主表工作簿")
     s.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    s.add_argument("--template", choices=("national", "shanghai"), default="national", metavar="表式",
+                   help="表式：national（全国/河北，默认）或 shanghai（上海区级部门预算）")
     s.set_defaults(func=cmd_new)
 
     s = sub.add_parser("sample", help="生成样例工作簿（承德市司法局 2024）")

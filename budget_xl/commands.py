@@ -173,6 +173,9 @@ def register(sub) -> None:
     from budget_xl.narrative.cli import register as narrative_commands
 
     narrative_commands(sub)
+    from budget_xl.importers.cli import register as import_commands
+
+    import_commands(sub)
     try:
         from budget_xl.excel.cli import register as excel_commands
     except ModuleNotFoundError as e:  # the adapter package itself absent; a broken import inside it still fails loudly

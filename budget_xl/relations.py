@@ -330,7 +330,7 @@ def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT) -> list[
         if not out and inst.excess and len(parts) == 1:
             out = _excess(inst, parts[0], total)
         return out
-    return _missing_finding(inst, total)
+    return _missing_finding(inst, total, budget)
 
 
 def _excess(inst: Instance, small, big) -> list[Finding]:
@@ -346,20 +346,14 @@ def _excess(inst: Instance, small, big) -> list[Finding]:
                     difference=diff)]
 
 
-def _missing_finding(inst: Instance, f) -> list[Finding]:
+def _missing_finding(inst: Instance, f, budget: Budget) -> list[Finding]:
     if f is None or f.blank or f.value == ZERO:
         return []
-    others = "、".join(_sheet_name(k) for k in inst.note.split("、") if k) or "另一张表"
+    others = "、".join(budget.tables[k].sheet_name() if k in budget.tables else k
+                      for k in inst.note.split("、") if k) or "另一张表"
     code = inst.extra.get("code")
     code_text = f"科目{code}" if isinstance(code, str) else "对应行"
     return [finding(inst.rule, inst.severity, f"{f.label}{f.shown}，但{others}中没有{code_text}。", f, ())]
-
-
-def _sheet_name(key: str) -> str:
-    try:
-        return load_schema().by_key[key].sheet
-    except KeyError:
-        return key
 
 
 def check_relations(budget: Budget, tol: Tolerances = DEFAULT,

@@ -16,6 +16,10 @@ FORMATS = (".docx", ".txt", ".md")
 def narrative_of(budget: Budget, *, prior: str | Path | None = None, templates: str | Path | None = None,
                  whole_document: bool = False) -> Narrative:
     """Render the 情况说明 of a budget; last year's figures from ``prior`` (a workbook) or the 上年数 sheet."""
+    if budget.profile == "shanghai":  # the Shanghai chapters (narrative/shanghai.py, templates/shanghai/)
+        from budget_xl.narrative import shanghai
+
+        return shanghai.render(budget, shanghai.read_prior(prior, budget.year or 0), templates)
     year = check_basics(budget)
     require_totals(budget)
     last = (prior_mod.from_workbook(prior, year, budget.dept_name) if prior
@@ -78,5 +82,10 @@ def narrative_bytes(path, suffix: str, *, prior=None, templates=None) -> tuple[b
 
 def document_bytes(path, *, prior=None, templates=None) -> tuple[bytes, list[str]]:
     budget, notes = _read(path)
+    if budget.profile == "shanghai":
+        from budget_xl.narrative import shanghai
+
+        narrative = shanghai.render(budget, shanghai.read_prior(prior, budget.year or 0), templates)
+        return shanghai.document_docx(budget, narrative), notes + narrative.notes
     narrative = narrative_of(budget, prior=prior, templates=templates, whole_document=True)
     return document_output(narrative), notes + narrative.notes

@@ -1,5 +1,6 @@
-"""Every check, run by one loop: the declared relations (``budget_xl.relations``) and the Python checks
-registered with ``@check`` (``registry.py``). Rules are pure: (budget, tolerances) in, findings out.
+"""Every check, run by one loop: the declared relations (``budget_xl.relations``), the Python checks
+registered with ``@check`` (``registry.py``) and the text ↔ table checks (``text.py``). Rules are pure:
+(budget, tolerances) in, findings out.
 """
 
 from __future__ import annotations
@@ -8,7 +9,12 @@ from budget_xl.findings import SEVERITIES, Finding
 from budget_xl.model import Budget
 from budget_xl.rounding import Tolerances
 from budget_xl.rules import completeness, crosstable, postprocess, projects, tables  # noqa: F401  (registers their checks)
-from budget_xl.rules.registry import PYTHON_CHECKS, registry
+from budget_xl.rules import text as _text
+from budget_xl.rules.registry import PYTHON_CHECKS, register_info, registry
+
+for _id, (_sev, _desc, _example) in _text.TEXT_RULE_DOCS.items():
+    register_info(_id, _sev, _desc, _example)
+TEXT_CHECKS = _text.TEXT_RULES
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -26,6 +32,8 @@ def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Toleranc
     found += check_relations(budget, tol, instances)
     for _id, fn in PYTHON_CHECKS:
         found += fn(budget, tol)
+    for _id, fn in TEXT_CHECKS:
+        found += fn(budget)
     found = absent_columns(budget, found)
     found = unit_slips(budget, found, instances)
     return sorted(found, key=lambda f: _ORDER[f.severity])

@@ -155,6 +155,11 @@ class Schema:
     by_key: dict[str, Layout] = field(default_factory=dict)
     relations: tuple = ()  # RelationDecl, from relations.toml (validated)
     profile: str = "national"
+    default_unit: str = "万元"  # unit of a table whose unit 基本信息 does not state (Shanghai: 元)
+
+    @property
+    def name(self) -> str:
+        return self.profile
 
     def __getitem__(self, key: str) -> Layout:
         return self.by_key[key]
@@ -206,7 +211,8 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
     )
 
 
-PROFILES = ("national",)
+PROFILES = ("national", "shanghai")
+PROFILE_LABELS = {"national": "全国", "shanghai": "上海"}  # as 基本信息 “模板” shows them
 DEFAULT_PROFILE = "national"
 
 
@@ -233,7 +239,8 @@ def schema_from_texts(layouts_text: str, relations_text: str = "", profile: str 
     classes = tuple((c[0], c[1]) for c in raw["func_classes"])
     layouts = tuple(_layout(s, classes) for s in raw["sheet"])
     return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts},
-                  relations=tuple(rels.relation), profile=profile)
+                  relations=tuple(rels.relation), profile=profile,
+                  default_unit=raw.get("default_unit", "万元"))
 
 
 def _toml(text: str, file: str) -> dict:
@@ -241,6 +248,20 @@ def _toml(text: str, file: str) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise LayoutError(file, "（文件）", f"不是合法的 TOML：{e}") from None
+
+
+def profile_from_label(text: object) -> str | None:
+    """基本信息 “模板” (上海 / shanghai / 全国) → profile name; None when it names none."""
+    s = str(text or "").strip().lower()
+    for name, label in PROFILE_LABELS.items():
+        if s and (s == name or label in s):
+            return name
+    return None
+
+
+def typed_title(title: str, budget_type: str = "部门预算") -> str:
+    """A table title as a 单位预算 prints it: its first “部门” reads “单位”."""
+    return title.replace("部门", "单位", 1) if budget_type == "单位预算" else title
 
 
 def parent_code(code: str, system: str | None) -> str | None:

@@ -106,6 +106,7 @@ class SheetDecl(_Strict):
 
 class LayoutFile(_Strict):
     func_classes: list[tuple[str, str]]
+    default_unit: Literal["元", "万元"] = "万元"  # unit of a table whose unit 基本信息 does not state
     sheet: list[SheetDecl] = Field(min_length=1)
 
 
