@@ -10,7 +10,8 @@ from budget_xl.model import Budget
 from budget_xl.rounding import Tolerances
 from budget_xl.rules import completeness, crosstable, postprocess, projects, tables  # noqa: F401  (registers their checks)
 from budget_xl.rules import text as _text
-from budget_xl.rules.registry import PYTHON_CHECKS, register_info, registry
+from budget_xl.rules.registry import PYTHON_CHECKS, applies, register_info, registry
+from budget_xl.schema import load_schema
 
 for _id, (_sev, _desc, _example) in _text.TEXT_RULE_DOCS.items():
     register_info(_id, _sev, _desc, _example)
@@ -30,8 +31,10 @@ def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Toleranc
         tol = tolerances(budget, instances=instances)
     found: list[Finding] = list(notes or [])
     found += check_relations(budget, tol, instances)
-    for _id, fn in PYTHON_CHECKS:
-        found += fn(budget, tol)
+    schema = load_schema(getattr(budget, "profile", None) or "national")
+    for rule_id, fn in PYTHON_CHECKS:
+        if applies(rule_id, schema):
+            found += fn(budget, tol)
     for _id, fn in TEXT_CHECKS:
         found += fn(budget)
     found = absent_columns(budget, found)

@@ -10,10 +10,20 @@ SOURCE_ZH = {"layout": "版式声明（layouts.toml）", "relation": "关系声�
              "reader": "读取"}
 
 
-def render(profile: str = "national") -> str:
-    rules = registry(profile)
+def _rows(rules) -> list[str]:
+    out = ["| 编号 | 级别 | 检查内容 | 例子 | 来源 |", "|---|---|---|---|---|"]
+    for rid in sorted(rules):
+        r = rules[rid]
+        out.append(f"| `{r.id}` | {SEVERITY_ZH[r.severity]} | {r.description} | {r.example} | {SOURCE_ZH[r.source]} |")
+    return out
+
+
+def render() -> str:
+    from budget_xl.schema import PROFILE_LABELS, PROFILES
+
+    national = registry("national")
     lines = [
-        f"# 校验规则一览（模板：{profile}）",
+        "# 校验规则一览",
         "",
         "本文件由 `python -m budget_xl.rules.catalogue` 根据规则登记表生成，请勿手工修改。",
         "每条规则有固定编号，校验结果、标注副本和 JSON 输出都用这个编号。级别指不符时的级别；"
@@ -31,12 +41,17 @@ def render(profile: str = "national") -> str:
         'b = { table = "T5", rows = "合计", column = "basic" }',
         "```",
         "",
-        "| 编号 | 级别 | 检查内容 | 例子 | 来源 |",
-        "|---|---|---|---|---|",
+        f"## {PROFILE_LABELS.get('national', 'national')}表式（national）",
+        "",
+        *_rows(national),
     ]
-    for rid in sorted(rules):
-        r = rules[rid]
-        lines.append(f"| `{r.id}` | {SEVERITY_ZH[r.severity]} | {r.description} | {r.example} | {SOURCE_ZH[r.source]} |")
+    for profile in PROFILES:
+        if profile == "national":
+            continue
+        own = registry(profile)
+        lines += ["", f"## {PROFILE_LABELS.get(profile, profile)}表式（{profile}）", "",
+                  "与全国表式编号相同的规则见上表（同一编号，检查同一关系，按本表式的表和行）；本表式另有：", "",
+                  *_rows({k: v for k, v in own.items() if k not in national})]
     return "\n".join(lines) + "\n"
 
 

@@ -7,8 +7,6 @@ from budget_xl.model import Budget
 from budget_xl.rounding import DEFAULT, Tolerances
 from budget_xl.rules.registry import check
 
-INFO_NEEDED = (("dept_name", "部门名称", ERROR), ("year", "预算年度", ERROR), ("dept_code", "部门编码", WARNING))
-
 
 def _layouts(budget: Budget):
     return [t.layout for t in budget.tables.values()]
@@ -87,7 +85,10 @@ def basic_info(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     if info is None or not info.present:
         return []
     out = []
-    for key, label, severity in INFO_NEEDED:
+    for spec in info.layout.rows:
+        if not spec.needed:
+            continue
+        key, label, severity = spec.key, spec.label, spec.needed
         row = info.get(key)
         if row is None or not row.text("value").strip():
             cells = (row.cell("value"),) if row is not None and row.cell("value") else ()

@@ -11,7 +11,7 @@ from budget_xl.rules.registry import check
 ADMIN = ("行政", "参公", "参照公务员法管理")
 
 
-@check("X-OPEX", WARNING, "机关运行经费按公用经费列示时，所属单位应全部为行政或参公单位")
+@check("X-OPEX", WARNING, "机关运行经费按公用经费列示时，所属单位应全部为行政或参公单位", needs=('T6.public', 'ORG.nature'))
 def opex_vs_public(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """机关运行经费 is printed as 公用经费; that is right only if every unit is 行政 or 参公."""
     t6, org = present(budget, "T6"), present(budget, "ORG")

@@ -19,7 +19,8 @@ PLAN_NAMES = {"plan_03": "3月底", "plan_06": "6月底", "plan_10": "10月底",
 
 
 
-@check("P-FUNC", ERROR, "按功能科目（项）：列在该科目的项目预算数之和 = 支出总表该项项目支出")
+@check("P-FUNC", ERROR, "按功能科目（项）：列在该科目的项目预算数之和 = 支出总表该项项目支出",
+       needs=("PROJ.func_code", "PROJ.budget", "T3.project"))
 def projects_by_function(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """Per 功能科目（项）: Σ 项目预算数 = 支出总表 该项 项目支出."""
     proj, t3 = present(budget, "PROJ"), present(budget, "T3")
@@ -64,7 +65,7 @@ def _indicators(budget: Budget) -> dict[str, list]:
     return out
 
 
-@check("P-COST", WARNING, "数值型成本指标（如≤150万元）应与项目预算数一致")
+@check("P-COST", WARNING, "数值型成本指标（如≤150万元）应与项目预算数一致", needs=('PROJ.budget', 'IND.level2', 'IND.level3', 'IND.value'))
 def cost_indicator(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """A numeric 成本指标 (e.g. ≤150万元) should equal the project's 预算数."""
     proj = present(budget, "PROJ")
@@ -97,7 +98,8 @@ def _pct(v: Decimal) -> str:
     return f"{v.normalize():f}%"
 
 
-@check("P-PLAN", ERROR, "资金支出计划是累计进度：各时点在 0%～100% 之间且不递减")
+@check("P-PLAN", ERROR, "资金支出计划是累计进度：各时点在 0%～100% 之间且不递减",
+       needs=("PROJ.plan_03", "PROJ.plan_06", "PROJ.plan_10", "PROJ.plan_12"))
 def spending_plan(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """资金支出计划 is cumulative: it never decreases and never exceeds 100%."""
     proj = present(budget, "PROJ")
@@ -118,7 +120,8 @@ def spending_plan(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
-@check("P-PLACEHOLDER", WARNING, "项目和绩效指标中未改写的模板文字（目标内容 1、XX、待填写……）")
+@check("P-PLACEHOLDER", WARNING, "项目和绩效指标中未改写的模板文字（目标内容 1、XX、待填写……）",
+       needs=("PROJ.name", "PROJ.purpose", "PROJ.target", "IND.level3", "IND.desc", "IND.value", "IND.basis", "IND.project"))
 def placeholders(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """Template text left in (目标内容 1, XX, 待填写) is published as is: catch it."""
     out: list[Finding] = []
@@ -139,7 +142,7 @@ def placeholders(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
 
 
 @check("P-CODE", ERROR, "项目编码必须填写且不重复；绩效指标引用的项目编码必须存在",
-       also=(("P-INDICATORS", WARNING, "每个项目都应有绩效指标"),))
+       also=(("P-INDICATORS", WARNING, "每个项目都应有绩效指标"),), needs=('PROJ.code', 'PROJ.name', 'IND.project'))
 def project_codes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """项目编码 is the key (names repeat: two 公务运转经费): it must be unique, and indicators must name one."""
     proj = present(budget, "PROJ")

@@ -30,15 +30,18 @@ class RuleInfo:
 Check = Callable[..., list[Finding]]
 
 PYTHON_CHECKS: list[tuple[str, Check]] = []
+NEEDS: dict[str, tuple[str, ...]] = {}  # check id → "TABLE.column" the profile must declare for it to run
 _PYTHON_INFO: dict[str, RuleInfo] = {}
 
 
 def check(rule_id: str, severity: str, description: str, example: str = "", also: tuple[tuple[str, str, str], ...] = (),
-          per_table: bool = False):
+          per_table: bool = False, needs: tuple[str, ...] = ()):
     """Register a Python check under its id; ``also`` lists further ids it emits: (id, severity, description).
-    ``per_table``: the check emits ``<table>-<id>`` for each table (registered per table from the layouts)."""
+    ``per_table``: the check emits ``<table>-<id>`` for each table (registered per table from the layouts).
+    ``needs``: the "TABLE.column"s it reads; a profile that does not declare them does not run it."""
     def deco(fn: Check) -> Check:
         PYTHON_CHECKS.append((rule_id, fn))
+        NEEDS[rule_id] = needs
         if not per_table:
             _PYTHON_INFO[rule_id] = RuleInfo(rule_id, severity, description, example)
         for other, sev, desc in also:
@@ -68,6 +71,16 @@ LAYOUT_KINDS = {
     "LINE-SUM": "表内固定行次：合计行 = 各组成行之和（{what}）",
     "TREE-SUM": "按科目编码逐级汇总：类 = 所属各款之和，款 = 所属各项之和，合计 = 各类之和（每一金额列）",
 }
+
+
+def applies(rule_id: str, schema) -> bool:
+    """Whether the profile declares every table and column the check reads."""
+    for need in NEEDS.get(rule_id, ()):
+        table, _, column = need.partition(".")
+        lay = schema.by_key.get(table)
+        if lay is None or (column and column not in lay.column_map):
+            return False
+    return True
 
 
 def registry(profile: str = "national") -> dict[str, RuleInfo]:
@@ -100,7 +113,8 @@ def registry(profile: str = "national") -> dict[str, RuleInfo]:
             out[decl.id] = RuleInfo(decl.id, decl.severity or ERROR, decl.description or "", decl.example or "",
                                     source="relation")
     for rule_id, info in _PYTHON_INFO.items():
-        out.setdefault(rule_id, info)
+        if applies(rule_id, schema):
+            out.setdefault(rule_id, info)
     return out
 
 

@@ -50,7 +50,7 @@ def duplicate_codes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
-@check("T6-ECON-COLUMN", ERROR, "基本支出表：301、303 类只列人员经费，302 类只列公用经费")
+@check("T6-ECON-COLUMN", ERROR, "基本支出表：301、303 类只列人员经费，302 类只列公用经费", needs=('T6.person', 'T6.public'))
 def t6_econ_columns(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     t = present(budget, "T6")
     if t is None:
@@ -66,7 +66,7 @@ def t6_econ_columns(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
-@check("PROC-QTY-PRICE", WARNING, "政府采购：每项采购金额与数量 × 单价一致")
+@check("PROC-QTY-PRICE", WARNING, "政府采购：每项采购金额与数量 × 单价一致", needs=('PROC.qty', 'PROC.price', 'PROC.total'))
 def procurement_qty_price(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     t = present(budget, "PROC")
     if t is None:

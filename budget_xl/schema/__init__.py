@@ -39,6 +39,7 @@ class FixedRow:
     code: str | None = None  # 类 code for the 功能分类 rows of two-sided tables
     type: str | None = None  # keyvalue rows may say how their value reads ("amount")
     unit_of: str | None = None
+    needed: str | None = None  # keyvalue rows that must be filled: "error" or "warning" when blank
 
 
 @dataclass(frozen=True)

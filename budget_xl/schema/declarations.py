@@ -39,6 +39,7 @@ class RowDecl(_Strict):
     code: str | None = None
     type: Literal["amount", "text"] | None = None
     unit_of: str | None = None
+    needed: Literal["error", "warning"] | None = None  # a blank value is reported (C-INFO) at this level
 
 
 class SideDecl(_Strict):
