@@ -122,3 +122,18 @@ def test_the_report_never_replaces_an_input(folder, tmp_path, capsys):
 def test_nothing_to_check_is_a_clear_error(tmp_path, capsys):
     assert main(["batch", str(tmp_path)]) == 2
     assert "没有找到可校验的文件" in capsys.readouterr().err
+
+
+def test_findings_beyond_excel_row_limit_go_on_to_a_second_detail_sheet(folder, monkeypatch, tmp_path):
+    from budget_xl.batch import report
+
+    monkeypatch.setattr(report, "MAX_DETAIL_ROWS", 5)
+    d, _ = folder
+    out = tmp_path / "r.xlsx"
+    main(["batch", str(d / "sub"), "--report", str(out), "--jobs", "1"])
+    wb = openpyxl.load_workbook(out)
+    parts = [ws for ws in wb.worksheets if ws.title.startswith("明细")]
+    assert [ws.title for ws in parts[:2]] == ["明细", "明细2"]
+    assert all(ws.max_row <= 6 and len(ws.tables) == 1 for ws in parts)
+    total = sum(ws.max_row - 1 for ws in parts)
+    assert total == sum(r[5] + r[6] + r[7] for r in wb["汇总"].iter_rows(min_row=2, values_only=True))
