@@ -82,9 +82,9 @@ def bench_one(rounds: int = 10) -> None:
         print(f"CPU 时间中位数（{rounds} 次），{machine()}，{load()}")
         print(f"{'工作簿':<22}{'check ms':>10}{'calamine ms':>13}{'openpyxl ms':>13}{'check/calamine':>16}{'check/openpyxl':>16}")
         for label, path in files:
-            c = med(lambda: check(path), rounds)
-            r = med(lambda: raw(path), rounds)
-            o = med(lambda: openpyxl.load_workbook(path), rounds)
+            c = med(lambda path=path: check(path), rounds)
+            r = med(lambda path=path: raw(path), rounds)
+            o = med(lambda path=path: openpyxl.load_workbook(path), rounds)
             print(f"{label:<22}{c * 1000:>10.1f}{r * 1000:>13.1f}{o * 1000:>13.1f}{c / r:>16.2f}{c / o:>16.2f}")
     print("目标：check/calamine ≤ 3，check/openpyxl ≤ 0.5")
 

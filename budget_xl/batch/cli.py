@@ -11,8 +11,7 @@ from budget_xl.errors import InputError
 
 
 def _progress(console, total: int):
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     return Progress(TextColumn("校验中"), BarColumn(), MofNCompleteColumn(), TextColumn("个文件"),
                     TextColumn("[red]错误 {task.fields[errors]}[/] 条，无法读取 {task.fields[unread]} 个"),

@@ -96,8 +96,9 @@ def read_any(path: Path):
 
 
 def finding_dict(f) -> dict:
+    _rule, table, row, column = f.identity
     return {"rule": f.rule, "severity": f.severity, "message": f.message, "cells": list(f.cells),
-            "table": f.table, "row": f.row, "column": f.column}
+            "table": table, "row": row, "column": column}
 
 
 def check_file(path: str) -> FileResult:

@@ -160,7 +160,7 @@ def _func_tree(rng: random.Random, n_leaves: int, classes: list[tuple[str, str]]
     """(code, name) of every 项, plus names of every 类 and 款; the pension/medical/housing 项 always present."""
     names: dict[str, str] = dict(classes)
     leaves: list[tuple[str, str]] = []
-    for cls, kuan, kuan_name, items in COMMON_KUAN:
+    for _cls, kuan, kuan_name, items in COMMON_KUAN:
         names[kuan] = kuan_name
         leaves += items
     main = [c for c, _ in classes if c in KUAN_NAMES and c not in ("208", "210", "221")]
