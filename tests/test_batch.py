@@ -137,3 +137,10 @@ def test_findings_beyond_excel_row_limit_go_on_to_a_second_detail_sheet(folder, 
     assert all(ws.max_row <= 6 and len(ws.tables) == 1 for ws in parts)
     total = sum(ws.max_row - 1 for ws in parts)
     assert total == sum(r[5] + r[6] + r[7] for r in wb["汇总"].iter_rows(min_row=2, values_only=True))
+
+
+def test_a_text_that_is_not_a_disclosure_is_a_row_with_its_reason(tmp_path):
+    f = tmp_path / "会议纪要.txt"
+    f.write_text("这不是预算公开文件。", encoding="utf-8")
+    res = work.check_file(str(f))
+    assert "文本无法按部门预算公开文本导入" in res.problem and res.findings == []
