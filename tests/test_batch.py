@@ -144,3 +144,19 @@ def test_a_text_that_is_not_a_disclosure_is_a_row_with_its_reason(tmp_path):
     f.write_text("这不是预算公开文件。", encoding="utf-8")
     res = work.check_file(str(f))
     assert "文本无法按部门预算公开文本导入" in res.problem and res.findings == []
+
+
+def test_libreoffice_opens_the_report_and_keeps_the_formula_like_name_as_text(local_report, tmp_path):
+    import subprocess
+
+    from tests.conftest import soffice
+
+    exe = soffice()
+    every_sheet_utf8 = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+                    every_sheet_utf8, "--outdir", str(tmp_path), str(local_report[1])], capture_output=True,
+                   timeout=180, check=True)
+    summary = (tmp_path / "报告-汇总.csv").read_text(encoding="utf-8").splitlines()
+    assert summary[0].startswith("文件,部门,年度,模板,状态,错误")
+    assert any(line.startswith("=1+2.xlsx,承德市司法局,2024,") for line in summary)
+    assert len((tmp_path / "报告-明细.csv").read_text(encoding="utf-8").splitlines()) > 1
