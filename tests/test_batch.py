@@ -122,3 +122,41 @@ def test_the_report_never_replaces_an_input(folder, tmp_path, capsys):
 def test_nothing_to_check_is_a_clear_error(tmp_path, capsys):
     assert main(["batch", str(tmp_path)]) == 2
     assert "没有找到可校验的文件" in capsys.readouterr().err
+
+
+def test_findings_beyond_excel_row_limit_go_on_to_a_second_detail_sheet(folder, monkeypatch, tmp_path):
+    from budget_xl.batch import report
+
+    monkeypatch.setattr(report, "MAX_DETAIL_ROWS", 5)
+    d, _ = folder
+    out = tmp_path / "r.xlsx"
+    main(["batch", str(d / "sub"), "--report", str(out), "--jobs", "1"])
+    wb = openpyxl.load_workbook(out)
+    parts = [ws for ws in wb.worksheets if ws.title.startswith("明细")]
+    assert [ws.title for ws in parts[:2]] == ["明细", "明细2"]
+    assert all(ws.max_row <= 6 and len(ws.tables) == 1 for ws in parts)
+    total = sum(ws.max_row - 1 for ws in parts)
+    assert total == sum(r[5] + r[6] + r[7] for r in wb["汇总"].iter_rows(min_row=2, values_only=True))
+
+
+def test_a_text_that_is_not_a_disclosure_is_a_row_with_its_reason(tmp_path):
+    f = tmp_path / "会议纪要.txt"
+    f.write_text("这不是预算公开文件。", encoding="utf-8")
+    res = work.check_file(str(f))
+    assert "文本无法按部门预算公开文本导入" in res.problem and res.findings == []
+
+
+def test_libreoffice_opens_the_report_and_keeps_the_formula_like_name_as_text(local_report, tmp_path):
+    import subprocess
+
+    from tests.conftest import soffice
+
+    exe = soffice()
+    every_sheet_utf8 = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+                    every_sheet_utf8, "--outdir", str(tmp_path), str(local_report[1])], capture_output=True,
+                   timeout=180, check=True)
+    summary = (tmp_path / "报告-汇总.csv").read_text(encoding="utf-8").splitlines()
+    assert summary[0].startswith("文件,部门,年度,模板,状态,错误")
+    assert any(line.startswith("=1+2.xlsx,承德市司法局,2024,") for line in summary)
+    assert len((tmp_path / "报告-明细.csv").read_text(encoding="utf-8").splitlines()) > 1

@@ -100,3 +100,21 @@ def test_synth_cli_writes_workbooks_and_manifest(tmp_path):
     assert r.returncode == 0, r.stderr
     assert len(list((tmp_path / "d").glob("*.xlsx"))) == 2
     assert len(json.loads((tmp_path / "d" / "manifest.json").read_text(encoding="utf-8"))) == 4
+
+
+def test_departments_vary_in_size_units_and_funds_within_the_bounds():
+    import random
+
+    from budget_xl.schema import load_schema
+    from budget_xl.synth.department import make_department
+
+    schema = load_schema()
+    depts = [make_department(random.Random(i), schema) for i in range(40)]
+    rows = [len(d.leaves) + len({x.code[:5] for x in d.leaves}) + len({x.code[:3] for x in d.leaves}) for d in depts]
+    assert min(rows) < 30 and max(rows) > 100 and max(rows) <= 320
+    assert max(len(d.projects) for d in depts) <= 100
+    assert {u for d in depts for u in d.units.values()} == {WAN, YUAN}
+    assert any(x.kind == "fund" for d in depts for x in d.leaves)
+    for d in depts:  # income by source covers spending exactly, in 分
+        assert sum(x.total for x in d.leaves) == sum(
+            x.basic_fiscal + x.project_fiscal + x.carry_other + sum(x.income.values()) for x in d.leaves)

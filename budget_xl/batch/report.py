@@ -3,21 +3,24 @@ table), 规则统计 (how often each rule fires — what a reviewer reads first)
 
 Only results go in, so the report is the same whichever runner produced them. Every text a file or a
 finding brings (file names, departments, messages) is written as text, never as a formula; the file is
-written next to its destination and moved into place, so a crash never leaves half a report.
+written next to its destination and moved into place, so a crash never leaves half a report. Sheets are
+written row by row (openpyxl write-only): a province's findings fit in constant memory.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from budget_xl.batch.work import FileResult
 from budget_xl.findings import SEVERITIES, SEVERITY_ZH
@@ -32,6 +35,8 @@ SUMMARY_HEAD = ("文件", "部门", "年度", "模板", "状态", "错误", "警
 DETAIL_HEAD = ("文件", "部门", "规则", "级别", "单元格", "说明")
 RULES_HEAD = ("规则", "涉及文件数", "出现次数", "错误", "警告", "提示", "示例说明")
 CHART_TOP = 40
+MAX_DETAIL_ROWS = 1_048_575  # Excel's last row, less the header
+DETAIL_WIDTHS = (40, 26, 16, 8, 36, 110)
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
@@ -76,20 +81,30 @@ def rule_stats(results: list[FileResult]) -> list[tuple]:
     return sorted(rows, key=lambda x: (-x[3], -x[1], -x[2], x[0]))
 
 
-def _put(ws, row: int, col: int, value):
+def _cell(ws, value, font=None, fill=None):
     """A value as data: text that Excel would take for a formula (= + - @) stays text."""
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
     return cell
 
 
-def _head(ws, names, widths) -> None:
-    for c, (name, width) in enumerate(zip(names, widths), start=1):
-        cell = _put(ws, 1, c, name)
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+def _row(ws, values) -> None:
+    ws.append([_cell(ws, v) for v in values])
+
+
+def _sheet(wb, title: str, names, widths):
+    """A write-only sheet (constant memory, however many findings) with a frozen, coloured header row."""
+    ws = wb.create_sheet(title)
+    for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
+    ws.append([_cell(ws, n, HEAD_FONT, HEAD_FILL) for n in names])
+    return ws
 
 
 def _link(path: str, report_dir: Path) -> str:
@@ -101,50 +116,48 @@ def _link(path: str, report_dir: Path) -> str:
         return p.as_uri()
 
 
+def _table(ws, name: str, head, rows: int) -> None:
+    table = Table(displayName=name, ref=f"A1:{get_column_letter(len(head))}{rows + 1}")
+    table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(head, start=1)]
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():  # "add table columns manually": done just above
+        warnings.simplefilter("ignore", UserWarning)
+        ws.add_table(table)
+
+
 def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    _head(ws, SUMMARY_HEAD, (40, 26, 8, 18, 10, 8, 8, 8, 100))
+    wb = Workbook(write_only=True)
     ordered = worst_first(results)
-    for i, r in enumerate(ordered, start=2):
-        name_cell = _put(ws, i, 1, Path(r.path).name)
-        name_cell.hyperlink = _link(r.path, report_dir)
-        name_cell.font = LINK_FONT
+    ws = _sheet(wb, "汇总", SUMMARY_HEAD, (40, 26, 8, 18, 10, 8, 8, 8, 100))
+    for r in ordered:
+        name = _cell(ws, Path(r.path).name, LINK_FONT)
+        name.hyperlink = _link(r.path, report_dir)
         st = status(r)
-        for c, v in enumerate((r.dept, r.year, r.template, st, r.count("error"), r.count("warning"),
-                               r.count("info"), first_problem(r)), start=2):
-            _put(ws, i, c, v)
-        if st in STATUS_FILL:
-            ws.cell(row=i, column=5).fill = STATUS_FILL[st]
+        ws.append([name, *(_cell(ws, v) for v in (r.dept, r.year, r.template)), _cell(ws, st, fill=STATUS_FILL.get(st)),
+                   *(_cell(ws, v) for v in (r.count("error"), r.count("warning"), r.count("info"), first_problem(r)))])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEAD))}{max(2, len(ordered) + 1)}"
 
-    det = wb.create_sheet("明细")
-    _head(det, DETAIL_HEAD, (40, 26, 16, 8, 36, 110))
-    n = 1
+    # 明细: one Excel table per sheet; past Excel's row limit the findings go on to 明细2, 明细3 …
+    part, n, det = 1, 0, _sheet(wb, "明细", DETAIL_HEAD, DETAIL_WIDTHS)
     for r in ordered:
         for f in sorted(r.findings, key=lambda f: _RANK[f["severity"]]):
+            if n == MAX_DETAIL_ROWS:
+                _table(det, f"Findings{'' if part == 1 else part}", DETAIL_HEAD, n)
+                part, n = part + 1, 0
+                det = _sheet(wb, f"明细{part}", DETAIL_HEAD, DETAIL_WIDTHS)
+            _row(det, (Path(r.path).name, r.dept, f["rule"], SEVERITY_ZH[f["severity"]], "、".join(f["cells"]), f["message"]))
             n += 1
-            for c, v in enumerate((Path(r.path).name, r.dept, f["rule"], SEVERITY_ZH[f["severity"]],
-                                   "、".join(f["cells"]), f["message"]), start=1):
-                _put(det, n, c, v)
-    if n > 1:  # an Excel table needs a data row
-        table = Table(displayName="Findings", ref=f"A1:{get_column_letter(len(DETAIL_HEAD))}{n}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        det.add_table(table)
+    if n:  # an Excel table needs a data row
+        _table(det, f"Findings{'' if part == 1 else part}", DETAIL_HEAD, n)
 
-    st_ws = wb.create_sheet("规则统计")
-    _head(st_ws, RULES_HEAD, (18, 12, 10, 8, 8, 8, 110))
-    for i, row in enumerate(rule_stats(results), start=2):
-        for c, v in enumerate(row, start=1):
-            _put(st_ws, i, c, v)
+    st_ws = _sheet(wb, "规则统计", RULES_HEAD, (18, 12, 10, 8, 8, 8, 110))
+    for row in rule_stats(results):
+        _row(st_ws, row)
 
-    ch = wb.create_sheet("图表")
-    _head(ch, ("部门", "错误"), (30, 10))
+    ch = _sheet(wb, "图表", ("部门", "错误"), (30, 10))
     worst = [r for r in ordered if r.count("error")][:CHART_TOP]
-    for i, r in enumerate(worst, start=2):
-        _put(ch, i, 1, r.dept or Path(r.path).stem)
-        _put(ch, i, 2, r.count("error"))
+    for r in worst:
+        _row(ch, (r.dept or Path(r.path).stem, r.count("error")))
     if worst:
         chart = BarChart()
         chart.type = "bar"
@@ -155,11 +168,6 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
         chart.set_categories(Reference(ch, min_col=1, min_row=2, max_row=len(worst) + 1))
         chart.height, chart.width = max(7.5, 0.5 * len(worst)), 18
         ch.add_chart(chart, "D2")
-    for sheet in wb.worksheets:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str) and len(cell.value) > 40:
-                    cell.alignment = Alignment(wrap_text=False, vertical="top")
     return wb
 
 

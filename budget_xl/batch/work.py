@@ -75,10 +75,15 @@ def read_any(path: Path):
     if suffix == ".txt":
         from budget_xl.importers.seed_text import import_seed_text
 
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="gb18030", errors="strict")
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InputError("文本编码无法识别（应为 UTF-8 或 GB18030）。", file=str(path))
         try:
             imported = import_seed_text(text)
         except (ValueError, StopIteration, IndexError, KeyError):
@@ -96,8 +101,9 @@ def read_any(path: Path):
 
 
 def finding_dict(f) -> dict:
+    _rule, table, row, column = f.identity
     return {"rule": f.rule, "severity": f.severity, "message": f.message, "cells": list(f.cells),
-            "table": f.table, "row": f.row, "column": f.column}
+            "table": table, "row": row, "column": column}
 
 
 def check_file(path: str) -> FileResult:

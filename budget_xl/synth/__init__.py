@@ -46,7 +46,9 @@ def _safe_name(text: str) -> str:
 
 def make_one(job: Job) -> tuple[str, list[Plant]]:
     """Generate, write and (optionally) spoil one workbook; returns its file name and the planted errors."""
-    from budget_xl.read import read_workbook
+    from decimal import Decimal
+
+    from budget_xl.read import read_grids
     from budget_xl.schema import load_schema
     from budget_xl.synth.department import make_department, to_budget
     from budget_xl.synth.plant import choose
@@ -59,17 +61,15 @@ def make_one(job: Job) -> tuple[str, list[Plant]]:
     name = f"{job.index:04d}_{_safe_name(dept.name)}_{dept.year}.xlsx"
     path = Path(job.out) / name
     wb = build_workbook(budget)
-    wb.save(path)
-    if job.errors <= 0:
-        return name, []
-    clean = read_workbook(path).budget
-    plants = choose(clean, job.errors, rng, name)
-    from decimal import Decimal
-
-    for p in plants:
-        sheet, _, coord = p.cell.rpartition("!")
-        wb[sheet][coord].value = Decimal(p.new)
-    tmp = path.with_suffix(".tmp")
+    plants: list[Plant] = []
+    if job.errors > 0:
+        # the cells as the reader will name them: read the workbook we are about to save, from memory
+        grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        plants = choose(read_grids(grids, source=name).budget, job.errors, rng, name)
+        for p in plants:
+            sheet, _, coord = p.cell.rpartition("!")
+            wb[sheet][coord].value = Decimal(p.new)
+    tmp = path.with_name(f".budget-xl-{name}")
     wb.save(tmp)
     tmp.replace(path)
     return name, plants
