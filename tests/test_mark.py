@@ -5,7 +5,9 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from budget_xl.mark import FILL
+from budget_xl.mark import EXPLAIN_COL, FILL
+
+EXPLAIN = EXPLAIN_COL - 1  # 0-based: 说明 is the last column
 from tests.conftest import run_cli
 
 
@@ -43,9 +45,9 @@ def test_rerun_restores_own_fill_and_keeps_explanations(broken, tmp_path):
     wb = openpyxl.load_workbook(first)
     res = wb["校验结果"]
     warn_row = next(r for r in res.iter_rows(min_row=3) if r[2].value == "X-OPEX")
-    warn_row[9].value = "公证处经费已单独核算，经财政局确认。"
+    warn_row[EXPLAIN].value = "公证处经费已单独核算，经财政局确认。"
     err_row = next(r for r in res.iter_rows(min_row=3) if r[1].value == "错误")
-    err_row[9].value = "正在核对"
+    err_row[EXPLAIN].value = "正在核对"
     ws = wb["支出总表"]
     ws["F22"].value = ws["F22"].value - 1  # the user fixes the error in the marked copy
     wb.save(first)
@@ -57,7 +59,7 @@ def test_rerun_restores_own_fill_and_keeps_explanations(broken, tmp_path):
     assert cell.fill.fgColor.rgb == "FF00B0F0" and cell.comment.text == "用户自己的批注"
     res2 = wb2["校验结果"]
     warn2 = next(r for r in res2.iter_rows(min_row=3) if r[2].value == "X-OPEX")
-    assert warn2[9].value == "公证处经费已单独核算，经财政局确认。"
+    assert warn2[EXPLAIN].value == "公证处经费已单独核算，经财政局确认。"
     texts = [c.value for row in res2.iter_rows() for c in row if c.value]
     assert "正在核对" in texts  # the explanation of a fixed error is kept, under 已不再出现
     assert sum(1 for ws in wb2.worksheets if ws.title == "校验结果") == 1
@@ -83,7 +85,7 @@ def test_marks_are_taken_off_where_inserted_rows_moved_them(broken, tmp_path):
     wb = openpyxl.load_workbook(first)
     res = wb["校验结果"]
     err_row = next(r for r in res.iter_rows(min_row=3) if r[1].value == "错误")
-    err_row[9].value = "正在核对"
+    err_row[EXPLAIN].value = "正在核对"
     ws = wb["支出总表"]
     ws.insert_rows(9)                  # the marked F22 moves to F23
     ws["F23"].value = ws["F23"].value - 1  # and the user fixes it there
@@ -106,10 +108,10 @@ def test_an_explanation_follows_its_finding_when_rows_move(sample_copy, tmp_path
     run_cli("check", sample_copy, "--mark", first)
     wb = openpyxl.load_workbook(first)
     row = next(r for r in wb["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
-    row[9].value = "已请项目单位补写"
+    row[EXPLAIN].value = "已请项目单位补写"
     wb["项目"].insert_rows(6, 2)       # the placeholder moves from M31 to M33
     wb.save(first)
     second = tmp_path / "second.xlsx"
     run_cli("check", first, "--mark", second)
     row2 = next(r for r in openpyxl.load_workbook(second)["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
-    assert row2[3].value == "项目!M33" and row2[9].value == "已请项目单位补写"
+    assert row2[3].value == "项目!M33" and row2[EXPLAIN].value == "已请项目单位补写"

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from budget_xl.excel.ranges import Block, blocks_by, parse_a1
 from budget_xl.findings import split_ref
-from budget_xl.mark import FILL, NOTE_KEPT, NOTE_PREFIX, SavedCell
+from budget_xl.marking.plan import CellNow
+from budget_xl.marking.state import NOTE_KEPT  # noqa: F401 - imported from here by older code
 
 DESKTOP_ENGINE = "excel"
-OUR_FILLS = {v[-6:].upper() for v in FILL.values()}
-TEXT_START = ("=", "+", "-")  # Excel would take such a text for a formula
+TEXT_START = ("=", "+", "-", "@")  # Excel would take such a text for a formula
 
 
 def argb_to_hex(argb: str | None) -> str | None:
@@ -140,22 +140,17 @@ class BookIO:
         parse_a1(a1)  # a clear error for a malformed reference
         return self.sheet(sheet).range(a1)
 
-    def original(self, ref: str) -> SavedCell:
-        """The fill and note of a cell not marked yet. The remote engine cannot read fills (recorded as
-        none) nor note texts (an existing note is then left alone: NOTE_KEPT)."""
+    def probe(self, ref: str) -> CellNow:
+        """What the marking plan needs of a cell: its fill and its note's text and author. The remote
+        engine reads neither fills nor note texts (an existing note is then left alone)."""
         rng = self._cell(ref)
         if not self.desktop:
             has_note = self.notes_supported(split_ref(ref)[0]) and rng.note is not None
-            return SavedCell(ref, "", "", NOTE_KEPT if has_note else "")
-        fill = rgb_to_argb(rng.color)
-        if fill[-6:] in OUR_FILLS:
-            fill = ""  # a mark of ours whose record was lost
+            return CellNow(fill=None, note=None, has_note=has_note)
         note = rng.note
-        text = note.text if note is not None else ""
-        author = _author(note) if note is not None else ""
-        if text.startswith(NOTE_PREFIX):
-            text, author = "", ""
-        return SavedCell(ref, fill, text or "", author)
+        if note is None:
+            return CellNow(rgb_to_argb(rng.color), "", "")
+        return CellNow(rgb_to_argb(rng.color), note.text or "", _author(note))
 
     def put_note(self, ref: str, text: str) -> None:
         """Set the cell's note text, adding the note if there is none."""

@@ -22,9 +22,11 @@ def test_desktop_keeps_the_cells_own_fill_and_note_and_restores_them(grids):
     handlers.validate(book)
     value, fill, note = book.cell(CHANGED)
     assert fill == RED
-    assert note[0].startswith(NOTE_PREFIX) and note[0].endswith(f"——原批注：{OWN_NOTE[0]}")
+    assert note[0].startswith(NOTE_PREFIX)
+    assert note[0].endswith(f"——原批注：{OWN_NOTE[0]}\n——原批注作者：{OWN_NOTE[1]}\n——原底色：FFFFFF00")
+    assert note[1] == OWN_NOTE[1]  # the user's note object carries ours: its author stays
     state = {r[0]: r for r in book.sheets[STATE_SHEET].rows()[1:]}
-    assert state[CHANGED] == [CHANGED, "FFFFFF00", OWN_NOTE[0], OWN_NOTE[1]]
+    assert state[CHANGED][:5] == [CHANGED, "FFFFFF00", OWN_NOTE[0], OWN_NOTE[1], note[0]]
     assert not book.sheets[STATE_SHEET].visible
 
     # a second run on the same marks keeps the record of what the cell held before the first

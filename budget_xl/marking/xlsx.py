@@ -1,0 +1,224 @@
+"""The openpyxl writer of the marking plan (``check --mark``): reads what the plan needs from the file,
+applies the plan to a copy and saves it atomically (the input file is never written)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, split_ref
+from budget_xl.marking.plan import (
+    AMOUNT_COLS,
+    FILL,
+    FONT_COLOR,
+    GONE_TITLE,
+    HEADER,
+    MONEY_FORMAT,
+    RESULT_SHEET,
+    CellNow,
+    MarkPlan,
+    plan_marks,
+)
+from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX, OUR_AUTHOR, STATE_SHEET
+
+RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 6, 30, 40)
+FORMULA_START = "="  # openpyxl takes a str starting so for a formula
+
+
+def _grid(ws) -> list[list]:
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def _argb(color) -> str:
+    """A solid fill's colour as ARGB; "" for theme colours (no engine-neutral form) and none."""
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    if color is None:
+        return ""
+    if color.type == "rgb" and isinstance(color.rgb, str):
+        return color.rgb.upper()
+    if color.type == "indexed" and isinstance(color.indexed, int) and color.indexed < len(COLOR_INDEX):
+        return COLOR_INDEX[color.indexed].upper()
+    return ""
+
+
+def _fill_of(c) -> str:
+    f = c.fill
+    return _argb(f.fgColor) if f is not None and f.fill_type == "solid" else ""
+
+
+def _set(c, value) -> None:
+    """A value that stays what it is: text starting with = is text here, never a formula."""
+    c.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        c.data_type = "s"
+
+
+def _anchors(wb) -> Callable[[str, str], str]:
+    """(sheet, A1) → the top-left cell of the merge holding it (merged cells are read-only)."""
+    tops: dict[str, dict[str, str]] = {}
+
+    def anchor(sheet: str, a1: str) -> str:
+        if sheet not in wb.sheetnames or not hasattr(wb[sheet], "merged_cells"):
+            return a1
+        if sheet not in tops:
+            m = {}
+            for rng in wb[sheet].merged_cells.ranges:
+                top = rng.start_cell.coordinate
+                for row in rng.cells:
+                    m.setdefault(_a1(*row), top)
+            tops[sheet] = m
+        return tops[sheet].get(a1.replace("$", "").upper(), a1)
+
+    return anchor
+
+
+def _a1(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
+
+
+def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now: datetime | None = None,
+                  warn: Callable[[str], None] | None = None) -> Path:
+    """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
+    Chinese warning (a damaged hidden record); by default they go to standard error."""
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+
+    src, out = Path(src), Path(out)
+    # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
+    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
+    sheets = {ws.title: ws for ws in wb.worksheets}
+    data = [ws for ws in wb.worksheets if ws.title not in (RESULT_SHEET, STATE_SHEET)]
+    notes = {f"{ws.title}!{c.coordinate}": (c.comment.text, c.comment.author or "")
+             for ws in data for row in ws.iter_rows() for c in row
+             if c.comment is not None and (c.comment.text or "").startswith(NOTE_PREFIX)}
+
+    def probe(ref: str) -> CellNow:
+        sheet, a1 = split_ref(ref)
+        c = sheets[sheet][a1]
+        if c.comment is None:
+            return CellNow(_fill_of(c), "", "")
+        return CellNow(_fill_of(c), c.comment.text or "", c.comment.author or "")
+
+    plan = plan_marks(
+        findings,
+        results=_grid(sheets[RESULT_SHEET]) if RESULT_SHEET in sheets else None,
+        state=_grid(sheets[STATE_SHEET]) if STATE_SHEET in sheets else None,
+        probe=probe, notes=notes, sheets=[ws.title for ws in data], anchor=_anchors(wb),
+        source=src.name, now=now)
+    for text in plan.warnings:
+        (warn or _stderr)(text)
+    _apply_cells(plan, sheets, MergedCell)
+    _write_results(wb, plan)
+    if STATE_SHEET in wb.sheetnames:
+        del wb[STATE_SHEET]
+    st = wb.create_sheet(STATE_SHEET)
+    for row in plan.state:
+        st.append([None] * len(row))
+        for j, v in enumerate(row, start=1):
+            _set(st.cell(st.max_row, j), v)
+    st.sheet_state = "hidden"
+    _save_atomic(wb, out)
+    return out
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(f"注意：{text}\n")
+
+
+def _apply_cells(plan: MarkPlan, sheets: dict, merged_type) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    def cell(ref: str):
+        sheet, a1 = split_ref(ref)
+        return sheets[sheet][a1]
+
+    def fill(c, argb: str) -> None:
+        c.fill = PatternFill("solid", fgColor=argb) if argb else PatternFill(fill_type=None)
+
+    for r in plan.restore:
+        c = cell(r.cell)
+        if r.fill is not None:
+            fill(c, r.fill)
+        if r.note is not None and not isinstance(c, merged_type):
+            c.comment = Comment(r.note, r.author) if r.note else None
+    for m in plan.marks:
+        c = cell(m.cell)
+        fill(c, m.fill)
+        if m.note is not None and not isinstance(c, merged_type):
+            # the note keeps the author of the cell's own note, so taking it off gives the note back whole
+            author = m.own.author if m.own.note and m.own.author != NOTE_KEPT else OUR_AUTHOR
+            comment = Comment(m.note, author)
+            comment.width, comment.height = 360, 160
+            c.comment = comment
+
+
+def _write_results(wb, plan: MarkPlan) -> None:
+    """The 校验结果 sheet, rebuilt (it is ours) where it was, or first."""
+    from openpyxl.styles import Alignment, Font
+
+    if RESULT_SHEET in wb.sheetnames:
+        idx = wb.sheetnames.index(RESULT_SHEET)
+        del wb[RESULT_SHEET]
+        ws = wb.create_sheet(RESULT_SHEET, idx)
+    else:
+        ws = wb.create_sheet(RESULT_SHEET, 0)
+    ws.append([plan.title])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append(HEADER)
+    for c in ws[2]:
+        c.font = Font(bold=True)
+    colors = {SEVERITY_ZH[ERROR]: FONT_COLOR[ERROR], SEVERITY_ZH[WARNING]: FONT_COLOR[WARNING]}
+    for row, link in zip(plan.rows, plan.links, strict=True):
+        r = ws.max_row + 1
+        for j, v in enumerate(row, start=1):
+            _set(ws.cell(r, j), v)
+        if row[1] in colors:
+            ws.cell(r, 2).font = Font(color=colors[row[1]], bold=True)
+        if link:
+            sheet, a1 = split_ref(link)
+            ws.cell(r, 4).hyperlink = "#'" + sheet.replace("'", "''") + "'!" + a1
+            ws.cell(r, 4).font = Font(color="FF0563C1", underline="single")
+        for col in AMOUNT_COLS:
+            ws.cell(r, col).number_format = MONEY_FORMAT
+        ws.cell(r, 5).alignment = Alignment(wrap_text=True, vertical="top")
+    if plan.gone:
+        ws.append([])
+        ws.append([GONE_TITLE])
+        for g in plan.gone:
+            r = ws.max_row + 1
+            for j, v in enumerate(g, start=1):
+                _set(ws.cell(r, j), v)
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(RESULT_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A3"
+
+
+def _save_atomic(wb, out: Path) -> None:
+    """Saved beside its final place and renamed over it: an interrupted run leaves the old file whole."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a plain save would leave it, not mkstemp's 0600
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["FILL", "mark_workbook"]
