@@ -115,3 +115,30 @@ def test_an_explanation_follows_its_finding_when_rows_move(sample_copy, tmp_path
     run_cli("check", first, "--mark", second)
     row2 = next(r for r in openpyxl.load_workbook(second)["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
     assert row2[3].value == "项目!M33" and row2[EXPLAIN].value == "已请项目单位补写"
+
+
+def _with_identity(findings, rule, message=None):
+    """The sample's findings with ``rule``'s given an identity (and, optionally, new wording)."""
+    from dataclasses import replace
+
+    return [replace(f, table="P", row="消防设施修缮项目", column="绩效目标", message=message or f.message)
+            if f.rule == rule else f for f in findings]
+
+
+def test_an_explanation_follows_a_reworded_finding_through_the_marked_file(sample_copy, tmp_path):
+    from budget_xl.mark import mark_workbook
+    from budget_xl.read import read_workbook
+    from budget_xl.rules import run_checks
+
+    r = read_workbook(sample_copy)
+    findings = run_checks(r.budget, r.notes)
+    first = mark_workbook(sample_copy, tmp_path / "first.xlsx", _with_identity(findings, "P-PLACEHOLDER"))
+    wb = openpyxl.load_workbook(first)
+    row = next(r for r in wb["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
+    row[EXPLAIN].value = "已请项目单位补写"
+    wb.save(first)
+    reworded = _with_identity(findings, "P-PLACEHOLDER", "项目“消防设施修缮项目”的绩效目标仍是模板文字。")
+    second = mark_workbook(first, tmp_path / "second.xlsx", reworded)
+    row2 = next(r for r in openpyxl.load_workbook(second)["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
+    assert row2[4].value == "项目“消防设施修缮项目”的绩效目标仍是模板文字。"
+    assert row2[EXPLAIN].value == "已请项目单位补写"

@@ -236,3 +236,28 @@ def test_no_handler_leaves_a_decimal_in_its_actions(grids, handler):
     book = FakeExcel(grids if handler is handlers.export_narrative else with_value(grids, "收入总表!D8", "")).book()
     handler(book)
     json.dumps(book.json())
+
+
+def test_the_users_explanation_follows_a_reworded_finding_on_the_addin(grids, monkeypatch):
+    from dataclasses import replace
+
+    def identified(message=None):
+        def checks(budget, notes):
+            return [replace(f, table="P", row="消防设施修缮项目", column="绩效目标", message=message or f.message)
+                    if f.rule == "P-PLACEHOLDER" else f for f in run_checks(budget, notes)]
+        return checks
+
+    excel = FakeExcel(grids)
+    monkeypatch.setattr(handlers, "run_checks", identified())
+    book = excel.book()
+    handlers.validate(book)
+    excel.apply(actions_of(book))
+    row = next(r for r in excel.sheet(RESULT_SHEET)["values"][2:] if r[2] == "P-PLACEHOLDER")
+    row[len(HEADER) - 1] = "已请项目单位补写"
+    monkeypatch.setattr(handlers, "run_checks", identified("项目“消防设施修缮项目”的绩效目标仍是模板文字。"))
+    book = excel.book()
+    handlers.validate(book)
+    excel.apply(actions_of(book))
+    row = next(r for r in excel.sheet(RESULT_SHEET)["values"][2:] if r[2] == "P-PLACEHOLDER")
+    assert row[4] == "项目“消防设施修缮项目”的绩效目标仍是模板文字。"
+    assert row[len(HEADER) - 1] == "已请项目单位补写"
