@@ -142,3 +142,98 @@ def test_an_explanation_follows_a_reworded_finding_through_the_marked_file(sampl
     row2 = next(r for r in openpyxl.load_workbook(second)["校验结果"].iter_rows(min_row=3) if r[2].value == "P-PLACEHOLDER")
     assert row2[4].value == "项目“消防设施修缮项目”的绩效目标仍是模板文字。"
     assert row2[EXPLAIN].value == "已请项目单位补写"
+
+
+def _check(src):
+    from budget_xl.read import read_workbook
+    from budget_xl.rules import run_checks
+
+    r = read_workbook(src)
+    return run_checks(r.budget, r.notes)
+
+
+def _remark(src, out):
+    from budget_xl.mark import mark_workbook
+
+    return mark_workbook(src, out, _check(src))
+
+
+def test_a_finding_on_a_merged_cell_marks_the_merges_first_cell_instead_of_crashing(sample_copy, tmp_path):
+    wb = openpyxl.load_workbook(sample_copy)
+    wb["收入总表"].merge_cells("D8:E8")  # E8 (20406 一般公共预算 1362.27) is now read as blank
+    wb.save(sample_copy)
+    out = tmp_path / "m.xlsx"
+    r = run_cli("check", sample_copy, "--mark", out)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "内部错误" not in r.stderr
+    d8 = openpyxl.load_workbook(out)["收入总表"]["D8"]
+    assert d8.fill.fgColor.rgb == FILL["error"] and "收入总表“20406 司法”" in d8.comment.text
+    res = [[c.value for c in row] for row in openpyxl.load_workbook(out)["校验结果"].iter_rows(min_row=3)]
+    assert any("收入总表!E8" in (row[9] or "") for row in res)  # the finding still names the merged cell
+
+
+def test_a_users_own_note_starting_with_the_check_marker_is_kept(broken, tmp_path):
+    wb = openpyxl.load_workbook(broken)
+    wb["支出总表"]["F22"].comment = Comment("【校验】请复核这一行", "会计")  # on a cell that gets marked
+    wb["收入总表"]["B5"].comment = Comment("【校验】表头已核对", "出纳")  # on a cell that never is
+    wb.save(broken)
+    first = _remark(broken, tmp_path / "first.xlsx")
+    wb = openpyxl.load_workbook(first)
+    assert wb["收入总表"]["B5"].comment.text == "【校验】表头已核对"
+    assert wb["支出总表"]["F22"].comment.text.endswith("——原批注：【校验】请复核这一行\n——原批注作者：会计\n——原底色：FF00B0F0")
+    wb["支出总表"]["F22"].value -= 1  # fixed
+    wb.save(first)
+    second = openpyxl.load_workbook(_remark(first, tmp_path / "second.xlsx"))
+    assert (second["收入总表"]["B5"].comment.text, second["收入总表"]["B5"].comment.author) == ("【校验】表头已核对", "出纳")
+    f22 = second["支出总表"]["F22"]
+    assert (f22.comment.text, f22.comment.author, f22.fill.fgColor.rgb) == ("【校验】请复核这一行", "会计", "FF00B0F0")
+
+
+def test_a_damaged_hidden_record_is_skipped_with_a_chinese_warning(broken, tmp_path):
+    from budget_xl.mark import STATE_HEADER, STATE_SHEET
+
+    first = _remark(broken, tmp_path / "first.xlsx")
+    wb = openpyxl.load_workbook(first)
+    st = wb[STATE_SHEET]
+    assert st.cell(1, 1).value == STATE_HEADER[0]
+    st.append(["收入总表!ZZZZ1", "", "", ""])
+    st.append([12345, "FF00B050", "", ""])
+    st.append(["不是地址", None, None, None])
+    st.append(["收入总表!D30", "绿色", "用户批注", "会计"])
+    st.append(["不存在的表!A1", "", "", ""])
+    (f22,) = [row for row in st.iter_rows() if row[0].value == "支出总表!F22"]
+    f22[1].value = "=1/0"  # the record of the marked cell itself
+    wb.save(first)
+    out = tmp_path / "second.xlsx"
+    r = run_cli("check", first, "--mark", out)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "内部错误" not in r.stderr
+    assert "隐藏工作表“_校验标记”第" in r.stderr and "不是可识别的单元格记录，已忽略" in r.stderr
+    assert "原填充色无法识别" in r.stderr
+    assert openpyxl.load_workbook(out)["支出总表"]["F22"].fill.fgColor.rgb == FILL["error"]
+
+
+def test_explanations_that_look_like_formulas_stay_text_after_re_marking(broken, tmp_path):
+    first = _remark(broken, tmp_path / "first.xlsx")
+    wb = openpyxl.load_workbook(first)
+    rows = [r for r in wb["校验结果"].iter_rows(min_row=3) if isinstance(r[0].value, int)]
+    typed = ['=HYPERLINK("https://example.com","点我")', "+86 0314 电话核对", "-已与财政核对", "@财务科 请看"]
+    for row, text in zip(rows, typed, strict=False):
+        row[EXPLAIN].value = text  # openpyxl, like Excel, takes the first for a formula
+    assert rows[0][EXPLAIN].data_type == "f"
+    wb.save(first)
+    for step in ("second", "third"):  # and once more from the re-marked file
+        out = _remark(first, tmp_path / f"{step}.xlsx")
+        res = openpyxl.load_workbook(out)["校验结果"]
+        kept = {c.value: c.data_type for row in res.iter_rows(min_row=3) for c in row if c.value in typed}
+        assert kept == dict.fromkeys(typed, "s")
+        first = out
+
+
+def test_control_characters_in_a_message_are_dropped_not_a_crash(sample_copy, tmp_path):
+    from budget_xl.findings import ERROR, Finding
+    from budget_xl.mark import mark_workbook
+
+    f = Finding("T2-ROW-SUM", ERROR, "项目“消防\x07设施\x0b修缮”合计不符。", cells=("收入总表!D8",))
+    out = mark_workbook(sample_copy, tmp_path / "m.xlsx", [f])
+    wb = openpyxl.load_workbook(out)
+    assert "项目“消防设施修缮”合计不符。" in wb["收入总表"]["D8"].comment.text
+    assert wb["校验结果"]["E3"].value == "项目“消防设施修缮”合计不符。"

@@ -261,3 +261,18 @@ def test_the_users_explanation_follows_a_reworded_finding_on_the_addin(grids, mo
     row = next(r for r in excel.sheet(RESULT_SHEET)["values"][2:] if r[2] == "P-PLACEHOLDER")
     assert row[4] == "项目“消防设施修缮项目”的绩效目标仍是模板文字。"
     assert row[len(HEADER) - 1] == "已请项目单位补写"
+
+
+def test_a_damaged_hidden_record_gives_a_chinese_warning_on_the_addin_not_an_error(grids):
+    excel = FakeExcel(grids)
+    excel.sheets.append({"name": STATE_SHEET, "notes": {}, "fills": {}, "visible": False, "values": [
+        ["单元格", "原填充色", "原批注", "原批注作者"], ["收支总表!QQQQ6", "", "", ""], [3.0, "", "", ""],
+        ["收支总表!B6", "不是颜色", "", ""]]})
+    excel.sheet("收支总表")["fills"]["B6"] = RED
+    book = excel.book()
+    outcome = run_for_button(book, handlers.validate)
+    assert outcome is not None
+    assert "隐藏工作表“_校验标记”第 2、3 行不是可识别的单元格记录，已忽略" in outcome.message
+    assert "第 4 行记录的原填充色无法识别" in outcome.message
+    excel.apply(actions_of(book))
+    assert "B6" not in excel.sheet("收支总表")["fills"]
