@@ -237,3 +237,22 @@ def test_control_characters_in_a_message_are_dropped_not_a_crash(sample_copy, tm
     wb = openpyxl.load_workbook(out)
     assert "项目“消防设施修缮”合计不符。" in wb["收入总表"]["D8"].comment.text
     assert wb["校验结果"]["E3"].value == "项目“消防设施修缮”合计不符。"
+
+
+def test_the_result_sheet_shows_each_amount_in_its_tables_unit(sample_copy, tmp_path):
+    from decimal import Decimal
+
+    from budget_xl.findings import ERROR, WARNING, Finding
+    from budget_xl.mark import HEADER, mark_workbook
+
+    yuan = Finding("T2-ROW-SUM", ERROR, "合计与各来源之和相差0.34元。", cells=("收入总表!D8",), unit="元",
+                   expected=Decimal("9101677535.00"), actual=Decimal("9101677535.34"), difference=Decimal("0.34"))
+    wan = Finding("T3-ROW-SUM", WARNING, "相差1.00万元。", cells=("支出总表!D8",),
+                  expected=Decimal("1365.88"), actual=Decimal("1366.88"), difference=Decimal("1.00"))
+    ws = openpyxl.load_workbook(mark_workbook(sample_copy, tmp_path / "m.xlsx", [yuan, wan]))["校验结果"]
+    header = [c.value for c in ws[2]]
+    assert header == HEADER and header[5:9] == ["应为", "实为", "差额", "单位"] and header[-1].startswith("说明")
+    assert not any("万元" in h for h in header)
+    assert [ws.cell(r, 9).value for r in (3, 4)] == ["元", "万元"]
+    assert ws["G3"].value == 9101677535.34 and ws["G3"].number_format == "#,##0.00"
+    assert ws["D3"].hyperlink.location == "'收入总表'!D8" or ws["D3"].hyperlink.target == "#'收入总表'!D8"
