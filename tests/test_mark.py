@@ -256,3 +256,14 @@ def test_the_result_sheet_shows_each_amount_in_its_tables_unit(sample_copy, tmp_
     assert [ws.cell(r, 9).value for r in (3, 4)] == ["元", "万元"]
     assert ws["G3"].value == 9101677535.34 and ws["G3"].number_format == "#,##0.00"
     assert ws["D3"].hyperlink.location == "'收入总表'!D8" or ws["D3"].hyperlink.target == "#'收入总表'!D8"
+
+
+def test_mark_refuses_a_hard_link_to_its_input(sample_copy, tmp_path):
+    import os
+
+    link = tmp_path / "链接.xlsx"
+    os.link(sample_copy, link)
+    before = sample_copy.read_bytes()
+    r = run_cli("check", sample_copy, "--mark", link)
+    assert r.returncode == 2 and "--mark 的输出文件就是输入文件" in r.stderr
+    assert sample_copy.read_bytes() == before

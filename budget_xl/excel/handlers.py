@@ -76,8 +76,7 @@ def validate(book, now: datetime | None = None) -> Outcome:
     grids = io.read_grids(skip=(LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
     result = _read(io, grids)
     findings = run_checks(result.budget, result.notes)
-    plan = plan_marks(findings, results=grids.get(RESULT_SHEET), state=grids.get(STATE_SHEET), probe=io.probe,
-                      sheets=[n for n in sheets if n not in OWN_SHEETS], source=book.name, now=now)
+    plan = plan_for_book(io, grids, findings, sheets, now=now)
     # 1. take off the marks that are no longer needed: the cells' own fills and notes back
     io.fill({r.cell: argb_to_hex(r.fill) for r in plan.restore if r.fill is not None})
     for r in plan.restore:
@@ -99,6 +98,13 @@ def validate(book, now: datetime | None = None) -> Outcome:
     counts = summarize(findings)
     message = "\n".join([plan.title] + [f"注意：{w}" for w in plan.warnings])
     return Outcome(message=message, counts=counts, cells=[m.cell for m in plan.marks])
+
+
+def plan_for_book(io: BookIO, grids: dict[str, list[list]], findings, sheets: list[str],
+                  now: datetime | None = None):
+    """The marking plan of an open workbook: what ``plan_marks`` needs, read through the engine."""
+    return plan_marks(findings, results=grids.get(RESULT_SHEET), state=grids.get(STATE_SHEET), probe=io.probe,
+                      sheets=[n for n in sheets if n not in OWN_SHEETS], source=io.book.name, now=now)
 
 
 def _link(ref: str | None) -> str | None:

@@ -83,20 +83,12 @@ def _a1(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
 
-def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now: datetime | None = None,
-                  warn: Callable[[str], None] | None = None) -> Path:
-    """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
-    Chinese warning (a damaged hidden record); by default they go to standard error."""
-    import openpyxl
-    from openpyxl.cell.cell import MergedCell
-
-    src, out = Path(src), Path(out)
-    # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
-    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
+def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: datetime | None = None) -> MarkPlan:
+    """The marking plan of an openpyxl workbook: what ``plan_marks`` needs, read from the file."""
     sheets = {ws.title: ws for ws in wb.worksheets}
     data = [ws for ws in wb.worksheets if ws.title not in (RESULT_SHEET, STATE_SHEET)]
     notes = {f"{ws.title}!{c.coordinate}": (c.comment.text, c.comment.author or "")
-             for ws in data for row in ws.iter_rows() for c in row
+             for ws in data for c in _cells_of(ws)
              if c.comment is not None and (c.comment.text or "").startswith(NOTE_PREFIX)}
 
     def probe(ref: str) -> CellNow:
@@ -106,12 +98,36 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
             return CellNow(_fill_of(c), "", "")
         return CellNow(_fill_of(c), c.comment.text or "", c.comment.author or "")
 
-    plan = plan_marks(
+    return plan_marks(
         findings,
         results=_grid(sheets[RESULT_SHEET]) if RESULT_SHEET in sheets else None,
         state=_grid(sheets[STATE_SHEET]) if STATE_SHEET in sheets else None,
         probe=probe, notes=notes, sheets=[ws.title for ws in data], anchor=_anchors(wb),
-        source=src.name, now=now)
+        source=source, now=now)
+
+
+def _cells_of(ws):
+    """The cells the sheet holds (not the empty rectangle iter_rows would create)."""
+    cells = getattr(ws, "_cells", None)
+    return list(cells.values()) if isinstance(cells, dict) else [c for row in ws.iter_rows() for c in row]
+
+
+def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now: datetime | None = None,
+                  warn: Callable[[str], None] | None = None) -> Path:
+    """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
+    Chinese warning (a damaged hidden record); by default they go to standard error."""
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+
+    src, out = Path(src), Path(out)
+    if out.exists() and os.path.samefile(src, out):  # a hard link or another spelling of the input
+        from budget_xl.errors import InputError
+
+        raise InputError("--mark 的输出文件就是输入文件；请另选文件名（原文件不会被改动）。", file=str(src))
+    # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
+    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
+    plan = plan_for_workbook(wb, findings, source=src.name, now=now)
+    sheets = {ws.title: ws for ws in wb.worksheets}
     for text in plan.warnings:
         (warn or _stderr)(text)
     _apply_cells(plan, sheets, MergedCell)

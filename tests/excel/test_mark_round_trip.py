@@ -112,3 +112,28 @@ def test_a_mark_made_by_check_mark_is_taken_off_on_office_js(broken, tmp_path):
     excel.apply(actions_of(book))
     assert excel.sheet(SHEET)["fills"][A1] == "#00B050"
     assert excel.sheet(SHEET)["notes"][A1] == NOTE
+
+
+def test_check_mark_and_the_addin_build_the_same_plan(broken, tmp_path):
+    from datetime import datetime
+
+    from budget_xl.excel.book_io import BookIO
+    from budget_xl.excel.handlers import plan_for_book
+    from budget_xl.marking.xlsx import plan_for_workbook
+
+    now = datetime(2026, 1, 5, 9, 30)
+    marked = check_mark(broken, tmp_path / "主表.xlsx")  # a second run has marks to take off and a 说明 to carry
+    wb = openpyxl.load_workbook(marked)
+    row = next(r for r in wb["校验结果"].iter_rows(min_row=3) if r[1].value == "错误")
+    row[len(row) - 1].value = "正在核对"
+    wb[SHEET][A1].value -= 1
+    wb.save(marked)
+    r = read_workbook(marked)
+    findings = run_checks(r.budget, r.notes)
+    by_file = plan_for_workbook(openpyxl.load_workbook(marked), findings, source="主表.xlsx", now=now)
+    io = BookIO(book_from_file(marked))
+    by_addin = plan_for_book(io, io.read_grids(), findings, io.names(), now=now)
+    assert by_file.restore and by_file.gone
+    assert sorted(by_file.restore, key=str) == sorted(by_addin.restore, key=str)
+    assert by_file.marks == by_addin.marks
+    assert (by_file.title, by_file.rows, by_file.gone, by_file.state) == (by_addin.title, by_addin.rows, by_addin.gone, by_addin.state)
