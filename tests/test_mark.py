@@ -267,3 +267,18 @@ def test_mark_refuses_a_hard_link_to_its_input(sample_copy, tmp_path):
     r = run_cli("check", sample_copy, "--mark", link)
     assert r.returncode == 2 and "--mark 的输出文件就是输入文件" in r.stderr
     assert sample_copy.read_bytes() == before
+
+
+def test_a_theme_coloured_fill_comes_back_as_excel_showed_it(broken, tmp_path):
+    from openpyxl.styles.colors import Color
+
+    wb = openpyxl.load_workbook(broken)
+    wb["支出总表"]["F22"].fill = PatternFill("solid", fgColor=Color(theme=6, tint=0.3999))  # 橄榄色，强调文字颜色 3，淡色 40%
+    wb.save(broken)
+    first = _remark(broken, tmp_path / "first.xlsx")
+    wb = openpyxl.load_workbook(first)
+    assert wb["支出总表"]["F22"].fill.fgColor.rgb == FILL["error"]
+    wb["支出总表"]["F22"].value -= 1
+    wb.save(first)
+    second = openpyxl.load_workbook(_remark(first, tmp_path / "second.xlsx"))
+    assert second["支出总表"]["F22"].fill.fgColor.rgb == "FFC3D69B"  # as Excel shows 9BBB59 lightened by 40%

@@ -33,8 +33,48 @@ def _grid(ws) -> list[list]:
     return [list(r) for r in ws.iter_rows(values_only=True)]
 
 
-def _argb(color) -> str:
-    """A solid fill's colour as ARGB; "" for theme colours (no engine-neutral form) and none."""
+_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+                "hlink", "folHlink")  # Excel's theme colour index → the scheme's element
+
+
+def theme_colours(theme_xml: bytes | None) -> list[str]:
+    """The workbook theme's colours as RRGGBB, in Excel's theme-index order ([] without a theme)."""
+    if not theme_xml:
+        return []
+    from xml.etree import ElementTree as ET
+
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    try:
+        scheme = ET.fromstring(theme_xml).find(".//a:clrScheme", ns)
+    except ET.ParseError:
+        return []
+    if scheme is None:
+        return []
+    out = []
+    for name in _THEME_ORDER:
+        el = scheme.find(f"a:{name}", ns)
+        srgb = el.find("a:srgbClr", ns) if el is not None else None
+        sys_ = el.find("a:sysClr", ns) if el is not None else None
+        rgb = srgb.get("val") if srgb is not None else sys_.get("lastClr") if sys_ is not None else None
+        if not rgb:
+            return out
+        out.append(rgb.upper())
+    return out
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """Excel's tint: lightness scaled toward black (tint < 0) or white (tint > 0)."""
+    import colorsys
+
+    r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    h, lum, sat = colorsys.rgb_to_hls(r, g, b)
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    return "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(h, lum, sat))
+
+
+def _argb(color, theme: list[str] = ()) -> str:
+    """A solid fill's colour as ARGB ("" for none): theme colours resolved as Excel shows them, so every
+    engine can put them back."""
     from openpyxl.styles.colors import COLOR_INDEX
 
     if color is None:
@@ -43,12 +83,14 @@ def _argb(color) -> str:
         return color.rgb.upper()
     if color.type == "indexed" and isinstance(color.indexed, int) and color.indexed < len(COLOR_INDEX):
         return COLOR_INDEX[color.indexed].upper()
+    if color.type == "theme" and isinstance(color.theme, int) and color.theme < len(theme):
+        return "FF" + _tinted(theme[color.theme], float(color.tint or 0))
     return ""
 
 
-def _fill_of(c) -> str:
+def _fill_of(c, theme: list[str] = ()) -> str:
     f = c.fill
-    return _argb(f.fgColor) if f is not None and f.fill_type == "solid" else ""
+    return _argb(f.fgColor, theme) if f is not None and f.fill_type == "solid" else ""
 
 
 def _set(c, value) -> None:
@@ -91,12 +133,14 @@ def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: dateti
              for ws in data for c in _cells_of(ws)
              if c.comment is not None and (c.comment.text or "").startswith(NOTE_PREFIX)}
 
+    theme = theme_colours(getattr(wb, "loaded_theme", None))
+
     def probe(ref: str) -> CellNow:
         sheet, a1 = split_ref(ref)
         c = sheets[sheet][a1]
         if c.comment is None:
-            return CellNow(_fill_of(c), "", "")
-        return CellNow(_fill_of(c), c.comment.text or "", c.comment.author or "")
+            return CellNow(_fill_of(c, theme), "", "")
+        return CellNow(_fill_of(c, theme), c.comment.text or "", c.comment.author or "")
 
     return plan_marks(
         findings,
