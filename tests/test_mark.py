@@ -282,3 +282,16 @@ def test_a_theme_coloured_fill_comes_back_as_excel_showed_it(broken, tmp_path):
     wb.save(first)
     second = openpyxl.load_workbook(_remark(first, tmp_path / "second.xlsx"))
     assert second["支出总表"]["F22"].fill.fgColor.rgb == "FFC3D69B"  # as Excel shows 9BBB59 lightened by 40%
+
+
+def test_a_cell_styled_bad_by_the_user_keeps_its_colour_after_the_mark_is_taken_off(broken, tmp_path):
+    wb = openpyxl.load_workbook(broken)
+    wb["支出总表"]["F22"].fill = PatternFill("solid", fgColor=FILL["error"])  # Excel's 差 style: our red
+    wb.save(broken)
+    first = _remark(broken, tmp_path / "first.xlsx")
+    wb = openpyxl.load_workbook(first)
+    wb["支出总表"]["F22"].value -= 1
+    wb.save(first)
+    second = openpyxl.load_workbook(_remark(first, tmp_path / "second.xlsx"))
+    assert second["支出总表"]["F22"].fill.fgColor.rgb == FILL["error"]
+    assert second["支出总表"]["F22"].comment.text == "用户自己的批注"

@@ -306,10 +306,14 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
                 own = rec
             else:
                 own = SavedCell(ref, rec.fill, now_.note, now_.author)
-        elif now_.note is None:
-            own = SavedCell(ref, "" if _ours(now_.fill) else now_.fill or "", "", NOTE_KEPT if now_.has_note else "")
         else:
-            own = SavedCell(ref, "" if _ours(now_.fill) else now_.fill or "", now_.note, now_.author)
+            # our colour without a record is a mark whose record was damaged; otherwise the user's own
+            # (Excel's 差/中性 cell styles use the same colours)
+            fill = "" if saved.warnings and _ours(now_.fill) else now_.fill or ""
+            if now_.note is None:
+                own = SavedCell(ref, fill, "", NOTE_KEPT if now_.has_note else "")
+            else:
+                own = SavedCell(ref, fill, now_.note, now_.author)
         note = None if own.author == NOTE_KEPT else wrap(m.note, own)
         marks.append(Mark(ref, m.severity, note, replace(own, cell=ref, ours=note or "")))
 
