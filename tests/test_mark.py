@@ -6,9 +6,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from budget_xl.mark import EXPLAIN_COL, FILL
+from tests.conftest import run_cli
 
 EXPLAIN = EXPLAIN_COL - 1  # 0-based: 说明 is the last column
-from tests.conftest import run_cli
 
 
 @pytest.fixture
