@@ -16,7 +16,7 @@ from decimal import Decimal
 from budget_xl.excel.ranges import Block, blocks_by, parse_a1
 from budget_xl.findings import split_ref
 from budget_xl.marking.plan import CellNow
-from budget_xl.marking.state import NOTE_KEPT  # noqa: F401 - imported from here by older code
+from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX  # noqa: F401 - NOTE_KEPT imported from here by older code
 
 DESKTOP_ENGINE = "excel"
 TEXT_START = ("=", "+", "-", "@")  # Excel would take such a text for a formula
@@ -151,6 +151,26 @@ class BookIO:
         if note is None:
             return CellNow(rgb_to_argb(rng.color), "", "")
         return CellNow(rgb_to_argb(rng.color), note.text or "", _author(note))
+
+    def marked_notes(self, sheet_names: list[str]) -> dict[str, tuple[str, str]]:
+        """Desktop: every note starting with 【校验】 on these sheets, cell → (text, author), so marks are
+        found wherever inserted rows have moved them. The remote engine cannot read note texts: {}."""
+        if not self.desktop:
+            return {}
+        out = {}
+        for name in sheet_names:
+            try:
+                notes = list(self.sheet(name).notes)
+            except (AttributeError, NotImplementedError, TypeError):  # an engine without sheet.notes
+                continue
+            for note in notes:
+                try:
+                    text = note.text or ""
+                    if text.startswith(NOTE_PREFIX):
+                        out[f"{name}!{note.location.address.replace('$', '')}"] = (text, _author(note))
+                except (AttributeError, NotImplementedError, TypeError):  # macOS: no note.location
+                    continue
+        return out
 
     def put_note(self, ref: str, text: str) -> None:
         """Set the cell's note text, adding the note if there is none."""

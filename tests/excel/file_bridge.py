@@ -30,7 +30,7 @@ def book_from_file(path: Path) -> DesktopBook:
                 if c.fill is not None and c.fill.fill_type == "solid" and isinstance(c.fill.fgColor.rgb, str):
                     sheet.fills[key] = _rgb(c.fill.fgColor.rgb)
                 if c.comment is not None:
-                    sheet.notes[key] = (c.comment.text, c.comment.author)
+                    sheet.cell_notes[key] = (c.comment.text, c.comment.author)
     return book
 
 
@@ -51,13 +51,13 @@ def file_from_book(book: DesktopBook, base: Path, out: Path) -> Path:
                     c.value = None
                 if c.fill is not None and c.fill.fill_type == "solid" and key not in sheet.fills:
                     c.fill = PatternFill(fill_type=None)
-                if c.comment is not None and key not in sheet.notes:
+                if c.comment is not None and key not in sheet.cell_notes:
                     c.comment = None
         for (r, col), v in sheet.values.items():
             ws.cell(r + 1, col + 1).value = v
         for (r, col), rgb in sheet.fills.items():
             ws.cell(r + 1, col + 1).fill = PatternFill("solid", fgColor="FF%02X%02X%02X" % rgb)
-        for (r, col), (text, author) in sheet.notes.items():
+        for (r, col), (text, author) in sheet.cell_notes.items():
             ws.cell(r + 1, col + 1).comment = Comment(text, author)
         ws.sheet_state = "visible" if sheet.visible else "hidden"
     wb._sheets.sort(key=lambda ws: [s.name for s in book.sheets].index(ws.title))

@@ -18,7 +18,7 @@ def test_desktop_keeps_the_cells_own_fill_and_note_and_restores_them(grids):
     book = DesktopBook(with_value(grids, CHANGED, 1465.88))
     t2 = book.sheets["收入总表"]
     t2.fills[(7, 3)] = OWN_FILL
-    t2.notes[(7, 3)] = OWN_NOTE
+    t2.cell_notes[(7, 3)] = OWN_NOTE
     handlers.validate(book)
     value, fill, note = book.cell(CHANGED)
     assert fill == RED
@@ -67,3 +67,26 @@ def test_a_desktop_button_reports_in_a_message_box(grids):
     handlers.run_for_button(book, handlers.recompute, show_outcome=True)
     assert book.app.alerts == ["重算汇总：改写 1 个单元格（明细见“变更记录”工作表）。"]
     assert book.cell("收入总表!D8")[0] == 1365.88
+
+
+def _insert_row(sheet, at: int) -> None:
+    """As Excel's 插入行 above the 0-based row ``at``: values, fills and notes below move down."""
+    for store in (sheet.values, sheet.fills, sheet.cell_notes):
+        moved = {((r + 1) if r >= at else r, c): v for (r, c), v in store.items()}
+        store.clear()
+        store.update(moved)
+
+
+def test_desktop_takes_off_marks_where_inserted_rows_moved_them(grids):
+    book = DesktopBook(with_value(grids, CHANGED, 1465.88))
+    t2 = book.sheets["收入总表"]
+    t2.fills[(7, 3)] = OWN_FILL
+    t2.cell_notes[(7, 3)] = OWN_NOTE
+    handlers.validate(book)
+    # the user inserts a row above the table's data in the stand-in for Excel: the marks move down by one
+    _insert_row(t2, 5)
+    t2.values[(8, 3)] = 1365.88  # and corrects D8, now D9
+    handlers.validate(book)
+    assert (t2.fills.get((8, 3)), t2.cell_notes.get((8, 3))) == (OWN_FILL, OWN_NOTE)
+    assert not any(v == RED for s in book.sheets for v in s.fills.values())
+    assert not any(text.startswith(NOTE_PREFIX) for text, _author in t2.cell_notes.values())
