@@ -276,3 +276,16 @@ def test_a_damaged_hidden_record_gives_a_chinese_warning_on_the_addin_not_an_err
     assert "第 4 行记录的原填充色无法识别" in outcome.message
     excel.apply(actions_of(book))
     assert "B6" not in excel.sheet("收支总表")["fills"]
+
+
+def test_a_recorded_note_that_looks_like_a_formula_is_written_back_as_text(grids):
+    excel = FakeExcel(grids, notes={"项目": {"M31": "【校验】…"}})
+    excel.sheets.append({"name": STATE_SHEET, "notes": {}, "fills": {}, "visible": False, "values": [
+        ["单元格", "原填充色", "原批注", "原批注作者", "本工具批注"], ["项目!M31", "FF00B050", "=SUM(A1:A3)", "会计", "【校验】…"]]})
+    book = excel.book()
+    handlers.validate(book)
+    (rows,) = [a["values"] for a in actions_of(book) if a["func"] == "setValues" and a["values"][0][0] == "单元格"]
+    m31 = next(r for r in rows if r[0] == "项目!M31")
+    assert m31[1:4] == ["FF00B050", "'=SUM(A1:A3)", "会计"]
+    note = next(a["args"][1] for a in actions_of(book) if a["func"] in ("setNoteText", "addNote") and a["args"][0] == "$M$31")
+    assert note.endswith("——原批注：=SUM(A1:A3)\n——原批注作者：会计\n——原底色：FF00B050")
