@@ -295,3 +295,23 @@ def test_a_cell_styled_bad_by_the_user_keeps_its_colour_after_the_mark_is_taken_
     second = openpyxl.load_workbook(_remark(first, tmp_path / "second.xlsx"))
     assert second["支出总表"]["F22"].fill.fgColor.rgb == FILL["error"]
     assert second["支出总表"]["F22"].comment.text == "用户自己的批注"
+
+
+@pytest.mark.parametrize("note, author", [
+    ("【校验】[错误 T3-ROW-SUM] 旧版命令行写的批注。\n——原批注：用户自己的批注\n——原批注作者：会计\n——原底色：FF00B0F0", "budget-xl"),
+    ("【校验】[错误 T3-ROW-SUM] 旧版加载项写的批注。\n——原批注：用户自己的批注", "财务科"),
+], ids=["older-check-mark", "older-addin"])
+def test_a_file_marked_by_the_previous_version_gets_its_own_fill_and_note_back(sample_copy, tmp_path, note, author):
+    from budget_xl.mark import STATE_SHEET
+
+    wb = openpyxl.load_workbook(sample_copy)
+    c = wb["支出总表"]["F22"]
+    c.fill = PatternFill("solid", fgColor=FILL["error"])
+    c.comment = Comment(note, author)
+    st = wb.create_sheet(STATE_SHEET)
+    st.append(["单元格", "原填充色", "原批注", "原批注作者"])
+    st.append(["支出总表!F22", "FF00B0F0", "用户自己的批注", "会计"])
+    wb.save(sample_copy)
+    out = openpyxl.load_workbook(_remark(sample_copy, tmp_path / "m.xlsx"))
+    f22 = out["支出总表"]["F22"]
+    assert (f22.fill.fgColor.rgb, f22.comment.text, f22.comment.author) == ("FF00B0F0", "用户自己的批注", "会计")

@@ -92,9 +92,6 @@ class State:
     warnings: list[str] = field(default_factory=list)
     legacy: bool = True  # written before our note texts were recorded: recognise notes by author and place
 
-    def addresses(self) -> set[str]:
-        return {s.cell for s in self.cells}
-
     def ours(self) -> dict[str, SavedCell]:
         """Our recorded note texts → the record (where that note's cell was when we wrote it)."""
         return {norm_note(s.ours): s for s in self.cells if s.ours}
@@ -193,9 +190,11 @@ def recognise(cell: str, text: str | None, author: str | None, state: State,
     rec = ours.get(norm_note(text))
     if rec is not None:
         return replace(rec, cell=cell)
-    # a note we wrote without the user's author; or one of a file marked before note texts were recorded
-    if author == OUR_AUTHOR or (state.legacy and cell in state.addresses()):
+    if author == OUR_AUTHOR:  # a note we wrote on a cell without a note of its own, or an older file's
         return replace(unwrap(cell, text), ours=text)
+    if state.legacy:  # a file marked before note texts were recorded: the record of the cell, if any
+        rec = next((s for s in state.cells if s.cell == cell), None)
+        return replace(rec, ours=text) if rec is not None else None
     return None
 
 
