@@ -94,3 +94,20 @@ def test_a_cell_an_engine_cannot_read_keeps_its_note_and_records_that():
     plan = plan_marks([finding("x")], probe=lambda ref: CellNow(fill=None, note=None, has_note=True), now=NOW)
     (m,) = plan.marks
     assert m.note is None and m.own.author == "（原批注未读取，保持不变）"
+
+
+def test_an_explanation_on_a_row_whose_number_was_cleared_is_still_kept():
+    first = plan_marks([finding("旧的说法。", row=None)], now=NOW)
+    grid = sheet_of(first, {1: "用户写的字"})
+    grid[2][0] = None  # the user cleared 序号
+    second = plan_marks([], results=grid, state=first.state, now=NOW)
+    assert second.gone == [["T2-ROW-SUM", "收入总表!D8", "旧的说法。", "用户写的字"]]
+
+
+def test_an_explanation_typed_on_a_row_of_its_own_is_kept_run_after_run():
+    first = plan_marks([finding("说法。", row=None)], now=NOW)
+    grid = sheet_of(first)
+    grid.append([None] * (EXPLAIN_COL - 1) + ["另起一行写的备注"])
+    second = plan_marks([], results=grid, state=first.state, now=NOW)
+    third = plan_marks([], results=sheet_of(second), state=second.state, now=NOW)
+    assert second.gone == third.gone == [["", "", "", "另起一行写的备注"]]

@@ -162,7 +162,7 @@ def read_explanations(grid: list[list] | None, state: State | None = None) -> li
     state = state or State()
     out: list[Explained] = []
     cols = {"规则": 2, "位置": 3, "问题": 4, "说明": 9}  # the layout before the 单位 column
-    in_gone = False
+    in_gone = after_header = False
     for row in grid or []:
         row = list(row)
         first = row[0] if row else None
@@ -170,19 +170,20 @@ def read_explanations(grid: list[list] | None, state: State | None = None) -> li
             found = _columns(row)
             if {"规则", "位置", "问题", "说明"} <= found.keys():
                 cols = found
+            after_header = True
             continue
         if isinstance(first, str) and first.startswith(GONE_TITLE[:8]):
             in_gone = True
             continue
         if in_gone:
             rule, where, message, text = (row + [None] * 4)[:4]
-        elif isinstance(first, (int, float)) and not isinstance(first, bool):
+        elif after_header or isinstance(first, (int, float)) and not isinstance(first, bool):
             row += [None] * (max(cols.values()) + 1 - len(row))
             rule, where, message, text = (row[cols[k]] for k in ("规则", "位置", "问题", "说明"))
         else:
             continue
-        if not rule or text in (None, ""):
-            continue
+        if text in (None, ""):
+            continue  # (a 说明 without its rule is kept too: it goes to the gone list)
         rule, where, message, text = (_cell_text(v) for v in (rule, where, message, text))
         out.append(Explained(rule, where, message, text, state.identities.get((rule, where, message))))
     return out
