@@ -315,3 +315,23 @@ def test_a_file_marked_by_the_previous_version_gets_its_own_fill_and_note_back(s
     out = openpyxl.load_workbook(_remark(sample_copy, tmp_path / "m.xlsx"))
     f22 = out["支出总表"]["F22"]
     assert (f22.fill.fgColor.rgb, f22.comment.text, f22.comment.author) == ("FF00B0F0", "用户自己的批注", "会计")
+
+
+def test_batch_marked_copies_never_overwrite_an_input_or_each_other(sample_file, tmp_path):
+    import shutil
+
+    (tmp_path / "甲").mkdir()
+    (tmp_path / "乙").mkdir()
+    a, b = tmp_path / "甲" / "主表.xlsx", tmp_path / "乙" / "主表.xlsx"
+    shutil.copy(sample_file, a)
+    shutil.copy(sample_file, b)
+    out = tmp_path / "标注"
+    out.mkdir()
+    earlier = out / "主表_标注.xlsx"  # a marked copy from an earlier run, with the user's 说明, checked again
+    shutil.copy(sample_file, earlier)
+    before = earlier.read_bytes()
+    r = run_cli("check", a, b, earlier, "--mark", out)
+    assert r.returncode in (0, 1), r.stderr
+    assert earlier.read_bytes() == before
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["主表_标注.xlsx", "主表_标注_2.xlsx", "主表_标注_3.xlsx", "主表_标注_标注.xlsx"]

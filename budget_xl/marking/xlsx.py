@@ -188,6 +188,31 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
     return out
 
 
+def marked_names(files: list[Path], folder: Path) -> list[Path]:
+    """The marked copy of each file of a batch in ``folder``: "名_标注.xlsx", numbered where two inputs
+    share a name or the name is one of the inputs (a marked copy checked again), so no copy overwrites
+    another or an input."""
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.exists() and b.exists() and os.path.samefile(a, b)
+        except OSError:
+            return False
+
+    taken: set[str] = set()
+    out = []
+    for src in files:
+        n = 1
+        while True:
+            name = f"{src.stem}_标注{'' if n == 1 else f'_{n}'}{src.suffix}"
+            path = folder / name
+            if name.lower() not in taken and not any(same(path, f) or path.resolve() == f.resolve() for f in files):
+                break
+            n += 1
+        taken.add(name.lower())
+        out.append(path)
+    return out
+
+
 def _stderr(text: str) -> None:
     sys.stderr.write(f"注意：{text}\n")
 
