@@ -24,7 +24,6 @@ from budget_xl.marking.state import (
     Identity,
     SavedCell,
     State,
-    anchor_ref,
     clean,
     norm_note,
     read_state,
@@ -229,6 +228,13 @@ def unit_of(f: Finding) -> str | None:
     return WAN if any(v is not None for v in (f.expected, f.actual, f.difference)) else None
 
 
+def _anchored(ref: str, anchor: Anchor | None) -> str:
+    if anchor is None:
+        return ref
+    sheet, a1 = split_ref(ref)
+    return f"{sheet}!{anchor(sheet, a1)}"
+
+
 def _ours(fill: str | None) -> bool:
     return bool(fill) and fill[-6:].upper() in OUR_FILLS
 
@@ -267,7 +273,7 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
         if f.severity not in FILL:
             continue
         for c in f.cells:
-            ref = anchor_ref(c, anchor)
+            ref = _anchored(c, anchor)
             if not present(ref):
                 continue
             m = cells.setdefault(ref, CellMark(cell=ref, severity=f.severity))

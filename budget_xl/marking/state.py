@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from budget_xl.findings import split_ref
-
 STATE_SHEET = "_校验标记"
 STATE_HEADER = ["单元格", "原填充色", "原批注", "原批注作者", "本工具批注"]
 # the findings block, right of the cells block after one blank column: identity of each 校验结果 row
@@ -196,8 +194,3 @@ def recognise(cell: str, text: str | None, author: str | None, state: State,
         rec = next((s for s in state.cells if s.cell == cell), None)
         return replace(rec, ours=text) if rec is not None else None
     return None
-
-
-def anchor_ref(ref: str, anchor) -> str:
-    sheet, a1 = split_ref(ref)
-    return f"{sheet}!{anchor(sheet, a1)}" if anchor else ref
