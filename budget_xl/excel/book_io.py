@@ -70,6 +70,7 @@ class BookIO:
     def __init__(self, book):
         self.book = book
         self.desktop = book.app.engine.name == DESKTOP_ENGINE
+        self._anchors: dict[tuple[str, str], str] = {}
 
     # -- sheets ----------------------------------------------------------------------------------------
     def names(self) -> list[str]:
@@ -151,6 +152,22 @@ class BookIO:
         if note is None:
             return CellNow(rgb_to_argb(rng.color), "", "")
         return CellNow(rgb_to_argb(rng.color), note.text or "", _author(note))
+
+    def anchor(self, sheet_name: str, a1: str) -> str:
+        """Desktop: the top-left cell of the merge holding ``a1`` (where Excel keeps a merge's note)."""
+        if not self.desktop:
+            return a1
+        key = (sheet_name, a1)
+        if key not in self._anchors:
+            top = a1
+            try:
+                rng = self.sheet(sheet_name).range(a1)
+                if rng.merge_cells:
+                    top = rng.merge_area.address.split(":")[0].replace("$", "")
+            except (AttributeError, NotImplementedError, TypeError, KeyError):  # an engine without merges
+                pass
+            self._anchors[key] = top
+        return self._anchors[key]
 
     def marked_notes(self, sheet_names: list[str]) -> dict[str, tuple[str, str]]:
         """Desktop: every note starting with 【校验】 on these sheets, cell → (text, author), so marks are

@@ -105,7 +105,7 @@ def plan_for_book(io: BookIO, grids: dict[str, list[list]], findings, sheets: li
     """The marking plan of an open workbook: what ``plan_marks`` needs, read through the engine."""
     data = [n for n in sheets if n not in OWN_SHEETS]
     return plan_marks(findings, results=grids.get(RESULT_SHEET), state=grids.get(STATE_SHEET), probe=io.probe,
-                      notes=io.marked_notes(data), sheets=data, source=io.book.name, now=now)
+                      notes=io.marked_notes(data), sheets=data, anchor=io.anchor, source=io.book.name, now=now)
 
 
 def _link(ref: str | None) -> str | None:

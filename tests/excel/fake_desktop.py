@@ -74,6 +74,18 @@ class Range:
     def column(self):
         return self.c0 + 1
 
+    def _merge(self):
+        return next((m for m in self.sheet.merges if m[0] <= self.r0 <= m[2] and m[1] <= self.c0 <= m[3]), None)
+
+    @property
+    def merge_cells(self):
+        return self._merge() is not None
+
+    @property
+    def merge_area(self):
+        m = self._merge()
+        return Range(self.sheet, *m) if m else self
+
     @property
     def address(self):
         first = "$" + a1(self.r0, self.c0).replace(str(self.r0 + 1), "") + "$" + str(self.r0 + 1)
@@ -132,6 +144,7 @@ class Sheet:
         self.values = {(r, c): v for r, row in enumerate(grid) for c, v in enumerate(row) if v not in (None, "")}
         self.fills: dict[tuple[int, int], tuple] = {}
         self.cell_notes: dict[tuple[int, int], tuple[str, str]] = {}  # (row, col) → (text, author)
+        self.merges: list[tuple[int, int, int, int]] = []  # (r0, c0, r1, c1), 0-based
 
     def range(self, first, last=None):
         if isinstance(first, tuple):

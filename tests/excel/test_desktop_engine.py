@@ -90,3 +90,14 @@ def test_desktop_takes_off_marks_where_inserted_rows_moved_them(grids):
     assert (t2.fills.get((8, 3)), t2.cell_notes.get((8, 3))) == (OWN_FILL, OWN_NOTE)
     assert not any(v == RED for s in book.sheets for v in s.fills.values())
     assert not any(text.startswith(NOTE_PREFIX) for text, _author in t2.cell_notes.values())
+
+
+def test_desktop_marks_a_merged_cell_on_the_merges_first_cell(grids):
+    book = DesktopBook(with_value(grids, "收入总表!E8", ""))  # as merging D8:E8 in Excel leaves it
+    t2 = book.sheets["收入总表"]
+    t2.merges.append((7, 3, 7, 4))
+    outcome = handlers.validate(book)
+    assert "收入总表!D8" in outcome.cells and "收入总表!E8" not in outcome.cells
+    assert (7, 4) not in t2.cell_notes and t2.cell_notes[(7, 3)][0].startswith(NOTE_PREFIX)
+    rows = book.sheets["校验结果"].rows()
+    assert any("收入总表!E8" in str(r) for r in rows)  # the finding still names the cell itself
