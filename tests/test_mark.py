@@ -335,3 +335,15 @@ def test_batch_marked_copies_never_overwrite_an_input_or_each_other(sample_file,
     assert earlier.read_bytes() == before
     written = sorted(p.name for p in out.iterdir())
     assert written == ["主表_标注.xlsx", "主表_标注_2.xlsx", "主表_标注_3.xlsx", "主表_标注_标注.xlsx"]
+
+
+def test_a_note_without_author_comes_back_without_one(broken, tmp_path):
+    wb = openpyxl.load_workbook(broken)
+    wb["支出总表"]["F22"].comment = Comment("无作者的批注", " ")  # as a file from another program may have it
+    wb.save(broken)
+    first = _remark(broken, tmp_path / "first.xlsx")
+    wb = openpyxl.load_workbook(first)
+    wb["支出总表"]["F22"].value -= 1
+    wb.save(first)
+    f22 = openpyxl.load_workbook(_remark(first, tmp_path / "second.xlsx"))["支出总表"]["F22"]
+    assert f22.comment.text == "无作者的批注" and f22.comment.author.strip() == ""

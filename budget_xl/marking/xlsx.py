@@ -129,7 +129,7 @@ def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: dateti
     """The marking plan of an openpyxl workbook: what ``plan_marks`` needs, read from the file."""
     sheets = {ws.title: ws for ws in wb.worksheets}
     data = [ws for ws in wb.worksheets if ws.title not in (RESULT_SHEET, STATE_SHEET)]
-    notes = {f"{ws.title}!{c.coordinate}": (c.comment.text, c.comment.author or "")
+    notes = {f"{ws.title}!{c.coordinate}": (c.comment.text, _author(c.comment))
              for ws in data for c in _cells_of(ws)
              if c.comment is not None and (c.comment.text or "").startswith(NOTE_PREFIX)}
 
@@ -140,7 +140,7 @@ def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: dateti
         c = sheets[sheet][a1]
         if c.comment is None:
             return CellNow(_fill_of(c, theme), "", "")
-        return CellNow(_fill_of(c, theme), c.comment.text or "", c.comment.author or "")
+        return CellNow(_fill_of(c, theme), c.comment.text or "", _author(c.comment))
 
     return plan_marks(
         findings,
@@ -148,6 +148,15 @@ def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: dateti
         state=_grid(sheets[STATE_SHEET]) if STATE_SHEET in sheets else None,
         probe=probe, notes=notes, sheets=[ws.title for ws in data], anchor=_anchors(wb),
         source=source, now=now)
+
+
+# openpyxl saves a note without author as one by "None": we write a blank author as one space
+NO_AUTHOR = " "
+
+
+def _author(comment) -> str:
+    a = comment.author or ""
+    return a if a.strip() else ""
 
 
 def _cells_of(ws):
@@ -233,13 +242,13 @@ def _apply_cells(plan: MarkPlan, sheets: dict, merged_type) -> None:
         if r.fill is not None:
             fill(c, r.fill)
         if r.note is not None and not isinstance(c, merged_type):
-            c.comment = Comment(r.note, r.author) if r.note else None
+            c.comment = Comment(r.note, r.author or NO_AUTHOR) if r.note else None
     for m in plan.marks:
         c = cell(m.cell)
         fill(c, m.fill)
         if m.note is not None and not isinstance(c, merged_type):
             # the note keeps the author of the cell's own note, so taking it off gives the note back whole
-            author = m.own.author if m.own.note and m.own.author != NOTE_KEPT else OUR_AUTHOR
+            author = (m.own.author or NO_AUTHOR) if m.own.note and m.own.author != NOTE_KEPT else OUR_AUTHOR
             comment = Comment(m.note, author)
             comment.width, comment.height = 360, 160
             c.comment = comment
