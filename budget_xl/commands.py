@@ -74,6 +74,7 @@ def _check_many(files: list[Path], args) -> int:
     from rich.progress import track
 
     from budget_xl.findings import summarize
+    from budget_xl.marking.xlsx import marked_names
     from budget_xl.report import print_findings, summary_line
 
     console = Console(highlight=False, stderr=args.json)
@@ -83,9 +84,9 @@ def _check_many(files: list[Path], args) -> int:
             raise InputError("校验多个文件时，--mark 应指定一个文件夹（每个文件各写一份标注副本）。", file=args.mark)
         mark_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    for src in track(files, description="校验中…", console=console, transient=True):
+    marks = marked_names(files, mark_dir) if mark_dir else [None] * len(files)
+    for src, mark in track(list(zip(files, marks)), description="校验中…", console=console, transient=True):
         try:
-            mark = mark_dir / f"{src.stem}_标注{src.suffix}" if mark_dir else None
             results.append((src, _check_one(src, mark), None))
         except InputError as e:
             results.append((src, [], e.text))
