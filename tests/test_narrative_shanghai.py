@@ -78,10 +78,14 @@ def test_narrative_cli_on_an_imported_workbook_writes_the_shanghai_chapters(tmp_
     import subprocess
 
     out = tmp_path / "说明.txt"
-    r = subprocess.run([sys.executable, "-m", "budget_xl", "narrative", str(shanghai_workbook(PDFS["2026"])),
-                        "-o", str(out)], capture_output=True, text=True)
+    src = str(shanghai_workbook(PDFS["2026"]))
+    r = subprocess.run([sys.executable, "-m", "budget_xl", "narrative", src, "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 2 and "3 处校验错误" in r.stderr  # the published text has 3 real defects
+    r = subprocess.run([sys.executable, "-m", "budget_xl", "narrative", src, "-o", str(out), "--force"],
+                       capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     text = out.read_text(encoding="utf-8-sig")
+    assert text.lstrip().startswith("草稿：尚有3处校验错误")
     for chapter in ("主要职能", "机构设置", "名词解释", "2026年部门预算编制说明", "其他相关情况说明", "项目经费情况说明"):
         assert chapter in text
     assert "机关运行经费预算为217.83万元" in text and "我部门" not in text

@@ -56,6 +56,8 @@ def _as_read_result(imported, source: str):
 
     if isinstance(imported, ReadResult):
         return imported
+    if isinstance(imported, tuple) and imported and isinstance(imported[0], Budget):  # import_pdf: (budget, report)
+        return ReadResult(budget=imported[0], notes=[])
     if isinstance(imported, Budget):
         return ReadResult(budget=imported, notes=[])
     if hasattr(imported, "budget") and hasattr(imported, "notes"):
@@ -71,7 +73,8 @@ def read_any(path: Path):
 
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        return read_workbook(path), "national"
+        result = read_workbook(path)
+        return result, result.budget.profile
     if suffix == ".txt":
         from budget_xl.importers.seed_text import import_seed_text
 
@@ -91,12 +94,13 @@ def read_any(path: Path):
         result = _as_read_result(imported, str(path))
         # a text has no number cells: "stored as text" says nothing about a published text
         result.notes = [n for n in result.notes if n.rule != "READ-TEXT-NUMBER"]
-        return result, "national（文本导入）"
+        return result, f"{result.budget.profile}（文本导入）"
     if suffix == ".pdf":
         importer = pdf_importer()
         if importer is None:
             raise InputError(NO_PDF, file=str(path))
-        return _as_read_result(importer(path), str(path)), "national（PDF导入）"
+        result = _as_read_result(importer(path), str(path))
+        return result, f"{result.budget.profile}（PDF导入）"
     raise InputError(f"不支持的文件类型“{path.suffix}”。", file=str(path))
 
 

@@ -6,6 +6,7 @@ from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import Budget
 from budget_xl.rounding import DEFAULT, Tolerances
 from budget_xl.rules.registry import check
+from budget_xl.schema import load_schema
 
 
 def _layouts(budget: Budget):
@@ -108,7 +109,9 @@ def missing_rows(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
         if not t.present or not t.layout.published or t.layout.kind not in ("fixed", "two_sided"):
             continue
         have = {r.key for r in t.rows}
-        missing = [r.label for r in t.layout.all_fixed_rows if r.key not in have]
+        # the 类 lines of a two-sided table are printed only where the department has spending: not required
+        classes = {code for code, _ in load_schema(budget.profile).func_classes}
+        missing = [r.label for r in t.layout.all_fixed_rows if r.key not in have and r.key not in classes]
         if missing:
             out.append(Finding("C-ROWS", ERROR, f"{t.sheet_name()}缺少标准行次：" + "、".join(missing)
                                + "。请从空白模板复制这些行（行次文字不可改动）。", (t.title_cell,) if t.title_cell else (),

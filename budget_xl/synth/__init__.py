@@ -20,12 +20,17 @@ MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 
 
+GENERATED = ("national",)  # the generator builds these profiles' tables
+
+
 def check_template(template: str) -> str:
     """The disclosure template (schema profile) to generate; unknown → a Chinese error naming the choices."""
     from budget_xl.schema import PROFILES
 
     if template not in PROFILES:
         raise InputError(f"未知的模板“{template}”。可用的模板：{'、'.join(PROFILES)}。")
+    if template not in GENERATED:
+        raise InputError(f"模板“{template}”暂不能生成模拟部门：目前只能生成{'、'.join(GENERATED)}表式。")
     return template
 
 
