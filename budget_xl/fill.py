@@ -95,6 +95,54 @@ def _repair(filled: Budget, originals: dict[str, Decimal | None], kept: list[Der
             originals.setdefault(ref.cell, current)
 
 
+@dataclass(frozen=True)
+class Held:
+    """A total 重算汇总 did not rewrite because a detail under it is the likely error (from localization)."""
+
+    cell: str
+    value: Decimal
+    what: str
+    reason: str
+
+
+def held_totals(budget: Budget, suspects: dict[str, str]) -> list[Held]:
+    """The non-blank totals that depend (directly or through other totals) on a suspect detail: rewriting
+    them from their parts would spread the wrong figure, so they are kept and the detail is reported."""
+    if not suspects:
+        return []
+    graph = graph_from(expand(budget))
+    tainted: dict[str, str] = dict(suspects)
+    out: list[Held] = []
+    for d in graph:  # dependencies first: a total over a tainted total is tainted too
+        cell = d.target.cell
+        source = next((p.cell for p in d.parts if p.cell in tainted), None)
+        if cell is None or source is None:
+            continue
+        tainted[cell] = tainted[source]
+        value = d.target.value()
+        if value is not None and cell not in suspects:
+            out.append(Held(cell, value, d.target.describe(), tainted[source]))
+    return out
+
+
+def plan_recompute(budget: Budget) -> tuple[Budget, list[Change], list[Held]]:
+    """重算汇总 as the buttons and the command run it: when the workbook has errors, localization first names
+    the detail cells that are most likely wrong, and the totals above them are held (reported, not rewritten),
+    so a wrong figure is never spread into the totals; blank totals are still filled."""
+    from budget_xl.localize.fold import suspects_for_fill
+    from budget_xl.rules import run_checks
+
+    has_errors = any(f.severity == ERROR for f in run_checks(budget))
+    held = held_totals(budget, suspects_for_fill(budget)) if has_errors else []
+    filled, changes = plan_fill(budget, keep=frozenset(h.cell for h in held))
+    return filled, changes, held
+
+
+def held_note(h: Held) -> str:
+    """The 变更记录 text of a held total."""
+    return f"保留原数（未改写）：{h.what}。{h.reason}"
+
+
 def derived_cells(budget: Budget) -> list[str]:
     """Every cell that 重算汇总 derives (totals, parent rows, summary-table copies)."""
     return list(dict.fromkeys(d.target.cell for d in graph_from(expand(budget)) if d.target.cell))

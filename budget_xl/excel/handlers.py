@@ -35,6 +35,7 @@ from budget_xl.marking.plan import (
     plan_marks,
 )
 from budget_xl.read.grid import ReadResult, read_grids
+from budget_xl.localize.fold import locate_findings
 from budget_xl.rules import run_checks
 from budget_xl.writeback import LOG_HEADER, LOG_SHEET, log_rows
 
@@ -75,7 +76,7 @@ def validate(book, now: datetime | None = None) -> Outcome:
     sheets = io.names()
     grids = io.read_grids(skip=(LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
     result = _read(io, grids)
-    findings = run_checks(result.budget, result.notes)
+    findings = locate_findings(result.budget, run_checks(result.budget, result.notes))  # which cell to fix first
     plan = plan_for_book(io, grids, findings, sheets, now=now)
     # 1. take off the marks that are no longer needed: the cells' own fills and notes back
     io.fill({r.cell: argb_to_hex(r.fill) for r in plan.restore if r.fill is not None})

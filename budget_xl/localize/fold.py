@@ -94,10 +94,11 @@ def _locate_findings(group: Group, loc: Localization, explained: list[Finding]) 
         with_ = ("，同时" + "、".join(_fix(c, loc) for c in together)) if together else ""
         msg = (f"最可能出错：{_where(change.cell, loc)}，疑为{change.kind}；改为{_amount(change, loc)}{with_}"
                f"可使{n}处不符全部消除{alt}。")
-        # amounts in 万元 like every other finding's (the message prints the table's own unit)
-        out.append(Finding(LOCATE, ERROR, msg, (change.cell,), expected=printed(change.new, WAN),
-                           actual=printed(change.old, WAN), difference=printed(change.old - change.new, WAN),
-                           unit=WAN, extra={**extra, "kind": change.kind},
+        # amounts in the table's own unit, like every other finding's
+        unit = m.unit if m else WAN
+        out.append(Finding(LOCATE, ERROR, msg, (change.cell,), expected=printed(change.new, unit),
+                           actual=printed(change.old, unit), difference=printed(change.old - change.new, unit),
+                           unit=unit, extra={**extra, "kind": change.kind},
                            table=m.table if m else None, row=m.row_key if m else None,
                            column=m.col_key if m else None))
     return out

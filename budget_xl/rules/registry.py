@@ -64,6 +64,9 @@ READER_RULES = (
 )
 for _id, _sev, _desc in READER_RULES:
     register_info(_id, _sev, _desc, source="reader")
+register_info("LOCATE", ERROR, "错误定位：找出改动最少（加权）就能使全部不符消除的单元格，优先人手常见的笔误（两位数字颠倒、"
+              "元/万元、正负号、错行错列）；几种改法同样好时写“无法唯一确定”并列出候选；被它解释的不符归在其下",
+              "最可能出错：支出总表!F8（2040601 行政运行·项目支出），疑为多填；改为空白可使4处不符全部消除")
 
 
 LAYOUT_KINDS = {

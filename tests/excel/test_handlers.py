@@ -70,7 +70,8 @@ def test_each_marked_cell_gets_one_note_with_its_findings(grids):
     findings = findings_of(broken)
     assert set(notes) == cells_of(findings, ERROR) | cells_of(findings, WARNING)
     assert notes[CHANGED].startswith(NOTE_PREFIX)
-    assert notes[CHANGED].count("[错误 ") == 4  # row sum, two tree sums, 收入总表 vs 支出总表
+    assert notes[CHANGED].count("[错误 ") == 5  # the cell to fix first, row sum, two tree sums, 收入总表 vs 支出总表
+    assert notes[CHANGED].startswith(NOTE_PREFIX + "[错误 LOCATE] 最可能出错：收入总表!D8")
 
 
 def test_the_result_sheet_is_written_in_one_call_with_every_finding(grids):
