@@ -22,7 +22,7 @@ from budget_xl.excel.book_io import (
 )
 from budget_xl.excel.ranges import blocks_by, value_blocks
 from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
-from budget_xl.fill import plan_fill
+from budget_xl.fill import held_note, plan_recompute
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
 from budget_xl.marking.plan import (
     AMOUNT_COLS,
@@ -154,11 +154,12 @@ def recompute(book, now: datetime | None = None) -> Outcome:
     io = BookIO(book)
     grids = io.read_grids(skip=(RESULT_SHEET, STATE_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
     result = _read(io, grids)
-    _filled, changes = plan_fill(result.budget)
+    _filled, changes, held = plan_recompute(result.budget)
     for b, matrix in value_blocks({c.cell: c.new for c in changes}):
         io.write(b.sheet, b.row, b.col, matrix)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
-    log = log_rows(changes, now) or [[stamp, "", "没有需要改写的合计数", None, None]]
+    log = log_rows(changes, now) + [[stamp, h.cell, held_note(h), float(h.value), float(h.value)] for h in held]
+    log = log or [[stamp, "", "没有需要改写的合计数", None, None]]
     if LOG_SHEET in grids:
         top = last_used_row(grids[LOG_SHEET])
         io.write(LOG_SHEET, top, 0, log)
@@ -172,6 +173,8 @@ def recompute(book, now: datetime | None = None) -> Outcome:
     io.sheet(LOG_SHEET).range((top + 1, 4), (top + len(log), 5)).number_format = MONEY_FORMAT
     text = (f"重算汇总：改写 {len(changes)} 个单元格（明细见“{LOG_SHEET}”工作表）。" if changes
             else "重算汇总：合计数都与明细一致，没有改写。")
+    if held:
+        text += f"另有 {len(held)} 个合计保留原数：其下明细疑有错误，请先核对（见“{LOG_SHEET}”）。"
     return Outcome(message=text, counts={"changed": len(changes)}, cells=[c.cell for c in changes])
 
 

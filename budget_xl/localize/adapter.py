@@ -65,7 +65,8 @@ def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozen
     values = values_in_yuan(instances)
     places: dict[str, tuple[Table, str, str]] = {}
     tables_of: dict[str, set[str]] = defaultdict(set)
-    totals: set[str] = set()
+    # a total is a cell 重算汇总 computes from its parts, blank or not (a blank one is fill's to fill, not a suspect)
+    totals: set[str] = {i.total.cell for i in instances if i.kind == SUM and i.fill and i.total.cell}
     constraints: list[Constraint] = []
     for form in linear_forms(instances, tol):
         inst = instances[form.index]
@@ -75,8 +76,6 @@ def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozen
             if t.cell in form.terms:
                 places.setdefault(t.cell, (t.table, t.row.key, t.col))
                 tables_of[t.cell] |= keys
-        if inst.kind == SUM and inst.fill:  # a total 重算汇总 would compute (not a comparison across tables)
-            totals.add(inst.total.cell)
         constraints.append(Constraint(f"{form.rule}:{form.index}", form.rule, form.terms, form.sense, form.tol))
     meta: dict[str, CellMeta] = {}
     for cell, (table, row_key, col) in places.items():

@@ -1,0 +1,56 @@
+"""重算汇总 never spreads a wrong figure: the 行政运行 case of issue 10 rebuilt on the sample."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+from budget_xl.fill import held_totals, plan_fill, plan_recompute
+from budget_xl.localize.fold import suspects_for_fill
+from budget_xl.sample import sample_budget
+
+WRONG = Decimal("6484.05")  # a large figure put in the 项目支出 cell of 2040601 行政运行 (printed blank)
+
+
+def _broken():
+    b = sample_budget()
+    b["T3"].get("2040601").values["project"] = WRONG
+    return b
+
+
+def test_the_misplaced_figure_is_the_suspect_and_no_total_is_rewritten():
+    b = _broken()
+    cell = b["T3"].get("2040601").cell("project")
+    assert list(suspects_for_fill(b)) == [cell]
+    _filled, changes = plan_fill(b)
+    assert len(changes) == 10  # without localization the wrong figure would climb into ten totals
+    _filled, changes, held = plan_recompute(b)
+    assert changes == []
+    assert {h.cell for h in held} == {c.cell for c in plan_fill(b)[1]}
+    assert all("支出总表!F8" in h.reason for h in held)
+
+
+def test_blank_totals_are_still_filled_beside_a_suspect():
+    b = _broken()
+    t5 = b["T5"].get("合计")
+    t5.values["total"] = None  # a blank total elsewhere
+    _filled, changes, held = plan_recompute(b)
+    assert [c.cell for c in changes] == [t5.cell("total")] and changes[0].new == Decimal("4148.22")
+    assert held and not any(h.cell == t5.cell("total") for h in held)
+
+
+def test_held_totals_are_empty_without_suspects():
+    assert held_totals(sample_budget(), {}) == []
+
+
+def test_narrative_refuses_the_broken_workbook(tmp_path):
+    from budget_xl.write.workbook import write_workbook
+
+    path = write_workbook(_broken(), tmp_path / "行政运行.xlsx")
+    r = subprocess.run([sys.executable, "-m", "budget_xl", "narrative", str(path), "-o", str(tmp_path / "说明.docx")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "校验错误" in r.stderr and not (tmp_path / "说明.docx").exists()
+    from budget_xl.read import read_workbook
+
+    assert read_workbook(path).budget["T3"].get("2040601").amount("project") == WRONG  # the input is untouched
