@@ -24,6 +24,7 @@ from budget_xl.excel.ranges import blocks_by, value_blocks
 from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
 from budget_xl.fill import held_note, plan_recompute
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
+from budget_xl.localize.fold import locate_findings
 from budget_xl.marking.plan import (
     AMOUNT_COLS,
     FONT_COLOR,
@@ -35,7 +36,6 @@ from budget_xl.marking.plan import (
     plan_marks,
 )
 from budget_xl.read.grid import ReadResult, read_grids
-from budget_xl.localize.fold import locate_findings
 from budget_xl.rules import run_checks
 from budget_xl.writeback import LOG_HEADER, LOG_SHEET, log_rows
 
