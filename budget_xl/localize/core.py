@@ -121,7 +121,7 @@ def _single(p: _Problem, group: list[Constraint]) -> list[Explanation]:
         for k in group:
             exact = old - k.residual(p.values) / k.terms[c]
             for val in (p.print_round(c, exact), exact):
-                options.append((val, slips.generic_kind(old, val), slips.ARITHMETIC))
+                options.append((val, slips.generic_kind(old, val), slips.arithmetic(old, val)))
         best = None
         for val, kind, strength in options:
             if (best is None or strength < best[2]) and p.holds_with({c: val}):
@@ -238,7 +238,7 @@ def _options(p: _Problem, cell: str, current: Decimal, violated: list[Constraint
     for k in violated:
         if cell in k.terms:
             exact = current - k.residual(p.values, override) / k.terms[cell]
-            out.append((p.print_round(cell, exact), slips.generic_kind(current, exact), slips.ARITHMETIC))
+            out.append((p.print_round(cell, exact), slips.generic_kind(current, exact), slips.arithmetic(current, exact)))
     return out
 
 
@@ -355,7 +355,7 @@ def _explain(p: _Problem, group: list[Constraint]) -> list[Group]:
     hold (several errors that merely sit near each other); else slips peeled off one at a time (errors that
     share a relation); else the general solver on the whole group."""
     found = _single(p, group)
-    if all(e.strength == slips.ARITHMETIC for e in found):
+    if all(e.strength >= slips.ARITHMETIC for e in found):
         # no slip in one cell: a figure typed into its neighbour (exactly) is the more telling explanation
         found += [e for e in _pairs(p, group) if not found or e.strength == slips.TELLING]
     if not found:

@@ -22,7 +22,12 @@ EXTRA = "多填（应为空白或0）"
 MISSING = "漏填"
 WRONG = "数值错误"
 
-TELLING, ONE_DIGIT, ARITHMETIC = 0, 1, 2
+TELLING, ONE_DIGIT, ARITHMETIC, UNLIKELY = 0, 1, 2, 3
+
+
+def arithmetic(old: Decimal, new: Decimal) -> int:
+    """Plain arithmetic; a blank (0) cell made negative is an unlikely correction (budgets are rarely negative)."""
+    return UNLIKELY if old == 0 and new < 0 else ARITHMETIC
 CENT = Decimal("0.01")
 SCALE = {"元": Decimal(1), "万元": Decimal(10000)}
 
@@ -93,4 +98,4 @@ def classify(old_p: Decimal, new_p: Decimal, close: Decimal) -> tuple[str, int]:
     for v, kind, strength in single_slips(old_p):
         if abs(v - new_p) <= close and (best is None or strength < best[1]):
             best = (kind, strength)
-    return best or (generic_kind(old_p, new_p), ARITHMETIC)
+    return best or (generic_kind(old_p, new_p), arithmetic(old_p, new_p))
