@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from rich.console import Console
+from rich.markup import escape
 
 from budget_xl.findings import SEVERITY_ZH, Finding, summarize
 
@@ -28,10 +29,11 @@ def print_findings(console: Console, source: str, findings: list[Finding], show_
         if f.severity == "info" and not show_info:
             continue
         by_sheet.setdefault(f.sheet or "（整体）", []).append(f)
-    console.print(f"[bold]校验 {source}[/bold]：{summary_line(findings)}", soft_wrap=True)
+    # user text (file, sheet and row names) may hold “[red]” or “[/bold]”: printed literally, never as markup
+    console.print(f"[bold]校验 {escape(source)}[/bold]：{summary_line(findings)}", soft_wrap=True)
     for sheet, items in by_sheet.items():
-        console.print(f"\n[bold]【{sheet}】[/bold]")
+        console.print(f"\n[bold]【{escape(sheet)}】[/bold]")
         for f in items:
             cells = "、".join(f.cells[:4]) + ("等" if len(f.cells) > 4 else "")
-            console.print(f"  [{STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.rule}  {cells}", soft_wrap=True)
-            console.print(f"      {f.message}", soft_wrap=True)
+            console.print(f"  [{STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.rule}  {escape(cells)}", soft_wrap=True)
+            console.print(f"      {escape(f.message)}", soft_wrap=True)

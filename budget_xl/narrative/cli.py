@@ -6,11 +6,9 @@ write the output, in one step, so a refused run leaves nothing half-written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from budget_xl.errors import InputError
+from budget_xl.outputs import prepare, write_bytes
 
 NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")
 
@@ -33,6 +31,7 @@ def _common(s, output_help: str) -> None:
                    help="上年的主表工作簿 .xlsx：上年数取自它的各表（不填则用本工作簿的“上年数”工作表）")
     s.add_argument("--templates", metavar="文件夹",
                    help="本单位自己的模板文件夹（缺少的模板用内置的）")
+    s.add_argument("--force", action="store_true", help="输出文件已存在时直接替换（默认先在旁边备份）")
 
 
 def cmd_narrative(args) -> int:
@@ -40,7 +39,7 @@ def cmd_narrative(args) -> int:
     from budget_xl.narrative.api import narrative_bytes
 
     data, notes = narrative_bytes(args.file, out.suffix.lower(), prior=args.prior, templates=args.templates)
-    _write(out, data)
+    write_bytes(out, data, args.force)
     print(f"已生成情况说明：{out}")
     _print_notes(notes)
     return 0
@@ -51,7 +50,7 @@ def cmd_document(args) -> int:
     from budget_xl.narrative.api import document_bytes
 
     data, notes = document_bytes(args.file, prior=args.prior, templates=args.templates)
-    _write(out, data)
+    write_bytes(out, data, args.force)
     print(f"已生成部门预算信息公开文件：{out}")
     _print_notes(notes)
     return 0
@@ -64,30 +63,4 @@ def _print_notes(notes) -> None:
 
 def _check_output(path: str, suffixes: tuple[str, ...], *inputs: str | None) -> Path:
     """Refuse an output we could not or must not write: wrong suffix, a folder, or one of the inputs."""
-    p = Path(path)
-    if p.suffix.lower() not in suffixes:
-        raise InputError(f"输出文件应以 {' / '.join(suffixes)} 结尾。", file=str(path))
-    if p.is_dir():
-        raise InputError("输出路径是一个文件夹。", file=str(path))
-    if not p.parent.exists() or not p.parent.is_dir():
-        raise InputError(f"输出文件夹“{p.parent}”不存在。", file=str(path))
-    for src in inputs:
-        if src and Path(src).exists() and p.exists() and os.path.samefile(src, p):
-            raise InputError("输出文件与输入文件是同一个文件；输入文件不能被覆盖，请换一个输出文件名。", file=str(path))
-    return p
-
-
-def _write(out: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a failure never leaves half a file."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".budget-xl-", suffix=out.suffix, dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, out)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except PermissionError:
-        raise InputError("无法写入输出文件：可能已在 Word 或 WPS 中打开，或没有写入权限。请关闭后再试。",
-                         file=str(out)) from None
+    return prepare(path, inputs=inputs, suffixes=suffixes, parent_must_exist=True)

@@ -16,7 +16,7 @@ from typing import Any
 from budget_xl.errors import InputError
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.read.values import parse_code, parse_number, parse_text
+from budget_xl.read.values import CellError, Uncached, has_control_chars, parse_code, parse_number, parse_text, plain
 from budget_xl.schema import Layout, header_key, label_key, load_schema
 from budget_xl.units import WAN, parse_unit
 
@@ -117,8 +117,10 @@ def _is_note(values: list) -> str | None:
 class _SheetReader:
     """Reads one sheet of one layout into a Table, collecting notes (warnings) on the way."""
 
-    def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding]):
+    def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding],
+                 uncached: list[str] | None = None):
         self.layout, self.sheet, self.grid, self.source, self.notes = layout, sheet, grid, source, notes
+        self.uncached = uncached if uncached is not None else []
 
     def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
         self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
@@ -195,6 +197,19 @@ class _SheetReader:
             raw = _cell(self.grid, r, c)
             where = ref(self.sheet, r, c)
             row.cells[col.key] = where
+            if isinstance(raw, CellError):
+                row.invalid.add(col.key)
+                row.values[col.key] = None
+                self.note("READ-CELL-ERROR", ERROR, f"{where} 单元格是 {raw.code}（Excel 错误值，不是空白）："
+                          "请在 Excel 中修正它的公式或引用，涉及它的关系暂不核对。", where)
+                continue
+            if isinstance(raw, Uncached):
+                row.invalid.add(col.key)
+                row.values[col.key] = None
+                self.uncached.append(where)
+                continue
+            if isinstance(raw, str) and has_control_chars(raw):
+                self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)
             if col.type in ("amount", "number", "percent"):
                 p = parse_number(raw, percent=col.type == "percent")
                 if p.how in ("bad", "too-big"):
@@ -203,7 +218,7 @@ class _SheetReader:
                     self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
                 elif p.how == "text-number":
                     self.note("READ-TEXT-NUMBER", WARNING,
-                              f"{where} 的数字以文本形式存储（“{raw}”），已按 {p.value} 读取；建议转换为数字。", where)
+                              f"{where} 的数字以文本形式存储（“{raw}”），已按 {plain(p.value)} 读取；建议转换为数字。", where)
                 row.values[col.key] = p.value
             elif col.type == "code":
                 row.values[col.key] = parse_code(raw)
@@ -329,6 +344,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
     """Read every declared sheet from ``grids`` (sheet name → rows of values from A1)."""
     schema = load_schema()
     notes: list[Finding] = []
+    uncached: list[str] = []
     tables: dict[str, Table] = {}
     sheet_units: dict[str, str | None] = {}
     if not any(_find_sheet(grids, lay) for lay in schema.layouts):
@@ -341,9 +357,15 @@ def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
                 raise InputError(_missing_sheet_message(grids, lay), file=source, sheet=lay.sheet)
             tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or WAN)
             continue
-        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes).read()
+        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached).read()
         tables[lay.key] = table
         sheet_units[lay.key] = sheet_unit
+    if uncached:
+        some = "、".join(uncached[:3]) + ("等" if len(uncached) > 3 else "")
+        notes.append(Finding("READ-FORMULA-UNCACHED", ERROR,
+                             f"公式未计算：有 {len(uncached)} 个单元格（{some}）是公式，但文件中没有保存计算结果"
+                             "（文件可能由程序生成）。请在 Excel 或 WPS 中打开并保存，或另存一次后再试；"
+                             "在此之前这些单元格按“未知”处理，涉及它们的关系暂不核对。", tuple(uncached)))
     budget = Budget(tables=tables, source=source)
     _apply_units(budget, sheet_units, notes)
     return ReadResult(budget=budget, notes=notes)
