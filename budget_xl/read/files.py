@@ -109,6 +109,7 @@ def _check_sizes(z: zipfile.ZipFile, name: str) -> None:
 class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)      # (row, col) 0-based → "#REF!"
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)    # (row, col) → formula text
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2) 0-based
     rows: int = 0
     cols: int = 0
 
@@ -118,6 +119,7 @@ _ATTR_R = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)", re.S)
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,4})(\d{1,8}):([A-Z]{1,4})(\d{1,8})"')
 _ROW_R = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,8})"')
 _REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 
@@ -184,6 +186,8 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
                                  "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
             if b't="e"' in data or b"<f" in data or b":f" in data:
                 _scan_cells(data, scan)
+            for c1, r1, c2, r2 in _MERGE.findall(data):
+                scan.merged.append((int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2)))
             out[sheet] = scan
     return out
 
@@ -210,8 +214,16 @@ def _scan_cells(data: bytes, scan: SheetScan) -> None:
             scan.uncached[rc] = unescape(formula) or "（共享公式）"
 
 
-def mark_unreadable(grids: dict[str, list[list]], scans: dict[str, SheetScan]) -> dict[str, list[list]]:
-    """Put CellError / Uncached in place of the blank an engine gave for those cells."""
+class Grids(dict):
+    """Sheet name → rows of values, plus each sheet's merged ranges (row1, col1, row2, col2), 0-based."""
+
+    merged: dict[str, list[tuple[int, int, int, int]]]
+
+
+def mark_unreadable(grids: dict[str, list[list]], scans: dict[str, SheetScan]) -> Grids:
+    """Put CellError / Uncached in place of the blank an engine gave for those cells; attach merged ranges."""
+    grids = Grids(grids)
+    grids.merged = {sheet: scan.merged for sheet, scan in scans.items() if scan.merged}
     for sheet, scan in scans.items():
         grid = grids.get(sheet)
         if grid is None:

@@ -118,9 +118,17 @@ class _SheetReader:
     """Reads one sheet of one layout into a Table, collecting notes (warnings) on the way."""
 
     def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding],
-                 uncached: list[str] | None = None):
+                 uncached: list[str] | None = None, merged=()):
         self.layout, self.sheet, self.grid, self.source, self.notes = layout, sheet, grid, source, notes
         self.uncached = uncached if uncached is not None else []
+        # cells of ranges merged over several rows: one value standing for several rows' codes or amounts
+        self.merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for r1, c1, r2, c2 in merged:
+            if r2 > r1 and (r2 - r1 + 1) * (c2 - c1 + 1) <= 100_000:
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        self.merged[(r, c)] = (r1, c1, r2, c2)
+        self.merged_told: set[tuple[int, int, int, int]] = set()
 
     def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
         self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
@@ -207,6 +215,18 @@ class _SheetReader:
                 row.invalid.add(col.key)
                 row.values[col.key] = None
                 self.uncached.append(where)
+                continue
+            rng = self.merged.get((r, c)) if col.type in ("amount", "number", "percent", "code") else None
+            if rng is not None:
+                row.invalid.add(col.key)
+                row.values[col.key] = None
+                if rng not in self.merged_told:
+                    self.merged_told.add(rng)
+                    span = f"{col_letter(rng[1])}{rng[0] + 1}:{col_letter(rng[3])}{rng[2] + 1}"
+                    self.note("READ-MERGED", ERROR,
+                              f"{self.sheet}!{span} 是合并单元格，跨第{rng[0] + 1}–{rng[2] + 1}行：每一行的"
+                              f"“{col.header[-1]}”应分别填写。请取消合并后逐行填写，涉及这些行的关系暂不核对。",
+                              *(ref(self.sheet, x, rng[1]) for x in range(rng[0], min(rng[2], rng[0] + 50) + 1)))
                 continue
             if isinstance(raw, str) and has_control_chars(raw):
                 self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)
@@ -357,7 +377,8 @@ def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
                 raise InputError(_missing_sheet_message(grids, lay), file=source, sheet=lay.sheet)
             tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or WAN)
             continue
-        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached).read()
+        merged = getattr(grids, "merged", {}).get(name, ())
+        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached, merged).read()
         tables[lay.key] = table
         sheet_units[lay.key] = sheet_unit
     if uncached:
