@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -156,6 +157,8 @@ def cmd_fill(args) -> int:
     from budget_xl.writeback import apply_changes
 
     src = Path(args.file)
+    if args.in_place:
+        src = Path(os.path.realpath(src))  # a link: the file it points to is rewritten (after its backup)
     force = getattr(args, "force", False)
     result = read_workbook(src)
     out = _out_path(src, args.output, args.in_place, force)

@@ -248,6 +248,7 @@ class _SheetReader:
     def _coded(self, rows, cols) -> list[Row]:
         out: list[Row] = []
         code_c, name_c = cols["code"], cols["name"]
+        seen: dict[str, int] = {}
         for r, _raw in rows:
             code = parse_code(_cell(self.grid, r, code_c))
             name = parse_text(_cell(self.grid, r, name_c))
@@ -256,7 +257,14 @@ class _SheetReader:
             row = Row(key="", line=r + 1)
             self._values(r, cols, row)
             has_amount = any(row.amount(k) is not None for k in self.layout.amount_columns)
-            if code:
+            if code and code in seen:
+                # two rows under one code: the model would keep one, and totals would lose the other's amounts
+                self.note("READ-DUP-CODE", ERROR, f"科目编码 {code} 重复出现（第{seen[code]}行和第{r + 1}行）："
+                          "同一科目只能有一行，请合并或改正编码。", ref(self.sheet, seen[code] - 1, code_c),
+                          ref(self.sheet, r, code_c))
+                row.key = f"#{r + 1}"
+            elif code:
+                seen[code] = r + 1
                 row.key = code
             elif name and label_key(name) in ("合计", "总计"):
                 row.key = TOTAL_KEY
