@@ -48,8 +48,7 @@ def log_rows(changes, now: datetime | None = None, originals: dict | None = None
 
 
 def is_formula(cell) -> bool:
-    return cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")) or \
-        type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula")
+    return cell.data_type == "f" or type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
 def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | None = None,
@@ -73,6 +72,8 @@ def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | Non
             formulas.append(c.cell)
             continue
         originals[c.cell] = original_content(cell.value)
+        if cell.is_date or not isinstance(cell.value, (int, float)) or isinstance(cell.value, bool):
+            cell.number_format = "#,##0.00"  # a date or text format would hide the amount
         cell.value = c.new
         written.append(c)
     if LOG_SHEET in wb.sheetnames:
