@@ -133,8 +133,12 @@ def parse_number(raw, *, percent: bool = False) -> Parsed:
         if percent and abs(d) <= FRACTION_LIMIT:
             d = plain(d * 100)
         return Parsed(d, "number")
-    if isinstance(raw, Decimal):
-        return Parsed(raw, "number")
+    if isinstance(raw, Decimal):  # an engine handing over Decimals (an in-memory workbook) reads like a float
+        if not raw.is_finite():
+            return Parsed(None, "bad")
+        if abs(raw) >= MAX_AMOUNT:
+            return Parsed(None, "too-big")
+        return Parsed(plain(raw * 100) if percent and abs(raw) <= FRACTION_LIMIT else raw, "number")
     if isinstance(raw, (date, datetime)):
         return Parsed(None, "bad")
     s = normalize_text(strip_control_chars(str(raw))).replace("\u2212", "-").replace("\u200b", "")
