@@ -344,7 +344,8 @@ def cases() -> list[Case]:
             case.expect, case.text = {}, None
 
     # cells that are not what they look like
-    def cell_case(name, change, check_code, text, fill_code=None, commands=FAST, patch=False, reader=True, **kw):
+    def cell_case(name, change, check_code, text, fill_code=None, commands=FAST, patch=False, reader=True,
+                  narrative=False, **kw):
         if patch:
             build = _patch_xml(name, f"__SHEET__:{ERR}", change)
         elif isinstance(change, tuple) and change[0] == "set":
@@ -357,20 +358,23 @@ def cases() -> list[Case]:
         if fill_code is not None:
             expect["fill"] = (fill_code, text if fill_code == 2 else None)
             expect["inplace"] = (fill_code, text if fill_code == 2 else None)
+        if narrative:  # an unreadable cell is not a blank: the 情况说明 is refused, naming it
+            expect["narrative"] = (2, text)
+            commands = (*commands, "narrative")
         add(Case(name, build, expect, commands, None, **kw))
 
     cell_case("ref-error-leaf", _error_cell(ERR, "D9", "#REF!"), 1, "单元格是 #REF!", 2, patch=True)
-    cell_case("div0-total", _error_cell(ERR, "D6", "#DIV/0!"), 1, "单元格是 #DIV/0!", 2, patch=True)
+    cell_case("div0-total", _error_cell(ERR, "D6", "#DIV/0!"), 1, "单元格是 #DIV/0!", 2, patch=True, narrative=True)
     cell_case("na-code", _error_cell(ERR, "B9", "#N/A"), 1, "单元格是 #N/A", 2, patch=True)
     cell_case("value-error-name", _error_cell(ERR, "C9", "#VALUE!"), 1, "单元格是 #VALUE!", 2, patch=True)
-    cell_case("uncached-formula", _formula_cell("D7", "SUM(D8:D8)", None), 1, "公式未计算", 2, patch=True)
+    cell_case("uncached-formula", _formula_cell("D7", "SUM(D8:D8)", None), 1, "公式未计算", 2, patch=True, narrative=True)
     cell_case("uncached-formula-leaf", _formula_cell("D9", "967.35", None), 1, "公式未计算", 2, patch=True)
     cell_case("formula-wrong-cache", _formula_cell("D7", "D8+D13", "3497.31"), 1, "支出总表!D7", 0,
               commands=(*FAST, "mark"), patch=True, reader=False)
     cell_case("formula-right-cache", _formula_cell("D7", "D8+D13", "3397.31"), 0, None, 0, patch=True)
     cell_case("merged-code", ("merge", "B9:B10"), 1, "合并单元格", 2, commands=(*FAST, "mark"),
               known_elsewhere=("mark",))
-    cell_case("merged-amount", ("merge", "D9:D10"), 1, "合并单元格", 2, commands=(*FAST, "mark"),
+    cell_case("merged-amount", ("merge", "D9:D10"), 1, "合并单元格", 2, commands=(*FAST, "mark"), narrative=True,
               known_elsewhere=("mark",))
     cell_case("duplicate-code", ("set", ("B10", "2040601")), 1, "重复出现", 2)
     cell_case("text-with-unit", ("set", ("D7", "12.3万")), 1, "不是有效金额", 2)
