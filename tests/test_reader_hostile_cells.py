@@ -198,3 +198,4 @@ def test_a_sheet_reaching_far_away_is_refused_before_a_grid_is_built(sample_file
 def test_text_numbers_read_as_a_user_means(sample_file):
     assert parse_number("\u2212967.35").value == Decimal("-967.35")
     assert parse_number("\u200b").how == "blank"
+

@@ -69,6 +69,7 @@ def template_dirs(office_dir: str | Path | None = None) -> tuple[str, ...]:
             raise InputError("模板文件夹不存在。", file=str(office_dir))
         if not p.is_dir():
             raise InputError("--templates 应指定一个文件夹（其中放 .md.j2 模板），而不是文件。", file=str(office_dir))
+        _check_template_files(p)
         dirs.append(str(p.resolve()))
     dirs.append(str(default_template_dir()))
     return tuple(dirs)
@@ -163,6 +164,32 @@ def _budgeted_range(env: BudgetedEnvironment):
             env.tick()
             yield i
     return budgeted
+
+
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+def _check_template_files(folder: Path) -> None:
+    """An office's templates must be ordinary, modest files: a FIFO would hang the loader, a huge file
+    would only be a mistake."""
+    import os
+    import stat
+
+    for f in folder.iterdir():  # sections and anything they {% include %}
+        if f.name.startswith("."):
+            continue
+        try:
+            st = os.stat(f)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            raise InputError("模板文件无法读取。", file=str(f)) from None
+        if stat.S_ISDIR(st.st_mode):
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("这不是普通文件（可能是管道或设备），不能作为模板读取。", file=str(f))
+        if st.st_size > MAX_TEMPLATE_BYTES:
+            raise InputError(f"模板文件过大（{st.st_size // 1024} KB，上限 {MAX_TEMPLATE_BYTES // 1024} KB）。", file=str(f))
 
 
 @lru_cache(maxsize=8)
