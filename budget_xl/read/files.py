@@ -120,7 +120,6 @@ _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)", re.S)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,4})(\d{1,8}):([A-Z]{1,4})(\d{1,8})"')
-_ROW_R = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,8})"')
 _REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 
 
@@ -177,9 +176,8 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
                 continue
             data = z.read(part)
             scan = SheetScan()
-            rows = [int(m) for m in _ROW_R.findall(data)]
-            refs = _REF.findall(data)
-            scan.rows = max(rows + [int(r) for _, r in refs], default=0)
+            refs = _REF.findall(data)  # cells, not <row> elements: a formatted empty row allocates nothing
+            scan.rows = max((int(r) for _, r in refs), default=0)
             scan.cols = max((_col_index(c) + 1 for c in {c for c, _ in refs}), default=0)
             if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
                 raise InputError(f"工作表“{sheet}”的范围达 {scan.rows} 行 × {scan.cols} 列，远超预算公开表的合理大小，"
