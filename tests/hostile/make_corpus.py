@@ -35,9 +35,61 @@ COMMANDS: dict[str, Callable[[Path, Path], list[str]]] = {
     "narrative": lambda p, out: ["narrative", str(p), "-o", str(out / "情况说明.docx")],
     "document": lambda p, out: ["document", str(p), "-o", str(out / "公开.docx")],
 }
+def _template(text: str):
+    """argv for ``narrative`` with an office template folder holding one hostile section."""
+    def argv(p: Path, out: Path) -> list[str]:
+        folder = out / "模板"
+        folder.mkdir(exist_ok=True)
+        (folder / "02_overall.md.j2").write_text(text, encoding="utf-8")
+        return ["narrative", str(p), "-o", str(out / "情况说明.txt"), "--templates", str(folder)]
+    return argv
+
+
+def _hard_link_output(p: Path, out: Path) -> list[str]:
+    link = out / "链接.xlsx"
+    os.link(p, link)
+    return ["fill", str(p), "-o", str(link)]
+
+
+def _parent_is_a_file(p: Path, out: Path) -> list[str]:
+    (out / "文件").write_text("x")
+    return ["fill", str(p), "-o", str(out / "文件" / "重算.xlsx")]
+
+
+# odd output paths and hostile template folders, each against an ordinary workbook
+COMMANDS.update({
+    "summary-over-input": lambda p, out: ["check", str(p), "--summary", str(p)],
+    "mark-over-input": lambda p, out: ["check", str(p), "--mark", str(p)],
+    "fill-over-input": lambda p, out: ["fill", str(p), "-o", str(p)],
+    "fill-over-hard-link": _hard_link_output,
+    "fill-into-a-file": _parent_is_a_file,
+    "new-over-input": lambda p, out: ["new", "-o", str(p)],
+    "sample-over-input": lambda p, out: ["sample", "-o", str(p), "--force"],
+    "narrative-over-input": lambda p, out: ["document", str(p), "-o", str(p)],
+    "template-nested-loop": _template("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"),
+    "template-string-times": _template('{{ "x" * 1000000000 }}'),
+    "template-recursion": _template("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"),
+    "template-huge-width": _template('{{ "{:>999999999}".format(1) }}'),
+    "template-wrong-unit": _template("总计{{ income.total|num }}亿元。"),
+    "template-chinese-numerals": _template("总计四千一百四十八万元。"),
+    "template-extra-decimal": _template("总计{{ income.total|num }}5。"),
+})
+ODD_OUTPUTS = {
+    "summary-over-input": (2, "汇总表与输入文件相同"), "mark-over-input": (2, "与输入文件相同"),
+    "fill-over-input": (2, "与输入文件相同"), "fill-over-hard-link": (2, "与输入文件相同"),
+    "fill-into-a-file": (2, "不是文件夹"), "new-over-input": (2, "已有填报数据"),
+    "sample-over-input": (2, "已有填报数据"), "narrative-over-input": (2, "应以 .docx 结尾"),
+}
+HOSTILE_TEMPLATES = {
+    "template-nested-loop": (2, "循环或调用次数过多"), "template-string-times": (2, "重复生成的文字或列表过长"),
+    "template-recursion": (2, "递归没有终点"), "template-huge-width": (2, "宽度或精度过大"),
+    "template-wrong-unit": (2, "单位写错了"), "template-chinese-numerals": (2, "即 4148万元"),
+    "template-extra-decimal": (2, "“4148.235”"),
+}
+
 FAST = ("check", "summary", "show", "fill", "inplace")   # every case that fill refuses or a few it rewrites
 LIGHT = ("check", "summary", "show", "fill")               # readable cases: one fill is enough (it is slow)
-ALL = tuple(COMMANDS)
+ALL = ("check", "mark", "summary", "show", "fill", "inplace", "narrative", "document")
 READ_REFUSED = {c: (2, None) for c in ALL}
 
 
@@ -242,6 +294,38 @@ def _copy_sample(name: str) -> Callable[[Path], Path]:
     return build
 
 
+def _hidden_state_sheet(wb) -> None:
+    ws = wb.create_sheet("_校验标记")
+    ws.append(["单元格", "底色"])
+    ws.append(["不存在的表!ZZ99999", "不是颜色"])
+    ws.append([None, 12345])
+    ws.append(["支出总表!", None])
+    ws.sheet_state = "hidden"
+
+
+def _marked_with_explanation(text: str) -> Callable[[Path], Path]:
+    """A marked copy (of a workbook with a wrong total) whose 说明 the user typed as ``text``."""
+    def build(folder: Path) -> Path:
+        import openpyxl
+
+        from budget_xl.mark import mark_workbook
+        from budget_xl.read import read_workbook
+        from budget_xl.rules import run_checks
+
+        wrong = _xset("错合计", "支出总表", ("D7", 3497.31))(folder)
+        result = read_workbook(wrong)
+        marked = folder / "已标注.xlsx"
+        mark_workbook(wrong, marked, run_checks(result.budget, result.notes))
+        wrong.unlink()
+        wb = openpyxl.load_workbook(marked)
+        ws = wb["校验结果"]
+        ws.cell(3, 10).value = text
+        ws.cell(3, 10).data_type = "s"
+        wb.save(marked)
+        return marked
+    return build
+
+
 def _fifo(folder: Path) -> Path:
     p = folder / "管道.xlsx"
     os.mkfifo(p)
@@ -421,6 +505,17 @@ def cases() -> list[Case]:
     add(Case("file-named-like-formula", _copy_sample("=1+2.xlsx"), {"check": (0, None), "summary": (0, None)}, LIGHT))
     add(Case("file-named-with-markup", _copy_sample("[red]预算[bold].xlsx"), {"check": (0, "[red]预算[bold]")}, LIGHT))
     add(Case("xlsm-suffix", _copy_sample("宏.xlsm"), {"check": (0, None), "fill": (0, None)}, FAST))
+    add(Case("percent-as-text", _xset("百分比文本", "项目", ("I5", "0.2")), {"check": (0, "已按 20 读取")}, ("check", "show")))
+
+    # odd output paths and hostile templates, against the sample itself
+    add(Case("odd-output-paths", _copy_sample("主表.xlsx"), dict(ODD_OUTPUTS), tuple(ODD_OUTPUTS)))
+    add(Case("hostile-templates", _copy_sample("主表.xlsx"), dict(HOSTILE_TEMPLATES), tuple(HOSTILE_TEMPLATES)))
+
+    # what --mark finds in a workbook marked before (mark.py is being rewritten by another helper)
+    add(Case("damaged-mark-state", _edit("坏标记", _hidden_state_sheet), {}, ("check", "mark"),
+             known_elsewhere=("mark",)))
+    add(Case("formula-like-explanation", _marked_with_explanation("=HYPERLINK(\"http://x\",\"点我\")"), {},
+             ("check", "mark", "fill"), known_elsewhere=("mark",)))
 
     return _bind_sheet_parts(c)
 
