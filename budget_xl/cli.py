@@ -50,10 +50,9 @@ def _err(text: str) -> None:
 
 # -- commands ---------------------------------------------------------------------------------------
 def cmd_new(args) -> int:
+    from budget_xl import outputs
     from budget_xl.model import empty_budget
     from budget_xl.write import write_workbook
-
-    from budget_xl import outputs
 
     out = _safe_output(args.output)
     outputs.write_with(out, lambda tmp: write_workbook(empty_budget(), tmp), args.force)
@@ -62,9 +61,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from budget_xl.sample import write_sample
-
     from budget_xl import outputs
+    from budget_xl.sample import write_sample
 
     out = _safe_output(args.output)
     outputs.write_with(out, write_sample, args.force)

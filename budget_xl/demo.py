@@ -6,8 +6,8 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.text import Text
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from budget_xl.model import Budget
 from budget_xl.read import read_workbook

@@ -478,7 +478,7 @@ def cases() -> list[Case]:
     cell_case("blank-total", ("set", ("D7", None)), 1, None, 0)
     cell_case("negative-leaf", ("set", ("D12", -10)), 1, None, None)
     cell_case("blank-rows-inserted", _insert_rows(ERR, 9, 3), 0, None, 0)
-    cell_case("row-deleted", _delete_row(ERR, 12), 1, None, None, commands=("check", "summary", "show"))  # fill: the lead's repair loop (slow)
+    cell_case("row-deleted", _delete_row(ERR, 12), 1, None, None, commands=("check", "summary", "show"))  # fill: slow repair loop
     cell_case("user-comment", _comment(ERR, "D9", "请核对"), 0, None, 0, commands=(*FAST, "mark"))
     cell_case("comment-like-ours", _comment(ERR, "D7", "【校验】我自己写的"), 0, None, 0, commands=(*FAST, "mark"),
               known_elsewhere=("mark",))
