@@ -173,7 +173,24 @@ def cmd_fill(args) -> int:
         some = "、".join(formulas[:5]) + ("等" if len(formulas) > 5 else "")
         print(f"注意：{len(formulas)} 个应重算的单元格是您的公式（{some}），公式保留未改写；"
               "请在 Excel 中打开输出文件，公式会自动重新计算。")
+    _warn_uncached(out, result.budget)
     return 0
+
+
+def _warn_uncached(out: Path, budget) -> None:
+    """openpyxl keeps formulas but not their results: say so when amounts of the output are formulas."""
+    from budget_xl.findings import split_ref
+    from budget_xl.read.files import col_index_of, scan_package
+
+    try:
+        scans = scan_package(out)
+    except (InputError, OSError):
+        return
+    data = {c for t in budget.tables.values() for r in t.rows for c in r.cells.values()}
+    hit = [c for c in data if (lambda s, a: s in scans and col_index_of(a) in scans[s].uncached)(*split_ref(c))]
+    if hit:
+        print(f"注意：输出文件中有 {len(hit)} 个金额单元格是公式（如 {sorted(hit)[0]}），保存时没有计算结果；"
+              "请在 Excel 或 WPS 中打开输出文件并保存一次，再用于校验或生成情况说明。")
 
 
 def refuse_on_reader_errors(src: Path, notes) -> None:

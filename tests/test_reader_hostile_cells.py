@@ -90,6 +90,7 @@ def test_fill_keeps_a_users_formula_and_names_it(sample_file, tmp_path):
     p = _patch(sample_file, tmp_path / "f.xlsx", part, cell, b'<c r="C6"><f>SUM(C7:C9)+1</f><v>15.55</v></c>')
     code, out = run("fill", p, "-o", tmp_path / "o.xlsx")
     assert code == 0 and "三公经费表!C6" in out and "公式保留未改写" in out
+    assert "保存时没有计算结果" in out  # openpyxl keeps the formula, not its result: the user is told
     wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
     assert wb["三公经费表"]["C6"].value == "=SUM(C7:C9)+1"
     log = [r for r in wb["变更记录"].iter_rows(min_row=3, values_only=True)]

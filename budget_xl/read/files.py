@@ -130,6 +130,14 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
+def col_index_of(a1: str) -> tuple[int, int]:
+    """'D5' → (4, 3): 0-based (row, column), as the scans key their cells."""
+    m = _ATTR_R.search(f'r="{a1}"'.encode())
+    if m is None:
+        return (-1, -1)
+    return int(m.group(2)) - 1, _col_index(m.group(1))
+
+
 def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its part in the package, from workbook.xml and its relationships."""
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
