@@ -200,3 +200,14 @@ def test_text_numbers_read_as_a_user_means(sample_file):
     assert parse_number("\u2212967.35").value == Decimal("-967.35")
     assert parse_number("\u200b").how == "blank"
 
+
+
+def test_a_package_of_too_many_parts_is_refused(sample_file, tmp_path):
+    p = tmp_path / "碎片.xlsx"
+    with zipfile.ZipFile(sample_file) as zin, zipfile.ZipFile(p, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        for i in range(10_001):
+            zout.writestr(f"xl/media/x{i}.bin", b"")
+    with pytest.raises(InputError, match="10.* 个部件"):
+        check_workbook_file(p)

@@ -24,6 +24,7 @@ MAX_RATIO = 200          # a member larger than 1 MB that compresses more than t
 MAX_ROWS = 200_000
 MAX_COLS = 1_000
 MAX_CELLS = 4_000_000    # rows × columns of the dense grid a reader builds
+MAX_MEMBERS = 10_000     # parts in the package (a workbook of 20 sheets has about 60)
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
@@ -93,6 +94,8 @@ def check_workbook_file(path: str | Path) -> Path:
 
 def _check_sizes(z: zipfile.ZipFile, name: str) -> None:
     total = 0
+    if len(z.infolist()) > MAX_MEMBERS:
+        raise InputError(f"文件内容异常：包含 {len(z.infolist())} 个部件，不像正常的工作簿，已拒绝读取。", file=name)
     for info in z.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
