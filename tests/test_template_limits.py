@@ -37,3 +37,17 @@ def test_a_fifo_in_the_template_folder_is_refused_not_waited_for(sample_file, tm
     os.mkfifo(folder / "02_overall.md.j2")
     code, out = run("narrative", sample_file, "-o", tmp_path / "n.txt", "--templates", folder)
     assert code == 2 and "不是普通文件" in out
+
+
+def test_a_control_character_typed_into_a_template_never_reaches_the_docx(sample_file, tmp_path):
+    from docx import Document
+
+    from tests.test_outputs import run
+
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    (folder / "02_overall.md.j2").write_text("# 收支预算\n\n总计\x01{{ income.total|wan }}。\x0b", encoding="utf-8")
+    code, out = run("narrative", sample_file, "-o", tmp_path / "n.docx", "--templates", folder)
+    assert code == 0, out
+    text = "\n".join(p.text for p in Document(tmp_path / "n.docx").paragraphs)
+    assert "总计4148.23万元。" in text and "\x01" not in text

@@ -24,6 +24,7 @@ from budget_xl.narrative.context import build_context
 from budget_xl.narrative.prior import Prior
 from budget_xl.narrative.templates import MAX_OUTPUT_CHARS, SECTIONS, TemplateBudgetExceeded, environment, template_dirs
 from budget_xl.narrative.wording import ordinal
+from budget_xl.read.values import strip_control_chars
 
 TITLE, HEADING, PARA, TABLE = "title", "heading", "para", "table"
 TABLES = ("机构设置表", "固定资产表", "政府采购表", "绩效目标表")
@@ -96,7 +97,7 @@ def _render(env, name: str, ctx: dict) -> _Rendered:
                 if size > MAX_OUTPUT_CHARS:
                     raise TemplateBudgetExceeded(f"生成的文字超过 {MAX_OUTPUT_CHARS} 个字符")
                 parts.append(chunk)
-            text = "".join(parts)
+            text = strip_control_chars("".join(parts))  # a template's stray control character never reaches Word
         except TemplateBudgetExceeded as e:
             raise InputError(f"情况说明模板{_where(e, name)}超出限制：{e}。情况说明没有生成。") from None
         except RecursionError as e:
