@@ -93,6 +93,11 @@ def _check_many(files: list[Path], args) -> int:
             results.append((src, _check_one(src, marks.get(i), force), None))
         except InputError as e:
             results.append((src, [], e.text))
+        except Exception as e:  # one file's failure must not cost the reviewer the other files' results
+            if os.environ.get("BUDGET_XL_DEBUG"):
+                raise
+            results.append((src, [], f"文件“{src}”：内部错误（{type(e).__name__}：{e}），已跳过此文件。"
+                                     "请把这条信息和该文件发给维护人员。"))
     if args.json:
         out = [{"file": str(src), "error_reading": err, "summary": summarize(fs),
                 "findings": [f.to_json() for f in fs]} for src, fs, err in results]

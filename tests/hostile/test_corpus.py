@@ -83,3 +83,34 @@ def test_hostile_input(case: Case, command: str, built, tmp_path):
     text = want_text if command in case.expect else case.text
     if text:
         assert text in output, output
+
+
+def test_one_batch_over_the_whole_corpus_reports_every_file(built, tmp_path):
+    """A reviewer's ``check *.xlsx --summary``: every file gets its line, the unusable ones are named and
+    skipped, nothing is changed; a marked batch survives a file whose marking fails."""
+    import json
+
+    import openpyxl
+
+    files = []
+    for case in CASES:
+        folder = tmp_path / case.name
+        folder.mkdir()
+        p = built(case, folder)
+        if p.is_file() and not p.is_symlink():
+            files.append(p)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    code, output = run(["check", *map(str, files), "--summary", str(tmp_path / "汇总.xlsx"), "--json"])
+    assert code == 2 and "Traceback" not in output
+    report = json.loads(output[output.index("["):output.rindex("]") + 1])
+    assert len(report) == len(files)
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files} == before
+    rows = list(openpyxl.load_workbook(tmp_path / "汇总.xlsx")["校验汇总"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(files)
+
+    some = [p for p in files if p.parent.name in ("merged-code", "wrong-total", "odd-output-paths",
+                                                   "hostile-templates", "damaged-mark-state")]
+    code, output = run(["check", *map(str, some), "--mark", str(tmp_path / "标注")])
+    assert code in (1, 2) and "Traceback" not in output
+    marked = sorted(p.name for p in (tmp_path / "标注").iterdir())
+    assert "主表_标注.xlsx" in marked and "主表_标注(2).xlsx" in marked  # two 主表.xlsx, two marked copies
