@@ -243,17 +243,8 @@ def zip_bomb(megabytes: int = 200) -> bytes:
     return out.getvalue()
 
 
-def _merge(sheet: str, rng: str):
-    def change(wb):
-        wb[sheet].merge_cells(rng)
-    return change
 
 
-def _many(*changes):
-    def change(wb):
-        for c in changes:
-            c(wb)
-    return change
 
 
 def _comment(sheet: str, cell: str, text: str):
