@@ -486,7 +486,8 @@ def cases() -> list[Case]:
              {"check": (1, "[red]")}, LIGHT))
     add(Case("formula-like-name", _xset("公式名称", INFO, ("B3", "=HYPERLINK(\"http://x\",\"点我\")")),
              {"check": (0, None)}, (*LIGHT, "mark")))
-    add(Case("year-absurd", _xset("年份过大", INFO, ("B5", 99999999999)), {"check": (1, "不是四位年份")}, LIGHT))
+    add(Case("year-absurd", _xset("年份过大", INFO, ("B5", 99999999999)), {"check": (1, "不是四位年份"), "narrative": (2, "不是有效的年份")},
+             (*LIGHT, "narrative")))
     add(Case("year-chinese-numerals", _xset("中文年份", INFO, ("B5", "二〇二四年")), {"check": (0, None)}, LIGHT))
     add(Case("year-blank", _xset("无年份", INFO, ("B5", None)), {"check": (1, "没有填写预算年度")}, LIGHT))
     add(Case("unit-unknown", _xset("单位", INFO, ("B9", "亿元")), {"check": (1, "无法识别")}, LIGHT))
