@@ -55,6 +55,9 @@ def _check_one(src: Path, mark: Path | None, force: bool = False):
 
     result = read_workbook(src)
     findings = run_checks(result.budget, result.notes)
+    from budget_xl.localize.fold import locate_findings
+
+    findings = locate_findings(result.budget, findings)  # which cell to fix (issue 10)
     if mark is not None:
         outputs.write_with(mark, lambda tmp: mark_workbook(src, tmp, findings), force)
     return findings
@@ -68,6 +71,7 @@ def _check_many(files: list[Path], args) -> int:
     from rich.progress import track
 
     from budget_xl.findings import summarize
+    from budget_xl.marking.xlsx import marked_names
     from budget_xl.report import print_findings, summary_line
 
     console = Console(highlight=False, stderr=args.json)
@@ -82,15 +86,12 @@ def _check_many(files: list[Path], args) -> int:
             mark_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise outputs.os_error(e, mark_dir) from None
-    # unique names, decided before anything is written: two 主表.xlsx from different folders get two marked
-    # copies, and a marked name that is one of the inputs (a_标注.xlsx) is never written over
-    taken: set[Path] = set()
-    marks = {i: outputs.unique_batch_name(mark_dir, f"{src.stem}_标注", _mark_suffix(src), taken, files)
-             for i, src in enumerate(files)} if mark_dir else {}
     results = []
-    for i, src in enumerate(track(files, description="校验中…", console=console, transient=True)):
+    # unique names, decided before anything is written (two 主表.xlsx, or a marked copy among the inputs)
+    marks = marked_names(files, mark_dir) if mark_dir else [None] * len(files)
+    for src, mark in track(list(zip(files, marks)), description="校验中…", console=console, transient=True):
         try:
-            results.append((src, _check_one(src, marks.get(i), force), None))
+            results.append((src, _check_one(src, mark, force), None))
         except InputError as e:
             results.append((src, [], e.text))
         except Exception as e:  # one file's failure must not cost the reviewer the other files' results
@@ -99,8 +100,10 @@ def _check_many(files: list[Path], args) -> int:
             results.append((src, [], f"文件“{src}”：内部错误（{type(e).__name__}：{e}），已跳过此文件。"
                                      "请把这条信息和该文件发给维护人员。"))
     if args.json:
+        from budget_xl.report import finding_json
+
         out = [{"file": str(src), "error_reading": err, "summary": summarize(fs),
-                "findings": [f.to_json() for f in fs]} for src, fs, err in results]
+                "findings": [finding_json(f) for f in fs]} for src, fs, err in results]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
         for src, fs, err in results:
@@ -231,6 +234,9 @@ def register(sub) -> None:
     from budget_xl.narrative.cli import register as narrative_commands
 
     narrative_commands(sub)
+    from budget_xl.importers.cli import register as import_commands
+
+    import_commands(sub)
     try:
         from budget_xl.excel.cli import register as excel_commands
     except ModuleNotFoundError as e:  # the adapter package itself absent; a broken import inside it still fails loudly

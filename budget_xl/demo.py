@@ -82,7 +82,7 @@ def check_step(result, out: Path, console: Console) -> None:
 
     marked = outputs.write_with(out / MARKED_NAME,
                                 lambda tmp: mark_workbook(Path(result.budget.source), tmp, findings), force=True)
-    console.print(f"已写出标注副本 {marked}：警告单元格标黄并加批注，全部 {len(findings)} 条结果见“校验结果”工作表。",
+    console.print(f"已写出标注副本 {escape(str(marked))}：警告单元格标黄并加批注，全部 {len(findings)} 条结果见“校验结果”工作表。",
                   soft_wrap=True)
 
 

@@ -1,21 +1,24 @@
 """重算汇总: fill every derivable total and parent row from its parts.
 
-The derivation graph (``derive.py``) says which cells are totals, parent rows or summary-table copies;
-each is filled only when at least one of its parts has a value. A total that already differs from its
-parts only by 尾差 is kept: it is most likely the budget system's own rounding of the exact figure, which
-a sum of rounded parts cannot improve. Leaf values are never touched.
+The derivation graph (``derive.py``, generated from the declared relations) says which cells are totals,
+parent rows or summary-table copies; each is filled only when at least one of its parts has a value. A total
+that already differs from its parts only by 尾差 is kept (``rounding.keeps_printed_total``): it is most likely
+the budget system's own rounding of the exact figure, which a sum of rounded parts cannot improve. Leaf
+values are never touched.
 """
 
 from __future__ import annotations
 
-import copy
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budget_xl.derive import SUM, Ref, derivations
-from budget_xl.model import Budget
-from budget_xl.rules.base import row_label
-from budget_xl.units import convert, half_ulp
+from budget_xl.derive import Derivation, graph_from
+from budget_xl.findings import ERROR
+from budget_xl.model import Budget, copy_budget
+from budget_xl.relations import SUM, Instance, Term, evaluate, expand
+from budget_xl.rounding import keeps_printed_total
+from budget_xl.units import convert
 
 
 @dataclass(frozen=True)
@@ -26,78 +29,72 @@ class Change:
     what: str
 
 
-def _describe(ref: Ref) -> str:
-    column = ref.table.layout.column(ref.col).header[-1]
-    return f"{ref.table.sheet_name()}“{row_label(ref.table, ref.row)}”{column}"
-
-
-def plan_fill(budget: Budget) -> tuple[Budget, list[Change]]:
-    """A filled copy of the budget and the cells that changed (the input model is untouched)."""
-    filled = copy.deepcopy(budget)
-    for t in filled.tables.values():
-        t.reindex()
-    graph = derivations(filled)  # depends on which rows exist, not on values: one graph serves throughout
+def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> tuple[Budget, list[Change]]:
+    """A filled copy of the budget and the cells that changed (the input model is untouched). Cells in
+    ``keep`` (e.g. totals localization says are right while a detail is wrong) are never rewritten."""
+    filled = copy_budget(budget)
+    instances = expand(filled)
+    graph = graph_from(instances)  # depends on which rows exist, not on values: one graph serves throughout
     originals: dict[str, Decimal | None] = {}
+    kept: list[Derivation] = []
     for d in graph:
         new = d.compute()
         target = d.target
         old = target.value()
-        if new is None or new == old:
+        if new is None or new == old or target.cell in keep:
             continue
         if old is not None and d.kind == SUM:
             present = sum(1 for p in d.parts if p.value() is not None)
-            if present >= 2 and abs(new - old) <= (present + 1) * half_ulp(target.table.unit):
-                continue  # 尾差: keep the printed total
+            if keeps_printed_total(old, new, present, target.table.unit):
+                kept.append(d)
+                continue
         originals.setdefault(target.cell, old)
         target.row.values[target.col] = new
-    _repair(filled, originals, graph)
+    _repair(filled, originals, kept, instances, keep)
     refs = {d.target.cell: d.target for d in graph}
-    changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=_describe(refs[cell]))
+    changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=refs[cell].describe())
                for cell, old in originals.items() if refs[cell].value() != old]
     return filled, changes
 
 
-def _errors(budget: Budget) -> list:
-    from budget_xl.rules import run_checks
+def _repair(filled: Budget, originals: dict[str, Decimal | None], kept: list[Derivation],
+            instances: list[Instance], keep) -> None:
+    """A total kept within 尾差 of one relation may break another (its row's sum, or its copy in the next
+    table). For each kept total, try its own sum and the figures it is compared with in the relations it
+    breaks, and take the value that leaves the fewest errors among the relations it takes part in. Only those
+    relations are re-evaluated, so the work grows with the workbook, not with its square."""
+    touching: dict[str, list[Instance]] = defaultdict(list)
+    for inst in instances:
+        for cell in inst.cells:
+            touching[cell].append(inst)
 
-    return [f for f in run_checks(budget) if f.severity == "error"]
+    def errors_at(cell: str) -> int:
+        return sum(1 for inst in touching[cell] for f in evaluate(inst, filled) if f.severity == ERROR)
 
-
-def _repair(filled: Budget, originals: dict[str, Decimal | None], graph: list, rounds: int = 10) -> None:
-    """Totals kept within 尾差 of one relation may break another (a 合计 row's row sum, or its copy in the
-    next table). Where an error remains on a derived cell, try its own sum and the figures it is compared
-    with, and take the one that leaves the fewest errors — the rules themselves are the judge."""
-    targets = {d.target.cell: d for d in graph}
-    cells = {r.cells[c]: (t, r, c) for t in filled.tables.values() for r in t.rows for c in r.cells}
-    errors = _errors(filled)
-    for _ in range(rounds):
-        best = None
-        for f in errors:
-            for cell in f.cells:
-                d = targets.get(cell)
-                if d is None:
-                    continue
-                ref = d.target
-                current = ref.value()
-                candidates = {d.compute()}
-                for other in f.cells:
-                    if other != cell and other in cells:
-                        t, r, c = cells[other]
-                        v = r.amount(c)
-                        candidates.add(None if v is None else convert(v, t.unit, ref.table.unit))
-                for v in candidates - {None, current}:
-                    ref.row.values[ref.col] = v
-                    left = _errors(filled)
-                    if len(left) < len(best[3] if best else errors):
-                        best = (ref, current, v, left)
-                    ref.row.values[ref.col] = current
-        if best is None:
-            return
-        ref, current, v, errors = best
-        originals.setdefault(ref.cell, current)
-        ref.row.values[ref.col] = v
+    for d in kept:
+        ref: Term = d.target
+        if ref.cell in keep:
+            continue
+        current = ref.value()
+        before = errors_at(ref.cell)
+        if before == 0:
+            continue
+        candidates = {d.compute()}
+        for inst in touching[ref.cell]:
+            for other in (inst.total, *inst.parts):
+                if other.cell != ref.cell and other.value() is not None and inst.kind != SUM:
+                    candidates.add(convert(other.value(), other.table.unit, ref.table.unit))
+        best, best_errors = current, before
+        for v in candidates - {None, current}:
+            ref.row.values[ref.col] = v
+            n = errors_at(ref.cell)
+            if n < best_errors:
+                best, best_errors = v, n
+        ref.row.values[ref.col] = best
+        if best != current:
+            originals.setdefault(ref.cell, current)
 
 
 def derived_cells(budget: Budget) -> list[str]:
     """Every cell that 重算汇总 derives (totals, parent rows, summary-table copies)."""
-    return list(dict.fromkeys(d.target.cell for d in derivations(budget) if d.target.cell))
+    return list(dict.fromkeys(d.target.cell for d in graph_from(expand(budget)) if d.target.cell))

@@ -44,7 +44,8 @@ class Finding:
             return None if v is None else fmt(v) if isinstance(v, Decimal) else str(v)
         return {"rule": self.rule, "severity": self.severity, "message": self.message,
                 "cells": list(self.cells), "expected": s(self.expected), "actual": s(self.actual),
-                "difference": s(self.difference), "unit": self.unit}
+                "difference": s(self.difference), "unit": self.unit,
+                "table": self.table, "row": self.row, "column": self.column}
 
 
 def summarize(findings: list[Finding]) -> dict[str, int]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from budget_xl.schema import Layout, load_schema
+from budget_xl.schema import DEFAULT_PROFILE, Layout, load_schema
 from budget_xl.units import WAN
 
 TOTAL_KEY = "合计"
@@ -93,6 +93,7 @@ class Table:
 class Budget:
     tables: dict[str, Table]
     source: str = ""
+    profile: str = DEFAULT_PROFILE  # the disclosure template (layouts/relations) these tables follow
 
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]
@@ -105,6 +106,11 @@ class Budget:
     @property
     def dept_name(self) -> str:
         return self.info("dept_name")
+
+    @property
+    def budget_type(self) -> str:
+        """部门预算 or 单位预算 (基本信息 预算类型; 部门预算 when not stated)."""
+        return "单位预算" if "单位" in self.info("budget_type") else "部门预算"
 
     @property
     def year(self) -> int | None:
@@ -122,6 +128,21 @@ class Budget:
     def text(self, item: str) -> str:
         rows = self.texts(item)
         return rows[0].text("text").strip() if rows else ""
+
+
+def copy_budget(budget: Budget) -> Budget:
+    """A copy whose values can be changed without touching the original (layouts are shared: they are frozen)."""
+    tables = {}
+    for key, t in budget.tables.items():
+        rows = [Row(key=r.key, values=dict(r.values), cells=dict(r.cells), line=r.line, side=r.side,
+                    invalid=set(r.invalid)) for r in t.rows]
+        tables[key] = Table(layout=t.layout, rows=rows, unit=t.unit, sheet=t.sheet, present=t.present,
+                            notes=list(t.notes), title_cell=t.title_cell)
+    out = Budget(tables=tables, source=budget.source)
+    for name, value in vars(budget).items():  # e.g. the template profile
+        if name not in ("tables", "source"):
+            setattr(out, name, value)
+    return out
 
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -151,7 +172,8 @@ def snapshot(budget: Budget) -> dict[str, dict[str, dict[str, Any]]]:
     return out
 
 
-def empty_budget(source: str = "") -> Budget:
+def empty_budget(source: str = "", profile: str = DEFAULT_PROFILE) -> Budget:
     """A budget with every layout present and no rows — the blank master workbook's content."""
-    return Budget(tables={lay.key: Table(layout=lay, unit=lay.unit or WAN) for lay in load_schema().layouts},
-                  source=source)
+    schema = load_schema(profile)
+    return Budget(tables={lay.key: Table(layout=lay, unit=lay.unit or schema.default_unit) for lay in schema.layouts},
+                  source=source, profile=profile)

@@ -100,8 +100,8 @@ def prepare(path: str | Path, *, inputs: Iterable[str | Path | None] = (), force
         raise InputError(f"输出文件夹“{p.parent}”不存在。", file=str(path))
     for src in inputs:
         if src and same_file(src, p):
-            raise InputError(f"{what}与输入文件相同（“{src}”，同一个文件或其链接）；输入文件不会被覆盖，"
-                             "请另选文件名。", file=str(path))
+            raise InputError(f"{what}就是输入文件“{src}”（与输入文件相同：同一个文件或其链接）；"
+                             "输入文件不会被覆盖，请另选文件名。", file=str(path))
     if p.exists() or p.is_symlink():
         if not p.is_file():
             raise InputError(f"{what}的路径不是普通文件，不能写入。", file=str(path))

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from budget_xl.excel.ranges import Block, blocks_by, parse_a1
 from budget_xl.findings import split_ref
-from budget_xl.mark import FILL, NOTE_KEPT, NOTE_PREFIX, SavedCell
+from budget_xl.marking.plan import CellNow
+from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX  # noqa: F401 - NOTE_KEPT imported from here by older code
 
 DESKTOP_ENGINE = "excel"
-OUR_FILLS = {v[-6:].upper() for v in FILL.values()}
-TEXT_START = ("=", "+", "-")  # Excel would take such a text for a formula
+TEXT_START = ("=", "+", "-", "@")  # Excel would take such a text for a formula
 
 
 def argb_to_hex(argb: str | None) -> str | None:
@@ -70,6 +70,7 @@ class BookIO:
     def __init__(self, book):
         self.book = book
         self.desktop = book.app.engine.name == DESKTOP_ENGINE
+        self._anchors: dict[tuple[str, str], str] = {}
 
     # -- sheets ----------------------------------------------------------------------------------------
     def names(self) -> list[str]:
@@ -140,22 +141,53 @@ class BookIO:
         parse_a1(a1)  # a clear error for a malformed reference
         return self.sheet(sheet).range(a1)
 
-    def original(self, ref: str) -> SavedCell:
-        """The fill and note of a cell not marked yet. The remote engine cannot read fills (recorded as
-        none) nor note texts (an existing note is then left alone: NOTE_KEPT)."""
+    def probe(self, ref: str) -> CellNow:
+        """What the marking plan needs of a cell: its fill and its note's text and author. The remote
+        engine reads neither fills nor note texts (an existing note is then left alone)."""
         rng = self._cell(ref)
         if not self.desktop:
             has_note = self.notes_supported(split_ref(ref)[0]) and rng.note is not None
-            return SavedCell(ref, "", "", NOTE_KEPT if has_note else "")
-        fill = rgb_to_argb(rng.color)
-        if fill[-6:] in OUR_FILLS:
-            fill = ""  # a mark of ours whose record was lost
+            return CellNow(fill=None, note=None, has_note=has_note)
         note = rng.note
-        text = note.text if note is not None else ""
-        author = _author(note) if note is not None else ""
-        if text.startswith(NOTE_PREFIX):
-            text, author = "", ""
-        return SavedCell(ref, fill, text or "", author)
+        if note is None:
+            return CellNow(rgb_to_argb(rng.color), "", "")
+        return CellNow(rgb_to_argb(rng.color), note.text or "", _author(note))
+
+    def anchor(self, sheet_name: str, a1: str) -> str:
+        """Desktop: the top-left cell of the merge holding ``a1`` (where Excel keeps a merge's note)."""
+        if not self.desktop:
+            return a1
+        key = (sheet_name, a1)
+        if key not in self._anchors:
+            top = a1
+            try:
+                rng = self.sheet(sheet_name).range(a1)
+                if rng.merge_cells:
+                    top = rng.merge_area.address.split(":")[0].replace("$", "")
+            except (AttributeError, NotImplementedError, TypeError, KeyError):  # an engine without merges
+                pass
+            self._anchors[key] = top
+        return self._anchors[key]
+
+    def marked_notes(self, sheet_names: list[str]) -> dict[str, tuple[str, str]]:
+        """Desktop: every note starting with 【校验】 on these sheets, cell → (text, author), so marks are
+        found wherever inserted rows have moved them. The remote engine cannot read note texts: {}."""
+        if not self.desktop:
+            return {}
+        out = {}
+        for name in sheet_names:
+            try:
+                notes = list(self.sheet(name).notes)
+            except (AttributeError, NotImplementedError, TypeError):  # an engine without sheet.notes
+                continue
+            for note in notes:
+                try:
+                    text = note.text or ""
+                    if text.startswith(NOTE_PREFIX):
+                        out[f"{name}!{note.location.address.replace('$', '')}"] = (text, _author(note))
+                except (AttributeError, NotImplementedError, TypeError):  # macOS: no note.location
+                    continue
+        return out
 
     def put_note(self, ref: str, text: str) -> None:
         """Set the cell's note text, adding the note if there is none."""

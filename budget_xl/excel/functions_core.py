@@ -22,6 +22,13 @@ CHILD_LENGTH = {3: 5, 5: 7}
 LEVEL = {3: "类", 5: "款", 7: "项"}
 UP, DOWN, SAME = "增加", "减少", "持平"
 CN2AN_MAX_DIGITS = 16
+# a range argument larger than this is refused at once (a whole column A:A is a million cells, and one
+# user's formula must not keep the shared server busy for everyone)
+MAX_CELLS = 50_000
+# what Excel sends for an error value when the wrapper asks for err_to_str
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!",
+                          "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
 
 
 class ArgumentError(ValueError):
@@ -34,8 +41,19 @@ def _flat(value) -> list:
     return [value]
 
 
-def _scalar(value, what: str):
+def _checked(value, what: str) -> list:
+    """The cells of an argument, refused when it is too large or holds an Excel error value."""
     items = _flat(value)
+    if len(items) > MAX_CELLS:
+        raise ArgumentError(f"{what}有 {len(items)} 个单元格，超过 {MAX_CELLS} 个：请只选有数据的行，而不是整列。")
+    for x in items:
+        if isinstance(x, str) and x.strip() in EXCEL_ERRORS:
+            raise ArgumentError(f"{what}中有错误值 {x.strip()}，请先更正引用的单元格。")
+    return items
+
+
+def _scalar(value, what: str):
+    items = _checked(value, what)
     if len(items) != 1:
         raise ArgumentError(f"{what}应为一个单元格，而不是 {len(items)} 个单元格的区域。")
     return items[0]
@@ -65,7 +83,7 @@ def rollup(codes, amounts, code) -> Decimal | None:
         level = LEVEL.get(len(parent))
         raise ArgumentError(f"“{parent}”是{level + '级' if level else f'{len(parent)}位'}科目，"
                             "ROLLUP 只汇总类（3位）或款（5位）科目的下级。")
-    codes, amounts = _flat(codes), _flat(amounts)
+    codes, amounts = _checked(codes, "科目编码区域"), _checked(amounts, "金额区域")
     if len(codes) != len(amounts):
         raise ArgumentError(f"科目编码区域有 {len(codes)} 个单元格，金额区域有 {len(amounts)} 个，应一样多。")
     parts = [(c, a) for c, a in zip(codes, amounts, strict=True) if (cc := _code(c)) and len(cc) == child
@@ -99,6 +117,7 @@ def daxie(amount, unit: str | None = None) -> str:
     value = _amount(_scalar(amount, "金额"), "金额")
     if value is None:
         return ""
+    unit = _scalar(unit, "单位")
     u = YUAN if unit in (None, "") else parse_unit(unit)
     if u is None:
         raise ArgumentError(f"单位“{unit}”应为“元”或“万元”。")
@@ -134,6 +153,17 @@ DOCS = {
     "wanyuan": "元换算为万元，保留两位小数，四舍五入",
     "zengjian": "比较本年数与上年数：增加X万元 / 减少X万元 / 持平",
     "daxie": "金额的人民币大写（单位默认为元，可填“万元”）",
+}
+# the parameter names Excel shows in the formula tooltip (Office.js metadata; Python names stay ASCII)
+ARG_NAMES = {
+    "codes": "编码列",
+    "amounts": "金额列",
+    "code": "类或款编码",
+    "amount_in_yuan": "元",
+    "this_year": "本年数",
+    "last_year": "上年数",
+    "amount": "金额",
+    "unit": "单位",
 }
 ARG_DOCS = {
     "codes": "科目编码所在的列",

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from budget_xl.errors import InputError
 from budget_xl.excel.book_io import (
-    NOTE_KEPT,
     BookIO,
     argb_to_hex,
     as_text,
@@ -25,18 +24,15 @@ from budget_xl.excel.ranges import blocks_by, value_blocks
 from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
 from budget_xl.fill import plan_fill
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
-from budget_xl.mark import (
-    FILL,
+from budget_xl.marking.plan import (
+    AMOUNT_COLS,
     FONT_COLOR,
     GONE_TITLE,
     HEADER,
+    MONEY_FORMAT,
     RESULT_SHEET,
     STATE_SHEET,
-    SavedCell,
     plan_marks,
-    read_explanations,
-    read_state,
-    state_rows,
 )
 from budget_xl.read.grid import ReadResult, read_grids
 from budget_xl.rules import run_checks
@@ -47,9 +43,8 @@ LOG_TITLE = "重算汇总变更记录"
 LINK_HEADER = "转到"
 # sheets the add-in writes itself: never read as budget tables
 OWN_SHEETS = (RESULT_SHEET, STATE_SHEET, LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET)
-RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 30, 40, 8)
+RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 6, 30, 40, 8)
 LOG_WIDTHS = (20, 22, 46, 14, 14)
-MONEY_FORMAT = "#,##0.00"
 
 
 @dataclass
@@ -74,48 +69,43 @@ def _read(io: BookIO, grids: dict[str, list[list]]) -> ReadResult:
 # -- 校验 ---------------------------------------------------------------------------------------------
 def validate(book, now: datetime | None = None) -> Outcome:
     """Run every check; colour and annotate the cells of each finding, list them on 校验结果 (keeping the
-    user's 说明), and first take off the marks of the previous run (fills and notes from _校验标记)."""
+    user's 说明), and first take off the marks of the previous run. The plan is the one ``check --mark``
+    builds (``plan_marks``): this is only its xlwings writer."""
     io = BookIO(book)
     sheets = io.names()
     grids = io.read_grids(skip=(LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
     result = _read(io, grids)
     findings = run_checks(result.budget, result.notes)
-    explanations = read_explanations(grids[RESULT_SHEET]) if RESULT_SHEET in grids else {}
-    saved = {s.cell: s for s in read_state(grids[STATE_SHEET])} if STATE_SHEET in grids else {}
-    plan = plan_marks(findings, explanations, source=book.name, now=now)
-    marks = {ref: m for ref, m in plan.cells.items() if split_ref(ref)[0] in sheets}
-    gone = [s for ref, s in saved.items() if ref not in marks and split_ref(s.cell)[0] in sheets]
-    # what each marked cell held before our first mark: kept from the last run, or read now
-    state = {ref: saved.get(ref) or io.original(ref) for ref in marks}
-
-    # 1. take off the marks that are no longer needed
-    io.fill({s.cell: argb_to_hex(s.fill) for s in gone})
-    for s in gone:
-        _restore_note(io, s)
-    # 2. mark: fills by block, a note per cell (the original note kept inside ours)
-    io.fill({ref: _hex(FILL[m.severity]) for ref, m in marks.items()})
-    for ref, m in marks.items():
-        own = state[ref]
-        if own.author == NOTE_KEPT:
-            continue
-        io.put_note(ref, m.note + (f"\n——原批注：{own.note}" if own.note else ""))
+    plan = plan_for_book(io, grids, findings, sheets, now=now)
+    # 1. take off the marks that are no longer needed: the cells' own fills and notes back
+    io.fill({r.cell: argb_to_hex(r.fill) for r in plan.restore if r.fill is not None})
+    for r in plan.restore:
+        if r.note:
+            io.put_note(r.cell, r.note)
+        elif r.note == "":
+            io.delete_note(r.cell)
+    # 2. mark: fills by block, a note per cell (the cell's own note kept inside ours)
+    io.fill({m.cell: argb_to_hex(m.fill) for m in plan.marks})
+    for m in plan.marks:
+        if m.note is not None:
+            io.put_note(m.cell, m.note)
     # 3. 校验结果, rebuilt in one write
     _write_results(io, plan)
-    # 4. the record that lets the next run take the marks off again
+    # 4. the record that lets the next run (by either writer) take the marks off again
     st = io.fresh_sheet(STATE_SHEET, hidden=True, clear_formats=False)
-    io.write(st.name, 0, 0, state_rows([state[ref] for ref in marks]))
+    io.write(st.name, 0, 0, [[as_text(v) for v in row] for row in plan.state])
     io.sheet(RESULT_SHEET).activate()
     counts = summarize(findings)
-    return Outcome(message=plan.title, counts=counts, cells=list(marks))
+    message = "\n".join([plan.title] + [f"注意：{w}" for w in plan.warnings])
+    return Outcome(message=message, counts=counts, cells=[m.cell for m in plan.marks])
 
 
-def _restore_note(io: BookIO, s: SavedCell) -> None:
-    if s.author == NOTE_KEPT:
-        return
-    if s.note:
-        io.put_note(s.cell, s.note)
-    else:
-        io.delete_note(s.cell)
+def plan_for_book(io: BookIO, grids: dict[str, list[list]], findings, sheets: list[str],
+                  now: datetime | None = None):
+    """The marking plan of an open workbook: what ``plan_marks`` needs, read through the engine."""
+    data = [n for n in sheets if n not in OWN_SHEETS]
+    return plan_marks(findings, results=grids.get(RESULT_SHEET), state=grids.get(STATE_SHEET), probe=io.probe,
+                      notes=io.marked_notes(data), sheets=data, anchor=io.anchor, source=io.book.name, now=now)
 
 
 def _link(ref: str | None) -> str | None:
@@ -146,7 +136,7 @@ def _format_results(io: BookIO, sheet, plan) -> None:
     io.column_widths(RESULT_SHEET, RESULT_WIDTHS)
     if not n:
         return
-    sheet.range((3, 6), (n + 2, 8)).number_format = MONEY_FORMAT
+    sheet.range((3, AMOUNT_COLS[0]), (n + 2, AMOUNT_COLS[-1])).number_format = MONEY_FORMAT
     sheet.range((3, 5), (n + 2, 5)).wrap_text = True
     sheet.range((3, 2), (n + 2, 2)).font.bold = True
     colours = {ERROR: _hex(FONT_COLOR[ERROR]), WARNING: _hex(FONT_COLOR[WARNING])}

@@ -8,7 +8,6 @@ never written.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -37,14 +36,8 @@ INSTRUCTIONS = [
 ]
 
 
-def pythonw() -> str:
-    """The interpreter the buttons start: pythonw.exe beside this Python (no console window)."""
-    exe = Path(sys.executable)
-    quiet = exe.with_name("pythonw.exe")
-    return str(quiet if quiet.exists() else exe)
-
-
-def setup_workbook(src: Path, out: Path) -> Path:
+def setup_workbook(src: Path, out: Path, interpreter: str | None = None) -> Path:
+    """``interpreter`` None: no Interpreter_Win row (the copy works on any computer with Python)."""
     import xlwings as xw
 
     package = Path(xw.__file__).parent
@@ -65,7 +58,7 @@ def setup_workbook(src: Path, out: Path) -> Path:
             for rel in XLWINGS_VBA:
                 components.Import(str(package / rel))
             components.Import(str(bas))
-            write_conf_sheet(book, interpreter=pythonw())
+            write_conf_sheet(book, interpreter=interpreter)
             _add_buttons(book)
             book.save(str(out))
             try:

@@ -13,32 +13,32 @@ from budget_xl.excel.functions_core import ARG_DOCS, described
 
 
 @xw.func
-@xw.arg("codes", ndim=2, doc=ARG_DOCS["codes"])
-@xw.arg("amounts", ndim=2, doc=ARG_DOCS["amounts"])
-@xw.arg("code", doc=ARG_DOCS["code"])
+@xw.arg("codes", ndim=2, err_to_str=True, doc=ARG_DOCS["codes"])
+@xw.arg("amounts", ndim=2, err_to_str=True, doc=ARG_DOCS["amounts"])
+@xw.arg("code", err_to_str=True, doc=ARG_DOCS["code"])
 @described
 def ROLLUP(codes, amounts, code):  # noqa: N802 - the name Excel shows
     return core.cell_result(core.rollup, codes, amounts, code)
 
 
 @xw.func
-@xw.arg("amount_in_yuan", doc=ARG_DOCS["amount_in_yuan"])
+@xw.arg("amount_in_yuan", err_to_str=True, doc=ARG_DOCS["amount_in_yuan"])
 @described
 def WANYUAN(amount_in_yuan):  # noqa: N802
     return core.cell_result(core.wanyuan, amount_in_yuan)
 
 
 @xw.func
-@xw.arg("this_year", doc=ARG_DOCS["this_year"])
-@xw.arg("last_year", doc=ARG_DOCS["last_year"])
+@xw.arg("this_year", err_to_str=True, doc=ARG_DOCS["this_year"])
+@xw.arg("last_year", err_to_str=True, doc=ARG_DOCS["last_year"])
 @described
 def ZENGJIAN(this_year, last_year):  # noqa: N802
     return core.cell_result(core.zengjian, this_year, last_year)
 
 
 @xw.func
-@xw.arg("amount", doc=ARG_DOCS["amount"])
-@xw.arg("unit", doc=ARG_DOCS["unit"])
+@xw.arg("amount", err_to_str=True, doc=ARG_DOCS["amount"])
+@xw.arg("unit", err_to_str=True, doc=ARG_DOCS["unit"])
 @described
 def DAXIE(amount, unit=None):  # noqa: N802
     return core.cell_result(core.daxie, amount, unit)

@@ -122,11 +122,13 @@ def vba_module(version: str | None = None) -> str:
 
 
 def conf_rows(interpreter: str | None = None) -> list[list[str]]:
-    """The xlwings.conf sheet: keys in column A, values in column B (read by xlwings' VBA)."""
+    """The xlwings.conf sheet: keys in column A, values in column B (read by xlwings' VBA).
+
+    A key present in the sheet wins over the xlwings add-in's and the user's own settings even when
+    blank, so the interpreter row is written only when one is given (it may use %VARIABLES%, which
+    xlwings expands): a workbook sent to a colleague then uses the colleague's Python."""
     return [
-        ["Interpreter_Win", interpreter or ""],
-        ["Interpreter_Mac", ""],
-        ["PYTHONPATH", ""],
+        *([["Interpreter_Win", interpreter]] if interpreter else []),
         ["UDF Modules", UDF_MODULE],
         ["Use UDF Server", "False"],
         ["Show Console", "False"],

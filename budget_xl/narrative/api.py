@@ -17,6 +17,10 @@ UNREADABLE_RULES = ("READ-CELL-ERROR", "READ-FORMULA-UNCACHED", "READ-MERGED", "
 def narrative_of(budget: Budget, *, prior: str | Path | None = None, templates: str | Path | None = None,
                  whole_document: bool = False) -> Narrative:
     """Render the 情况说明 of a budget; last year's figures from ``prior`` (a workbook) or the 上年数 sheet."""
+    if budget.profile == "shanghai":  # the Shanghai chapters (narrative/shanghai.py, templates/shanghai/)
+        from budget_xl.narrative import shanghai
+
+        return shanghai.render(budget, shanghai.read_prior(prior, budget.year or 0), templates)
     year = check_basics(budget)
     require_totals(budget)
     last = (prior_mod.from_workbook(prior, year, budget.dept_name) if prior
@@ -62,16 +66,21 @@ def document_output(narrative: Narrative) -> bytes:
     return document_docx(narrative.budget, narrative)
 
 
-def _read(path: str | Path) -> tuple[Budget, list[str]]:
-    from budget_xl.read import read_workbook
-
-    result = read_workbook(path)
+def refuse_unreadable(result, path) -> None:
+    """An error value or a formula without result is not a blank: 重算汇总 would not mend it, so say what it is."""
     unreadable = [n for n in result.notes if n.rule in UNREADABLE_RULES]
-    if unreadable:  # an error value or a formula without result is not a blank: 重算汇总 would not mend it
+    if unreadable:
         from budget_xl.errors import InputError
 
         raise InputError("以下单元格无法读出数值，情况说明没有生成：" + "；".join(n.message for n in unreadable[:5])
                          + ("……" if len(unreadable) > 5 else ""), file=str(path))
+
+
+def _read(path: str | Path) -> tuple[Budget, list[str]]:
+    from budget_xl.read import read_workbook
+
+    result = read_workbook(path)
+    refuse_unreadable(result, path)
     notes = [f"读取工作簿：{n.message}" + (f"（{'、'.join(n.cells)}）" if n.cells else "")
              for n in result.notes if n.severity in (ERROR, WARNING)]
     return result.budget, notes
@@ -85,5 +94,10 @@ def narrative_bytes(path, suffix: str, *, prior=None, templates=None) -> tuple[b
 
 def document_bytes(path, *, prior=None, templates=None) -> tuple[bytes, list[str]]:
     budget, notes = _read(path)
+    if budget.profile == "shanghai":
+        from budget_xl.narrative import shanghai
+
+        narrative = shanghai.render(budget, shanghai.read_prior(prior, budget.year or 0), templates)
+        return shanghai.document_docx(budget, narrative), notes + narrative.notes
     narrative = narrative_of(budget, prior=prior, templates=templates, whole_document=True)
     return document_output(narrative), notes + narrative.notes

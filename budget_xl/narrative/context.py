@@ -50,6 +50,7 @@ def build_context(budget: Budget, prior: Prior, *, whole_document: bool = False)
     ctx = {
         "dept": NS(name=_info_text(info, "dept_name"), code=_info_text(info, "dept_code")),
         "year": year,
+        "kind": "单位" if budget.budget_type == "单位预算" else "部门",  # 部门预算 or 单位预算 (基本信息 预算类型)
         "prior_year": prior.year,
         "prior_source": prior.source,
         "whole_document": whole_document,

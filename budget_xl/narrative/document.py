@@ -9,20 +9,21 @@ from budget_xl.model import Budget
 from budget_xl.narrative.docx_out import add_body, add_grid, add_title, new_document, new_section, page_break, to_bytes, write_narrative
 from budget_xl.narrative.render import Narrative
 from budget_xl.narrative.tables import table_grid
-from budget_xl.schema import load_schema
+from budget_xl.schema import load_schema, typed_title
 
 PART_TABLES = "部门预算公开表"
 PART_TEXT = "部门预算信息公开情况说明"
 
 
 def document_title(budget: Budget) -> str:
-    return f"{budget.dept_name}{budget.year}年部门预算信息公开"
+    return f"{budget.dept_name}{budget.year}年{budget.budget_type}信息公开"
 
 
 def contents(narrative: Narrative) -> list[tuple[int, str]]:
     """目录 entries as (level, text): the two parts, the nine tables, the eleven sections."""
-    out = [(0, PART_TABLES)] + [(1, lay.title) for lay in load_schema().tables]
-    out += [(0, PART_TEXT)] + [(1, h) for h in narrative.section_headings()]
+    kind = narrative.budget.budget_type
+    out = [(0, typed_title(PART_TABLES, kind))] + [(1, typed_title(lay.title, kind)) for lay in load_schema().tables]
+    out += [(0, typed_title(PART_TEXT, kind))] + [(1, h) for h in narrative.section_headings()]
     return out
 
 

@@ -75,7 +75,7 @@ def render_narrative(budget: Budget, prior: Prior, *, templates: str | Path | No
                 else:
                     block.kind = TITLE
             blocks.append(block)
-    title = next((b.text for b in blocks if b.kind == TITLE), f"{budget.dept_name}{budget.year}年部门预算信息公开情况说明")
+    title = next((b.text for b in blocks if b.kind == TITLE), f"{budget.dept_name}{budget.year}年{budget.budget_type}信息公开情况说明")
     return Narrative(title=title, blocks=blocks, notes=notes, budget=budget, context=ctx)
 
 

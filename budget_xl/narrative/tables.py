@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.schema import Column, Layout, render_header
+from budget_xl.schema import Column, Layout, render_header, typed_title
 from budget_xl.units import fmt2
 
 LEFT, CENTER, RIGHT = "left", "center", "right"
@@ -133,7 +133,7 @@ def table_grid(budget: Budget, key: str) -> Grid:
         body = _fixed(table)
     else:
         body = _records(table)
-    grid = Grid(rows=head + body, header_rows=len(head), title=lay.title, caption=caption(budget, table),
+    grid = Grid(rows=head + body, header_rows=len(head), title=typed_title(lay.title, budget.budget_type), caption=caption(budget, table),
                 merges=merges, align=_align(lay), widths=_widths(lay), notes=_notes(table, body))
     total_rows = {i + len(head) for i, r in enumerate(body) if _is_total_line(lay, r)}
     grid.bold_rows = total_rows
@@ -157,11 +157,10 @@ def _notes(table: Table, body: list) -> list[str]:
 
 
 def _is_total_line(lay: Layout, line: list[str]) -> bool:
+    """Bold lines: 合计, and the fixed rows the layout declares as totals (本年收入合计, 收入总计, …)."""
+    totals = {TOTAL_KEY} | {r.label for r in lay.all_fixed_rows if r.total}
     labels = {c.key: i for i, c in enumerate(lay.columns)}
-    for key in ("name", "item", "in_item", "out_item"):
-        if key in labels and line[labels[key]].strip() in (TOTAL_KEY, "本年收入合计", "本年支出合计", "收入总计", "支出总计"):
-            return True
-    return False
+    return any(key in labels and line[labels[key]].strip() in totals for key in ("name", "item", "in_item", "out_item"))
 
 
 def _line(lay: Layout, row: Row | None, seq: str, only: tuple[str, ...] | None = None) -> list[str]:
@@ -239,7 +238,7 @@ def asset_grid(budget: Budget) -> Grid:
     lay = table.layout
     head, merges = header(lay, budget.year or "", table.unit, False)
     body = _fixed(table)
-    return Grid(rows=head + body, header_rows=len(head), title=lay.title, caption=caption(budget, table),
+    return Grid(rows=head + body, header_rows=len(head), title=typed_title(lay.title, budget.budget_type), caption=caption(budget, table),
                 merges=merges, align=_align(lay), widths=[c.width for c in lay.columns],
                 bold_rows={len(head)})
 
@@ -248,7 +247,7 @@ def org_grid(budget: Budget) -> Grid:
     table = budget["ORG"]
     lay = table.layout
     head, merges = header(lay, "", "", False)
-    return Grid(rows=head + _records(table), header_rows=len(head), title=lay.title, merges=merges,
+    return Grid(rows=head + _records(table), header_rows=len(head), title=typed_title(lay.title, budget.budget_type), merges=merges,
                 align=[LEFT, CENTER, CENTER, CENTER], widths=[c.width for c in lay.columns])
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 import cn2an
 
 from budget_xl.narrative.amounts import PERCENT, ZERO, Amount, CellText
+from budget_xl.rounding import gap_is_rounding
 from budget_xl.units import round2
 
 UP, DOWN, SAME = "增加", "减少", "持平"
@@ -95,8 +96,8 @@ def additivity_notes(changes: dict[str, Change], prior_label: str) -> list[str]:
         if w.difference != s:
             names = "、".join(p.label for p in ps)
             gap = abs(w.difference - s)
-            # each printed figure carries ±0.005 and a difference involves two of them
-            why = "多为尾差" if gap <= Decimal("0.01") * (len(ps) + 1) else "超出尾差，应是某个数有误"
+            # each difference involves two printed figures (this year's and last year's)
+            why = "多为尾差" if gap_is_rounding(gap, 2 * (len(ps) + 1)) else "超出尾差，应是某个数有误"
             notes.append(f"比上年增减额对不上：{w.label}{_signed(w.difference)}万元，而{names}的增减额之和为"
                          f"{_signed(s)}万元（相差{gap:.2f}万元，{why}）。"
                          f"请核对{prior_label}和本年各表的合计数。")

@@ -10,6 +10,7 @@ from budget_xl.read.grid import ReadResult, read_grids
 __all__ = ["ReadResult", "read_grids", "read_workbook"]
 
 
-def read_workbook(path: str | Path, engine: str = "calamine") -> ReadResult:
+def read_workbook(path: str | Path, engine: str = "calamine", profile: str | None = None) -> ReadResult:
+    """``profile`` None: the template is recognised from 基本信息 “模板” or the sheet titles."""
     grids = ENGINES[engine](path)
-    return read_grids(grids, source=str(path))
+    return read_grids(grids, source=str(path), profile=profile)

@@ -17,7 +17,7 @@ from budget_xl.errors import InputError
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
 from budget_xl.read.values import CellError, Uncached, has_control_chars, parse_code, parse_number, parse_text, plain
-from budget_xl.schema import Layout, header_key, label_key, load_schema
+from budget_xl.schema import DEFAULT_PROFILE, PROFILES, Layout, header_key, label_key, load_schema, profile_from_label
 from budget_xl.units import WAN, parse_unit
 
 Grid = Sequence[Sequence[Any]]
@@ -53,9 +53,10 @@ def _cell(grid: Grid, r: int, c: int):
 
 def _find_title(grid: Grid, title: str, rows: int = 10) -> tuple[int, int] | None:
     want = label_key(title)
+    want_unit = want.replace("部门", "单位", 1)  # a 单位预算 prints 单位 where a 部门预算 prints 部门
     for r in range(min(rows, len(grid))):
         for c, v in enumerate(grid[r]):
-            if isinstance(v, str) and label_key(v) == want:
+            if isinstance(v, str) and label_key(v) in (want, want_unit):
                 return r, c
     return None
 
@@ -368,9 +369,34 @@ def _find_sheet(grids: Mapping[str, Grid], layout: Layout) -> str | None:
     return None
 
 
-def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
-    """Read every declared sheet from ``grids`` (sheet name → rows of values from A1)."""
-    schema = load_schema()
+def detect_profile(grids: Mapping[str, Grid]) -> str:
+    """The template a workbook follows: 基本信息 “模板” if stated, else the profile whose sheets and titles it has."""
+    info = grids.get("基本信息")
+    for row in info or ():
+        if row and isinstance(row[0], str) and label_key(row[0]) == "模板" and len(row) > 1:
+            found = profile_from_label(row[1])
+            if found:
+                return found
+    best, best_score = DEFAULT_PROFILE, 0
+    for name in PROFILES:
+        score = 0
+        for lay in load_schema(name).layouts:
+            if not lay.key.startswith("T"):
+                continue
+            sheet = _find_sheet(grids, lay)
+            if sheet is not None and _find_title(grids[sheet], lay.title):
+                score += 1
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None = None) -> ReadResult:
+    """Read every declared sheet from ``grids`` (sheet name → rows of values from A1).
+
+    ``profile`` None: recognised from 基本信息 “模板” or the sheet titles (default national)."""
+    profile = profile or detect_profile(grids)
+    schema = load_schema(profile)
     notes: list[Finding] = []
     uncached: list[str] = []
     tables: dict[str, Table] = {}
@@ -381,9 +407,9 @@ def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
     for lay in schema.layouts:
         name = _find_sheet(grids, lay)
         if name is None:
-            if lay.required or _titled_elsewhere(grids, lay):
+            if lay.required or _titled_elsewhere(grids, lay, profile):
                 raise InputError(_missing_sheet_message(grids, lay), file=source, sheet=lay.sheet)
-            tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or WAN)
+            tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or schema.default_unit)
             continue
         merged = getattr(grids, "merged", {}).get(name, ())
         table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached, merged).read()
@@ -395,14 +421,14 @@ def read_grids(grids: Mapping[str, Grid], source: str = "") -> ReadResult:
                              f"公式未计算：有 {len(uncached)} 个单元格（{some}）是公式，但文件中没有保存计算结果"
                              "（文件可能由程序生成）。请在 Excel 或 WPS 中打开并保存，或另存一次后再试；"
                              "在此之前这些单元格按“未知”处理，涉及它们的关系暂不核对。", tuple(uncached)))
-    budget = Budget(tables=tables, source=source)
-    _apply_units(budget, sheet_units, notes)
+    budget = Budget(tables=tables, source=source, profile=profile)
+    _apply_units(budget, sheet_units, notes, schema.default_unit)
     return ReadResult(budget=budget, notes=notes)
 
 
-def _titled_elsewhere(grids: Mapping[str, Grid], lay: Layout) -> bool:
+def _titled_elsewhere(grids: Mapping[str, Grid], lay: Layout, profile: str = DEFAULT_PROFILE) -> bool:
     """An optional sheet renamed by the user still carries its title: don't silently drop it."""
-    known = {x.sheet for x in load_schema().layouts}
+    known = {x.sheet for x in load_schema(profile).layouts}
     return any(name not in known and _find_title(grid, lay.title) for name, grid in grids.items())
 
 
@@ -414,7 +440,8 @@ def _missing_sheet_message(grids: Mapping[str, Grid], lay: Layout) -> str:
     return f"缺少工作表“{lay.sheet}”（{lay.title}）。请从“budget-xl new”生成的模板中复制该表。"
 
 
-def _apply_units(budget: Budget, sheet_units: dict[str, str | None], notes: list[Finding]) -> None:
+def _apply_units(budget: Budget, sheet_units: dict[str, str | None], notes: list[Finding],
+                 default_unit: str = WAN) -> None:
     info = budget.tables.get("INFO")
     for key, table in budget.tables.items():
         lay = table.layout
@@ -433,7 +460,7 @@ def _apply_units(budget: Budget, sheet_units: dict[str, str | None], notes: list
             notes.append(Finding("READ-UNIT", WARNING,
                                  f"“{lay.title}”表上印的单位是{printed}，基本信息中是{info_unit}；按表上的{printed}读取。",
                                  tuple(c for c in (row.cell("value"), table.title_cell) if c)))
-        table.unit = printed or info_unit or WAN
+        table.unit = printed or info_unit or default_unit
         if not printed and not info_unit and table.present:
-            notes.append(Finding("READ-UNIT", INFO, f"“{lay.title}”未注明金额单位，按万元读取。",
+            notes.append(Finding("READ-UNIT", INFO, f"“{lay.title}”未注明金额单位，按{default_unit}读取。",
                                  (table.title_cell,) if table.title_cell else ()))

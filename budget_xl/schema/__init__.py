@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
+
+from budget_xl.schema.declarations import LayoutError, LayoutFile, RelationFile, check_relation_references, validated
 
 AMOUNT_TYPES = frozenset({"amount", "number", "percent"})
 
@@ -37,6 +39,7 @@ class FixedRow:
     code: str | None = None  # 类 code for the 功能分类 rows of two-sided tables
     type: str | None = None  # keyvalue rows may say how their value reads ("amount")
     unit_of: str | None = None
+    needed: str | None = None  # keyvalue rows that must be filled: "error" or "warning" when blank
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,11 @@ class Layout:
     notes: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     written: bool = True  # False: not part of the template (a sheet our commands add, e.g. 变更记录)
+    published: bool = False  # one of the disclosure's printed tables
+    may_be_empty: bool = False  # printed with a 空表 note when there is nothing to show
     record_total_columns: tuple[str, ...] = ()  # records with a 合计 line: the columns it adds up
 
-    @property
+    @cached_property
     def column_map(self) -> dict[str, Column]:
         return {c.key: c for c in self.columns}
 
@@ -113,11 +118,12 @@ class Layout:
             return tuple(r for s in self.sides for r in s.rows)
         return self.rows
 
+    @cached_property
+    def _fixed_index(self) -> dict[str, FixedRow]:
+        return {r.key: r for r in reversed(self.all_fixed_rows)}
+
     def fixed_row(self, key: str) -> FixedRow:
-        for r in self.all_fixed_rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return self._fixed_index[key]
 
     def header_grid(self, year: object = "", unit: str = "万元") -> list[list[str | None]]:
         """The header rows as a sheet shows them (a group's text only above its first column)."""
@@ -148,6 +154,13 @@ class Schema:
     layouts: tuple[Layout, ...]
     func_classes: tuple[tuple[str, str], ...]
     by_key: dict[str, Layout] = field(default_factory=dict)
+    relations: tuple = ()  # RelationDecl, from relations.toml (validated)
+    profile: str = "national"
+    default_unit: str = "万元"  # unit of a table whose unit 基本信息 does not state (Shanghai: 元)
+
+    @property
+    def name(self) -> str:
+        return self.profile
 
     def __getitem__(self, key: str) -> Layout:
         return self.by_key[key]
@@ -195,21 +208,61 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
         line_sums=tuple(line_sums), key_column=raw.get("key_column"), empty_note=raw.get("empty_note"),
         notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])), written=raw.get("written", True),
         record_total_columns=tuple(raw.get("record_total_columns", ())),
+        published=raw.get("published", False), may_be_empty=raw.get("may_be_empty", False),
     )
 
 
-PROFILES = ("national",)
+PROFILES = ("national", "shanghai")
+PROFILE_LABELS = {"national": "全国", "shanghai": "上海"}  # as 基本信息 “模板” shows them
 DEFAULT_PROFILE = "national"
 
 
 @cache
 def load_schema(profile: str = DEFAULT_PROFILE) -> Schema:
     """One profile = one disclosure template (table set, layouts, relations): ``profiles/<name>/``."""
-    text = resources.files(__package__).joinpath("profiles", profile, "layouts.toml").read_text(encoding="utf-8")
-    raw = tomllib.loads(text)
+    if profile not in PROFILES:
+        raise LayoutError(f"profiles/{profile}", "模板", f"没有名为“{profile}”的模板（可用：{'、'.join(PROFILES)}）")
+    folder = resources.files(__package__).joinpath("profiles", profile)
+    return schema_from_texts(folder.joinpath("layouts.toml").read_text(encoding="utf-8"),
+                             folder.joinpath("relations.toml").read_text(encoding="utf-8")
+                             if folder.joinpath("relations.toml").is_file() else "",
+                             profile=profile)
+
+
+def schema_from_texts(layouts_text: str, relations_text: str = "", profile: str = DEFAULT_PROFILE) -> Schema:
+    """Validate and build a profile from the two files' texts (also what the tests plant typos into)."""
+    layout_file, relation_file = f"profiles/{profile}/layouts.toml", f"profiles/{profile}/relations.toml"
+    raw = _toml(layouts_text, layout_file)
+    decl = validated(LayoutFile, raw, layout_file)
+    rel_raw = _toml(relations_text, relation_file)
+    rels = validated(RelationFile, rel_raw, relation_file)
+    check_relation_references(rels, {s.key: s for s in decl.sheet}, relation_file)
     classes = tuple((c[0], c[1]) for c in raw["func_classes"])
     layouts = tuple(_layout(s, classes) for s in raw["sheet"])
-    return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts})
+    return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts},
+                  relations=tuple(rels.relation), profile=profile,
+                  default_unit=raw.get("default_unit", "万元"))
+
+
+def _toml(text: str, file: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise LayoutError(file, "（文件）", f"不是合法的 TOML：{e}") from None
+
+
+def profile_from_label(text: object) -> str | None:
+    """基本信息 “模板” (上海 / shanghai / 全国) → profile name; None when it names none."""
+    s = str(text or "").strip().lower()
+    for name, label in PROFILE_LABELS.items():
+        if s and (s == name or label in s):
+            return name
+    return None
+
+
+def typed_title(title: str, budget_type: str = "部门预算") -> str:
+    """A table title as a 单位预算 prints it: its first “部门” reads “单位”."""
+    return title.replace("部门", "单位", 1) if budget_type == "单位预算" else title
 
 
 def parent_code(code: str, system: str | None) -> str | None:

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.schema import Layout, load_schema, render_header
+from budget_xl.schema import PROFILE_LABELS, Layout, load_schema, render_header, typed_title
 
 FONT = "宋体"
 TITLE_FONT = Font(name="黑体", size=16, bold=True)
@@ -76,7 +76,7 @@ class _SheetWriter:
     # -- parts -------------------------------------------------------------------------------------
     def _title(self) -> int:
         ws, n = self.ws, self.ncols
-        ws.cell(row=1, column=1, value=self.lay.title).font = TITLE_FONT
+        ws.cell(row=1, column=1, value=typed_title(self.lay.title, self.budget.budget_type)).font = TITLE_FONT
         ws.cell(row=1, column=1).alignment = CENTER
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
         ws.row_dimensions[1].height = 30
@@ -86,10 +86,10 @@ class _SheetWriter:
         info = "基本信息"
         dept = f'="部门："&{info}!$B$4&" "&{info}!$B$3'
         year = f'="预算年度："&{info}!$B$5'
-        unit_row = self._info_row("unit:" + self.lay.key)
+        unit_row = self._info_row("unit:" + self.lay.key, self.budget.profile)
         unit = f'="单位："&{info}!$B${unit_row}' if unit_row else f"单位：{self.table.unit}"
         if self.lay.key == "ASSET":
-            year = f'="截止时间："&{info}!$B${self._info_row("asset_date")}'
+            year = f'="截止时间："&{info}!$B${self._info_row("asset_date", self.budget.profile)}'
         mid = n // 2 + 1 if n >= 4 else 2
         ws.cell(row=2, column=1, value=dept).alignment = Alignment(horizontal="left")
         if mid > 2:
@@ -101,9 +101,9 @@ class _SheetWriter:
         return 3
 
     @staticmethod
-    def _info_row(key: str) -> int | None:
+    def _info_row(key: str, profile: str = "national") -> int | None:
         """Sheet row of a 基本信息 entry: title row, header row, then the declared rows in order."""
-        rows = load_schema()["INFO"].rows
+        rows = load_schema(profile)["INFO"].rows
         for i, r in enumerate(rows):
             if r.key == key:
                 return 3 + i
@@ -219,6 +219,9 @@ class _SheetWriter:
             if row is None and d.unit_of:
                 unit = self.budget.tables[d.unit_of].unit if d.unit_of in self.budget.tables else "万元"
                 row = Row(key=d.key, values={"value": unit})
+            elif row is None and self.lay.key == "INFO" and d.key in ("profile", "budget_type"):
+                row = Row(key=d.key, values={"value": PROFILE_LABELS.get(self.budget.profile, self.budget.profile)
+                                                 if d.key == "profile" else "部门预算"})
             if self.lay.kind == "keyvalue" and d.type == "amount" and row is not None:
                 row = Row(key=d.key, values={"value": row.values.get("amount", row.values.get("value"))})
             self._put_row(r, row, seq, label=d.label, bold=d.total)
@@ -274,7 +277,7 @@ class _SheetWriter:
 def build_workbook(budget: Budget) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
-    for lay in load_schema().layouts:
+    for lay in load_schema(budget.profile).layouts:
         if not lay.written:
             continue
         table = budget.tables.get(lay.key) or Table(layout=lay)

@@ -31,6 +31,6 @@ def client():
     with warnings.catch_warnings():  # starlette's note about httpx2, not ours to act on
         warnings.filterwarnings("ignore", message=".*httpx2")
         from fastapi.testclient import TestClient
-    from xlwings_server.main import app
+    from budget_xl.excel.asgi import app  # xlwings Server behind the guard, as `budget-xl serve` runs it
 
     return TestClient(app)

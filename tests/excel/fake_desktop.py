@@ -35,18 +35,22 @@ class Note:
 
     @property
     def text(self):
-        return self._sheet.notes[self._cell][0]
+        return self._sheet.cell_notes[self._cell][0]
 
     @text.setter
     def text(self, value):
-        self._sheet.notes[self._cell] = (value, self._sheet.notes[self._cell][1])
+        self._sheet.cell_notes[self._cell] = (value, self._sheet.cell_notes[self._cell][1])
 
     @property
     def author(self):
-        return self._sheet.notes[self._cell][1]
+        return self._sheet.cell_notes[self._cell][1]
+
+    @property
+    def location(self):
+        return Range(self._sheet, *self._cell)
 
     def delete(self):
-        del self._sheet.notes[self._cell]
+        del self._sheet.cell_notes[self._cell]
 
 
 class Range:
@@ -69,6 +73,25 @@ class Range:
     @property
     def column(self):
         return self.c0 + 1
+
+    def _merge(self):
+        return next((m for m in self.sheet.merges if m[0] <= self.r0 <= m[2] and m[1] <= self.c0 <= m[3]), None)
+
+    @property
+    def merge_cells(self):
+        return self._merge() is not None
+
+    @property
+    def merge_area(self):
+        m = self._merge()
+        return Range(self.sheet, *m) if m else self
+
+    @property
+    def address(self):
+        first = "$" + a1(self.r0, self.c0).replace(str(self.r0 + 1), "") + "$" + str(self.r0 + 1)
+        if (self.r0, self.c0) == (self.r1, self.c1):
+            return first
+        return first + ":$" + a1(self.r1, self.c1).replace(str(self.r1 + 1), "") + "$" + str(self.r1 + 1)
 
     @property
     def last_cell(self):
@@ -105,11 +128,11 @@ class Range:
 
     @property
     def note(self):
-        return Note(self.sheet, (self.r0, self.c0)) if (self.r0, self.c0) in self.sheet.notes else None
+        return Note(self.sheet, (self.r0, self.c0)) if (self.r0, self.c0) in self.sheet.cell_notes else None
 
     def add_note(self, text):
-        assert (self.r0, self.c0) not in self.sheet.notes, "This cell already has a note"
-        self.sheet.notes[(self.r0, self.c0)] = (text, "财务科")
+        assert (self.r0, self.c0) not in self.sheet.cell_notes, "This cell already has a note"
+        self.sheet.cell_notes[(self.r0, self.c0)] = (text, "财务科")
         return self.note
 
     number_format = wrap_text = column_width = None
@@ -120,7 +143,8 @@ class Sheet:
         self.book, self.name, self.visible = book, name, True
         self.values = {(r, c): v for r, row in enumerate(grid) for c, v in enumerate(row) if v not in (None, "")}
         self.fills: dict[tuple[int, int], tuple] = {}
-        self.notes: dict[tuple[int, int], tuple[str, str]] = {}
+        self.cell_notes: dict[tuple[int, int], tuple[str, str]] = {}  # (row, col) → (text, author)
+        self.merges: list[tuple[int, int, int, int]] = []  # (r0, c0, r1, c1), 0-based
 
     def range(self, first, last=None):
         if isinstance(first, tuple):
@@ -134,13 +158,18 @@ class Sheet:
     __getitem__ = range
 
     @property
+    def notes(self):
+        """As xlwings' ``sheet.notes``: every note of the sheet, each knowing its cell."""
+        return [Note(self, cell) for cell in sorted(self.cell_notes)]
+
+    @property
     def used_range(self):
         if not self.values:
             return Range(self, 0, 0)
         return Range(self, 0, 0, max(r for r, _ in self.values), max(c for _, c in self.values))
 
     def clear(self):
-        self.values, self.fills, self.notes = {}, {}, {}
+        self.values, self.fills, self.cell_notes = {}, {}, {}
 
     def clear_contents(self):
         self.values = {}
@@ -187,7 +216,7 @@ class DesktopBook:
         """(value, fill, note) of 'sheet!A1'."""
         name, cell = ref.split("!")
         sheet, key = self.sheets[name], parse_a1(cell)
-        return sheet.values.get(key), sheet.fills.get(key), sheet.notes.get(key)
+        return sheet.values.get(key), sheet.fills.get(key), sheet.cell_notes.get(key)
 
 
 __all__ = ["DesktopBook", "a1"]

@@ -126,3 +126,12 @@ def test_serve_refuses_a_bad_port_and_a_certificate_folder_without_certificates(
     assert r.returncode == 2 and "端口应为 1–65535 之间的整数" in r.stderr
     r = run_cli("serve", "--certs", tmp_path)
     assert r.returncode == 2 and "证书文件夹中找不到证书和私钥" in r.stderr
+
+
+def test_the_master_workbook_carries_no_interpreter_row_so_it_works_on_any_computer(blank_file):
+    """A key in the xlwings.conf sheet wins over the xlwings add-in's and the user's own settings even when
+    blank; so neither the written master workbook nor the committed ones name (or blank) an interpreter."""
+    assert [k for k, _v in conf_rows()] == ["UDF Modules", "Use UDF Server", "Show Console", "Debug UDFs"]
+    for path in (blank_file, ROOT / "workbook" / "预算公开主表_空白模板.xlsx", ROOT / "workbook" / "样例_承德市司法局2024.xlsx"):
+        keys = [r[0].value for r in openpyxl.load_workbook(path)[CONF_SHEET].iter_rows()]
+        assert "Interpreter_Win" not in keys and "Interpreter_Mac" not in keys and "UDF Modules" in keys

@@ -18,13 +18,15 @@ def test_desktop_keeps_the_cells_own_fill_and_note_and_restores_them(grids):
     book = DesktopBook(with_value(grids, CHANGED, 1465.88))
     t2 = book.sheets["收入总表"]
     t2.fills[(7, 3)] = OWN_FILL
-    t2.notes[(7, 3)] = OWN_NOTE
+    t2.cell_notes[(7, 3)] = OWN_NOTE
     handlers.validate(book)
     value, fill, note = book.cell(CHANGED)
     assert fill == RED
-    assert note[0].startswith(NOTE_PREFIX) and note[0].endswith(f"——原批注：{OWN_NOTE[0]}")
+    assert note[0].startswith(NOTE_PREFIX)
+    assert note[0].endswith(f"——原批注：{OWN_NOTE[0]}\n——原批注作者：{OWN_NOTE[1]}\n——原底色：FFFFFF00")
+    assert note[1] == OWN_NOTE[1]  # the user's note object carries ours: its author stays
     state = {r[0]: r for r in book.sheets[STATE_SHEET].rows()[1:]}
-    assert state[CHANGED] == [CHANGED, "FFFFFF00", OWN_NOTE[0], OWN_NOTE[1]]
+    assert state[CHANGED][:5] == [CHANGED, "FFFFFF00", OWN_NOTE[0], OWN_NOTE[1], note[0]]
     assert not book.sheets[STATE_SHEET].visible
 
     # a second run on the same marks keeps the record of what the cell held before the first
@@ -65,3 +67,37 @@ def test_a_desktop_button_reports_in_a_message_box(grids):
     handlers.run_for_button(book, handlers.recompute, show_outcome=True)
     assert book.app.alerts == ["重算汇总：改写 1 个单元格（明细见“变更记录”工作表）。"]
     assert book.cell("收入总表!D8")[0] == 1365.88
+
+
+def _insert_row(sheet, at: int) -> None:
+    """As Excel's 插入行 above the 0-based row ``at``: values, fills and notes below move down."""
+    for store in (sheet.values, sheet.fills, sheet.cell_notes):
+        moved = {((r + 1) if r >= at else r, c): v for (r, c), v in store.items()}
+        store.clear()
+        store.update(moved)
+
+
+def test_desktop_takes_off_marks_where_inserted_rows_moved_them(grids):
+    book = DesktopBook(with_value(grids, CHANGED, 1465.88))
+    t2 = book.sheets["收入总表"]
+    t2.fills[(7, 3)] = OWN_FILL
+    t2.cell_notes[(7, 3)] = OWN_NOTE
+    handlers.validate(book)
+    # the user inserts a row above the table's data in the stand-in for Excel: the marks move down by one
+    _insert_row(t2, 5)
+    t2.values[(8, 3)] = 1365.88  # and corrects D8, now D9
+    handlers.validate(book)
+    assert (t2.fills.get((8, 3)), t2.cell_notes.get((8, 3))) == (OWN_FILL, OWN_NOTE)
+    assert not any(v == RED for s in book.sheets for v in s.fills.values())
+    assert not any(text.startswith(NOTE_PREFIX) for text, _author in t2.cell_notes.values())
+
+
+def test_desktop_marks_a_merged_cell_on_the_merges_first_cell(grids):
+    book = DesktopBook(with_value(grids, "收入总表!E8", ""))  # as merging D8:E8 in Excel leaves it
+    t2 = book.sheets["收入总表"]
+    t2.merges.append((7, 3, 7, 4))
+    outcome = handlers.validate(book)
+    assert "收入总表!D8" in outcome.cells and "收入总表!E8" not in outcome.cells
+    assert (7, 4) not in t2.cell_notes and t2.cell_notes[(7, 3)][0].startswith(NOTE_PREFIX)
+    rows = book.sheets["校验结果"].rows()
+    assert any("收入总表!E8" in str(r) for r in rows)  # the finding still names the cell itself

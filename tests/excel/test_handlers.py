@@ -92,8 +92,9 @@ def test_the_state_sheet_records_every_marked_cell_and_is_hidden(grids):
     state_position = [a["args"][0] for a in actions if a["func"] == "addSheet" and a["args"][1] == STATE_SHEET]
     (values,) = written(actions, state_position[0])
     marked = cells_of(findings_of(grids), WARNING)
-    assert {row[0] for row in values[1:]} == marked
-    assert all(row[1] == "" for row in values[1:])  # Office.js cannot read fills: none recorded
+    records = [row for row in values[1:] if row[0]]  # beside them: the identity of each 校验结果 row
+    assert {row[0] for row in records} == marked
+    assert all(row[1] == "" for row in records)  # Office.js cannot read fills: none recorded
     assert any(a["func"] == "setSheetVisibility" and a["args"] == ["Hidden"] for a in actions)
 
 
@@ -190,8 +191,11 @@ def test_recompute_writes_derived_totals_in_blocks_and_logs_them(grids):
     assert (t2[6][3], t2[7][3], t2[7][4], t2[8][3]) == (3397.31, 1365.88, 1362.27, 967.35)
     log = excel.sheet(LOG_SHEET)["values"]
     assert log[0][0] == "重算汇总变更记录" and log[1] == LOG_HEADER
-    assert [(r[1], r[4]) for r in log[2:]] == [("收入总表!D9", 967.35), ("收入总表!D8", 1365.88),
-                                             ("收入总表!E8", 1362.27), ("收入总表!D7", 3397.31)]
+    logged = [(r[1], r[4]) for r in log[2:]]
+    assert set(logged) == {("收入总表!D9", 967.35), ("收入总表!D8", 1365.88), ("收入总表!E8", 1362.27),
+                           ("收入总表!D7", 3397.31)}
+    order = [cell for cell, _ in logged]  # parts before the totals made of them
+    assert order.index("收入总表!D9") < order.index("收入总表!D8") < order.index("收入总表!D7")
     assert outcome.counts == {"changed": 4}
 
 
@@ -236,3 +240,56 @@ def test_no_handler_leaves_a_decimal_in_its_actions(grids, handler):
     book = FakeExcel(grids if handler is handlers.export_narrative else with_value(grids, "收入总表!D8", "")).book()
     handler(book)
     json.dumps(book.json())
+
+
+def test_the_users_explanation_follows_a_reworded_finding_on_the_addin(grids, monkeypatch):
+    from dataclasses import replace
+
+    def identified(message=None):
+        def checks(budget, notes):
+            return [replace(f, table="P", row="消防设施修缮项目", column="绩效目标", message=message or f.message)
+                    if f.rule == "P-PLACEHOLDER" else f for f in run_checks(budget, notes)]
+        return checks
+
+    excel = FakeExcel(grids)
+    monkeypatch.setattr(handlers, "run_checks", identified())
+    book = excel.book()
+    handlers.validate(book)
+    excel.apply(actions_of(book))
+    row = next(r for r in excel.sheet(RESULT_SHEET)["values"][2:] if r[2] == "P-PLACEHOLDER")
+    row[len(HEADER) - 1] = "已请项目单位补写"
+    monkeypatch.setattr(handlers, "run_checks", identified("项目“消防设施修缮项目”的绩效目标仍是模板文字。"))
+    book = excel.book()
+    handlers.validate(book)
+    excel.apply(actions_of(book))
+    row = next(r for r in excel.sheet(RESULT_SHEET)["values"][2:] if r[2] == "P-PLACEHOLDER")
+    assert row[4] == "项目“消防设施修缮项目”的绩效目标仍是模板文字。"
+    assert row[len(HEADER) - 1] == "已请项目单位补写"
+
+
+def test_a_damaged_hidden_record_gives_a_chinese_warning_on_the_addin_not_an_error(grids):
+    excel = FakeExcel(grids)
+    excel.sheets.append({"name": STATE_SHEET, "notes": {}, "fills": {}, "visible": False, "values": [
+        ["单元格", "原填充色", "原批注", "原批注作者"], ["收支总表!QQQQ6", "", "", ""], [3.0, "", "", ""],
+        ["收支总表!B6", "不是颜色", "", ""]]})
+    excel.sheet("收支总表")["fills"]["B6"] = RED
+    book = excel.book()
+    outcome = run_for_button(book, handlers.validate)
+    assert outcome is not None
+    assert "隐藏工作表“_校验标记”第 2、3 行不是可识别的单元格记录，已忽略" in outcome.message
+    assert "第 4 行记录的原填充色无法识别" in outcome.message
+    excel.apply(actions_of(book))
+    assert "B6" not in excel.sheet("收支总表")["fills"]
+
+
+def test_a_recorded_note_that_looks_like_a_formula_is_written_back_as_text(grids):
+    excel = FakeExcel(grids, notes={"项目": {"M31": "【校验】…"}})
+    excel.sheets.append({"name": STATE_SHEET, "notes": {}, "fills": {}, "visible": False, "values": [
+        ["单元格", "原填充色", "原批注", "原批注作者", "本工具批注"], ["项目!M31", "FF00B050", "=SUM(A1:A3)", "会计", "【校验】…"]]})
+    book = excel.book()
+    handlers.validate(book)
+    (rows,) = [a["values"] for a in actions_of(book) if a["func"] == "setValues" and a["values"][0][0] == "单元格"]
+    m31 = next(r for r in rows if r[0] == "项目!M31")
+    assert m31[1:4] == ["FF00B050", "'=SUM(A1:A3)", "会计"]
+    note = next(a["args"][1] for a in actions_of(book) if a["func"] in ("setNoteText", "addNote") and a["args"][0] == "$M$31")
+    assert note.endswith("——原批注：=SUM(A1:A3)\n——原批注作者：会计\n——原底色：FF00B050")

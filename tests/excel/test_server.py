@@ -223,3 +223,22 @@ def test_the_project_folder_is_package_data_beside_the_code():
                 "templates/taskpane.html", "static/js/ribbon.js", "pyproject.toml"):
         assert (d / rel).is_file(), rel
     assert d.parent.name == "excel" and d.parent.parent.name == "budget_xl"
+
+
+def test_every_manifest_resource_resolves_and_every_icon_is_ours_at_its_declared_size(client):
+    import io
+
+    from PIL import Image
+
+    root = ET.fromstring(client.get("/manifest").text.encode("utf-8"))
+    bt = "{http://schemas.microsoft.com/office/officeappbasictypes/1.0}"
+    defined = {el.get("id") for el in root.iter() if el.tag.startswith(bt) and el.get("id")}
+    used = {el.get("resid") for el in root.iter() if el.get("resid")}
+    assert used <= defined
+    images = {el.get("id"): el.get("DefaultValue") for el in root.iter(f"{bt}Image") if el.get("id")}
+    assert len(images) == 12
+    for rid, url in images.items():
+        size = int(rid.split(".")[1].split("x")[0])
+        r = client.get(url.replace("http://testserver", ""))
+        assert r.status_code == 200, url
+        assert Image.open(io.BytesIO(r.content)).size == (size, size) and "/budget-xl-" in url

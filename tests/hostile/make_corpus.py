@@ -75,7 +75,7 @@ COMMANDS.update({
     "template-extra-decimal": _template("总计{{ income.total|num }}5。"),
 })
 ODD_OUTPUTS = {
-    "summary-over-input": (2, "汇总表与输入文件相同"), "mark-over-input": (2, "与输入文件相同"),
+    "summary-over-input": (2, "汇总表就是输入文件"), "mark-over-input": (2, "与输入文件相同"),
     "fill-over-input": (2, "与输入文件相同"), "fill-over-hard-link": (2, "与输入文件相同"),
     "fill-into-a-file": (2, "不是文件夹"), "new-over-input": (2, "已有填报数据"),
     "sample-over-input": (2, "已有填报数据"), "narrative-over-input": (2, "应以 .docx 结尾"),
@@ -486,7 +486,8 @@ def cases() -> list[Case]:
              {"check": (1, "[red]")}, LIGHT))
     add(Case("formula-like-name", _xset("公式名称", INFO, ("B3", "=HYPERLINK(\"http://x\",\"点我\")")),
              {"check": (0, None)}, (*LIGHT, "mark")))
-    add(Case("year-absurd", _xset("年份过大", INFO, ("B5", 99999999999)), {"check": (1, "不是四位年份"), "narrative": (2, "不是有效的年份")},
+    add(Case("year-absurd", _xset("年份过大", INFO, ("B5", 99999999999)), {"check": (1, "不是四位年份"),
+                                                                         "narrative": (2, "不是有效的年份")},
              (*LIGHT, "narrative")))
     add(Case("year-chinese-numerals", _xset("中文年份", INFO, ("B5", "二〇二四年")), {"check": (0, None)}, LIGHT))
     add(Case("year-blank", _xset("无年份", INFO, ("B5", None)), {"check": (1, "没有填写预算年度")}, LIGHT))

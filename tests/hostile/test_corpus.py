@@ -113,4 +113,4 @@ def test_one_batch_over_the_whole_corpus_reports_every_file(built, tmp_path):
     code, output = run(["check", *map(str, some), "--mark", str(tmp_path / "标注")])
     assert code in (1, 2) and "Traceback" not in output
     marked = sorted(p.name for p in (tmp_path / "标注").iterdir())
-    assert "主表_标注.xlsx" in marked and "主表_标注(2).xlsx" in marked  # two 主表.xlsx, two marked copies
+    assert "主表_标注.xlsx" in marked and "主表_标注_2.xlsx" in marked  # two 主表.xlsx, two marked copies

@@ -1,0 +1,94 @@
+"""``budget-xl batch``: a reviewer's batch — every file checked, one report, a progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from budget_xl.errors import InputError
+
+
+def _progress(console, total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("校验中"), BarColumn(), MofNCompleteColumn(), TextColumn("个文件"),
+                    TextColumn("[red]错误 {task.fields[errors]}[/] 条，无法读取 {task.fields[unread]} 个"),
+                    TextColumn("用时"), TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
+                    console=console, transient=False)
+
+
+def _check_report_path(report: str | None, files: list[Path]) -> Path | None:
+    if report is None:
+        return None
+    p = Path(report)
+    if p.suffix.lower() != ".xlsx":
+        raise InputError("报告文件应以 .xlsx 结尾。", file=report)
+    if p.is_dir():
+        raise InputError("报告路径是一个文件夹，请给出 .xlsx 文件名。", file=report)
+    if p.exists() and any(p.resolve() == f.resolve() for f in files):
+        raise InputError("报告文件与某个待校验的文件相同；为保护原文件，请另选报告文件名。", file=report)
+    return p
+
+
+def cmd_batch(args) -> int:
+    from rich.console import Console
+
+    from budget_xl.batch import collect, run_dask, run_local, write_report
+    from budget_xl.batch.report import status, worst_first
+
+    if args.jobs < 1:
+        raise InputError("--jobs 应为正整数。")
+    report = Path(args.report) if args.report else None
+    files = collect(args.paths, exclude=[report] if report else [])
+    if not files:
+        raise InputError("没有找到可校验的文件（.xlsx、.xlsm、.txt、.pdf）。")
+    _check_report_path(args.report, files)
+    console = Console(highlight=False, stderr=True)
+    errors = unread = 0
+    with _progress(console, len(files)) as bar:
+        task = bar.add_task("batch", total=len(files), errors=0, unread=0)
+
+        def on_result(res) -> None:
+            nonlocal errors, unread
+            errors += res.count("error")
+            unread += res.problem is not None
+            bar.update(task, advance=1, errors=errors, unread=unread)
+
+        if args.dask:
+            results = run_dask(files, args.dask, on_result)
+        else:
+            results = run_local(files, args.jobs, on_result)
+    if report is not None:
+        write_report(results, report)
+    bad = [r for r in results if r.problem is None and r.count("error")]
+    unreadable = [r for r in results if r.problem is not None]
+    if args.json:
+        sys.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=1) + "\n")
+    else:
+        out = Console(highlight=False)
+        for r in worst_first(results)[: args.top]:
+            st = status(r)
+            if st == "通过":
+                break
+            what = r.problem or f"错误 {r.count('error')} 条，警告 {r.count('warning')} 条"
+            out.print(f"{st}  {r.path}  {r.dept}  {what}", soft_wrap=True)
+        out.print(f"共 {len(results)} 个文件：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个，"
+                  f"其余 {len(results) - len(bad) - len(unreadable)} 个无错误。", soft_wrap=True)
+        if report is not None:
+            out.print(f"已写出审核报告：{report}（汇总、明细、规则统计、图表）", soft_wrap=True)
+    return 1 if bad or unreadable else 0
+
+
+def register(sub) -> None:
+    s = sub.add_parser("batch", help="批量审核：校验多个工作簿（及文本、PDF），写出一份审核报告")
+    s.add_argument("paths", metavar="文件或文件夹", nargs="+", help="工作簿、.txt、.pdf，或包含它们的文件夹（递归）")
+    s.add_argument("--report", metavar="报告.xlsx", help="写出审核报告：汇总、明细、规则统计、错误图表")
+    s.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
+                   help="并行进程数（默认为 CPU 核数，最多 4）")
+    s.add_argument("--dask", metavar="调度器地址", help="在 dask.distributed 集群上运行（如 tcp://10.0.0.5:8786）；"
+                   "各计算节点须能以相同路径读到这些文件")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果（供脚本使用）")
+    s.add_argument("--top", type=int, default=20, metavar="N", help="屏幕上列出最严重的 N 个文件（默认 20）")
+    s.set_defaults(func=cmd_batch)

@@ -1,0 +1,76 @@
+"""Running the per-file work: in this process, in worker processes, or on a dask.distributed cluster.
+
+Each runner calls ``on_result`` as files finish (for the progress bar) and returns results in input order,
+so the report is the same whichever runner made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from budget_xl.batch.work import FileResult, check_file
+
+OnResult = Callable[[FileResult], None]
+CONNECT_TIMEOUT = "20s"  # how long to wait for a dask scheduler before giving up
+
+
+def run_local(files: list[Path], jobs: int = 1, on_result: OnResult | None = None) -> list[FileResult]:
+    """``jobs`` worker processes (concurrent.futures); 1 = in this process, no start-up cost."""
+    names = [str(f) for f in files]
+    results: dict[str, FileResult] = {}
+
+    def done(name: str, res: FileResult) -> None:
+        res.path = name
+        results[name] = res
+        if on_result:
+            on_result(res)
+
+    if jobs <= 1 or len(names) <= 1:
+        for n in names:
+            done(n, check_file(_absolute(n)))
+    else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(check_file, _absolute(n)): n for n in names}
+            for fut in as_completed(futures):
+                done(futures[fut], fut.result())
+    return [results[n] for n in names]
+
+
+def _absolute(name: str) -> str:
+    """Workers get absolute paths (messages then read the same from every runner)."""
+    return str(Path(name).resolve())
+
+
+def run_dask(files: list[Path], address: str, on_result: OnResult | None = None) -> list[FileResult]:
+    """The same ``check_file`` on a dask.distributed cluster; the workers must see the same paths
+    (a shared folder), so absolute paths are sent."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        from budget_xl.errors import InputError
+
+        raise InputError("使用 --dask 需要安装 dask.distributed：pip install \"budget-xl[scale]\"。") from None
+    names = [str(f) for f in files]
+    absolute = [_absolute(n) for n in names]
+    results: dict[str, FileResult] = {}
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as e:
+        from budget_xl.errors import InputError
+
+        raise InputError(f"无法连接 dask 调度器“{address}”：{e}。") from None
+    try:
+        futures = client.map(check_file, absolute, pure=False)
+        index = {f.key: n for f, n in zip(futures, names)}
+        for fut in as_completed(futures):
+            res = fut.result()
+            res.path = index[fut.key]  # report the path as the user gave it, same as a local run
+            results[res.path] = res
+            if on_result:
+                on_result(res)
+    finally:
+        client.close()
+    return [results[n] for n in names]

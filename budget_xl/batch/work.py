@@ -1,0 +1,133 @@
+"""The per-file work of a batch: one input file in, one plain, picklable result out — never an exception.
+
+The same function runs in-process, in worker processes and on dask workers, so the report cannot depend on
+where a file was checked. Workbooks are read as ``check`` reads them; ``.txt`` goes through the seed-text
+importer, ``.pdf`` through ``budget_xl.importers.pdf.import_pdf`` once that module exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (*WORKBOOK_SUFFIXES, ".txt", ".pdf")
+PDF_MODULE = "budget_xl.importers.pdf"
+NO_PDF = "暂不支持 PDF：本版本还没有 PDF 导入功能，请提供 Excel 工作簿。"
+
+
+@dataclass
+class FileResult:
+    """What a batch knows about one file. ``problem`` set means the file could not be checked."""
+
+    path: str
+    dept: str = ""
+    year: str = ""
+    template: str = ""
+    problem: str | None = None
+    findings: list[dict] = field(default_factory=list)  # rule, severity, message, cells (+ identity parts)
+    seconds: float = 0.0  # CPU time of this file's check (thread time: the same under dask threads)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f["severity"] == severity)
+
+    def to_json(self) -> dict:
+        from budget_xl.findings import SEVERITIES
+
+        return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template,
+                "error_reading": self.problem, "summary": {s: self.count(s) for s in SEVERITIES},
+                "findings": self.findings, "seconds": round(self.seconds, 4)}
+
+
+def pdf_importer():
+    """``import_pdf`` when the PDF importer has landed, else None (looked up at call time, not import time)."""
+    if importlib.util.find_spec(PDF_MODULE) is None:
+        return None
+    return getattr(importlib.import_module(PDF_MODULE), "import_pdf", None)
+
+
+def _as_read_result(imported, source: str):
+    """Whatever an importer returns (grids, a SeedImport-like object, a ReadResult, a Budget) → ReadResult."""
+    from budget_xl.model import Budget
+    from budget_xl.read import ReadResult, read_grids
+
+    if isinstance(imported, ReadResult):
+        return imported
+    if isinstance(imported, tuple) and imported and isinstance(imported[0], Budget):  # import_pdf: (budget, report)
+        return ReadResult(budget=imported[0], notes=[])
+    if isinstance(imported, Budget):
+        return ReadResult(budget=imported, notes=[])
+    if hasattr(imported, "budget") and hasattr(imported, "notes"):
+        return ReadResult(budget=imported.budget, notes=list(imported.notes))
+    grids = getattr(imported, "grids", imported)
+    return read_grids(grids, source=source)
+
+
+def read_any(path: Path):
+    """A file → (ReadResult, template label). Raises InputError for what cannot be read."""
+    from budget_xl.errors import InputError
+    from budget_xl.read import read_workbook
+
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        result = read_workbook(path)
+        return result, result.budget.profile
+    if suffix == ".txt":
+        from budget_xl.importers.seed_text import import_seed_text
+
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InputError("文本编码无法识别（应为 UTF-8 或 GB18030）。", file=str(path))
+        try:
+            imported = import_seed_text(text)
+        except (ValueError, StopIteration, IndexError, KeyError):
+            raise InputError("文本无法按部门预算公开文本导入（找不到九张表的表题或说明章节）。", file=str(path)) from None
+        result = _as_read_result(imported, str(path))
+        # a text has no number cells: "stored as text" says nothing about a published text
+        result.notes = [n for n in result.notes if n.rule != "READ-TEXT-NUMBER"]
+        return result, f"{result.budget.profile}（文本导入）"
+    if suffix == ".pdf":
+        importer = pdf_importer()
+        if importer is None:
+            raise InputError(NO_PDF, file=str(path))
+        result = _as_read_result(importer(path), str(path))
+        return result, f"{result.budget.profile}（PDF导入）"
+    raise InputError(f"不支持的文件类型“{path.suffix}”。", file=str(path))
+
+
+def finding_dict(f) -> dict:
+    _rule, table, row, column = f.identity
+    return {"rule": f.rule, "severity": f.severity, "message": f.message, "cells": list(f.cells),
+            "table": table, "row": row, "column": column}
+
+
+def check_file(path: str) -> FileResult:
+    """Read and check one file; any failure becomes ``problem`` so the batch goes on."""
+    from budget_xl.errors import InputError
+    from budget_xl.rules import run_checks
+
+    start = time.thread_time()
+    res = FileResult(path=str(path))
+    try:
+        result, res.template = read_any(Path(path))
+        budget = result.budget
+        res.dept = budget.dept_name
+        res.year = str(budget.year or budget.info("year") or "")
+        res.findings = [finding_dict(f) for f in run_checks(budget, result.notes)]
+    except InputError as e:
+        res.problem = e.text
+    except OSError as e:
+        res.problem = f"文件“{path}”无法打开：{e.strerror or type(e).__name__}。"
+    except Exception as e:  # a batch reports and goes on; the message names the file
+        res.problem = f"文件“{path}”处理时发生内部错误（{type(e).__name__}：{e}）。"
+    res.seconds = time.thread_time() - start
+    return res

@@ -1,0 +1,247 @@
+"""What the add-in server checks before xlwings Server sees a request, and how it answers when it refuses.
+
+An ASGI wrapper around ``xlwings_server.main.main_app`` (``budget_xl.excel.asgi``). xlwings Server
+answers a malformed request with HTTP 500 "An error occurred." and an English traceback in the console,
+executes a cross-origin ``text/plain`` POST, and accepts any body size. Here, before it runs:
+
+- a POST to ``/xlwings/…`` must come from the add-in's own origin (or one listed in
+  BUDGET_XL_ALLOWED_ORIGINS) and carry JSON: a page elsewhere cannot make a user's browser run a script;
+- the body is at most ``max_bytes`` (413), is a JSON object (400), names a script or function that exists
+  (404) with the right number of arguments (400), and a script call carries a workbook (400);
+- behind a reverse proxy that authenticates (``trusted_user_header``), a request that does not come
+  from the proxy (403) or comes without that header (401) is refused;
+- anything that still fails inside answers 500 in Chinese, logged as one line, never a traceback.
+
+Every refusal is ``{"detail": "<中文>"}``, which xlwings' client shows as the error message.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from collections.abc import Callable, Iterable
+from urllib.parse import quote
+
+logger = logging.getLogger("budget_xl.server")
+
+MAX_BYTES = 20 * 1024 * 1024
+SCRIPTS_CALL = "/xlwings/custom-scripts-call/"
+FUNCTIONS_CALL = "/xlwings/custom-functions-call"
+FUNCTIONS_META = ("/xlwings/custom-functions-meta", "/xlwings/custom-functions-meta.json")
+MANIFEST_DOWNLOAD = "/manifest/download"
+MANIFEST_FILENAME = "budget-xl-manifest.xml"
+MANIFEST_FILENAME_ZH = "预算公开助手-manifest.xml"
+
+
+class Refusal(Exception):
+    """A request the server will not run: HTTP status and the Chinese reason."""
+
+    def __init__(self, status: int, text: str):
+        super().__init__(text)
+        self.status = status
+        self.text = text
+
+
+def _origin_of(scope) -> str:
+    """The server's own origin as the browser sees it (the proxy's scheme and host when forwarded)."""
+    headers = _headers(scope)
+    scheme = headers.get("x-forwarded-proto") or scope.get("scheme", "http")
+    host = headers.get("x-forwarded-host") or headers.get("host", "")
+    return f"{scheme.split(',')[0].strip()}://{host.split(',')[0].strip()}".lower()
+
+
+def _headers(scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def check_origin(scope, allowed: Iterable[str] = ()) -> None:
+    """A browser sends Origin with every cross-site POST: it must be ours (or an allowed one)."""
+    origin = _headers(scope).get("origin")
+    if origin is None:  # not a browser (curl, tests, Excel desktop's own HTTP stack)
+        return
+    ok = {_origin_of(scope), *(o.rstrip("/").lower() for o in allowed)}
+    if origin.rstrip("/").lower() not in ok:
+        raise Refusal(403, f"拒绝来自其他网站（{origin}）的请求：只有预算公开助手加载项本身可以调用此服务。")
+
+
+def check_json_type(scope) -> None:
+    ctype = _headers(scope).get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        raise Refusal(415, f"请求格式应为 JSON（Content-Type: application/json），而不是“{ctype or '未注明'}”。")
+
+
+def parse_object(body: bytes) -> dict:
+    if not body.strip():
+        raise Refusal(400, "请求中没有数据：应为加载项发送的 JSON 对象。")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Refusal(400, "请求内容不是有效的 JSON，无法处理。") from None
+    if not isinstance(data, dict):
+        raise Refusal(400, "请求内容应为 JSON 对象（{…}）。")
+    return data
+
+
+def _positional(fn: Callable, injected: tuple = ()) -> tuple[int, int | None]:
+    """(fewest, most) positional arguments a caller must give; None: no upper bound."""
+    fn = inspect.unwrap(fn)
+    params = [p for p in inspect.signature(fn).parameters.values() if p.name not in injected]
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return sum(p.default is p.empty and p.kind is not p.VAR_POSITIONAL for p in params), None
+    return sum(p.default is p.empty for p in params), len(params)
+
+
+def _arity_text(low: int, high: int | None) -> str:
+    if high is None:
+        return f"至少 {low} 个"
+    return f"{low} 个" if low == high else f"{low}–{high} 个"
+
+
+def check_script_call(name: str, data: dict, scripts) -> None:
+    fn = getattr(scripts, name, None)
+    if fn is None or not hasattr(fn, "__xlscript__"):
+        raise Refusal(404, f"没有名为“{name}”的功能。可用的有：{'、'.join(script_names(scripts))}。")
+    if not isinstance(data.get("sheets"), list) or not isinstance(data.get("book"), dict):
+        raise Refusal(400, "请求中没有工作簿数据：请在 Excel 中通过“预算公开”选项卡上的按钮运行。")
+    args = data.get("args", [])
+    if not isinstance(args, list):
+        raise Refusal(400, "参数 args 应为数组。")
+    low, high = _positional(fn, injected=("book",))
+    if len(args) < low or (high is not None and len(args) > high):
+        raise Refusal(400, f"功能“{name}”应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
+
+
+def check_function_call(data: dict, functions) -> None:
+    name = data.get("func_name")
+    fn = getattr(functions, name, None) if isinstance(name, str) else None
+    if fn is None or not hasattr(fn, "__xlfunc__"):
+        raise Refusal(404, f"没有名为“{name}”的函数。可用的有：{'、'.join(function_names(functions))}。")
+    args = data.get("args")
+    if not isinstance(args, list):
+        raise Refusal(400, "参数 args 应为数组。")
+    for key in ("version", "client"):
+        if not isinstance(data.get(key), str):
+            raise Refusal(400, f"请求缺少“{key}”：请通过 Excel 加载项调用函数。")
+    low, high = _positional(fn)
+    if len(args) < low or (high is not None and len(args) > high):
+        raise Refusal(400, f"函数 {name.upper()} 应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
+
+
+def script_names(scripts) -> list[str]:
+    return sorted(n for n, f in vars(scripts).items() if hasattr(f, "__xlscript__"))
+
+
+def function_names(functions) -> list[str]:
+    return sorted(n.upper() for n, f in vars(functions).items() if hasattr(f, "__xlfunc__"))
+
+
+def _json_response(status: int, payload) -> tuple[int, list, bytes]:
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return status, [(b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode())], body
+
+
+async def _send(send, status: int, headers: list, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """The ASGI wrapper; ``scripts`` and ``functions`` are the modules xlwings Server runs."""
+
+    def __init__(self, app, *, scripts, functions, max_bytes: int = MAX_BYTES, allowed_origins=(),
+                 trusted_user_header: str | None = None, trusted_proxies=("127.0.0.1",), functions_meta: Callable[[], dict] | None = None):
+        self.app = app
+        self.scripts = scripts
+        self.functions = functions
+        self.max_bytes = max_bytes
+        self.allowed_origins = tuple(allowed_origins)
+        self.user_header = trusted_user_header.lower() if trusted_user_header else None
+        self.trusted_proxies = frozenset(trusted_proxies)
+        self.functions_meta = functions_meta
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        started = False
+
+        async def tracked_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                if path == MANIFEST_DOWNLOAD:
+                    message = {**message, "headers": _download_headers(message.get("headers", []))}
+            await send(message)
+
+        try:
+            if path in FUNCTIONS_META and self.functions_meta and scope.get("method") == "GET":
+                return await _send(send, *_json_response(200, self.functions_meta()))
+            if scope.get("method") == "POST" and path.startswith("/xlwings/"):
+                receive = await self._checked(scope, receive, path)
+            await self.app(scope, receive, tracked_send)
+        except Refusal as r:
+            logger.warning("拒绝请求 %s：%s", path, r.text)
+            if not started:
+                await _send(send, *_json_response(r.status, {"detail": r.text}))
+        except Exception as e:  # noqa: BLE001 - one Chinese line, never a traceback in the console
+            logger.error("处理请求 %s 时出错：%s：%s", path, type(e).__name__, e)
+            if not started:
+                await _send(send, *_json_response(500, {"detail": "服务内部错误，请稍后再试；如果反复出现，请联系管理员。"}))
+
+    async def _checked(self, scope, receive, path):
+        """Check a POST and hand xlwings Server a receive() that replays the body already read."""
+        if self.user_header:
+            peer = (scope.get("client") or ("",))[0]
+            if peer not in self.trusted_proxies:  # only the proxy may vouch for a user
+                raise Refusal(403, "请经由单位的 HTTPS 入口（反向代理）访问此服务。")
+            if not _headers(scope).get(self.user_header, "").strip():
+                raise Refusal(401, "未通过身份验证：请经由单位的 HTTPS 入口（反向代理）登录后使用。")
+        check_origin(scope, self.allowed_origins)
+        check_json_type(scope)
+        length = _headers(scope).get("content-length")
+        if length and length.isdigit() and int(length) > self.max_bytes:
+            raise Refusal(413, _too_big(self.max_bytes))
+        body = await _read_body(receive, self.max_bytes)
+        data = parse_object(body)
+        if path.startswith(SCRIPTS_CALL):
+            check_script_call(path[len(SCRIPTS_CALL):], data, self.scripts)
+        elif path == FUNCTIONS_CALL:
+            check_function_call(data, self.functions)
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return replay
+
+
+def _too_big(limit: int) -> str:
+    return f"请求太大（超过 {limit // (1024 * 1024)} MB）：请只打开部门预算公开工作簿后再运行。"
+
+
+async def _read_body(receive, limit: int) -> bytes:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Refusal(400, "请求未完整送达。")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise Refusal(413, _too_big(limit))
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _download_headers(headers: list) -> list:
+    """The manifest file gets a name that says what it is (xlwings derives "-prod.xml" from a Chinese name)."""
+    kept = [(k, v) for k, v in headers if k.lower() != b"content-disposition"]
+    value = f"attachment; filename=\"{MANIFEST_FILENAME}\"; filename*=UTF-8''{quote(MANIFEST_FILENAME_ZH)}"
+    return kept + [(b"content-disposition", value.encode("latin-1"))]

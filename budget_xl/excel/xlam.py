@@ -1,0 +1,274 @@
+"""``budget-xl excel-setup``: the desktop add-in 预算公开助手.xlam, built without Excel and without access
+to the VBA object model.
+
+Starts from xlwings' own shipped ribbon add-in (``quickstart_addin_ribbon.xlam``: a ribbon in
+customUI.xml whose buttons call VBA that calls ``RunPython``) and edits its parts as a zip:
+
+- ``customUI/customUI.xml``: a 预算公开 tab with 校验 / 重算汇总 / 导出说明 and our icons;
+- ``xl/vbaProject.bin``: rewritten by ``vba_project.rebuild`` — the template's references and its xlwings
+  and Dictionary modules (same xlwings version as the Python package, so the DLL matches), xlwings'
+  PROJECT_NAME set to ``budget_xl``, our module ``BudgetXl`` (the ribbon callbacks around the button
+  macros of ``vba.py``) and ``xlwings_udfs`` (ROLLUP/WANYUAN/ZENGJIAN/DAXIE, written by xlwings' own
+  wrapper generator, so no "Import Functions" is needed);
+- the add-in's hidden ``budget_xl.conf`` sheet: the UDF module and, only when asked for, an interpreter
+  (may use %VARIABLES%, which xlwings expands) — blank means the ``python`` on PATH or the user's
+  ``%USERPROFILE%\\.budget_xl\\budget_xl.conf``, so the file can be copied to any computer.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from budget_xl.errors import InputError
+from budget_xl.excel.vba import BUTTONS, TITLE, UDF_MODULE, vba_module
+from budget_xl.excel.vba_project import Module, rebuild
+
+TEMPLATE = "quickstart_addin_ribbon.xlam"
+PROJECT_NAME = "budget_xl"
+CONF_SHEET = f"{PROJECT_NAME}.conf"
+RIBBON_MODULE = "BudgetXl"
+VBA_PROJECT = "BudgetXlAddin"
+UDF_VBA_MODULE = "xlwings_udfs"
+ICONS = {"BudgetXlValidate": "validate", "BudgetXlRecompute": "recompute", "BudgetXlExportNarrative": "export"}
+TIPS = {
+    "BudgetXlValidate": "检查表内、表间、项目和完整性关系：错误标红、警告标黄并加批注，结果列在“校验结果”工作表。",
+    "BudgetXlRecompute": "由明细重算合计数和上级科目行（明细数不动），每处改动记入“变更记录”工作表。",
+    "BudgetXlExportNarrative": "生成情况说明，写入“情况说明”工作表，并在工作簿旁边另存 Word 文件。",
+}
+CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def ribbon_callback(macro: str) -> str:
+    return f"{macro}Ribbon"
+
+
+def ribbon_module() -> str:
+    """``vba.vba_module`` (the button macros) plus one ribbon callback per button."""
+    text = vba_module().rstrip("\r\n") + "\r\n\r\n" + describe_functions_vba()
+    for b in BUTTONS:
+        text += (f"\r\n\r\nSub {ribbon_callback(b.macro)}(control As IRibbonControl)\r\n"
+                 f"    ' ribbon button of {b.function}\r\n    {b.macro}\r\nEnd Sub")
+    return text + "\r\n"
+
+
+DESCRIBE_MACRO = "BudgetXlDescribeFunctions"
+# the desktop functions' arguments, in order, as udfs.py declares them
+FUNCTION_ARGS = {"ROLLUP": ("codes", "amounts", "code"), "WANYUAN": ("amount_in_yuan",),
+                 "ZENGJIAN": ("this_year", "last_year"), "DAXIE": ("amount", "unit")}
+
+
+def describe_functions_vba() -> str:
+    """A Sub that gives the four functions their Chinese descriptions in Excel's function wizard
+    (``Application.MacroOptions``, as xlwings' Import Functions does through COM), run when the add-in opens.
+    Texts are built in short statements (ChrW for Chinese: the module is stored in the ANSI code page, and
+    a VBA line may not exceed 1023 characters)."""
+    from budget_xl.excel.functions_core import ARG_DOCS, ARG_NAMES, DOCS
+    from budget_xl.excel.vba import _assign
+
+    lines = [f"Sub {DESCRIBE_MACRO}()", "    ' Chinese descriptions in the function wizard; never stops the add-in",
+             "    On Error Resume Next", "    Dim c As String, d As String, a1 As String, a2 As String, a3 As String",
+             *_assign("c", "预算公开助手")]
+    for name, args in FUNCTION_ARGS.items():
+        lines += _assign("d", DOCS[name.lower()])
+        for i, a in enumerate(args, 1):
+            lines += _assign(f"a{i}", f"{ARG_NAMES[a]}：{ARG_DOCS[a]}")
+        described = ", ".join(f"a{i}" for i in range(1, len(args) + 1))
+        lines.append(f'    Application.MacroOptions Macro:="{name}", Description:=d, Category:=c, '
+                     f"ArgumentDescriptions:=Array({described})")
+    lines.append("End Sub")
+    return "\r\n".join(lines)
+
+
+def this_workbook_source(template_source: str) -> str:
+    """The template's (empty) ThisWorkbook module with a Workbook_Open that describes the functions."""
+    return (template_source.rstrip("\r\n") + "\r\n\r\nPrivate Sub Workbook_Open()\r\n"
+            f"    {RIBBON_MODULE}.{DESCRIBE_MACRO}\r\nEnd Sub\r\n")
+
+
+def udf_module() -> str:
+    """The VBA wrappers of the desktop functions, as xlwings' "Import Functions" would write them."""
+    generator = _wrapper_generator()
+    udfs = _decorated_udfs(generator)
+
+    class AddinBook:  # the generator only asks whether the workbook is an add-in
+        Name = "预算公开助手.xlam"
+
+    out = io.StringIO()
+    out.write(f'Attribute VB_Name = "{UDF_VBA_MODULE}"\n')
+    out.write("'Autogenerated by budget-xl excel-setup with xlwings' generate_vba_wrapper\n")
+    out.write("#Const App = \"Microsoft Excel\" 'Adjust when using outside of Excel\n")
+    generator.generate_vba_wrapper(UDF_MODULE, udfs, out, AddinBook())
+    return out.getvalue()
+
+
+def _wrapper_generator():
+    """xlwings' own ``udfs.generate_vba_wrapper``. Its module imports pywin32 at the top although the
+    generator only writes text; off Windows it is loaded with empty stand-ins for pywin32, which are
+    taken out of ``sys.modules`` again afterwards."""
+    import importlib
+    import sys
+    import types
+
+    try:
+        return importlib.import_module("xlwings.udfs")
+    except ImportError:
+        pass
+    import xlwings
+
+    names = ("pythoncom", "pywintypes", "win32com", "win32com.client")
+    saved = {n: sys.modules.get(n) for n in (*names, "xlwings.udfs")}
+    had_attribute = hasattr(xlwings, "udfs")
+    stub = types.ModuleType("pywin32_stand_in")
+    stub.CoInitialize = lambda: None
+    stub.Dispatch = None
+    stub.com_error = Exception
+    try:
+        for n in names:
+            sys.modules[n] = stub
+        return importlib.import_module("xlwings.udfs")
+    finally:
+        for n, m in saved.items():
+            if m is None:
+                sys.modules.pop(n, None)
+            else:
+                sys.modules[n] = m
+        if not had_attribute and hasattr(xlwings, "udfs"):
+            del xlwings.udfs
+
+
+def _decorated_udfs(generator):
+    """``budget_xl.excel.udfs`` as desktop Excel sees it: decorated by xlwings' desktop ``func``/``arg``
+    (elsewhere ``xw.func`` is a no-op), imported afresh and then forgotten again."""
+    import importlib
+    import sys
+
+    import xlwings as xw
+
+    name = "budget_xl.excel.udfs"
+    saved_module = sys.modules.pop(name, None)
+    saved = {k: getattr(xw, k, None) for k in ("func", "arg", "ret")}
+    try:
+        xw.func, xw.arg, xw.ret = generator.xlfunc, generator.xlarg, generator.xlret
+        return importlib.import_module(name)
+    finally:
+        for k, v in saved.items():
+            setattr(xw, k, v)
+        sys.modules.pop(name, None)
+        if saved_module is not None:
+            sys.modules[name] = saved_module
+
+
+def customui_xml() -> str:
+    buttons = "\n".join(
+        f'          <button id="{b.macro}" label="{escape(b.caption)}" size="large" image="{ICONS[b.macro]}" '
+        f'screentip="{escape(b.caption)}" supertip="{escape(TIPS[b.macro])}" onAction="{RIBBON_MODULE}.{ribbon_callback(b.macro)}" />'
+        for b in BUTTONS)
+    return (f'<customUI xmlns="{CUSTOMUI_NS}">\n  <ribbon>\n    <tabs>\n'
+            f'      <tab id="BudgetXlTab" label="预算公开">\n'
+            f'        <group id="BudgetXlGroup" label="{TITLE}">\n{buttons}\n        </group>\n'
+            f'      </tab>\n    </tabs>\n  </ribbon>\n</customUI>\n')
+
+
+def customui_rels() -> str:
+    rels = "".join(f'<Relationship Id="{name}" Type="{IMAGE_REL}" Target="images/{name}.png"/>'
+                   for name in ICONS.values())
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
+
+
+def conf_rows(interpreter: str | None) -> list[tuple[str, str]]:
+    rows = [("UDF Modules", UDF_MODULE), ("Use UDF Server", "False"), ("Show Console", "False"),
+            ("Debug UDFs", "False")]
+    return ([("Interpreter_Win", interpreter)] if interpreter else []) + rows
+
+
+def conf_sheet_xml(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{escape(k)}</t></is></c>'
+        f'<c r="B{i}" t="inlineStr"><is><t>{escape(v)}</t></is></c></row>' for i, (k, v) in enumerate(rows, 1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheetPr codeName="Sheet2"/><dimension ref="A1:B{0}"/><sheetViews><sheetView tabSelected="1" '
+            'workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+            '<cols><col min="1" max="1" width="18" customWidth="1"/><col min="2" max="2" width="60" customWidth="1"/></cols>'
+            f'<sheetData>{cells}</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+            'header="0.3" footer="0.3"/></worksheet>').format(len(rows))
+
+
+def _template_path() -> Path:
+    import xlwings
+
+    p = Path(xlwings.__file__).with_name(TEMPLATE)
+    if not p.is_file():
+        raise InputError(f"xlwings 安装中缺少模板 {TEMPLATE}：请重新安装 xlwings。")
+    return p
+
+
+def _modules(template_bin: bytes) -> list[Module]:
+    """The template's modules (sources read back), with xlwings' project name ours, plus our two."""
+    import olefile
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser("vbaProject.bin", data=template_bin)
+    sources = {Path(name).stem: code for _f, _s, name, code in parser.extract_macros()}
+    parser.close()
+    with olefile.OleFileIO(io.BytesIO(template_bin)) as ole:
+        project = ole.openstream("PROJECT").read().decode("latin-1")
+    docs = set(re.findall(r"^Document=(\w+)/", project, flags=re.M))
+    classes = set(re.findall(r"^Class=(\w+)", project, flags=re.M))
+    xlwings_src, n = re.subn(r'^Public Const PROJECT_NAME As String = "\w+"',
+                             f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"', sources["xlwings"], flags=re.M)
+    if n != 1:
+        raise InputError("xlwings 模板的 VBA 模块与预期不同（找不到 PROJECT_NAME），无法生成加载项。")
+    keep = [Module(name, this_workbook_source(sources[name]) if name == "ThisWorkbook" else sources[name], "document")
+            for name in ("ThisWorkbook", "Sheet2") if name in docs]
+    keep += [Module(name, sources[name], "class") for name in sorted(classes)]
+    return keep + [Module("xlwings", xlwings_src), Module(RIBBON_MODULE, ribbon_module()),
+                   Module(UDF_VBA_MODULE, udf_module())]
+
+
+def build_addin(out: Path, interpreter: str | None = None) -> Path:
+    from budget_xl.excel.icons import icon_dir
+
+    template = _template_path()
+    with zipfile.ZipFile(template) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/vbaProject.bin"] = rebuild(parts["xl/vbaProject.bin"], _modules(parts["xl/vbaProject.bin"]),
+                                         project_name=VBA_PROJECT)
+    parts["customUI/customUI.xml"] = customui_xml().encode("utf-8")
+    parts["customUI/_rels/customUI.xml.rels"] = customui_rels().encode("utf-8")
+    for name in ICONS.values():
+        parts[f"customUI/images/{name}.png"] = (icon_dir() / f"budget-xl-{name}-32.png").read_bytes()
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    if 'Extension="png"' not in types:
+        types = types.replace('<Default Extension="xml"',
+                              '<Default Extension="png" ContentType="image/png" /><Default Extension="xml"', 1)
+    types = types.replace('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                          'officedocument.spreadsheetml.sharedStrings+xml" />', "")
+    parts["[Content_Types].xml"] = types.encode("utf-8")
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    rels = re.sub(r'<Relationship Id="\w+" Type="[^"]+/sharedStrings" Target="sharedStrings.xml" />', "", rels)
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode("utf-8")
+    parts.pop("xl/sharedStrings.xml", None)
+    workbook = parts["xl/workbook.xml"].decode("utf-8")
+    workbook = re.sub(r"<mc:AlternateContent.*?</mc:AlternateContent>", "", workbook)  # the template author's folder
+    workbook = re.sub(r'<sheet name="[^"]*"', f'<sheet name="{CONF_SHEET}"', workbook, count=1)
+    parts["xl/workbook.xml"] = workbook.encode("utf-8")
+    parts["xl/worksheets/sheet1.xml"] = conf_sheet_xml(conf_rows(interpreter)).encode("utf-8")
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", parts.pop("[Content_Types].xml"))
+            for name, data in parts.items():
+                z.writestr(name, data)
+        tmp.replace(out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"无法写入加载项文件（{e.strerror or e}）。", file=str(out)) from None
+    return out

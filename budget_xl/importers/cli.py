@@ -1,0 +1,148 @@
+"""``budget-xl import SOURCE -o OUT.xlsx``: a published disclosure (PDF with text, or text) → master workbook."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from budget_xl.errors import InputError
+
+REPORT_SHEET = "导入报告"
+
+
+def import_source(src: Path):
+    """PDF → import_pdf; text in the seed's form → the seed importer. Returns (Budget, ImportReport)."""
+    from budget_xl.importers.pdf import ImportReport, import_pdf
+
+    if not src.exists():
+        raise InputError("文件不存在。请检查路径和文件名。", file=str(src))
+    if src.is_dir():
+        raise InputError("这是一个文件夹，不是 PDF 或文本文件。", file=str(src))
+    with src.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" in head:
+        return import_pdf(src)
+    try:
+        text = src.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("不是 PDF 文件，也不是 UTF-8 文本：无法导入。请提供公开的预算 PDF（带文字层）或文本。",
+                         file=str(src)) from None
+    from budget_xl.importers.seed_text import import_seed_text
+    from budget_xl.read.grid import read_grids
+
+    try:
+        grids = import_seed_text(text).grids
+    except (ValueError, StopIteration) as e:
+        why = f"（{e}）" if str(e) else ""
+        raise InputError(f"文本中找不到预算公开表格{why}：导入文本须是公开文件的文字稿（各表为制表符分隔的行）。",
+                         file=str(src)) from None
+    result = read_grids(grids, source=str(src))
+    report = ImportReport(source=str(src), profile=result.budget.profile)
+    from budget_xl.importers.pdf import TableFound
+
+    for lay in result.budget.tables.values():
+        if re.fullmatch(r"T\d", lay.key) and lay.present:
+            report.tables.append(TableFound(lay.key, lay.layout.title, [], len(lay.rows), lay.unit))
+    return result.budget, report
+
+
+# 上年数 rows ← last year's tables: (table, row, column)
+PRIOR_SOURCES = {
+    "total": ("T1", "in_grand", "in_amount"), "fin": ("T1", "fin", "in_amount"), "gen": ("T4", "gen", "in_amount"),
+    "fund": ("T4", "fund", "in_amount"), "soe": ("T4", "soe", "in_amount"), "basic": ("T3", "合计", "basic"),
+    "project": ("T3", "合计", "project"), "opex": ("T9", "opex", "total"), "sangong": ("T9", "total", "total"),
+    "abroad": ("T9", "abroad", "total"), "car": ("T9", "car", "total"), "car_buy": ("T9", "car_buy", "total"),
+    "car_run": ("T9", "car_run", "total"), "recep": ("T9", "recep", "total"),
+}
+
+
+def fill_prior(budget, last, report=None) -> int:
+    """The 上年数 sheet (万元) from last year's document (imported PDF or workbook); returns rows filled.
+
+    Only figures last year's tables print are taken; a blank stays blank (unknown)."""
+    from budget_xl.model import Row
+    from budget_xl.units import round2, to_wan
+
+    prior = budget.tables.get("PRIOR")
+    if prior is None:
+        return 0
+    declared = {r.key for r in prior.layout.rows}
+    n = 0
+    for key, (tkey, rkey, col) in PRIOR_SOURCES.items():
+        t = last.tables.get(tkey)
+        if key not in declared or t is None or not t.present:
+            continue
+        r = t.get(rkey)
+        v = r.amount(col) if r is not None else None
+        if v is None:
+            continue
+        value = round2(to_wan(v, t.unit))
+        row = prior.get(key)
+        if row is None:
+            row = Row(key=key, values={"item": prior.layout.fixed_row(key).label})
+            prior.rows.append(row)
+            prior.reindex()
+        row.values["amount"] = value
+        n += 1
+        if report is not None:
+            report.extracted.append((f"上年数：{prior.layout.fixed_row(key).label}（万元，取自上年文件）", str(value)))
+    return n
+
+
+def read_last_year(path: Path):
+    """Last year's document: a PDF (imported) or a workbook."""
+    if path.suffix.lower() == ".pdf":
+        from budget_xl.importers.pdf import import_pdf
+
+        return import_pdf(path)[0]
+    from budget_xl.read import read_workbook
+
+    return read_workbook(path).budget
+
+
+def write_imported(budget, report, out: Path) -> Path:
+    """The workbook plus an 导入报告 sheet listing what was found and what did not fit."""
+    from openpyxl.styles import Font
+
+    from budget_xl.write.workbook import build_workbook
+
+    wb = build_workbook(budget)
+    ws = wb.create_sheet(REPORT_SHEET)
+    ws.append(["导入报告（本表由 budget-xl import 生成，不参与校验）"])
+    ws["A1"].font = Font(bold=True)
+    for line in report.lines():
+        ws.append([line])
+    ws.column_dimensions["A"].width = 120
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def cmd_import(args) -> int:
+    src = Path(args.source)
+    out = Path(args.output)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError("输出文件应以 .xlsx 结尾。", file=str(out))
+    if out.exists() and out.resolve() == src.resolve():
+        raise InputError("输出文件与输入文件相同。", file=str(out))
+    budget, report = import_source(src)
+    if args.prior:
+        last = read_last_year(Path(args.prior))
+        if budget.year and last.year and last.year != budget.year - 1:
+            raise InputError(f"上年文件的预算年度是{last.year}年，应为{budget.year - 1}年。", file=str(args.prior))
+        fill_prior(budget, last, report)
+    write_imported(budget, report, out)
+    for line in report.lines():
+        print(line)
+    print(f"已导入：{out}（共找到 {len(report.tables)} 张表；未找到 {len(report.missing)} 张；"
+          f"未能归入 {len(report.unfitted)} 行，见“{REPORT_SHEET}”工作表）")
+    return 0
+
+
+def register(sub) -> None:
+    s = sub.add_parser("import", help="导入公开的预算文件（带文字层的 PDF 或文本），生成主表工作簿")
+    s.add_argument("source", metavar="来源", help="预算公开 PDF 或文本文件")
+    s.add_argument("-o", "--output", required=True, metavar="输出.xlsx", help="输出的主表工作簿")
+    s.add_argument("--prior", metavar="上年文件", help="上年的预算公开 PDF 或主表工作簿：其各表的数填入“上年数”工作表，"
+                   "供校验文字中的“比上年”和情况说明使用")
+    s.set_defaults(func=cmd_import)

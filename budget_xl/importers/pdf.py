@@ -1,0 +1,751 @@
+"""Import a published disclosure PDF (with a text layer) into the model: tables by title and header, text by chapter.
+
+pdfplumber gives every word with its position. Words are grouped into printed lines; a table is found by its
+title, its unit by the "单位：" line, its columns by their header words (the header is looked up again on every
+page, so repeated headers after a page break are followed), its rows by 科目编码 (printed in 类/款/项 columns or
+joined) or by row label. Nothing is guessed silently: every table found is listed with its pages and rows, and
+every printed line that carried figures but fitted nowhere is listed with its page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from budget_xl.errors import InputError
+from budget_xl.model import TOTAL_KEY, Budget, Row, Table, empty_budget
+from budget_xl.schema import PROFILES, Layout, header_key, label_key, load_schema
+
+_AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
+_CODE_PART = re.compile(r"^\d{1,7}$")
+_YEAR = re.compile(r"^\d{4}年")
+_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+_DOTS = re.compile(r"[…\.．]{3,}")
+_ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
+LINE_TOLERANCE = 3.0
+
+# The 三公 table prints its figures across one row under these headers (Shanghai); the workbook lists them down.
+T9_PRINTED = {"合计": "total", "因公出国(境)费": "abroad", "公务接待费": "recep", "小计": "car", "购置费": "car_buy",
+              "运行费": "car_run", "机关运行经费预算数": "opex"}
+# Chapters of the 情况说明 (Shanghai headings → our chapter names)
+CHAPTERS = [
+    (re.compile(r"主要职能$"), "主要职能"),
+    (re.compile(r"机构设置$"), "机构设置"),
+    (re.compile(r"^名词解释$"), "名词解释"),
+    (re.compile(r"预算编制说明$"), "预算编制说明"),
+    (re.compile(r"^其他相关情况说明$"), "其他相关情况说明"),
+    (re.compile(r"项目经费情况说明$"), "项目经费情况说明"),
+    (re.compile(r"^财政项目支出绩效目标填报表$"), "项目绩效目标表"),
+]
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Line:
+    page: int  # 1-based
+    top: float
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+
+@dataclass
+class TableFound:
+    key: str
+    title: str
+    pages: list[int]
+    rows: int
+    unit: str | None
+
+
+@dataclass
+class ImportReport:
+    source: str
+    profile: str = "national"
+    tables: list[TableFound] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # titles of tables not found
+    unfitted: list[tuple[int, str, str]] = field(default_factory=list)  # (page, line text, why)
+    extracted: list[tuple[str, str]] = field(default_factory=list)  # (what, value) figures taken from the text
+    normalised: list[tuple[int, str, str]] = field(default_factory=list)  # (page, as printed, how it was read)
+
+    def lines(self) -> list[str]:
+        out = [f"来源：{self.source}", f"表式：{'上海' if self.profile == 'shanghai' else '全国'}"]
+        for t in self.tables:
+            pages = f"第{'、'.join(str(p) for p in t.pages)}页，" if t.pages else ""
+            out.append(f"找到：{t.title}（{pages}{t.rows}行，单位：{t.unit or '未注明'}）")
+        for title in self.missing:
+            out.append(f"未找到：{title}")
+        for page, text, why in self.unfitted:
+            out.append(f"未能归入（第{page}页）：{text}——{why}")
+        for page, printed, how in self.normalised:
+            out.append(f"按惯例读取（第{page}页）：{printed}——{how}")
+        for what, value in self.extracted:
+            out.append(f"从文字中提取：{what} = {value}")
+        return out
+
+
+# -- reading the PDF ------------------------------------------------------------------------------
+def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
+    """Every printed line of the PDF, in page order. Raises InputError for what cannot be read.
+
+    ``pdfium`` (pypdfium2, which pdfplumber itself installs) reads the text layer about 40× faster than
+    ``pdfplumber`` (pdfminer); both give the same words. pdfplumber stays available as the reference reader."""
+    name = str(path)
+    if not path.exists():
+        raise InputError("文件不存在。请检查路径和文件名。", file=name)
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise InputError("不是 PDF 文件，也不是文本文件：请提供公开的预算 PDF（带文字层）或文本。", file=name)
+    lines = _lines_pdfium(path) if engine == "pdfium" else _lines_pdfplumber(path)
+    if not any(line.text.strip() for line in lines):
+        raise InputError("PDF 中没有文字层（可能是扫描件或图片），无法导入。请提供由电子文档导出的 PDF，"
+                         "或先做文字识别（OCR）。", file=name)
+    return lines
+
+
+_ENCRYPTED = "PDF 已加密（设有密码），无法读取。请提供未加密的文件。"
+
+
+def _lines_pdfium(path: Path) -> list[Line]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    name = str(path)
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise InputError(_ENCRYPTED, file=name) from None
+        raise InputError(f"PDF 文件已损坏，无法读取（{e}）。", file=name) from None
+    lines: list[Line] = []
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            height = page.get_height()
+            tp = page.get_textpage()
+            words: list[dict] = []
+            cur: dict | None = None
+            for j in range(tp.count_chars()):
+                ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
+                if ch.isspace() or ch in "\x00\ufffe\uffff":
+                    cur = None
+                    continue
+                left, bottom, right, top = tp.get_charbox(j, loose=True)
+                y = height - top
+                if height - bottom <= 0 or y >= height:  # off the page: not printed, not read
+                    cur = None
+                    continue
+                if cur is not None and abs(cur["top"] - y) <= 2 and left - cur["x1"] <= 1.5:
+                    cur["text"] += ch
+                    cur["x1"] = max(cur["x1"], right)
+                else:
+                    cur = {"text": ch, "x0": left, "x1": right, "top": y}
+                    words.append(cur)
+            lines += _group_lines(i + 1, words)
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+    return lines
+
+
+def _lines_pdfplumber(path: Path) -> list[Line]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    name = str(path)
+    try:
+        pdf = pdfplumber.open(str(path))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError(_ENCRYPTED, file=name) from None
+    except Exception as e:  # pdfplumber wraps pdfminer's errors
+        if "password" in str(e).lower() or "encrypt" in str(e).lower() or "Password" in type(e).__name__:
+            raise InputError(_ENCRYPTED, file=name) from None
+        raise InputError(f"PDF 文件已损坏，无法读取（{type(e).__name__}）。", file=name) from None
+    lines: list[Line] = []
+    try:
+        with pdf:
+            for i, page in enumerate(pdf.pages, start=1):
+                words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+                words = [w for w in words if w["bottom"] > 0 and w["top"] < page.height]  # off the page: not printed
+                lines += _group_lines(i, words)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError(_ENCRYPTED, file=name) from None
+    return lines
+
+
+def _group_lines(page: int, words: list[dict]) -> list[Line]:
+    lines: list[Line] = []
+    for w in sorted(words, key=lambda d: (round(d["top"]), d["x0"])):
+        word = Word(w["text"], w["x0"], w["x1"], w["top"])
+        if lines and abs(lines[-1].top - word.top) <= LINE_TOLERANCE:
+            lines[-1].words.append(word)
+        else:
+            lines.append(Line(page, word.top, [word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return lines
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def _norm(text: str) -> str:
+    return label_key(header_key(text))
+
+
+def _amount(text: str) -> Decimal | None:
+    s = text.replace(",", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def _is_amount(text: str) -> bool:
+    return bool(_AMOUNT.match(text))
+
+
+def _title_key(text: str) -> str:
+    s = _YEAR.sub("", re.sub(r"\s+", "", text))
+    s = re.sub(r"^\d+[.．、]\s*", "", s)
+    s = _YEAR.sub("", s)
+    return label_key(s)
+
+
+def _match_title(line: Line, layouts: list[Layout]) -> Layout | None:
+    text = line.text
+    if _DOTS.search(text) or len(text) > 60:
+        return None
+    key = _title_key(text)
+    for lay in layouts:
+        want = label_key(lay.title)
+        if key in (want, want.replace("部门", "单位", 1)):
+            return lay
+    return None
+
+
+def _chapter(line: Line) -> str | None:
+    text = re.sub(r"\s+", "", line.text)
+    if _DOTS.search(text) or len(text) > 40:
+        return None
+    text = _YEAR.sub("", text)
+    for pat, name in CHAPTERS:
+        if pat.search(text):
+            return name
+    return None
+
+
+def _choose_profile(lines: list[Line]) -> str:
+    best, best_n = "national", 0
+    for name in PROFILES:
+        lays = list(load_schema(name).tables)
+        n = len({lay.key for line in lines if (lay := _match_title(line, lays))})
+        if n > best_n:
+            best, best_n = name, n
+    return best
+
+
+# -- one table --------------------------------------------------------------------------------------
+class _TableReader:
+    """Reads the lines of one printed table (possibly over several pages) into a Table."""
+
+    def __init__(self, lay: Layout, table: Table, report: ImportReport, classes: dict[str, str]):
+        self.lay, self.table, self.report, self.classes = lay, table, report, classes
+        self.centers: dict[str, float] = {}  # amount column (or T9 row) → x centre of its header
+        self.name_x: float | None = None  # where names start (codes stand left of it)
+        self.split_x: float | None = None  # two-sided tables: labels right of this are the 支出 side
+
+    # header ---------------------------------------------------------------------------------------
+    def _leaves(self) -> list[tuple[str, str]]:
+        if self.lay.key == "T9" and self.lay.kind == "fixed":
+            return [(_norm(k), v) for k, v in T9_PRINTED.items()]
+        return [(_norm(c.header[-1]), c.key) for c in self.lay.columns]
+
+    def _header_cells(self, lines: list[Line]) -> list[Word]:
+        """Header words, with words stacked in one cell (事业单位/经营收入) joined."""
+        words = [w for line in lines for w in line.words]
+        cells = list(words)
+        for a in words:
+            for b in words:
+                if b.top > a.top and b.top - a.top < 26 and abs(a.xc - b.xc) < 14:
+                    cells.append(Word(a.text + b.text, min(a.x0, b.x0), max(a.x1, b.x1), a.top))
+        return cells
+
+    def set_header(self, lines: list[Line]) -> bool:
+        cells = sorted(self._header_cells(lines), key=lambda w: w.x0)
+        leaves = self._leaves()
+        found: dict[str, Word] = {}
+        last_x = -1.0
+        for leaf, key in leaves:
+            for w in cells:
+                if w.x0 > last_x and _norm(w.text) == leaf and w not in found.values():
+                    found[key] = w
+                    last_x = w.x0 if self.lay.kind == "two_sided" else -1.0
+                    break
+        amount_keys = [k for _, k in leaves] if self.lay.key == "T9" else list(self.lay.amount_columns)
+        if not all(k in found for k in amount_keys):
+            return False
+        self.centers = {k: found[k].xc for k in amount_keys}
+        name_col = next((c.key for c in self.lay.columns if c.type == "label"), None)
+        if self.lay.kind == "coded" and name_col in found:
+            self.name_x = found[name_col].x0 - 50
+        if self.lay.kind == "two_sided":
+            in_amount = self.lay.sides[0].columns[0]
+            self.split_x = found[in_amount].x0
+        return True
+
+    def _column_of(self, word: Word, keys: list[str]) -> str:
+        return min(keys, key=lambda k: abs(self.centers[k] - word.xc))
+
+    def _assign(self, numbers: list[Word], keys: list[str]) -> dict[str, Decimal | None]:
+        if len(numbers) == len(keys):
+            return {k: _amount(w.text) for k, w in zip(keys, numbers)}
+        out: dict[str, Decimal | None] = {}
+        for w in numbers:
+            k = self._column_of(w, keys)
+            out[k] = _amount(w.text)
+        return out
+
+    # rows -----------------------------------------------------------------------------------------
+    def read(self, lines: list[Line]) -> int:
+        kind = self.lay.kind
+        header: list[Line] = []
+        rows_before = len(self.table.rows)
+        pending: list[tuple[Line, str, list[Word]]] = []  # two-sided: (line, side text, numbers)
+        for line in lines:
+            text = line.text
+            m = _UNIT.search(text)
+            if m:
+                self.table.unit = m.group(1)
+                continue
+            if text.startswith("编制部门") or text.startswith("编制单位"):
+                continue
+            if text.startswith(("注:", "注：")):
+                self.table.notes.append((text, None))
+                continue
+            has_number = any(_is_amount(w.text) for w in line.words)
+            is_data = has_number or (kind == "coded" and _CODE_PART.match(line.words[0].text)
+                                     and len(line.words[0].text) == 3)
+            if kind == "two_sided" and self.centers and not has_number and self._side_label(line):
+                pending.append(line)  # a row without figures, or half of a label broken over two lines
+                continue
+            if not is_data or (kind == "coded" and not self.centers and not has_number):
+                if label_key(text) in ("合计", "总计") or label_key(text) == "无":
+                    continue
+                header.append(line)
+                if self.set_header(header[-4:]) or self.set_header(header):
+                    header = []
+                continue
+            if not self.centers:
+                self.report.unfitted.append((line.page, text, f"“{self.lay.title}”的表头未识别，不知道这些数字属于哪一列"))
+                continue
+            if kind == "coded":
+                self._coded_line(line)
+            elif kind == "two_sided":
+                pending.append(line)
+            else:
+                self._t9_line(line)
+            header = []
+        if kind == "two_sided":
+            self._two_sided(pending)
+        self.table.reindex()
+        return len(self.table.rows) - rows_before
+
+    def _side_label(self, line: Line) -> bool:
+        """A line of a two-sided table that names a row (not a repeated header)."""
+        leaves = {leaf for leaf, _ in self._leaves()}
+        return not all(_norm(w.text) in leaves or _norm(w.text) in ("本年收入", "本年支出", "财政拨款收入", "财政拨款支出")
+                       for w in line.words)
+
+    def _coded_line(self, line: Line) -> None:
+        codes: list[str] = []
+        names: list[str] = []
+        numbers: list[Word] = []
+        for w in line.words:
+            if _is_amount(w.text) and (names or not _CODE_PART.match(w.text)
+                                       or (self.name_x is not None and w.x0 > self.name_x)):
+                numbers.append(w)
+            elif not names and not numbers and _CODE_PART.match(w.text):
+                codes.append(w.text)
+            else:
+                names.append(w.text)
+        code = _join_code(codes)
+        name = "".join(names)
+        if code and any(len(p) == 1 for p in codes[1:]):
+            self.report.normalised.append((line.page, " ".join(codes) + " " + name,
+                                           f"科目编码的款/项只印了一位，按“{code}”读取"))
+        values = self._assign(numbers, list(self.lay.amount_columns))
+        if code is None and label_key(name) in ("合计", "总计"):
+            key = TOTAL_KEY
+            name = "合计"
+        elif code is None:
+            self.report.unfitted.append((line.page, line.text, "有金额但没有科目编码"))
+            return
+        else:
+            key = code
+        row = Row(key=key, values={"code": code, "name": name, **values})
+        self.table.rows.append(row)
+
+    def _t9_line(self, line: Line) -> None:
+        numbers = [w for w in line.words if _is_amount(w.text)]
+        keys = [k for _, k in self._leaves()]
+        values = self._assign(numbers, keys)
+        for k, v in values.items():
+            self.table.rows.append(Row(key=k, values={"item": self.lay.fixed_row(k).label, "total": v}))
+
+    def _two_sided(self, lines: list[Line]) -> None:
+        in_side, out_side = self.lay.sides[0], self.lay.sides[1]
+        left: list[tuple[Line, str, list[Word]]] = []
+        right: list[list] = []
+        for line in lines:
+            lt, ln, rt, rn = [], [], [], []
+            for w in line.words:
+                if _is_amount(w.text):
+                    side = "in" if self._column_of(w, list(self.centers)) in in_side.columns else "out"
+                    (ln if side == "in" else rn).append(w)
+                elif w.x0 < self.split_x:
+                    lt.append(w.text)
+                else:
+                    rt.append(w.text)
+            if lt or ln:
+                left.append((line, "".join(lt), ln))
+            if rt or rn:
+                right.append([line, "".join(rt), rn])
+        # a label broken over two lines, its figures printed between them (“四、文化旅游体育与传媒 / 200,000 / 支出”)
+        merged: list[list] = []
+        for entry in right:
+            line, text, nums = entry
+            if merged and not text and nums and not merged[-1][2]:
+                merged[-1][2] = nums
+            elif merged and text and not nums and not _ENUM_START.match(text) and merged[-1][1] \
+                    and label_key(text) not in ("支出总计", "合计"):
+                merged[-1][1] += text
+            else:
+                merged.append(entry)
+        for line, text, nums in left:
+            self._side_row(in_side, line, text, nums)
+        for line, text, nums in merged:
+            self._side_row(out_side, line, text, nums)
+
+    def _side_row(self, side, line: Line, text: str, numbers: list[Word]) -> None:
+        key = self._side_key(side, text, line.page)
+        if key is None:
+            if numbers:
+                self.report.unfitted.append((line.page, line.text, f"“{text}”不是“{self.lay.title}”的标准行次"))
+            return
+        values = self._assign(numbers, list(side.columns))
+        d = self.lay.fixed_row(key)
+        self.table.rows.append(Row(key=key, side=side.name, values={side.label: d.label, **values}))
+
+    def _side_key(self, side, text: str, page: int = 0) -> str | None:
+        k = label_key(text)
+        if not k:
+            return None
+        for d in side.rows:
+            want = label_key(d.label)
+            if k == want or (len(k) >= 4 and (want.startswith(k) or k.startswith(want))):
+                return d.key
+        from budget_xl.rules.text import name_changes  # a 类 printed under its old name (医疗卫生与计划生育支出)
+
+        for change in name_changes():
+            if k == label_key(change["old"]) and any(d.key == change["code"] for d in side.rows):
+                self.report.normalised.append((page, text, f"旧科目名称，按“{change['code']} {change['new']}”读取"))
+                return change["code"]
+        return None
+
+
+def _join_code(parts: list[str]) -> str | None:
+    """类/款/项 printed in columns ("301", "2") or joined ("30102") → one code; a 款 printed "2" means "02"."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0] if len(parts[0]) in (3, 5, 7) else None
+    head, rest = parts[0], parts[1:]
+    if len(head) != 3:
+        return None
+    return head + "".join(p.zfill(2) for p in rest)
+
+
+# -- the narrative ---------------------------------------------------------------------------------
+def _paragraphs(lines: list[Line]) -> list[tuple[int, str]]:
+    """Printed lines → paragraphs. A line continues the paragraph above when that line ran to the right margin
+    (the text wrapped), unless it starts with an enumerator or is indented after a full stop."""
+    if not lines:
+        return []
+    margin = min(line.x0 for line in lines)
+    right = max(line.words[-1].x1 for line in lines)
+    out: list[tuple[int, str]] = []
+    prev_full = prev_stop = prev_open = False
+    for line in lines:
+        text = re.sub(r"\s+", "", line.text) if _cjk(line.text) else line.text.strip()
+        enum = _PARA_ENUM.match(text)
+        indented = line.x0 > margin + 6
+        if out and not enum and ((prev_full and not (prev_stop and indented)) or prev_open):
+            out[-1] = (out[-1][0], out[-1][1] + text)
+        else:
+            out.append((line.page, text))
+        prev_full = line.words[-1].x1 > right - 30
+        prev_stop = text.endswith(("。", "：", ":", "；"))
+        prev_open = text.endswith(("为", "，", "、", "的", "和", "及", "与", "是", "（"))
+    return out
+
+
+_PARA_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）])")
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+_HEAD = re.compile(r"^([一二三四五六七八九十]+)、(.{2,30}?)$")
+
+
+def _text_rows(chapter: str, paragraphs: list[tuple[int, str]]) -> list[dict]:
+    """One row of 说明文字 per paragraph: 项目 = chapter, 小标题 = the latest "一、…" heading."""
+    rows: list[dict] = []
+    title = None
+    for _page, text in paragraphs:
+        m = _HEAD.match(text)
+        if m and not re.search(r"[。；;，]", text):
+            title = m.group(2)
+            if chapter == "其他相关情况说明":
+                title = _YEAR.sub("", title)
+            rows.append({"item": chapter, "title": title, "text": ""})
+            continue
+        rows.append({"item": chapter, "title": title, "text": text})
+    # a heading immediately followed by its text: keep one row; an empty heading stays (a leftover to check)
+    out: list[dict] = []
+    for r in rows:
+        if out and not out[-1]["text"] and out[-1]["title"] == r["title"] and r["text"]:
+            out[-1] = r
+        else:
+            out.append(r)
+    return out
+
+
+# -- figures the text states -------------------------------------------------------------------------
+_NUM = r"(\d[\d,]*(?:\.\d+)?)"
+
+
+def _dec(s: str) -> Decimal:
+    return Decimal(s.replace(",", ""))
+
+
+def _set(table: Table, key: str, column: str, value, label_col: str = "item") -> None:
+    row = table.get(key)
+    if row is None:
+        row = Row(key=key, values={label_col: table.layout.fixed_row(key).label})
+        table.rows.append(row)
+        table.reindex()
+    row.values[column] = value
+
+
+def extract_figures(budget: Budget, text: str, report: ImportReport) -> None:
+    """政府采购, 绩效目标, 国有资产 (vehicles by use, equipment ≥ 100万), 单位 counts: from the 其他相关情况说明."""
+    flat = re.sub(r"\s+", "", text)
+    tables = budget.tables
+
+    def note(what: str, value) -> None:
+        report.extracted.append((what, str(value)))
+
+    if "PROC" in tables:
+        proc = tables["PROC"]
+        pats = {"total": r"政府采购预算" + _NUM + "万元", "goods": r"政府采购货物预算" + _NUM + "万元",
+                "works": r"政府采购工程预算" + _NUM + "万元", "services": r"政府采购服务预算" + _NUM + "万元",
+                "sme": r"面向中小企业预留政府采购项目预算金额" + _NUM + "万元",
+                "sme_small": r"预留给小型和微型企业的政府采购项目预算为" + _NUM + "万元"}
+        for key, pat in pats.items():
+            m = re.search(pat, flat)
+            if m:
+                _set(proc, key, "amount", _dec(m.group(1)))
+                note(f"政府采购：{proc.layout.fixed_row(key).label}（万元）", m.group(1))
+    if "PERF" in tables:
+        m = re.search(r"本(?:部门|单位)" + r"(\d+)个预算单位开展了.*?编报绩效目标的项目(\d+)个，涉及项目预算资金" + _NUM + "万元", flat)
+        if m:
+            _set(tables["PERF"], "units", "qty", Decimal(m.group(1)))
+            _set(tables["PERF"], "projects", "qty", Decimal(m.group(2)))
+            _set(tables["PERF"], "projects", "amount", _dec(m.group(3)))
+            note("绩效目标：预算单位数、项目个数、项目预算资金（万元）", f"{m.group(1)}、{m.group(2)}、{m.group(3)}")
+    if "ASSET" in tables and tables["ASSET"].layout.kind == "fixed":
+        asset = tables["ASSET"]
+        uses = {"部级领导干部用车": "car_minister", "主要领导干部用车": "car_leader", "机要通信用车": "car_secret",
+                "应急保障用车": "car_emergency", "执法执勤用车": "car_law", "特种专业技术用车": "car_special",
+                "离退休干部用车": "car_retired", "其他用车": "car_other"}
+        held = re.search(r"共有车辆(\d+)辆，其中：(.*?)；单价100万元（含）以上设备（不含车辆）(\d+)台", flat)
+        plan = re.search(r"预算安排购置车辆(\d+)辆，其中：(.*?)；(?:部门|单位)?预算安排购置单价100万元（含）以上设备（不含车辆）(\d+)台",
+                         flat)
+        for m, col in ((held, "qty"), (plan, "plan_qty")):
+            if not m:
+                continue
+            _set(asset, "car", col, Decimal(m.group(1)))
+            for use, n in re.findall(r"([\u4e00-\u9fff]+?用车)(\d+)辆", m.group(2)):
+                if use in uses:
+                    _set(asset, uses[use], col, Decimal(n))
+            _set(asset, "equip", col, Decimal(m.group(3)))
+            note("国有资产：" + ("现有车辆" if col == "qty" else "本年购置车辆"), m.group(1))
+        m = re.search(r"截[至止](\d{4}年\d{1,2}月\d{1,2}日)", flat)
+        if m:
+            _info(budget, "asset_date", m.group(1))
+        if m and not held:
+            report.unfitted.append((0, _clip_text(flat, m.start()), "国有资产情况不是按车辆用途的表述，未能归入“国有资产”工作表"
+                                    "（原文保留在“说明文字”中）"))
+    m = re.search(r"(?:行政单位)\s*(\d+)\s*家", flat)
+    if m:
+        _info(budget, "n_admin", m.group(1))
+    m = re.search(r"参公单位\s*(\d+)\s*家", flat)
+    if m:
+        _info(budget, "n_civil", m.group(1))
+    m = re.search(r"事业单位\s*(\d+)\s*家", flat)
+    if m:
+        _info(budget, "n_inst", m.group(1))
+    m = re.search(r"下属\s*(\d+)\s*家预算单位", flat)
+    if m:
+        _info(budget, "n_units", m.group(1))
+
+
+def _clip_text(text: str, start: int, width: int = 40) -> str:
+    return text[start:start + width] + ("…" if len(text) > start + width else "")
+
+
+def _info(budget: Budget, key: str, value: str) -> None:
+    info = budget.tables["INFO"]
+    try:
+        d = info.layout.fixed_row(key)
+    except KeyError:
+        return
+    _set(info, key, "value", value)
+    info.get(key).values["item"] = d.label
+
+
+# -- the whole document -----------------------------------------------------------------------------
+def import_pdf(path: str | Path, engine: str = "pdfium") -> tuple[Budget, ImportReport]:
+    """A published disclosure PDF → (Budget, report). Raises InputError for files it cannot read.
+
+    ``engine``: "pdfium" (fast, default) or "pdfplumber" (pdfminer; the reference the tests compare with)."""
+    path = Path(path)
+    lines = _open_lines(path, engine)
+    profile = _choose_profile(lines)
+    return import_lines(lines, profile, str(path))
+
+
+def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, ImportReport]:
+    schema = load_schema(profile)
+    budget = empty_budget(source=source, profile=profile)
+    report = ImportReport(source=source, profile=profile)
+    tables = list(schema.tables)
+    classes = dict(schema.func_classes)
+
+    # split the document: table titles and chapter headings
+    marks: list[tuple[int, str, object]] = []
+    toc_pages = {line.page for line in lines if re.sub(r"\s+", "", line.text) == "目录"}
+    for i, line in enumerate(lines):
+        if line.page in toc_pages:
+            continue
+        lay = _match_title(line, tables)
+        if lay is not None:
+            marks.append((i, "table", lay))
+            continue
+        ch = _chapter(line)
+        if ch is not None:
+            marks.append((i, "chapter", ch))
+    marks.append((len(lines), "end", None))
+
+    texts: list[dict] = []
+    other_text: list[str] = []
+    seen: set[str] = set()
+    for n, (start, what, obj) in enumerate(marks[:-1]):
+        end = marks[n + 1][0]
+        body = lines[start + 1: end]
+        if what == "table":
+            lay = obj  # type: ignore[assignment]
+            table = budget.tables[lay.key]
+            reader = _TableReader(lay, table, report, classes)
+            rows = reader.read(body)
+            pages = sorted({lines[start].page, *(x.page for x in body)})
+            if lay.key in seen:
+                found = next(t for t in report.tables if t.key == lay.key)
+                found.pages = sorted(set(found.pages) | set(pages))
+                found.rows += rows
+            else:
+                seen.add(lay.key)
+                report.tables.append(TableFound(lay.key, lay.title, pages, rows, table.unit))
+            continue
+        chapter = str(obj)
+        paras = _paragraphs(body)
+        if chapter == "主要职能":
+            _duties(budget, paras, report)
+        elif chapter == "机构设置":
+            _orgs(budget, paras)
+            other_text += [p for _, p in paras]
+            texts += _text_rows("机构设置", paras)
+        elif chapter == "项目绩效目标表":
+            for page, p in paras[:1]:
+                report.unfitted.append((page, p[:40], "项目绩效目标填报表未导入（上海表式只公开项目个数和金额）"))
+        else:
+            texts += _text_rows(chapter, paras)
+            other_text += [p for _, p in paras]
+    for lay in tables:
+        if lay.key not in seen:
+            report.missing.append(lay.title)
+    m = re.search(r"预算主管部门[:：]\s*(\S+)", "\n".join(x.text for x in lines[:10]))
+    if m:
+        _info(budget, "dept_name", m.group(1))
+    m = re.search(r"(\d{4})年", "\n".join(x.text for x in lines[:3]))
+    if m:
+        _info(budget, "year", m.group(1))
+    if profile == "shanghai":
+        _info(budget, "profile", "上海")
+        first = "\n".join(x.text for x in lines[:5])
+        _info(budget, "budget_type", "单位预算" if re.search(r"单位预算", first) else "部门预算")
+        _info(budget, "region", "区级" if "区级" in first else ("市级" if "市级" in first else ""))
+    for key, table in budget.tables.items():
+        if key.startswith("T") and f"unit:{key}" in {r.key for r in budget.tables["INFO"].layout.rows}:
+            _info(budget, f"unit:{key}", table.unit)
+    extract_figures(budget, "\n".join(other_text), report)
+    text_table = budget.tables["TEXT"]
+    text_table.rows = [Row(key=f"#{i}", values=t) for i, t in enumerate(texts, start=1)]
+    text_table.reindex()
+    return budget, report
+
+
+def _duties(budget: Budget, paras: list[tuple[int, str]], report: ImportReport | None = None) -> None:
+    table = budget.tables["DUTY"]
+    seen: set[str] = set()
+    for page, text in paras:
+        m = re.match(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\s*(.+)$", text)
+        if m and m.group(1) in seen and report is not None:
+            report.normalised.append((page, text[:30] + "…", "这条职责印了两次，只取一次"))
+        if m and m.group(1) not in seen:  # a duty printed twice is taken once
+            seen.add(m.group(1))
+            table.rows.append(Row(key=f"#{len(table.rows) + 1}", values={"text": m.group(1)}))
+    table.reindex()
+
+
+def _orgs(budget: Budget, paras: list[tuple[int, str]]) -> None:
+    """“1. 上海市…（本部）。 2. …” → one 机构 per numbered name."""
+    table = budget.tables["ORG"]
+    for _page, text in paras:
+        for name in re.findall(r"(?<!\d)\d{1,2}[.．、]\s*([^。\d；;，,]+)", text):
+            name = name.strip()
+            if name:
+                table.rows.append(Row(key=f"#{len(table.rows) + 1}", values={"name": name}))
+    table.reindex()

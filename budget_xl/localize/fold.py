@@ -1,0 +1,168 @@
+"""Localization as findings: one "LOCATE" finding per suspect cell, the findings it explains folded under it.
+
+Decision (documented in README): explained findings are KEPT in the list, unchanged in rule and severity,
+each with ``extra["folded_under"]`` naming the LOCATE cell (or "无法唯一确定"), so exit codes, the 校验结果
+sheet, identities and every existing consumer see the same findings as before; the LOCATE finding lists them
+in ``extra["explains"]``. The terminal report prints folded findings under their LOCATE finding instead of
+in their sheet's group, and the JSON carries both keys. LOCATE findings come first in the list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from budget_xl.findings import ERROR, WARNING, Finding
+from budget_xl.localize.model import Change, Group, Localization
+from budget_xl.localize.slips import EXTRA, printed
+from budget_xl.units import WAN
+
+LOCATE = "LOCATE"
+UNSURE = "无法唯一确定"
+
+
+def _amount(change: Change, loc: Localization) -> str:
+    m = loc.meta.get(change.cell)
+    unit = m.unit if m else "元"
+    if change.new == 0 and change.kind == EXTRA:
+        return "空白（或0）"
+    return f"{printed(change.new, unit):,.2f}{unit}"
+
+
+def _where(cell: str, loc: Localization) -> str:
+    m = loc.meta.get(cell)
+    return f"{cell}（{m.label}）" if m and m.label else cell
+
+
+def _fix(change: Change, loc: Localization) -> str:
+    return f"{_where(change.cell, loc)}改为{_amount(change, loc)}"
+
+
+def _candidate(change: Change, loc: Localization) -> dict:
+    """One change for JSON: the value as its table prints it (unit named), and the slip."""
+    m = loc.meta.get(change.cell)
+    unit = m.unit if m else "元"
+    return {"cell": change.cell, "value": f"{printed(change.new, unit):.2f}", "unit": unit, "kind": change.kind}
+
+
+def _explained(group: Group, loc: Localization, findings: list[Finding]) -> list[Finding]:
+    """The error and warning findings this group accounts for: they name a suspect cell, or lie wholly
+    within one of the group's violated relations."""
+    suspects = {c for e in group.candidates for c in e.cells}
+    relations = [set(loc.constraint_cells.get(k, ())) for k in group.violated]
+    out = []
+    for f in findings:
+        if f.severity not in (ERROR, WARNING) or f.rule == LOCATE or not f.cells:
+            continue
+        cells = set(f.cells)
+        if cells & suspects or any(cells <= r for r in relations):
+            out.append(f)
+    return out
+
+
+def _count(explained: list[Finding], group: Group) -> int:
+    return sum(1 for f in explained if f.severity == ERROR) or len(group.violated)
+
+
+def _summary(f: Finding) -> dict:
+    return {"rule": f.rule, "cells": list(f.cells), "message": f.message, "identity": list(f.identity)}
+
+
+def _locate_findings(group: Group, loc: Localization, explained: list[Finding]) -> list[Finding]:
+    best = group.best
+    if best is None:
+        return []
+    n = _count(explained, group)
+    extra = {"explains": [_summary(f) for f in explained], "violated": list(group.violated),
+             "candidates": [[_candidate(c, loc) for c in e.changes] for e in group.candidates]}
+    if not group.unique:
+        ties = [e for e in group.candidates if e.strength == best.strength and len(e.changes) == len(best.changes)
+                and abs(e.weight - best.weight) < 1e-9]
+        rest = [e for e in group.candidates if e not in ties]
+        options = "；或".join("、".join(_fix(c, loc) + f"（{c.kind}）" for c in e.changes) for e in ties)
+        more = ("；其他可能：" + "；".join("、".join(_fix(c, loc) for c in e.changes) for e in rest)) if rest else ""
+        cells = tuple(dict.fromkeys(c for e in ties for c in e.cells))
+        m = loc.meta.get(cells[0])
+        msg = f"{UNSURE}：候选 {options}；任一种更正都可使{n}处不符全部消除{more}。请核对原始数据。"
+        return [Finding(LOCATE, ERROR, msg, cells, unit=WAN, extra={**extra, "kind": UNSURE},
+                        table=m.table if m else None, row=None, column=None)]
+    out = []
+    others = [e for e in group.candidates[1:]]
+    alt = ("（也可能是：" + "；".join("、".join(_fix(c, loc) for c in e.changes) for e in others[:3]) + "）") if others else ""
+    for change in best.changes:
+        m = loc.meta.get(change.cell)
+        together = [c for c in best.changes if c is not change]
+        with_ = ("，同时" + "、".join(_fix(c, loc) for c in together)) if together else ""
+        msg = (f"最可能出错：{_where(change.cell, loc)}，疑为{change.kind}；改为{_amount(change, loc)}{with_}"
+               f"可使{n}处不符全部消除{alt}。")
+        # amounts in 万元 like every other finding's (the message prints the table's own unit)
+        out.append(Finding(LOCATE, ERROR, msg, (change.cell,), expected=printed(change.new, WAN),
+                           actual=printed(change.old, WAN), difference=printed(change.old - change.new, WAN),
+                           unit=WAN, extra={**extra, "kind": change.kind},
+                           table=m.table if m else None, row=m.row_key if m else None,
+                           column=m.col_key if m else None))
+    return out
+
+
+def _unlocated(group: Group, loc: Localization, explained: list[Finding]) -> Finding:
+    """No few cells explain the group: say so, and what usually causes it."""
+    cells = tuple(dict.fromkeys(c for k in group.violated for c in loc.constraint_cells.get(k, ())))
+    n = _count(explained, group)
+    return Finding(LOCATE, WARNING, f"无法定位到少数几个单元格：这{n}处不符不能靠改动少数单元格全部消除，常见原因是整张表的"
+                   "金额单位（元/万元）填错、整行或整列错位，或表间取数的口径不同。请逐表核对。", cells[:8],
+                   extra={"kind": "无法定位", "violated": list(group.violated),
+                          "explains": [_summary(f) for f in explained]})
+
+
+def fold(findings: list[Finding], localization: Localization) -> list[Finding]:
+    """LOCATE findings first, then every original finding; the explained ones marked ``folded_under``."""
+    located: list[Finding] = []
+    folded: dict[int, str] = {}
+    for group in localization.groups:
+        explained = _explained(group, localization, findings)
+        if group.best is None:  # nothing folded: the findings stay where the user sees them
+            located.append(_unlocated(group, localization, explained))
+            continue
+        new = _locate_findings(group, localization, explained)
+        located += new
+        head = new[0].cells[0] if len(new) == 1 and new[0].extra.get("kind") != UNSURE else \
+            (UNSURE if new[0].extra.get("kind") == UNSURE else "、".join(f.cells[0] for f in new))
+        for f in explained:
+            folded.setdefault(id(f), head)
+    rest = [dataclasses.replace(f, extra={**f.extra, "folded_under": folded[id(f)]}) if id(f) in folded else f
+            for f in findings]
+    return located + rest
+
+
+def locate_findings(budget, findings: list[Finding]) -> list[Finding]:
+    """``check``'s hook: localize when there are errors, and fold the findings; unchanged otherwise."""
+    if not any(f.severity == ERROR for f in findings):
+        return findings
+    from budget_xl.localize.adapter import localize_budget
+
+    slipped = frozenset(f.table for f in findings if f.rule == "UNIT-SLIP" and f.table)  # already explained
+    _inputs, loc = localize_budget(budget, slipped)
+    return fold(findings, loc) if loc.groups else findings
+
+
+def suspects_for_fill(budget) -> dict[str, str]:
+    """Detail cells localization says are wrong: 重算汇总 keeps the totals that depend on them and reports them.
+
+    A uniquely determined group counts when its best set holds only details; an undecided one when every
+    candidate set does (when a total might be the wrong one, fill's own logic decides). The reason is the
+    Chinese sentence for the 变更记录.
+    """
+    from budget_xl.localize.adapter import localize_budget
+
+    _inputs, loc = localize_budget(budget)
+    out: dict[str, str] = {}
+    for group in loc.groups:
+        sets = group.candidates[:1] if group.unique else group.candidates
+        if not sets or any(loc.meta.get(c) is None or loc.meta[c].total for e in sets for c in e.cells):
+            continue
+        for e in sets:
+            for change in e.changes:
+                lead = "最可能出错" if group.unique else f"{UNSURE}，候选之一"
+                out.setdefault(change.cell, f"{lead}：{_where(change.cell, loc)}疑为{change.kind}，"
+                                            f"应为{_amount(change, loc)}；依赖它的合计保留原数，未按明细重算。")
+    return out
+

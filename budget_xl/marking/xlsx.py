@@ -1,0 +1,318 @@
+"""The openpyxl writer of the marking plan (``check --mark``): reads what the plan needs from the file,
+applies the plan to a copy and saves it atomically (the input file is never written)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, split_ref
+from budget_xl.marking.plan import (
+    AMOUNT_COLS,
+    FILL,
+    FONT_COLOR,
+    GONE_TITLE,
+    HEADER,
+    MONEY_FORMAT,
+    RESULT_SHEET,
+    CellNow,
+    MarkPlan,
+    plan_marks,
+)
+from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX, OUR_AUTHOR, STATE_SHEET
+
+RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 6, 30, 40)
+FORMULA_START = "="  # openpyxl takes a str starting so for a formula
+
+
+def _grid(ws) -> list[list]:
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+                "hlink", "folHlink")  # Excel's theme colour index → the scheme's element
+
+
+def theme_colours(theme_xml: bytes | None) -> list[str]:
+    """The workbook theme's colours as RRGGBB, in Excel's theme-index order ([] without a theme)."""
+    if not theme_xml:
+        return []
+    from xml.etree import ElementTree as ET
+
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    try:
+        scheme = ET.fromstring(theme_xml).find(".//a:clrScheme", ns)
+    except ET.ParseError:
+        return []
+    if scheme is None:
+        return []
+    out = []
+    for name in _THEME_ORDER:
+        el = scheme.find(f"a:{name}", ns)
+        srgb = el.find("a:srgbClr", ns) if el is not None else None
+        sys_ = el.find("a:sysClr", ns) if el is not None else None
+        rgb = srgb.get("val") if srgb is not None else sys_.get("lastClr") if sys_ is not None else None
+        if not rgb:
+            return out
+        out.append(rgb.upper())
+    return out
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """Excel's tint: lightness scaled toward black (tint < 0) or white (tint > 0)."""
+    import colorsys
+
+    r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    h, lum, sat = colorsys.rgb_to_hls(r, g, b)
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    return "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(h, lum, sat))
+
+
+def _argb(color, theme: list[str] = ()) -> str:
+    """A solid fill's colour as ARGB ("" for none): theme colours resolved as Excel shows them, so every
+    engine can put them back."""
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    if color is None:
+        return ""
+    if color.type == "rgb" and isinstance(color.rgb, str):
+        return color.rgb.upper()
+    if color.type == "indexed" and isinstance(color.indexed, int) and color.indexed < len(COLOR_INDEX):
+        return COLOR_INDEX[color.indexed].upper()
+    if color.type == "theme" and isinstance(color.theme, int) and color.theme < len(theme):
+        return "FF" + _tinted(theme[color.theme], float(color.tint or 0))
+    return ""
+
+
+def _fill_of(c, theme: list[str] = ()) -> str:
+    f = c.fill
+    return _argb(f.fgColor, theme) if f is not None and f.fill_type == "solid" else ""
+
+
+def _set(c, value) -> None:
+    """A value that stays what it is: text starting with = is text here, never a formula."""
+    c.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        c.data_type = "s"
+
+
+def _anchors(wb) -> Callable[[str, str], str]:
+    """(sheet, A1) → the top-left cell of the merge holding it (merged cells are read-only)."""
+    tops: dict[str, dict[str, str]] = {}
+
+    def anchor(sheet: str, a1: str) -> str:
+        if sheet not in wb.sheetnames or not hasattr(wb[sheet], "merged_cells"):
+            return a1
+        if sheet not in tops:
+            m = {}
+            for rng in wb[sheet].merged_cells.ranges:
+                top = rng.start_cell.coordinate
+                for row in rng.cells:
+                    m.setdefault(_a1(*row), top)
+            tops[sheet] = m
+        return tops[sheet].get(a1.replace("$", "").upper(), a1)
+
+    return anchor
+
+
+def _a1(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
+
+
+def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: datetime | None = None) -> MarkPlan:
+    """The marking plan of an openpyxl workbook: what ``plan_marks`` needs, read from the file."""
+    sheets = {ws.title: ws for ws in wb.worksheets}
+    data = [ws for ws in wb.worksheets if ws.title not in (RESULT_SHEET, STATE_SHEET)]
+    notes = {f"{ws.title}!{c.coordinate}": (c.comment.text, _author(c.comment))
+             for ws in data for c in _cells_of(ws)
+             if c.comment is not None and (c.comment.text or "").startswith(NOTE_PREFIX)}
+
+    theme = theme_colours(getattr(wb, "loaded_theme", None))
+
+    def probe(ref: str) -> CellNow:
+        sheet, a1 = split_ref(ref)
+        c = sheets[sheet][a1]
+        if c.comment is None:
+            return CellNow(_fill_of(c, theme), "", "")
+        return CellNow(_fill_of(c, theme), c.comment.text or "", _author(c.comment))
+
+    return plan_marks(
+        findings,
+        results=_grid(sheets[RESULT_SHEET]) if RESULT_SHEET in sheets else None,
+        state=_grid(sheets[STATE_SHEET]) if STATE_SHEET in sheets else None,
+        probe=probe, notes=notes, sheets=[ws.title for ws in data], anchor=_anchors(wb),
+        source=source, now=now)
+
+
+# openpyxl saves a note without author as one by "None": we write a blank author as one space
+NO_AUTHOR = " "
+
+
+def _author(comment) -> str:
+    a = comment.author or ""
+    return a if a.strip() else ""
+
+
+def _cells_of(ws):
+    """The cells the sheet holds (not the empty rectangle iter_rows would create)."""
+    cells = getattr(ws, "_cells", None)
+    return list(cells.values()) if isinstance(cells, dict) else [c for row in ws.iter_rows() for c in row]
+
+
+def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now: datetime | None = None,
+                  warn: Callable[[str], None] | None = None) -> Path:
+    """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
+    Chinese warning (a damaged hidden record); by default they go to standard error."""
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+
+    src, out = Path(src), Path(out)
+    if out.exists() and os.path.samefile(src, out):  # a hard link or another spelling of the input
+        from budget_xl.errors import InputError
+
+        raise InputError("--mark 的输出文件就是输入文件；请另选文件名（原文件不会被改动）。", file=str(src))
+    # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
+    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
+    plan = plan_for_workbook(wb, findings, source=src.name, now=now)
+    sheets = {ws.title: ws for ws in wb.worksheets}
+    for text in plan.warnings:
+        (warn or _stderr)(text)
+    _apply_cells(plan, sheets, MergedCell)
+    _write_results(wb, plan)
+    if STATE_SHEET in wb.sheetnames:
+        del wb[STATE_SHEET]
+    st = wb.create_sheet(STATE_SHEET)
+    for row in plan.state:
+        st.append([None] * len(row))
+        for j, v in enumerate(row, start=1):
+            _set(st.cell(st.max_row, j), v)
+    st.sheet_state = "hidden"
+    _save_atomic(wb, out)
+    return out
+
+
+def marked_names(files: list[Path], folder: Path) -> list[Path]:
+    """The marked copy of each file of a batch in ``folder``: "名_标注.xlsx", numbered where two inputs
+    share a name or the name is one of the inputs (a marked copy checked again), so no copy overwrites
+    another or an input."""
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.exists() and b.exists() and os.path.samefile(a, b)
+        except OSError:
+            return False
+
+    taken: set[str] = set()
+    out = []
+    for src in files:
+        n = 1
+        while True:
+            name = f"{src.stem}_标注{'' if n == 1 else f'_{n}'}{src.suffix}"
+            path = folder / name
+            if name.lower() not in taken and not any(same(path, f) or path.resolve() == f.resolve() for f in files):
+                break
+            n += 1
+        taken.add(name.lower())
+        out.append(path)
+    return out
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(f"注意：{text}\n")
+
+
+def _apply_cells(plan: MarkPlan, sheets: dict, merged_type) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    def cell(ref: str):
+        sheet, a1 = split_ref(ref)
+        return sheets[sheet][a1]
+
+    def fill(c, argb: str) -> None:
+        c.fill = PatternFill("solid", fgColor=argb) if argb else PatternFill(fill_type=None)
+
+    for r in plan.restore:
+        c = cell(r.cell)
+        if r.fill is not None:
+            fill(c, r.fill)
+        if r.note is not None and not isinstance(c, merged_type):
+            c.comment = Comment(r.note, r.author or NO_AUTHOR) if r.note else None
+    for m in plan.marks:
+        c = cell(m.cell)
+        fill(c, m.fill)
+        if m.note is not None and not isinstance(c, merged_type):
+            # the note keeps the author of the cell's own note, so taking it off gives the note back whole
+            author = (m.own.author or NO_AUTHOR) if m.own.note and m.own.author != NOTE_KEPT else OUR_AUTHOR
+            comment = Comment(m.note, author)
+            comment.width, comment.height = 360, 160
+            c.comment = comment
+
+
+def _write_results(wb, plan: MarkPlan) -> None:
+    """The 校验结果 sheet, rebuilt (it is ours) where it was, or first."""
+    from openpyxl.styles import Alignment, Font
+
+    if RESULT_SHEET in wb.sheetnames:
+        idx = wb.sheetnames.index(RESULT_SHEET)
+        del wb[RESULT_SHEET]
+        ws = wb.create_sheet(RESULT_SHEET, idx)
+    else:
+        ws = wb.create_sheet(RESULT_SHEET, 0)
+    ws.append([plan.title])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append(HEADER)
+    for c in ws[2]:
+        c.font = Font(bold=True)
+    colors = {SEVERITY_ZH[ERROR]: FONT_COLOR[ERROR], SEVERITY_ZH[WARNING]: FONT_COLOR[WARNING]}
+    for row, link in zip(plan.rows, plan.links, strict=True):
+        r = ws.max_row + 1
+        for j, v in enumerate(row, start=1):
+            _set(ws.cell(r, j), v)
+        if row[1] in colors:
+            ws.cell(r, 2).font = Font(color=colors[row[1]], bold=True)
+        if link:
+            sheet, a1 = split_ref(link)
+            ws.cell(r, 4).hyperlink = "#'" + sheet.replace("'", "''") + "'!" + a1
+            ws.cell(r, 4).font = Font(color="FF0563C1", underline="single")
+        for col in AMOUNT_COLS:
+            ws.cell(r, col).number_format = MONEY_FORMAT
+        ws.cell(r, 5).alignment = Alignment(wrap_text=True, vertical="top")
+    if plan.gone:
+        ws.append([])
+        ws.append([GONE_TITLE])
+        for g in plan.gone:
+            r = ws.max_row + 1
+            for j, v in enumerate(g, start=1):
+                _set(ws.cell(r, j), v)
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(RESULT_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A3"
+
+
+def _save_atomic(wb, out: Path) -> None:
+    """Saved beside its final place and renamed over it: an interrupted run leaves the old file whole."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a plain save would leave it, not mkstemp's 0600
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["FILL", "mark_workbook"]

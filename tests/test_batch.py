@@ -1,0 +1,162 @@
+"""budget-xl batch: a folder of workbooks (and a text, a PDF, a broken file) → one report, worst first."""
+
+import json
+import shutil
+from collections import Counter
+
+import openpyxl
+import pytest
+
+from budget_xl.batch import work
+from budget_xl.batch.report import FORMULA_START
+from budget_xl.cli import main
+from budget_xl.synth import generate
+
+
+def report_values(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, sample_file):
+    """4 generated departments with planted errors, the sample as “=1+2.xlsx”, a seed text, a PDF, a broken file."""
+    d = tmp_path_factory.mktemp("batch") / "in"
+    plants = generate(4, d / "sub", seed=21, errors=3)
+    shutil.copy(sample_file, d / "=1+2.xlsx")
+    shutil.copy(work.Path(__file__).parents[1] / "budget_xl" / "sample" / "chengde_sfj_2024.txt", d / "seed.txt")
+    (d / "report.pdf").write_bytes(b"%PDF-1.4\n")
+    (d / "broken.xlsx").write_bytes(b"not a workbook")
+    (d / "~$open.xlsx").write_bytes(b"lock file")
+    (d / "notes.docx").write_bytes(b"ignored")
+    return d, plants
+
+
+@pytest.fixture(scope="module")
+def local_report(folder, tmp_path_factory):
+    d, _ = folder
+    out = tmp_path_factory.mktemp("rep") / "报告.xlsx"
+    code = main(["batch", str(d), "--report", str(out), "--jobs", "1"])
+    return code, out
+
+
+def test_batch_exits_1_when_any_file_has_errors(local_report):
+    assert local_report[0] == 1
+
+
+def test_summary_has_one_row_per_file_worst_first(local_report):
+    sheets = report_values(local_report[1])
+    assert list(sheets) == ["汇总", "明细", "规则统计", "图表"]
+    head, *rows = sheets["汇总"]
+    assert head == ["文件", "部门", "年度", "模板", "状态", "错误", "警告", "提示", "首要问题"]
+    # 4 generated + sample + text + pdf + broken; the lock file and the .docx are not inputs
+    assert len(rows) == 8
+    assert [r[4] for r in rows[:2]] == ["无法读取", "无法读取"]  # the broken workbook and the truncated PDF
+    errors = [r[5] for r in rows[2:]]
+    assert errors == sorted(errors, reverse=True) and errors[0] > 0
+    pdf = next(r for r in rows if r[0] == "report.pdf")
+    assert pdf[4] == "无法读取" and "PDF 文件已损坏" in pdf[8]
+    text = next(r for r in rows if r[0] == "seed.txt")
+    assert text[1:4] == ["承德市司法局", "2024", "national（文本导入）"]
+
+
+def test_a_file_named_like_a_formula_is_written_as_text(local_report):
+    wb = openpyxl.load_workbook(local_report[1])
+    cell = next(r[0] for r in wb["汇总"].iter_rows(min_row=2) if r[0].value.startswith("="))
+    assert cell.value == "=1+2.xlsx" and cell.data_type == "s"
+    assert cell.hyperlink.target.endswith("=1+2.xlsx")
+    assert not any(isinstance(c.value, str) and c.value.startswith(FORMULA_START) and c.data_type == "f"
+                   for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_details_are_a_filterable_table_and_rule_counts_add_up(local_report):
+    wb = openpyxl.load_workbook(local_report[1])
+    det = wb["明细"]
+    assert det.tables["Findings"].ref == f"A1:F{det.max_row}"
+    per_rule = Counter(r[2] for r in det.iter_rows(min_row=2, values_only=True))
+    stats = {r[0]: r[2] for r in wb["规则统计"].iter_rows(min_row=2, values_only=True)}
+    assert stats == dict(per_rule)
+    assert len(wb["图表"]._charts) == 1
+
+
+def test_every_planted_error_appears_in_the_details_at_its_cell(folder, local_report):
+    _, plants = folder
+    det = report_values(local_report[1])["明细"][1:]
+    cells = {(r[0], c) for r in det if r[3] == "错误" for c in r[4].split("、")}
+    assert plants and all((p.file, p.cell) in cells for p in plants)
+
+
+def test_two_worker_processes_give_the_same_report(folder, local_report, tmp_path):
+    d, _ = folder
+    out = tmp_path / "r2.xlsx"
+    assert main(["batch", str(d), "--report", str(out), "--jobs", "2"]) == 1
+    assert report_values(out) == report_values(local_report[1])
+    assert not list(tmp_path.glob(".budget-xl-*"))  # the temporary file was moved into place
+
+
+def test_json_for_scripts(folder, capsys):
+    d, _ = folder
+    assert main(["batch", str(d / "sub"), "--json", "--jobs", "1"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert len(out) == 4 and all(x["summary"]["error"] > 0 for x in out)
+    assert {"file", "dept", "year", "error_reading", "findings"} <= set(out[0])
+
+
+def test_a_pdf_is_checked_once_the_pdf_importer_exists(folder, monkeypatch, tmp_path):
+    from budget_xl.sample import sample_grids
+
+    monkeypatch.setattr(work, "pdf_importer", lambda: lambda path: sample_grids())
+    res = work.check_file(str(folder[0] / "report.pdf"))
+    assert res.problem is None and res.dept == "承德市司法局" and res.template == "national（PDF导入）"
+
+
+def test_the_report_never_replaces_an_input(folder, tmp_path, capsys):
+    d, _ = folder
+    target = d / "sub" / sorted(p.name for p in (d / "sub").glob("*.xlsx"))[0]
+    before = target.read_bytes()
+    assert main(["batch", str(target), "--report", str(target)]) == 2
+    assert target.read_bytes() == before
+    assert "报告文件与某个待校验的文件相同" in capsys.readouterr().err
+
+
+def test_nothing_to_check_is_a_clear_error(tmp_path, capsys):
+    assert main(["batch", str(tmp_path)]) == 2
+    assert "没有找到可校验的文件" in capsys.readouterr().err
+
+
+def test_findings_beyond_excel_row_limit_go_on_to_a_second_detail_sheet(folder, monkeypatch, tmp_path):
+    from budget_xl.batch import report
+
+    monkeypatch.setattr(report, "MAX_DETAIL_ROWS", 5)
+    d, _ = folder
+    out = tmp_path / "r.xlsx"
+    main(["batch", str(d / "sub"), "--report", str(out), "--jobs", "1"])
+    wb = openpyxl.load_workbook(out)
+    parts = [ws for ws in wb.worksheets if ws.title.startswith("明细")]
+    assert [ws.title for ws in parts[:2]] == ["明细", "明细2"]
+    assert all(ws.max_row <= 6 and len(ws.tables) == 1 for ws in parts)
+    total = sum(ws.max_row - 1 for ws in parts)
+    assert total == sum(r[5] + r[6] + r[7] for r in wb["汇总"].iter_rows(min_row=2, values_only=True))
+
+
+def test_a_text_that_is_not_a_disclosure_is_a_row_with_its_reason(tmp_path):
+    f = tmp_path / "会议纪要.txt"
+    f.write_text("这不是预算公开文件。", encoding="utf-8")
+    res = work.check_file(str(f))
+    assert "文本无法按部门预算公开文本导入" in res.problem and res.findings == []
+
+
+def test_libreoffice_opens_the_report_and_keeps_the_formula_like_name_as_text(local_report, tmp_path):
+    import subprocess
+
+    from tests.conftest import soffice
+
+    exe = soffice()
+    every_sheet_utf8 = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+                    every_sheet_utf8, "--outdir", str(tmp_path), str(local_report[1])], capture_output=True,
+                   timeout=180, check=True)
+    summary = (tmp_path / "报告-汇总.csv").read_text(encoding="utf-8").splitlines()
+    assert summary[0].startswith("文件,部门,年度,模板,状态,错误")
+    assert any(line.startswith("=1+2.xlsx,承德市司法局,2024,") for line in summary)
+    assert len((tmp_path / "报告-明细.csv").read_text(encoding="utf-8").splitlines()) > 1
