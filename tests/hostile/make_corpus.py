@@ -100,8 +100,6 @@ class Case:
     expect: dict[str, tuple[int | tuple[int, ...] | None, str | None]] = field(default_factory=dict)
     commands: tuple[str, ...] = FAST
     text: str | None = None                  # a text every listed command's output must contain
-    # commands whose crash belongs to another helper's rewrite (mark.py): not counted here
-    known_elsewhere: tuple[str, ...] = ()
 
 
 # -- building blocks --------------------------------------------------------------------------------
@@ -450,10 +448,8 @@ def cases() -> list[Case]:
     cell_case("formula-wrong-cache", _formula_cell("D7", "D8+D13", "3497.31"), 1, "支出总表!D7", 0,
               commands=(*FAST, "mark"), patch=True, reader=False, inplace=True)
     cell_case("formula-right-cache", _formula_cell("D7", "D8+D13", "3397.31"), 0, None, 0, patch=True)
-    cell_case("merged-code", ("merge", "B9:B10"), 1, "合并单元格", 2, commands=(*FAST, "mark"),
-              known_elsewhere=("mark",))
-    cell_case("merged-amount", ("merge", "D9:D10"), 1, "合并单元格", 2, commands=(*FAST, "mark"), narrative=True,
-              known_elsewhere=("mark",))
+    cell_case("merged-code", ("merge", "B9:B10"), 1, "合并单元格", 2, commands=(*FAST, "mark"))
+    cell_case("merged-amount", ("merge", "D9:D10"), 1, "合并单元格", 2, commands=(*FAST, "mark"), narrative=True)
     cell_case("duplicate-code", ("set", ("B10", "2040601")), 1, "重复出现", 2)
     cell_case("text-with-unit", ("set", ("D7", "12.3万")), 1, "不是有效金额", 2)
     cell_case("boolean-total", ("set", ("D7", True)), 1, "不是有效金额", 2)
@@ -471,8 +467,7 @@ def cases() -> list[Case]:
     cell_case("blank-rows-inserted", _insert_rows(ERR, 9, 3), 0, None, 0)
     cell_case("row-deleted", _delete_row(ERR, 12), 1, None, None, commands=("check", "summary", "show"))  # fill: slow repair loop
     cell_case("user-comment", _comment(ERR, "D9", "请核对"), 0, None, 0, commands=(*FAST, "mark"))
-    cell_case("comment-like-ours", _comment(ERR, "D7", "【校验】我自己写的"), 0, None, 0, commands=(*FAST, "mark"),
-              known_elsewhere=("mark",))
+    cell_case("comment-like-ours", _comment(ERR, "D7", "【校验】我自己写的"), 0, None, 0, commands=(*FAST, "mark"))
 
     # names, years and texts a printer, a console or a document must survive
     INFO = "基本信息"
@@ -504,11 +499,10 @@ def cases() -> list[Case]:
     add(Case("odd-output-paths", _copy_sample("主表.xlsx"), dict(ODD_OUTPUTS), tuple(ODD_OUTPUTS)))
     add(Case("hostile-templates", _copy_sample("主表.xlsx"), dict(HOSTILE_TEMPLATES), tuple(HOSTILE_TEMPLATES)))
 
-    # what --mark finds in a workbook marked before (mark.py is being rewritten by another helper)
-    add(Case("damaged-mark-state", _edit("坏标记", _hidden_state_sheet), {}, ("check", "mark"),
-             known_elsewhere=("mark",)))
+    # what --mark finds in a workbook marked before
+    add(Case("damaged-mark-state", _edit("坏标记", _hidden_state_sheet), {}, ("check", "mark")))
     add(Case("formula-like-explanation", _marked_with_explanation("=HYPERLINK(\"http://x\",\"点我\")"), {},
-             ("check", "mark", "fill"), known_elsewhere=("mark",)))
+             ("check", "mark", "fill")))
 
     return _bind_sheet_parts(c)
 
