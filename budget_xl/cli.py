@@ -50,21 +50,23 @@ def _err(text: str) -> None:
 
 # -- commands ---------------------------------------------------------------------------------------
 def cmd_new(args) -> int:
+    from budget_xl import outputs
     from budget_xl.model import empty_budget
     from budget_xl.schema import PROFILE_LABELS
     from budget_xl.write import write_workbook
 
     out = _safe_output(args.output)
-    write_workbook(empty_budget(profile=args.template), out)
+    outputs.write_with(out, lambda tmp: write_workbook(empty_budget(profile=args.template), tmp), args.force)
     print(f"已生成空白主表工作簿（{PROFILE_LABELS[args.template]}表式）：{out}")
     return 0
 
 
 def cmd_sample(args) -> int:
+    from budget_xl import outputs
     from budget_xl.sample import write_sample
 
     out = _safe_output(args.output)
-    write_sample(out)
+    outputs.write_with(out, write_sample, args.force)
     print(f"已生成样例工作簿（承德市司法局 2024 年部门预算）：{out}")
     return 0
 
@@ -82,18 +84,20 @@ def cmd_show(args) -> int:
     result = read_workbook(args.file)
     con = _console()
     con.print(overview(result.budget))
+    from rich.markup import escape
+
+    from budget_xl.findings import SEVERITY_ZH
+
     for n in result.notes:
-        con.print(f"[{n.severity}] {n.message}")
+        con.print(f"{SEVERITY_ZH.get(n.severity, n.severity)}：{escape(n.message)}", soft_wrap=True)
     return 0
 
 
 def _safe_output(path: str) -> Path:
-    p = Path(path)
-    if p.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError("输出文件应以 .xlsx 结尾。", file=str(path))
-    if p.exists() and p.is_dir():
-        raise InputError("输出路径是一个文件夹。", file=str(path))
-    return p
+    """new / sample never replace a workbook that holds data (not even with --force)."""
+    from budget_xl import outputs
+
+    return outputs.prepare(path, suffixes=(".xlsx",), protect_data=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,10 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
     s.add_argument("--template", choices=("national", "shanghai"), default="national", metavar="表式",
                    help="表式：national（全国/河北，默认）或 shanghai（上海区级部门预算）")
+    s.add_argument("--force", action="store_true", help="替换已有的空白文件时不备份（有数据的工作簿从不替换）")
     s.set_defaults(func=cmd_new)
 
     s = sub.add_parser("sample", help="生成样例工作簿（承德市司法局 2024）")
     s.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    s.add_argument("--force", action="store_true", help="替换已有的空白文件时不备份（有数据的工作簿从不替换）")
     s.set_defaults(func=cmd_sample)
 
     s = sub.add_parser("demo", help="演示：用内置样例走一遍全部流程")
@@ -142,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"错误：{e.text}")
         return 2
     except OSError as e:  # writing where one cannot: a folder, a missing folder, a file open in Excel
+        from budget_xl.outputs import os_reason
+
         name = e.filename or ""
-        why = {PermissionError: "没有写入权限，或文件正在 Excel/WPS 中打开（请先关闭）",
-               IsADirectoryError: "这是一个文件夹", NotADirectoryError: "路径中有一段不是文件夹",
-               FileNotFoundError: "路径不存在"}.get(type(e), e.strerror or type(e).__name__)
-        _err(f"错误：无法读写文件“{name}”：{why}。输入文件没有被修改。")
+        where = f"“{name}”" if name and ".tmp" not in Path(str(name)).name else ""
+        _err(f"错误：无法读写文件{where}：{os_reason(e)}。输入文件没有被修改。")
         return 2
     except KeyboardInterrupt:
         _err("已中断。")

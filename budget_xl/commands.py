@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
+from rich.markup import escape
+
+from budget_xl import outputs
 from budget_xl.errors import InputError
 
 
-def _out_path(src: Path, out: str | None, in_place: bool, suffix: str) -> Path:
+def _out_path(src: Path, out: str | None, in_place: bool, force: bool = False) -> Path:
     if in_place:
-        backup = src.with_name(f"{src.stem}.备份-{datetime.now():%Y%m%d-%H%M%S}{src.suffix}")
-        shutil.copy2(src, backup)
-        print(f"已备份原文件：{backup}")
+        if out:
+            raise InputError("-o 与 --in-place 只能选一个。", file=str(src))
         return src
     if not out:
         raise InputError("请用 -o 指定输出文件（不会改动原文件）；确需改写原文件时用 --in-place（会先备份）。", file=str(src))
-    p = Path(out)
-    if p.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"输出文件应以 {suffix} 结尾。", file=out)
-    if p.exists() and p.resolve() == src.resolve():
-        raise InputError("输出文件与输入文件相同；为保护原文件，请另选输出文件名，或使用 --in-place（会先备份）。",
-                         file=str(src))
-    return p
+    return outputs.prepare(out, inputs=[src], force=force)
 
 
 def cmd_check(args) -> int:
@@ -33,23 +28,27 @@ def cmd_check(args) -> int:
     from budget_xl.report import print_findings, to_json
 
     files = [Path(f) for f in args.file]
+    force = getattr(args, "force", False)
+    if args.summary:
+        outputs.prepare(args.summary, inputs=files, suffixes=(".xlsx",), what="汇总表")
     if len(files) > 1:
         return _check_many(files, args)
     src = files[0]
-    findings = _check_one(src, Path(args.mark) if args.mark else None)
+    mark = outputs.prepare(args.mark, inputs=[src], what="--mark 的输出文件") if args.mark else None
+    findings = _check_one(src, mark, force)
     if args.json:
         sys.stdout.write(to_json(str(src), findings) + "\n")
     else:
         console = Console(highlight=False)
         print_findings(console, str(src), findings, show_info=not args.no_info)
         if args.mark:
-            console.print(f"已写出标注副本：{args.mark}（错误标红、警告标黄，详见“校验结果”工作表）", soft_wrap=True)
+            console.print(f"已写出标注副本：{escape(args.mark)}（错误标红、警告标黄，详见“校验结果”工作表）", soft_wrap=True)
     if args.summary:
-        _write_summary(Path(args.summary), [(src, findings, None)])
+        _write_summary(Path(args.summary), [(src, findings, None)], force)
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
-def _check_one(src: Path, mark: Path | None):
+def _check_one(src: Path, mark: Path | None, force: bool = False):
     from budget_xl.mark import mark_workbook
     from budget_xl.read import read_workbook
     from budget_xl.rules import run_checks
@@ -60,9 +59,7 @@ def _check_one(src: Path, mark: Path | None):
 
     findings = locate_findings(result.budget, findings)  # which cell to fix (issue 10)
     if mark is not None:
-        if mark.exists() and mark.resolve() == src.resolve():
-            raise InputError("--mark 的输出文件与输入文件相同；请另选文件名（原文件不会被改动）。", file=str(src))
-        mark_workbook(src, mark, findings)
+        outputs.write_with(mark, lambda tmp: mark_workbook(src, tmp, findings), force)
     return findings
 
 
@@ -78,18 +75,30 @@ def _check_many(files: list[Path], args) -> int:
     from budget_xl.report import print_findings, summary_line
 
     console = Console(highlight=False, stderr=args.json)
+    force = getattr(args, "force", False)
     mark_dir = Path(args.mark) if args.mark else None
     if mark_dir is not None:
         if mark_dir.suffix.lower() in (".xlsx", ".xlsm"):
             raise InputError("校验多个文件时，--mark 应指定一个文件夹（每个文件各写一份标注副本）。", file=args.mark)
-        mark_dir.mkdir(parents=True, exist_ok=True)
+        if mark_dir.exists() and not mark_dir.is_dir():
+            raise InputError("--mark 应指定一个文件夹，这里是一个文件。", file=args.mark)
+        try:
+            mark_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise outputs.os_error(e, mark_dir) from None
     results = []
+    # unique names, decided before anything is written (two 主表.xlsx, or a marked copy among the inputs)
     marks = marked_names(files, mark_dir) if mark_dir else [None] * len(files)
     for src, mark in track(list(zip(files, marks)), description="校验中…", console=console, transient=True):
         try:
-            results.append((src, _check_one(src, mark), None))
+            results.append((src, _check_one(src, mark, force), None))
         except InputError as e:
             results.append((src, [], e.text))
+        except Exception as e:  # one file's failure must not cost the reviewer the other files' results
+            if os.environ.get("BUDGET_XL_DEBUG"):
+                raise
+            results.append((src, [], f"文件“{src}”：内部错误（{type(e).__name__}：{e}），已跳过此文件。"
+                                     "请把这条信息和该文件发给维护人员。"))
     if args.json:
         from budget_xl.report import finding_json
 
@@ -99,45 +108,55 @@ def _check_many(files: list[Path], args) -> int:
     else:
         for src, fs, err in results:
             if err:
-                console.print(f"[bold red]无法读取[/] {err}", soft_wrap=True)
+                console.print(f"[bold red]无法读取[/] {escape(err)}", soft_wrap=True)
             elif args.detail:
                 print_findings(console, str(src), fs, show_info=not args.no_info)
             else:
-                console.print(f"{src}：{summary_line(fs)}", soft_wrap=True)
+                console.print(f"{escape(str(src))}：{summary_line(fs)}", soft_wrap=True)
         bad = sum(1 for _, fs, err in results if err is None and any(f.severity == "error" for f in fs))
         unread = sum(1 for *_, err in results if err)
         console.print(f"\n共 {len(results)} 个文件：有错误 {bad} 个，无法读取 {unread} 个。", soft_wrap=True)
     if args.summary:
-        _write_summary(Path(args.summary), results)
+        _write_summary(Path(args.summary), results, force)
         if not args.json:
-            console.print(f"已写出汇总表：{args.summary}")
+            console.print(f"已写出汇总表：{escape(args.summary)}")
     if any(err for *_, err in results):
         return 2
     return 1 if any(f.severity == "error" for _, fs, _ in results for f in fs) else 0
 
 
-def _write_summary(path: Path, results) -> None:
+def _mark_suffix(src: Path) -> str:
+    return src.suffix if src.suffix.lower() in outputs.WORKBOOK_SUFFIXES else ".xlsx"
+
+
+def _write_summary(path: Path, results, force: bool = False) -> None:
     """One row per workbook, for a reviewer's overview of many departments (pandas → .xlsx)."""
     import pandas as pd
 
     from budget_xl.findings import summarize
 
-    if path.suffix.lower() != ".xlsx":
-        raise InputError("汇总表应以 .xlsx 结尾。", file=str(path))
+    outputs.prepare(path, inputs=[src for src, *_ in results], suffixes=(".xlsx",), what="汇总表")
     rows = []
     for src, fs, err in results:
         c = summarize(fs)
         first = next((f.message for f in fs if f.severity == "error"), "") or \
             next((f.message for f in fs if f.severity == "warning"), "")
-        rows.append({"文件": src.name, "状态": "无法读取" if err else ("有错误" if c["error"] else "通过"),
+        rows.append({"文件": str(src), "状态": "无法读取" if err else ("有错误" if c["error"] else "通过"),
                      "错误": c["error"], "警告": c["warning"], "提示": c["info"],
                      "首要问题": err or first})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        pd.DataFrame(rows).to_excel(xw, sheet_name="校验汇总", index=False)
-        ws = xw.sheets["校验汇总"]
-        for col, width in zip("ABCDEF", (36, 10, 8, 8, 8, 90)):
-            ws.column_dimensions[col].width = width
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            pd.DataFrame(rows).to_excel(xw, sheet_name="校验汇总", index=False)
+            ws = xw.sheets["校验汇总"]
+            for row in ws.iter_rows(min_row=2):
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.data_type == "f":
+                        cell.data_type = "s"  # text that looks like a formula stays text
+            for col, width in zip("ABCDEF", (36, 10, 8, 8, 8, 90)):
+                ws.column_dimensions[col].width = width
+
+    outputs.write_with(path, write, force)
 
 
 def cmd_fill(args) -> int:
@@ -146,12 +165,51 @@ def cmd_fill(args) -> int:
     from budget_xl.writeback import apply_changes
 
     src = Path(args.file)
+    if args.in_place:
+        src = Path(os.path.realpath(src))  # a link: the file it points to is rewritten (after its backup)
+    force = getattr(args, "force", False)
     result = read_workbook(src)
+    out = _out_path(src, args.output, args.in_place, force)
+    refuse_on_reader_errors(src, result.notes)
     _filled, changes = plan_fill(result.budget)
-    out = _out_path(src, args.output, args.in_place, ".xlsx")
-    apply_changes(src, out, changes)
-    print(f"重算汇总：改写 {len(changes)} 个单元格，已写出 {out}（明细见“变更记录”工作表）")
+    if args.in_place:
+        kept = outputs.keep_backup(src)
+        print(f"已备份原文件：{kept}")
+    written, formulas = apply_changes(src, out, changes, force=force or args.in_place)
+    print(f"重算汇总：改写 {len(written)} 个单元格，已写出 {out}（明细见“变更记录”工作表）")
+    if formulas:
+        some = "、".join(formulas[:5]) + ("等" if len(formulas) > 5 else "")
+        print(f"注意：{len(formulas)} 个应重算的单元格是您的公式（{some}），公式保留未改写；"
+              "请在 Excel 中打开输出文件，公式会自动重新计算。")
+    _warn_uncached(out, result.budget)
     return 0
+
+
+def _warn_uncached(out: Path, budget) -> None:
+    """openpyxl keeps formulas but not their results: say so when amounts of the output are formulas."""
+    from budget_xl.findings import split_ref
+    from budget_xl.read.files import col_index_of, scan_package
+
+    try:
+        scans = scan_package(out)
+    except (InputError, OSError):
+        return
+    data = {c for t in budget.tables.values() for r in t.rows for c in r.cells.values()}
+    hit = [c for c in data if (lambda s, a: s in scans and col_index_of(a) in scans[s].uncached)(*split_ref(c))]
+    if hit:
+        print(f"注意：输出文件中有 {len(hit)} 个金额单元格是公式（如 {sorted(hit)[0]}），保存时没有计算结果；"
+              "请在 Excel 或 WPS 中打开输出文件并保存一次，再用于校验或生成情况说明。")
+
+
+def refuse_on_reader_errors(src: Path, notes) -> None:
+    """重算汇总 on a workbook the reader could not read correctly would write wrong totals: refuse, naming why."""
+    errors = [n for n in notes if n.severity == "error"]
+    if not errors:
+        return
+    lines = [f"  {n.cells[0] if n.cells else ''} {n.message}" for n in errors[:8]]
+    more = f"\n  ……另有 {len(errors) - 8} 条" if len(errors) > 8 else ""
+    raise InputError("读取时发现以下错误，为免写出错误的合计，重算汇总没有进行。请先改正这些单元格"
+                     "（可用 budget-xl check 查看全部问题）：\n" + "\n".join(lines) + more, file=str(src))
 
 
 def register(sub) -> None:
@@ -163,12 +221,14 @@ def register(sub) -> None:
     s.add_argument("--summary", metavar="汇总.xlsx", help="写出一个文件一行的校验汇总表")
     s.add_argument("--detail", action="store_true", help="多个文件时逐个列出全部问题")
     s.add_argument("--no-info", action="store_true", help="不显示“提示”级（尾差等）")
+    s.add_argument("--force", action="store_true", help="输出文件已存在时直接替换（默认先在旁边备份）")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("fill", help="重算汇总：由明细重算合计和上级科目行，写出新文件并附“变更记录”")
     s.add_argument("file", metavar="文件", help="主表工作簿 .xlsx")
     s.add_argument("-o", "--output", metavar="输出.xlsx", help="输出文件（原文件不变）")
     s.add_argument("--in-place", action="store_true", help="改写原文件（先自动备份）")
+    s.add_argument("--force", action="store_true", help="输出文件已存在时直接替换（默认先在旁边备份）")
     s.set_defaults(func=cmd_fill)
 
     from budget_xl.narrative.cli import register as narrative_commands

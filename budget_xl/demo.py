@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from budget_xl.model import Budget
 from budget_xl.read import read_workbook
@@ -17,7 +19,7 @@ SAMPLE_NAME = "样例_承德市司法局2024.xlsx"
 
 def overview(budget: Budget) -> RichTable:
     """One line per sheet: rows read and the key total."""
-    t = RichTable(title=f"{budget.dept_name} {budget.year} 年部门预算主表工作簿", show_lines=False)
+    t = RichTable(title=Text(f"{budget.dept_name} {budget.year or ''} 年部门预算主表工作簿"), show_lines=False)
     t.add_column("工作表")
     t.add_column("表名")
     t.add_column("行数", justify="right")
@@ -43,16 +45,20 @@ def overview(budget: Budget) -> RichTable:
         if not table.has_amounts() and table.notes:
             total = "空表"
         has_money = bool(table.layout.amount_columns) and key not in ("INFO",)
-        t.add_row(table.sheet_name(), table.layout.title, str(len(table.rows)), table.unit if has_money else "",
-                  total)
+        t.add_row(*(Text(x) for x in (table.sheet_name(), table.layout.title, str(len(table.rows)),
+                                       table.unit if has_money else "", total)))
     return t
 
 
 def run_demo(out: Path, console: Console) -> int:
-    out.mkdir(parents=True, exist_ok=True)
+    from budget_xl import outputs
+
+    if out.exists() and not out.is_dir():
+        from budget_xl.errors import InputError
+        raise InputError("演示的输出应是一个文件夹，这里是一个文件。", file=str(out))
     sample = out / SAMPLE_NAME
-    write_sample(sample)
-    console.print(f"[bold]1. 样例工作簿[/bold] 已写入 {sample}")
+    outputs.write_with(sample, write_sample, force=True)  # our own generated files, replaced atomically
+    console.print(f"[bold]1. 样例工作簿[/bold] 已写入 {escape(str(sample))}")
     result = read_workbook(sample)
     console.print(overview(result.budget))
     for step in _later_steps():
@@ -72,8 +78,11 @@ def check_step(result, out: Path, console: Console) -> None:
     findings = run_checks(result.budget, result.notes)
     console.print("\n[bold]2. 校验[/bold]（尾差只作提示，不算错误）")
     print_findings(console, result.budget.source, findings, show_info=False)
-    marked = mark_workbook(Path(result.budget.source), out / MARKED_NAME, findings)
-    console.print(f"已写出标注副本 {marked}：警告单元格标黄并加批注，全部 {len(findings)} 条结果见“校验结果”工作表。",
+    from budget_xl import outputs
+
+    marked = outputs.write_with(out / MARKED_NAME,
+                                lambda tmp: mark_workbook(Path(result.budget.source), tmp, findings), force=True)
+    console.print(f"已写出标注副本 {escape(str(marked))}：警告单元格标黄并加批注，全部 {len(findings)} 条结果见“校验结果”工作表。",
                   soft_wrap=True)
 
 

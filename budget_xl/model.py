@@ -114,9 +114,7 @@ class Budget:
 
     @property
     def year(self) -> int | None:
-        y = self.info("year")
-        digits = "".join(ch for ch in y if ch.isdigit())
-        return int(digits[:4]) if len(digits) >= 4 else None
+        return parse_year(self.info("year"))
 
     def texts(self, item: str) -> list[Row]:
         """Rows of 说明文字 whose 项目 is ``item``, in sheet order."""
@@ -145,6 +143,20 @@ def copy_budget(budget: Budget) -> Budget:
         if name not in ("tables", "source"):
             setattr(out, name, value)
     return out
+
+
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+YEAR_RANGE = (1949, 2199)
+
+
+def parse_year(text: str) -> int | None:
+    """“2024”, “2024年”, “2024年度”, “二〇二四年” → 2024; anything else (99999999999, 24) → None."""
+    s = text.strip().translate(_CN_DIGITS)
+    digits = "".join(ch for ch in s if ch.isdigit())
+    if len(digits) != 4:
+        return None
+    y = int(digits)
+    return y if YEAR_RANGE[0] <= y <= YEAR_RANGE[1] else None
 
 
 def snapshot(budget: Budget) -> dict[str, dict[str, dict[str, Any]]]:

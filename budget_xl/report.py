@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from rich.console import Console
+from rich.markup import escape
 
 from budget_xl.findings import SEVERITY_ZH, Finding, summarize
 
@@ -49,13 +50,14 @@ def summary_line(findings: list[Finding]) -> str:
 
 def _line(console: Console, f: Finding, indent: str = "  ") -> None:
     cells = "、".join(f.cells[:4]) + ("等" if len(f.cells) > 4 else "")
-    console.print(f"{indent}[{STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.rule}  {cells}", soft_wrap=True)
-    console.print(f"{indent}    {f.message}", soft_wrap=True)
+    # user text (file, sheet and row names) may hold “[red]” or “[/bold]”: printed literally, never as markup
+    console.print(f"{indent}[{STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.rule}  {escape(cells)}", soft_wrap=True)
+    console.print(f"{indent}    {escape(f.message)}", soft_wrap=True)
 
 
 def print_findings(console: Console, source: str, findings: list[Finding], show_info: bool = True) -> None:
     """Plain lines grouped by sheet, whole messages (a reviewer copies them into a letter)."""
-    console.print(f"[bold]校验 {source}[/bold]：{summary_line(findings)}", soft_wrap=True)
+    console.print(f"[bold]校验 {escape(source)}[/bold]：{summary_line(findings)}", soft_wrap=True)
     located = [f for f in findings if f.rule == LOCATE]
     if located:
         console.print("\n[bold]【最可能出错的单元格】[/bold]")
@@ -74,6 +76,6 @@ def print_findings(console: Console, source: str, findings: list[Finding], show_
             continue
         by_sheet.setdefault(f.sheet or "（整体）", []).append(f)
     for sheet, items in by_sheet.items():
-        console.print(f"\n[bold]【{sheet}】[/bold]")
+        console.print(f"\n[bold]【{escape(sheet)}】[/bold]")
         for f in items:
             _line(console, f)

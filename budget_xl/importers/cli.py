@@ -113,18 +113,18 @@ def write_imported(budget, report, out: Path) -> Path:
     for line in report.lines():
         ws.append([line])
     ws.column_dimensions["A"].width = 120
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    from budget_xl.outputs import write_with
+
+    write_with(out, wb.save)  # atomic; an existing file there is kept as a backup first
     return out
 
 
 def cmd_import(args) -> int:
     src = Path(args.source)
     out = Path(args.output)
-    if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError("输出文件应以 .xlsx 结尾。", file=str(out))
-    if out.exists() and out.resolve() == src.resolve():
-        raise InputError("输出文件与输入文件相同。", file=str(out))
+    from budget_xl.outputs import prepare
+
+    out = prepare(out, inputs=[src, args.prior], suffixes=(".xlsx", ".xlsm"))
     budget, report = import_source(src)
     if args.prior:
         last = read_last_year(Path(args.prior))

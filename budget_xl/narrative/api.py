@@ -11,6 +11,7 @@ from budget_xl.narrative.context import check_basics
 from budget_xl.narrative.render import Narrative, render_narrative
 
 FORMATS = (".docx", ".txt", ".md")
+UNREADABLE_RULES = ("READ-CELL-ERROR", "READ-FORMULA-UNCACHED", "READ-MERGED", "READ-DUP-CODE")
 
 
 def narrative_of(budget: Budget, *, prior: str | Path | None = None, templates: str | Path | None = None,
@@ -65,10 +66,21 @@ def document_output(narrative: Narrative) -> bytes:
     return document_docx(narrative.budget, narrative)
 
 
+def refuse_unreadable(result, path) -> None:
+    """An error value or a formula without result is not a blank: 重算汇总 would not mend it, so say what it is."""
+    unreadable = [n for n in result.notes if n.rule in UNREADABLE_RULES]
+    if unreadable:
+        from budget_xl.errors import InputError
+
+        raise InputError("以下单元格无法读出数值，情况说明没有生成：" + "；".join(n.message for n in unreadable[:5])
+                         + ("……" if len(unreadable) > 5 else ""), file=str(path))
+
+
 def _read(path: str | Path) -> tuple[Budget, list[str]]:
     from budget_xl.read import read_workbook
 
     result = read_workbook(path)
+    refuse_unreadable(result, path)
     notes = [f"读取工作簿：{n.message}" + (f"（{'、'.join(n.cells)}）" if n.cells else "")
              for n in result.notes if n.severity in (ERROR, WARNING)]
     return result.budget, notes

@@ -6,11 +6,10 @@ write the output, in one step, so a refused run leaves nothing half-written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from budget_xl.errors import InputError
+from budget_xl.outputs import prepare, write_bytes
 
 NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")
 
@@ -43,7 +42,7 @@ def cmd_narrative(args) -> int:
     from budget_xl.narrative.api import narrative_bytes
 
     data, notes = narrative_bytes(args.file, out.suffix.lower(), prior=args.prior, templates=args.templates)
-    _write(out, mark_draft(data, out.suffix.lower(), errors))
+    write_bytes(out, mark_draft(data, out.suffix.lower(), errors))
     print(f"已生成情况说明：{out}")
     _print_notes(notes)
     return 0
@@ -55,7 +54,7 @@ def cmd_document(args) -> int:
     from budget_xl.narrative.api import document_bytes
 
     data, notes = document_bytes(args.file, prior=args.prior, templates=args.templates)
-    _write(out, mark_draft(data, ".docx", errors))
+    write_bytes(out, mark_draft(data, ".docx", errors))
     print(f"已生成部门预算信息公开文件：{out}")
     _print_notes(notes)
     return 0
@@ -68,11 +67,14 @@ def _error_gate(path: str, force: bool) -> int:
     refusal names the cell localization points at, so the user knows where to start.
     """
     from budget_xl.localize.fold import LOCATE, locate_findings
-    from budget_xl.narrative.api import require_totals
+    from budget_xl.narrative.api import refuse_unreadable, require_totals
+    from budget_xl.narrative.context import check_basics
     from budget_xl.read import read_workbook
     from budget_xl.rules import run_checks
 
     result = read_workbook(path)
+    refuse_unreadable(result, path)  # an error value or a formula without result: 重算汇总 would not mend it
+    check_basics(result.budget)
     require_totals(result.budget)  # blank totals first: their message says to run 重算汇总
     findings = run_checks(result.budget, result.notes)
     n = sum(1 for f in findings if f.severity == "error")
@@ -127,30 +129,4 @@ def _print_notes(notes) -> None:
 
 def _check_output(path: str, suffixes: tuple[str, ...], *inputs: str | None) -> Path:
     """Refuse an output we could not or must not write: wrong suffix, a folder, or one of the inputs."""
-    p = Path(path)
-    if p.suffix.lower() not in suffixes:
-        raise InputError(f"输出文件应以 {' / '.join(suffixes)} 结尾。", file=str(path))
-    if p.is_dir():
-        raise InputError("输出路径是一个文件夹。", file=str(path))
-    if not p.parent.exists() or not p.parent.is_dir():
-        raise InputError(f"输出文件夹“{p.parent}”不存在。", file=str(path))
-    for src in inputs:
-        if src and Path(src).exists() and p.exists() and os.path.samefile(src, p):
-            raise InputError("输出文件与输入文件是同一个文件；输入文件不能被覆盖，请换一个输出文件名。", file=str(path))
-    return p
-
-
-def _write(out: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a failure never leaves half a file."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".budget-xl-", suffix=out.suffix, dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, out)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except PermissionError:
-        raise InputError("无法写入输出文件：可能已在 Word 或 WPS 中打开，或没有写入权限。请关闭后再试。",
-                         file=str(out)) from None
+    return prepare(path, inputs=inputs, suffixes=suffixes, parent_must_exist=True)

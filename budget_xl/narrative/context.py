@@ -84,7 +84,10 @@ def check_basics(budget: Budget) -> int:
     year = budget.year
     if year is None:
         row = budget["INFO"].get("year")
-        raise InputError("“基本信息”中没有填写预算年度（如 2024）。", file=budget.source, sheet="基本信息",
+        typed = budget.info("year")
+        message = (f"“基本信息”中的预算年度“{typed[:30]}”不是有效的年份（应为 1949–2199 之间的四位年份，如 2024）。"
+                   if typed else "“基本信息”中没有填写预算年度（如 2024）。")
+        raise InputError(message, file=budget.source, sheet="基本信息",
                          cell=_cell_only(row.cell("value")) if row else None)
     if not budget.dept_name:
         row = budget["INFO"].get("dept_name")

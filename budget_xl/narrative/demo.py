@@ -13,18 +13,21 @@ def document_name(budget) -> str:
 
 def demo_step(result, out_dir: Path, console) -> None:
     """Write 情况说明.docx, 情况说明.txt and the whole document into ``out_dir``; print a line each."""
+    from rich.markup import escape
+
     from budget_xl.narrative.api import document_output, narrative_of, narrative_output
+    from budget_xl.outputs import write_bytes
 
     budget = result.budget
     out_dir = Path(out_dir)
     narrative = narrative_of(budget)
     for suffix in (".docx", ".txt"):
         path = out_dir / f"{NARRATIVE_NAME}{suffix}"
-        path.write_bytes(narrative_output(narrative, suffix))
-        console.print(f"[bold]情况说明[/bold] 已写入 {path}（每个金额均已核对到工作簿单元格）")
+        write_bytes(path, narrative_output(narrative, suffix), force=True)
+        console.print(f"[bold]情况说明[/bold] 已写入 {escape(str(path))}（每个金额均已核对到工作簿单元格）")
     path = out_dir / document_name(budget)
-    path.write_bytes(document_output(narrative_of(budget, whole_document=True)))
-    console.print(f"[bold]部门预算信息公开文件[/bold] 已写入 {path}（目录、九张公开表、情况说明、"
+    write_bytes(path, document_output(narrative_of(budget, whole_document=True)), force=True)
+    console.print(f"[bold]部门预算信息公开文件[/bold] 已写入 {escape(str(path))}（目录、九张公开表、情况说明、"
                   f"{len(narrative.context['projects'])}张项目绩效目标表）")
     for note in narrative.notes:
-        console.print(f"  提示：{note}")
+        console.print(f"  提示：{escape(note)}")

@@ -22,8 +22,9 @@ from budget_xl.narrative import marks, selfcheck
 from budget_xl.narrative.amounts import CellIndex
 from budget_xl.narrative.context import build_context
 from budget_xl.narrative.prior import Prior
-from budget_xl.narrative.templates import SECTIONS, environment, template_dirs
+from budget_xl.narrative.templates import MAX_OUTPUT_CHARS, SECTIONS, TemplateBudgetExceeded, environment, template_dirs
 from budget_xl.narrative.wording import ordinal
+from budget_xl.read.values import strip_control_chars
 
 TITLE, HEADING, PARA, TABLE = "title", "heading", "para", "table"
 TABLES = ("机构设置表", "固定资产表", "政府采购表", "绩效目标表")
@@ -88,7 +89,22 @@ def _render(env, name: str, ctx: dict) -> _Rendered:
     with marks.Recording() as entries:
         try:
             template = env.get_template(name)
-            text = template.render(ctx)
+            if hasattr(env, "start"):
+                env.start()
+            parts, size = [], 0
+            for chunk in template.generate(ctx):  # streamed, so an endless output stops at the budget
+                size += len(chunk)
+                if size > MAX_OUTPUT_CHARS:
+                    raise TemplateBudgetExceeded(f"生成的文字超过 {MAX_OUTPUT_CHARS} 个字符")
+                parts.append(chunk)
+            text = strip_control_chars("".join(parts))  # a template's stray control character never reaches Word
+        except TemplateBudgetExceeded as e:
+            raise InputError(f"情况说明模板{_where(e, name)}超出限制：{e}。情况说明没有生成。") from None
+        except RecursionError as e:
+            raise InputError(f"情况说明模板{_where(e, name)}：宏或模板自己调用自己，递归没有终点。"
+                             "情况说明没有生成。") from None
+        except MemoryError:
+            raise InputError(f"情况说明模板“{name}”生成的内容过大，内存不足。情况说明没有生成。") from None
         except TemplateSyntaxError as e:
             raise InputError(f"情况说明模板“{_short(e.filename or e.name or name)}”第{e.lineno}行有语法错误："
                              f"{_syntax_zh(e.message or '')}。情况说明没有生成。") from None

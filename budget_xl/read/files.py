@@ -5,27 +5,74 @@ Nothing here writes: the user's file is only ever opened for reading.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import zipfile
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 from budget_xl.errors import InputError
+from budget_xl.read.values import CellError, Uncached
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Sane limits for a budget workbook (real ones are under 5 MB and a few thousand rows), checked on the zip
+# directory and the sheets' cell references before any parser builds a grid: a zip bomb is refused at once.
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200          # a member larger than 1 MB that compresses more than this is a bomb, not a sheet
+MAX_ROWS = 200_000
+MAX_COLS = 1_000
+MAX_CELLS = 4_000_000    # rows × columns of the dense grid a reader builds
+MAX_MEMBERS = 10_000     # parts in the package (a workbook of 20 sheets has about 60)
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def require_regular_file(path: str | Path, what: str = "文件") -> Path:
+    """A FIFO, a device or a socket is refused before anything opens it (opening a FIFO would hang)."""
+    p = Path(path)
+    name = str(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(f"{what}不存在。请检查路径和文件名。", file=name) from None
+    except OSError:
+        raise InputError(f"{what}无法访问（没有权限或路径有误）。", file=name) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("这是一个文件夹，不是 Excel 工作簿。", file=name)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"这不是普通文件（可能是管道或设备），不能作为{what}读取。", file=name)
+    return p
+
+
+def _is_old_xls(p: Path) -> bool:
+    """An old .xls is an OLE container with a ``Workbook`` (or ``Book``) stream; an encrypted .xlsx holds an
+    ``EncryptedPackage`` stream instead."""
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(64 * 1024 * 1024)
+    except OSError:
+        return False
+    if _ENCRYPTED in data:
+        return False
+    return any(name.encode("utf-16-le") + b"\x00\x00" in data for name in ("Workbook", "Book"))
 
 
 def check_workbook_file(path: str | Path) -> Path:
     """Refuse, with a clear message, anything that is not a readable .xlsx / .xlsm."""
-    p = Path(path)
+    p = require_regular_file(path)
     name = str(path)
-    if not p.exists():
-        raise InputError("文件不存在。请检查路径和文件名。", file=name)
-    if p.is_dir():
-        raise InputError("这是一个文件夹，不是 Excel 工作簿。", file=name)
     suffix = p.suffix.lower()
-    with p.open("rb") as fh:
-        head = fh.read(8)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        raise InputError("文件无法打开（没有读取权限，或正被其他程序独占）。", file=name) from None
+    old_xls = "不支持旧版 .xls 格式。请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再试。"
     if suffix in (".xls", ".et") or (head == OLE_MAGIC and suffix not in (".xlsx", ".xlsm")):
-        raise InputError("不支持旧版 .xls 格式。请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再试。", file=name)
+        raise InputError(old_xls, file=name)
+    if head == OLE_MAGIC and _is_old_xls(p):
+        raise InputError("这是旧版 .xls 格式的文件（只是扩展名改成了 .xlsx）。" + old_xls.split("。", 1)[1], file=name)
     if head == OLE_MAGIC:
         raise InputError("文件设置了打开密码（已加密），无法读取。请在 Excel 中取消密码"
                          "（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。", file=name)
@@ -36,12 +83,170 @@ def check_workbook_file(path: str | Path) -> Path:
     try:
         with zipfile.ZipFile(p) as z:
             names = set(z.namelist())
-            bad = z.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError):
+            _check_sizes(z, name)  # before anything is decompressed
+            bad = z.testzip()  # bounded: zipfile never inflates a member beyond its declared size
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         raise InputError("文件已损坏，无法按 .xlsx 格式打开。", file=name) from None
     if bad is not None or "xl/workbook.xml" not in names:
         raise InputError("文件已损坏，或不是 Excel 工作簿（缺少工作簿内容）。", file=name)
     return p
+
+
+def _check_sizes(z: zipfile.ZipFile, name: str) -> None:
+    total = 0
+    if len(z.infolist()) > MAX_MEMBERS:
+        raise InputError(f"文件内容异常：包含 {len(z.infolist())} 个部件，不像正常的工作簿，已拒绝读取。", file=name)
+    for info in z.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1024 * 1024 and ratio > MAX_RATIO:
+            raise InputError(f"文件内容异常：其中“{info.filename}”解压后约 {info.file_size // (1024 * 1024)} MB，"
+                             f"压缩比 {ratio:.0f} 倍，不像正常的工作簿（可能是“压缩炸弹”），已拒绝读取。", file=name)
+    if total > MAX_UNCOMPRESSED:
+        raise InputError(f"文件解压后共约 {total // (1024 * 1024)} MB，超出预算工作簿的合理大小"
+                         f"（{MAX_UNCOMPRESSED // (1024 * 1024)} MB），已拒绝读取。", file=name)
+
+
+# -- what a value-only reader cannot see: error values, formulas without results, the sheets' extent --------
+@dataclass
+class SheetScan:
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)      # (row, col) 0-based → "#REF!"
+    uncached: dict[tuple[int, int], str] = field(default_factory=dict)    # (row, col) → formula text
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2) 0-based
+    rows: int = 0
+    cols: int = 0
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
+_ATTR_T = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)", re.S)
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,4})(\d{1,8}):([A-Z]{1,4})(\d{1,8})"')
+_REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def col_index_of(a1: str) -> tuple[int, int]:
+    """'D5' → (4, 3): 0-based (row, column), as the scans key their cells."""
+    m = _ATTR_R.search(f'r="{a1}"'.encode())
+    if m is None:
+        return (-1, -1)
+    return int(m.group(2)) - 1, _col_index(m.group(1))
+
+
+def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part in the package, from workbook.xml and its relationships."""
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {}
+    for r in rels:
+        target = r.get("Target") or ""
+        if target.startswith("/"):
+            path = target.lstrip("/")
+        else:
+            path = str(PurePosixPath("xl") / target)
+        parts: list[str] = []
+        for seg in path.split("/"):
+            if seg == "..":
+                if parts:
+                    parts.pop()
+            elif seg not in ("", "."):
+                parts.append(seg)
+        targets[r.get("Id")] = "/".join(parts)
+    out = {}
+    for s in wb.iter(f"{ns_main}sheet"):
+        rid = s.get(f"{ns_rel}id")
+        if rid in targets:
+            out[s.get("name")] = targets[rid]
+    return out
+
+
+def scan_package(path: str | Path) -> dict[str, SheetScan]:
+    """Per sheet: error cells, formulas saved without a result, and the extent of the cells present.
+
+    Raises InputError for a sheet whose extent no budget table comes near (before a reader allocates it).
+    """
+    name = str(path)
+    out: dict[str, SheetScan] = {}
+    with zipfile.ZipFile(path) as z:
+        members = set(z.namelist())
+        for sheet, part in _sheet_paths(z).items():
+            if part not in members:
+                continue
+            data = z.read(part)
+            scan = SheetScan()
+            refs = _REF.findall(data)  # cells, not <row> elements: a formatted empty row allocates nothing
+            scan.rows = max((int(r) for _, r in refs), default=0)
+            scan.cols = max((_col_index(c) + 1 for c in {c for c, _ in refs}), default=0)
+            if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
+                raise InputError(f"工作表“{sheet}”的范围达 {scan.rows} 行 × {scan.cols} 列，远超预算公开表的合理大小，"
+                                 "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
+            if b't="e"' in data or b"<f" in data or b":f" in data:
+                _scan_cells(data, scan)
+            for c1, r1, c2, r2 in _MERGE.findall(data):
+                scan.merged.append((int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2)))
+            out[sheet] = scan
+    return out
+
+
+def _scan_cells(data: bytes, scan: SheetScan) -> None:
+    for m in _CELL.finditer(data):
+        attrs, body = m.group(1), m.group(2) or b""
+        at = _ATTR_R.search(attrs)
+        if at is None:
+            continue
+        rc = (int(at.group(2)) - 1, _col_index(at.group(1)))
+        t = _ATTR_T.search(attrs)
+        v = _VALUE.search(body)
+        if t and t.group(1) == b"e":
+            code = (v.group(1).decode("utf-8", "replace") if v else "").strip() or "#VALUE!"
+            scan.errors[rc] = code
+            continue
+        f = _FORMULA.search(body)
+        if f is not None and (v is None or not v.group(1).strip()):
+            if t and t.group(1) in (b"str", b"inlineStr") and v is not None:
+                continue  # a formula whose result is an empty text: it was computed
+            formula = (f.group(1) or b"").decode("utf-8", "replace")
+            from html import unescape
+            scan.uncached[rc] = unescape(formula) or "（共享公式）"
+
+
+class Grids(dict):
+    """Sheet name → rows of values, plus each sheet's merged ranges (row1, col1, row2, col2), 0-based."""
+
+    merged: dict[str, list[tuple[int, int, int, int]]]
+
+
+def mark_unreadable(grids: dict[str, list[list]], scans: dict[str, SheetScan]) -> Grids:
+    """Put CellError / Uncached in place of the blank an engine gave for those cells; attach merged ranges."""
+    grids = Grids(grids)
+    grids.merged = {sheet: scan.merged for sheet, scan in scans.items() if scan.merged}
+    for sheet, scan in scans.items():
+        grid = grids.get(sheet)
+        if grid is None:
+            continue
+        for (r, c), value in [*((k, CellError(v)) for k, v in scan.errors.items()),
+                              *((k, Uncached(v)) for k, v in scan.uncached.items())]:
+            while len(grid) <= r:
+                grid.append([])
+            row = grid[r]
+            if not isinstance(row, list):
+                row = grid[r] = list(row)
+            row.extend([None] * (c + 1 - len(row)))
+            row[c] = value
+    return grids
 
 
 def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
@@ -49,16 +254,26 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     from python_calamine import CalamineWorkbook
 
     p = check_workbook_file(path)
+    scans = _scan(p, path)
     try:
         wb = CalamineWorkbook.from_path(str(p))
         grids = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
             grids[name] = sheet.to_python(skip_empty_area=False)
-        return grids
     except Exception as e:  # calamine raises its own error types for broken parts
         raise InputError(f"文件无法读取（{type(e).__name__}）：可能已损坏。请在 Excel 中打开后另存再试。",
                          file=str(path)) from None
+    return mark_unreadable(grids, scans)
+
+
+def _scan(p: Path, path) -> dict[str, SheetScan]:
+    try:
+        return scan_package(p)
+    except InputError:
+        raise
+    except Exception:  # a part the scan cannot parse: the engine's own error will follow
+        return {}
 
 
 def load_grids_openpyxl(path: str | Path) -> dict[str, list[list]]:
@@ -66,15 +281,17 @@ def load_grids_openpyxl(path: str | Path) -> dict[str, list[list]]:
     import openpyxl
 
     p = check_workbook_file(path)
+    scans = _scan(p, path)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:
         raise InputError(f"文件无法读取（{type(e).__name__}）：可能已损坏。", file=str(path)) from None
     try:
-        return {ws.title: [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-                for ws in wb.worksheets}
+        grids = {ws.title: [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+                 for ws in wb.worksheets}
     finally:
         wb.close()
+    return mark_unreadable(grids, scans)  # openpyxl gives error values as text: the scan knows which they are
 
 
 ENGINES = {"calamine": load_grids_calamine, "openpyxl": load_grids_openpyxl}

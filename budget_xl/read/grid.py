@@ -16,7 +16,7 @@ from typing import Any
 from budget_xl.errors import InputError
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.read.values import parse_code, parse_number, parse_text
+from budget_xl.read.values import CellError, Uncached, has_control_chars, parse_code, parse_number, parse_text, plain
 from budget_xl.schema import DEFAULT_PROFILE, PROFILES, Layout, header_key, label_key, load_schema, profile_from_label
 from budget_xl.units import WAN, parse_unit
 
@@ -118,8 +118,18 @@ def _is_note(values: list) -> str | None:
 class _SheetReader:
     """Reads one sheet of one layout into a Table, collecting notes (warnings) on the way."""
 
-    def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding]):
+    def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding],
+                 uncached: list[str] | None = None, merged=()):
         self.layout, self.sheet, self.grid, self.source, self.notes = layout, sheet, grid, source, notes
+        self.uncached = uncached if uncached is not None else []
+        # cells of ranges merged over several rows: one value standing for several rows' codes or amounts
+        self.merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for r1, c1, r2, c2 in merged:
+            if r2 > r1 and (r2 - r1 + 1) * (c2 - c1 + 1) <= 100_000:
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        self.merged[(r, c)] = (r1, c1, r2, c2)
+        self.merged_told: set[tuple[int, int, int, int]] = set()
 
     def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
         self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
@@ -196,6 +206,31 @@ class _SheetReader:
             raw = _cell(self.grid, r, c)
             where = ref(self.sheet, r, c)
             row.cells[col.key] = where
+            if isinstance(raw, CellError):
+                row.invalid.add(col.key)
+                row.values[col.key] = None
+                self.note("READ-CELL-ERROR", ERROR, f"{where} 单元格是 {raw.code}（Excel 错误值，不是空白）："
+                          "请在 Excel 中修正它的公式或引用，涉及它的关系暂不核对。", where)
+                continue
+            if isinstance(raw, Uncached):
+                row.invalid.add(col.key)
+                row.values[col.key] = None
+                self.uncached.append(where)
+                continue
+            rng = self.merged.get((r, c)) if col.type in ("amount", "number", "percent", "code") else None
+            if rng is not None:
+                row.invalid.add(col.key)
+                row.values[col.key] = None
+                if rng not in self.merged_told:
+                    self.merged_told.add(rng)
+                    span = f"{col_letter(rng[1])}{rng[0] + 1}:{col_letter(rng[3])}{rng[2] + 1}"
+                    self.note("READ-MERGED", ERROR,
+                              f"{self.sheet}!{span} 是合并单元格，跨第{rng[0] + 1}–{rng[2] + 1}行：每一行的"
+                              f"“{col.header[-1]}”应分别填写。请取消合并后逐行填写，涉及这些行的关系暂不核对。",
+                              *(ref(self.sheet, x, rng[1]) for x in range(rng[0], min(rng[2], rng[0] + 50) + 1)))
+                continue
+            if isinstance(raw, str) and has_control_chars(raw):
+                self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)
             if col.type in ("amount", "number", "percent"):
                 p = parse_number(raw, percent=col.type == "percent")
                 if p.how in ("bad", "too-big"):
@@ -204,7 +239,7 @@ class _SheetReader:
                     self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
                 elif p.how == "text-number":
                     self.note("READ-TEXT-NUMBER", WARNING,
-                              f"{where} 的数字以文本形式存储（“{raw}”），已按 {p.value} 读取；建议转换为数字。", where)
+                              f"{where} 的数字以文本形式存储（“{raw}”），已按 {plain(p.value)} 读取；建议转换为数字。", where)
                 row.values[col.key] = p.value
             elif col.type == "code":
                 row.values[col.key] = parse_code(raw)
@@ -214,6 +249,7 @@ class _SheetReader:
     def _coded(self, rows, cols) -> list[Row]:
         out: list[Row] = []
         code_c, name_c = cols["code"], cols["name"]
+        seen: dict[str, int] = {}
         for r, _raw in rows:
             code = parse_code(_cell(self.grid, r, code_c))
             name = parse_text(_cell(self.grid, r, name_c))
@@ -222,7 +258,14 @@ class _SheetReader:
             row = Row(key="", line=r + 1)
             self._values(r, cols, row)
             has_amount = any(row.amount(k) is not None for k in self.layout.amount_columns)
-            if code:
+            if code and code in seen:
+                # two rows under one code: the model would keep one, and totals would lose the other's amounts
+                self.note("READ-DUP-CODE", ERROR, f"科目编码 {code} 重复出现（第{seen[code]}行和第{r + 1}行）："
+                          "同一科目只能有一行，请合并或改正编码。", ref(self.sheet, seen[code] - 1, code_c),
+                          ref(self.sheet, r, code_c))
+                row.key = f"#{r + 1}"
+            elif code:
+                seen[code] = r + 1
                 row.key = code
             elif name and label_key(name) in ("合计", "总计"):
                 row.key = TOTAL_KEY
@@ -355,6 +398,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
     profile = profile or detect_profile(grids)
     schema = load_schema(profile)
     notes: list[Finding] = []
+    uncached: list[str] = []
     tables: dict[str, Table] = {}
     sheet_units: dict[str, str | None] = {}
     if not any(_find_sheet(grids, lay) for lay in schema.layouts):
@@ -367,9 +411,16 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
                 raise InputError(_missing_sheet_message(grids, lay), file=source, sheet=lay.sheet)
             tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or schema.default_unit)
             continue
-        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes).read()
+        merged = getattr(grids, "merged", {}).get(name, ())
+        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached, merged).read()
         tables[lay.key] = table
         sheet_units[lay.key] = sheet_unit
+    if uncached:
+        some = "、".join(uncached[:3]) + ("等" if len(uncached) > 3 else "")
+        notes.append(Finding("READ-FORMULA-UNCACHED", ERROR,
+                             f"公式未计算：有 {len(uncached)} 个单元格（{some}）是公式，但文件中没有保存计算结果"
+                             "（文件可能由程序生成）。请在 Excel 或 WPS 中打开并保存，或另存一次后再试；"
+                             "在此之前这些单元格按“未知”处理，涉及它们的关系暂不核对。", tuple(uncached)))
     budget = Budget(tables=tables, source=source, profile=profile)
     _apply_units(budget, sheet_units, notes, schema.default_unit)
     return ReadResult(budget=budget, notes=notes)

@@ -17,6 +17,55 @@ _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _FLOAT_NOISE = Decimal("0.000001")
 
 
+ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                         "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+class CellError:
+    """An Excel error value (#REF!, #DIV/0!…) in a cell: not blank, not a number, reported as itself."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str):
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __repr__(self) -> str:
+        return f"CellError({self.code!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CellError) and other.code == self.code
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
+class Uncached:
+    """A formula saved without its result (written by a script, never opened in Excel): value unknown."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+    def __repr__(self) -> str:
+        return f"Uncached({self.formula!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Uncached) and other.formula == self.formula
+
+    def __hash__(self) -> int:
+        return hash(self.formula)
+
+
+UNREADABLE = (CellError, Uncached)
+
+
 class Parsed:
     """A parsed cell: value plus how it was read ("number", "text-number", "blank", "bad", "too-big")."""
 
@@ -25,6 +74,24 @@ class Parsed:
     def __init__(self, value, how: str):
         self.value = value
         self.how = how
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def has_control_chars(s: str) -> bool:
+    return _CONTROL.search(s) is not None
+
+
+def strip_control_chars(s: str) -> str:
+    """Characters no document may carry (XML 1.0 forbids them): removed, tabs and line breaks kept."""
+    return _CONTROL.sub("", s)
+
+
+def plain(d: Decimal) -> Decimal:
+    """90, not 9E+1: a normalized Decimal written without exponent."""
+    d = d.normalize()
+    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d
 
 
 def _from_float(x: float) -> Decimal:
@@ -50,6 +117,8 @@ def parse_number(raw, *, percent: bool = False) -> Parsed:
     """Amount / quantity / percentage. Percentages come back in percent points (20% → 20)."""
     if raw is None or isinstance(raw, bool):
         return Parsed(None, "blank") if raw is None else Parsed(None, "bad")
+    if isinstance(raw, UNREADABLE):
+        return Parsed(None, "error")
     if isinstance(raw, int):
         d = Decimal(raw)
         if abs(d) >= MAX_AMOUNT:
@@ -62,13 +131,17 @@ def parse_number(raw, *, percent: bool = False) -> Parsed:
             return Parsed(None, "too-big")
         d = _from_float(raw)
         if percent and abs(d) <= FRACTION_LIMIT:
-            d = (d * 100).normalize()
+            d = plain(d * 100)
         return Parsed(d, "number")
-    if isinstance(raw, Decimal):
-        return Parsed(raw, "number")
+    if isinstance(raw, Decimal):  # an engine handing over Decimals (an in-memory workbook) reads like a float
+        if not raw.is_finite():
+            return Parsed(None, "bad")
+        if abs(raw) >= MAX_AMOUNT:
+            return Parsed(None, "too-big")
+        return Parsed(plain(raw * 100) if percent and abs(raw) <= FRACTION_LIMIT else raw, "number")
     if isinstance(raw, (date, datetime)):
         return Parsed(None, "bad")
-    s = normalize_text(str(raw))
+    s = normalize_text(strip_control_chars(str(raw))).replace("\u2212", "-").replace("\u200b", "")
     if s in BLANKS:
         return Parsed(None, "blank")
     neg = False
@@ -91,13 +164,13 @@ def parse_number(raw, *, percent: bool = False) -> Parsed:
     if abs(d) >= MAX_AMOUNT:
         return Parsed(None, "too-big")
     if percent and not is_pct and abs(d) <= FRACTION_LIMIT:  # "0.2" typed as text reads like 0.2
-        d = (d * 100).normalize()
+        d = plain(d * 100)
     return Parsed(d, "text-number")
 
 
 def parse_code(raw) -> str | None:
     """科目编码 / 项目编码 as text: 204.0 → '204', '301 02' → '30102', full-width → ASCII."""
-    if raw is None or raw == "":
+    if raw is None or raw == "" or isinstance(raw, UNREADABLE):
         return None
     if isinstance(raw, float):
         if raw.is_integer():
@@ -105,14 +178,14 @@ def parse_code(raw) -> str | None:
         return repr(raw)
     if isinstance(raw, int):
         return str(raw)
-    s = normalize_text(str(raw)).replace(" ", "")
+    s = normalize_text(strip_control_chars(str(raw))).replace(" ", "").replace("\u200b", "")
     if s.endswith(".0") and s[:-2].isdigit():
         s = s[:-2]
     return s or None
 
 
 def parse_text(raw) -> str | None:
-    if raw is None:
+    if raw is None or isinstance(raw, UNREADABLE):
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
@@ -120,5 +193,5 @@ def parse_text(raw) -> str | None:
         return raw.date().isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
-    s = str(raw).strip()
+    s = strip_control_chars(str(raw)).strip()
     return s or None

@@ -61,6 +61,12 @@ READER_RULES = (
     ("READ-NO-CODE", ERROR, "有金额的行没有科目编码，无法归入科目"),
     ("READ-UNKNOWN-ROW", WARNING, "固定行次的表中出现不认识的行，未读取"),
     ("READ-UNIT", ERROR, "基本信息中的金额单位无法识别，或与表头注明的单位不一致"),
+    # issue 8: cells read as what they are
+    ("READ-CELL-ERROR", ERROR, "单元格是 Excel 错误值（#REF!、#DIV/0! 等），不是空白；涉及它的关系暂不核对"),
+    ("READ-FORMULA-UNCACHED", ERROR, "公式没有保存计算结果（文件由程序生成）：请在 Excel 中打开并保存；在此之前按未知处理"),
+    ("READ-MERGED", ERROR, "科目编码或金额的单元格跨行合并：每一行应分别填写"),
+    ("READ-DUP-CODE", ERROR, "同一张表中科目编码重复出现"),
+    ("READ-CONTROL-CHAR", WARNING, "文字中有不可见的控制字符，已忽略这些字符读取"),
 )
 for _id, _sev, _desc in READER_RULES:
     register_info(_id, _sev, _desc, source="reader")

@@ -228,8 +228,9 @@ def test_the_reader_sees_the_same_grids_through_the_file_engine(sample_file, gri
         read = BookIO(book).read_grids()
     finally:
         book.close()
-    def norm(g):
-        return {n: [[None if v == "" else v for v in r] for r in rows] for n, rows in g.items()}
+    def norm(g):  # the file engine also names formulas saved without a result (openpyxl writes no results)
+        return {n: [[None if v == "" or type(v).__name__ == "Uncached" else v for v in r] for r in rows]
+                for n, rows in g.items()}
     assert norm(read) == norm(load_grids_calamine(sample_file))
     assert findings_of(read) == findings_of(grids)
 

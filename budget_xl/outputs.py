@@ -1,0 +1,217 @@
+"""Every file a command writes goes through here, so nothing the user has is lost or half-written.
+
+- an output is never one of the inputs (``os.path.samefile``: hard and symbolic links are caught);
+- an existing output is kept as a backup beside it before it is replaced, unless ``--force``;
+- ``new``/``sample`` never replace a workbook that holds data;
+- batch outputs get unique names that never fall on an input;
+- every write is atomic: a temporary file in the same folder, fsync, ``os.replace``. An interrupted run
+  leaves the old file intact;
+- operating-system errors become Chinese messages naming the user's path, never the temporary file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from budget_xl.errors import InputError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def os_reason(e: OSError) -> str:
+    """An OSError in words a finance clerk understands."""
+    code = e.errno
+    if isinstance(e, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        return "没有写入权限（文件夹只读，或文件正在 Excel/WPS/Word 中打开，请先关闭）"
+    if code == errno.EROFS:
+        return "磁盘或文件夹是只读的"
+    if code == errno.ENOSPC:
+        return "磁盘空间不足"
+    if code == errno.EDQUOT:
+        return "超出磁盘配额"
+    if isinstance(e, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(e, NotADirectoryError) or code == errno.ENOTDIR:
+        return "路径中有一段是文件而不是文件夹"
+    if isinstance(e, FileExistsError):
+        return "路径中有一段是文件而不是文件夹"
+    if isinstance(e, FileNotFoundError):
+        return "路径不存在"
+    if code == errno.ENAMETOOLONG:
+        return "文件名或路径太长"
+    if code == errno.EINVAL:
+        return "文件名中有不允许的字符"
+    return "操作系统拒绝了这次读写"
+
+
+def os_error(e: OSError, path: str | Path) -> InputError:
+    return InputError(f"无法读写文件：{os_reason(e)}。输入文件没有被修改。", file=str(path))
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when ``a`` and ``b`` are one file on disk (links included); False when either does not exist."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def backup_name(path: Path, now: datetime | None = None) -> Path:
+    stamp = f"{(now or datetime.now()):%Y%m%d-%H%M%S}"
+    candidate = path.with_name(f"{path.stem}.备份-{stamp}{path.suffix}")
+    n = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}.备份-{stamp}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
+def keep_backup(path: Path) -> Path:
+    """Copy ``path`` beside itself (atomically, bytes unchanged) and return the copy's name."""
+    dest = backup_name(path)
+    data = path.read_bytes()
+    with atomic(dest) as tmp:
+        tmp.write_bytes(data)
+    return dest
+
+
+def prepare(path: str | Path, *, inputs: Iterable[str | Path | None] = (), force: bool = False,
+            suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES, what: str = "输出文件",
+            protect_data: bool = False, parent_must_exist: bool = False) -> Path:
+    """Check an output path before any work is done.
+
+    Raises InputError (exit 2) for a wrong suffix, a folder, an input's own path, or (``protect_data``)
+    a workbook that holds data. The backup of an existing file is made by ``write_with`` when it replaces it.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise InputError(f"{what}应以 {' / '.join(suffixes)} 结尾。", file=str(path))
+    if p.is_dir():
+        raise InputError(f"{what}的路径是一个文件夹。", file=str(path))
+    _check_parent(p)
+    if parent_must_exist and not p.parent.is_dir():
+        raise InputError(f"输出文件夹“{p.parent}”不存在。", file=str(path))
+    for src in inputs:
+        if src and same_file(src, p):
+            raise InputError(f"{what}就是输入文件“{src}”（与输入文件相同：同一个文件或其链接）；"
+                             "输入文件不会被覆盖，请另选文件名。", file=str(path))
+    if p.exists() or p.is_symlink():
+        if not p.is_file():
+            raise InputError(f"{what}的路径不是普通文件，不能写入。", file=str(path))
+        why = holds_data(p) if protect_data else None
+        if why:
+            raise InputError(f"{why}，不会被覆盖。请换一个文件名。", file=str(path))
+    return p
+
+
+def _check_parent(p: Path) -> None:
+    parent = p.parent
+    for anc in [parent, *parent.parents]:
+        if anc.exists():
+            if not anc.is_dir():
+                raise InputError(f"无法读写文件：“{anc}”是一个文件，不是文件夹，不能在其中写入。", file=str(p))
+            break
+
+
+def holds_data(path: Path) -> str | None:
+    """Why the file at ``path`` must not be replaced by a blank or sample workbook, or None when it may."""
+    from budget_xl.read import read_workbook
+
+    try:
+        budget = read_workbook(path).budget
+    except InputError:
+        return "已有同名文件，且无法确认其中没有数据" if path.stat().st_size > 0 else None
+    if any(t.present and t.has_amounts() for t in budget.tables.values()) or budget.dept_name:
+        return "这个工作簿中已有填报数据"
+    return None
+
+
+def unique_batch_name(folder: Path, stem: str, suffix: str, taken: set[Path], inputs: Iterable[Path]) -> Path:
+    """``folder/stem+suffix``, or ``stem(2)+suffix``…, never a name used in this batch nor an input."""
+    inputs = list(inputs)
+    n = 1
+    while True:
+        name = f"{stem}{suffix}" if n == 1 else f"{stem}({n}){suffix}"
+        cand = folder / name
+        key = Path(os.path.abspath(cand))
+        if key not in taken and not any(same_file(i, cand) for i in inputs):
+            taken.add(key)
+            return cand
+        n += 1
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextmanager
+def atomic(path: str | Path, force: bool = True):
+    """Yield a temporary path beside ``path``; on success fsync it and rename it over ``path``.
+
+    Unless ``force``, a file already at ``path`` is first copied beside it as a backup. On any failure the
+    temporary file is removed and ``path`` is as it was.
+    """
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.stem[:40]}.", suffix=f".tmp{p.suffix}", dir=p.parent)
+        os.close(fd)
+    except OSError as e:
+        raise os_error(e, path) from None
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        try:
+            with open(tmp_path, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp_path, _default_mode())
+            if not force and p.is_file():
+                kept = keep_backup(p)
+                print(f"已有同名文件，已先备份为：{kept}（加 --force 可不备份直接替换）", file=sys.stderr)
+            os.replace(tmp_path, p)
+            _fsync_dir(p.parent)
+        except OSError as e:
+            raise os_error(e, path) from None
+    except OSError as e:  # the writer itself failed (disk full, permissions…)
+        raise os_error(e, path) from None
+    finally:
+        if tmp_path.exists():
+            try:
+                tmp_path.unlink()
+            except OSError:
+                pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_bytes(path: str | Path, data: bytes, force: bool = False) -> Path:
+    with atomic(path, force) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_with(path: str | Path, writer: Callable[[Path], object], force: bool = False) -> Path:
+    """Let ``writer(tmp)`` write the file, then move it into place atomically (backing up what was there)."""
+    with atomic(path, force) as tmp:
+        writer(tmp)
+    return Path(path)
