@@ -160,7 +160,7 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
 
 
 def cmd_fill(args) -> int:
-    from budget_xl.fill import plan_fill
+    from budget_xl.fill import plan_recompute
     from budget_xl.read import read_workbook
     from budget_xl.writeback import apply_changes
 
@@ -171,12 +171,17 @@ def cmd_fill(args) -> int:
     result = read_workbook(src)
     out = _out_path(src, args.output, args.in_place, force)
     refuse_on_reader_errors(src, result.notes)
-    _filled, changes = plan_fill(result.budget)
+    _filled, changes, held = plan_recompute(result.budget)
     if args.in_place:
         kept = outputs.keep_backup(src)
         print(f"已备份原文件：{kept}")
-    written, formulas = apply_changes(src, out, changes, force=force or args.in_place)
+    written, formulas = apply_changes(src, out, changes, force=force or args.in_place, held=held)
     print(f"重算汇总：改写 {len(written)} 个单元格，已写出 {out}（明细见“变更记录”工作表）")
+    if held:
+        cells = sorted({h.reason for h in held})
+        print(f"注意：{len(held)} 个合计保留原数、没有按明细重算，因为其下明细疑有错误：")
+        for reason in cells[:5]:
+            print(f"  {reason}")
     if formulas:
         some = "、".join(formulas[:5]) + ("等" if len(formulas) > 5 else "")
         print(f"注意：{len(formulas)} 个应重算的单元格是您的公式（{some}），公式保留未改写；"

@@ -52,9 +52,9 @@ def is_formula(cell) -> bool:
 
 
 def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | None = None,
-                  force: bool = False) -> tuple[list, list[str]]:
+                  force: bool = False, held=()) -> tuple[list, list[str]]:
     """Write ``changes`` into a copy of ``src`` at ``out`` (atomically). Returns (changes written, formula
-    cells left untouched)."""
+    cells left untouched). ``held``: totals kept on purpose (``fill.Held``), logged with the reason."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -91,6 +91,10 @@ def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | Non
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
     for cell in formulas:
         rows.append([stamp, cell, "公式单元格，保留未改写（Excel 打开时自动重算）", None, None])
+    from budget_xl.fill import held_note
+
+    for h in held:
+        rows.append([stamp, h.cell, held_note(h), float(h.value), float(h.value)])
     if not rows:
         rows = [[stamp, "", "没有需要改写的合计数", None, None]]
     for r in rows:

@@ -54,3 +54,18 @@ def test_narrative_refuses_the_broken_workbook(tmp_path):
     from budget_xl.read import read_workbook
 
     assert read_workbook(path).budget["T3"].get("2040601").amount("project") == WRONG  # the input is untouched
+
+
+def test_fill_command_keeps_the_totals_and_logs_why(tmp_path):
+    from budget_xl.read import read_workbook
+    from budget_xl.write.workbook import write_workbook
+
+    src = write_workbook(_broken(), tmp_path / "行政运行.xlsx")
+    out = tmp_path / "重算后.xlsx"
+    r = subprocess.run([sys.executable, "-m", "budget_xl", "fill", str(src), "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "改写 0 个单元格" in r.stdout and "10 个合计保留原数" in r.stdout
+    before, after = read_workbook(src).budget, read_workbook(out).budget
+    assert after["T3"].get("合计").amount("total") == before["T3"].get("合计").amount("total") == Decimal("4148.23")
+    log = [r for r in after["LOG"].rows if "保留原数" in r.text("what")]
+    assert len(log) == 10 and all("2040601 行政运行" in r.text("what") for r in log)
