@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from budget_xl.derive import Derivation, graph_from
 from budget_xl.findings import ERROR
-from budget_xl.model import Budget, copy_budget
-from budget_xl.relations import SUM, Instance, Term, evaluate, expand
+from budget_xl.model import Budget, Row, copy_budget
+from budget_xl.relations import COPY, SUM, Instance, Term, evaluate, expand
 from budget_xl.rounding import keeps_printed_total
 from budget_xl.units import convert
 
@@ -50,49 +50,87 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
                 continue
         originals.setdefault(target.cell, old)
         target.row.values[target.col] = new
-    _repair(filled, originals, kept, instances, keep)
+    repaired = _repair(filled, originals, kept, instances, keep)
+    for d in graph:  # what was filled from a repaired total follows it (a copy of it, a sum over it)
+        cell = d.target.cell
+        if cell in originals and cell not in repaired and any(p.cell in repaired for p in d.parts):
+            new = d.compute()
+            if new is not None:
+                d.target.row.values[d.target.col] = new
+                repaired.add(cell)
     refs = {d.target.cell: d.target for d in graph}
+    for inst in instances:  # a cell filled by another way of computing it than the graph's
+        if inst.total.cell in originals:
+            refs.setdefault(inst.total.cell, inst.total)
     changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=refs[cell].describe())
                for cell, old in originals.items() if refs[cell].value() != old]
+    _log(filled, changes)
     return filled, changes
 
 
+def _log(filled: Budget, changes: list[Change]) -> None:
+    """The filled model carries its 变更记录 as the written workbook will: totals computed from rounded parts
+    then inherit their parts' rounding shares when checked (``derive.tolerances``)."""
+    log = filled.tables.get("LOG")
+    if log is None or not changes:
+        return
+    log.present = True
+    log.rows += [Row(key=f"#{len(log.rows) + i}", values={"cell": c.cell, "what": c.what, "old": c.old, "new": c.new})
+                 for i, c in enumerate(changes)]
+    log.reindex()
+
+
 def _repair(filled: Budget, originals: dict[str, Decimal | None], kept: list[Derivation],
-            instances: list[Instance], keep) -> None:
-    """A total kept within 尾差 of one relation may break another (its row's sum, or its copy in the next
-    table). For each kept total, try its own sum and the figures it is compared with in the relations it
-    breaks, and take the value that leaves the fewest errors among the relations it takes part in. Only those
-    relations are re-evaluated, so the work grows with the workbook, not with its square."""
+            instances: list[Instance], keep) -> set[str]:
+    """A total kept within 尾差 of one relation, or filled from one of several relations that compute it, may
+    break another (its row's sum, its copy in the next table). For each such total, try every value the
+    relations offer — each way of computing it, and the figures it is compared with — and take the one that
+    leaves the fewest errors among the relations it takes part in. Only those relations are re-evaluated, so the
+    work grows with the workbook, not with its square."""
     touching: dict[str, list[Instance]] = defaultdict(list)
+    ways: dict[str, list[Derivation]] = defaultdict(list)  # every declared way of computing a cell
     for inst in instances:
         for cell in inst.cells:
             touching[cell].append(inst)
+        if inst.fill and inst.kind in (SUM, COPY) and inst.total.cell:
+            ways[inst.total.cell].append(Derivation(inst.total, inst.parts, inst.kind, inst.rule))
+    targets: dict[str, Term] = {d.target.cell: d.target for d in kept}
+    for inst in instances:
+        if inst.total.cell in originals and inst.total.cell not in targets:
+            targets[inst.total.cell] = inst.total
 
     def errors_at(cell: str) -> int:
         return sum(1 for inst in touching[cell] for f in evaluate(inst, filled) if f.severity == ERROR)
 
-    for d in kept:
-        ref: Term = d.target
-        if ref.cell in keep:
-            continue
-        current = ref.value()
-        before = errors_at(ref.cell)
-        if before == 0:
-            continue
-        candidates = {d.compute()}
-        for inst in touching[ref.cell]:
-            for other in (inst.total, *inst.parts):
-                if other.cell != ref.cell and other.value() is not None and inst.kind != SUM:
-                    candidates.add(convert(other.value(), other.table.unit, ref.table.unit))
-        best, best_errors = current, before
-        for v in candidates - {None, current}:
-            ref.row.values[ref.col] = v
-            n = errors_at(ref.cell)
-            if n < best_errors:
-                best, best_errors = v, n
-        ref.row.values[ref.col] = best
-        if best != current:
-            originals.setdefault(ref.cell, current)
+    repaired: set[str] = set()
+    for _round in range(2):
+        changed = False
+        for cell, ref in targets.items():
+            if cell in keep:
+                continue
+            current = ref.value()
+            before = errors_at(cell)
+            if before == 0:
+                continue
+            candidates = {d.compute() for d in ways[cell]}
+            for inst in touching[cell]:
+                for other in (inst.total, *inst.parts):
+                    if other.cell != cell and other.value() is not None and inst.kind != SUM:
+                        candidates.add(convert(other.value(), other.table.unit, ref.table.unit))
+            best, best_errors = current, before
+            for v in candidates - {None, current}:
+                ref.row.values[ref.col] = v
+                n = errors_at(cell)
+                if n < best_errors:
+                    best, best_errors = v, n
+            ref.row.values[ref.col] = best
+            if best != current:
+                originals.setdefault(cell, current)
+                repaired.add(cell)
+                changed = True
+        if not changed:
+            break
+    return repaired
 
 
 @dataclass(frozen=True)

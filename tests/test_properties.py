@@ -22,7 +22,8 @@ from budget_xl.read import read_workbook
 from budget_xl.rules import run_checks
 from budget_xl.write import write_workbook
 
-FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FEW = settings(max_examples=25, deadline=None, derandomize=True,
+               suppress_health_check=[HealthCheck.function_scoped_fixture])
 CODED = ("T2", "T3", "T4", "T5", "T6")
 
 
@@ -67,7 +68,8 @@ amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), 
 names = st.text(alphabet=st.characters(categories=("Lo", "Nd", "Lu", "Ll")), min_size=1, max_size=30)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, derandomize=True,
+               suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_model_to_workbook_to_model_is_the_identity(base, data):
     budget = copy.deepcopy(base)
@@ -81,11 +83,7 @@ def test_model_to_workbook_to_model_is_the_identity(base, data):
     assert snapshot(back) == snapshot(budget)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "fill (plan_fill/_repair, being rewritten by the lead) can break a relation it did not need to: blanking only "
-    "财拨收支总表!E37 (本年支出合计) refills 4148.22 from its lines, against 4148.23 from its columns, and "
-    "rewrites the kept 支出总计 E42 too. Remove this marker when the rewrite lands."))
-@settings(max_examples=25, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+@settings(max_examples=25, deadline=None, derandomize=True, phases=(Phase.explicit, Phase.reuse, Phase.generate),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_blanked_totals_filled_then_checked_give_no_error(base, data):
