@@ -1,4 +1,9 @@
-"""Changing any single amount of the nine tables by ±1.00 (万元) yields an error that names that cell."""
+"""Changing any single amount of the nine tables by ±1.00 (万元) yields an error that names that cell.
+
+The test runs a seeded third of the 362 amounts for each sign; ``python benchmarks/bench_every_amount.py`` runs all
+of them (the exhaustive sweep)."""
+
+import random
 
 import pytest
 
@@ -25,11 +30,16 @@ def test_all_printed_amounts_are_covered():
     assert len(CELLS) == 362  # every amount the seed prints in its nine tables
 
 
-@pytest.mark.parametrize("delta", [1, -1])
-def test_a_change_of_one_wanyuan_anywhere_is_an_error_on_that_cell(delta):
+def missed_cells(cells: list[str], delta: float) -> list[str]:
     missed = []
-    for ref in CELLS:
+    for ref in cells:
         findings = check({ref: value_at(ref) + delta})
         if not any(f.severity == "error" and ref in f.cells for f in findings):
             missed.append(ref)
-    assert missed == []
+    return missed
+
+
+@pytest.mark.parametrize("delta", [1, -1])
+def test_a_change_of_one_wanyuan_anywhere_is_an_error_on_that_cell(delta):
+    sample = random.Random(f"every-amount{delta}").sample(CELLS, len(CELLS) // 3)
+    assert missed_cells(sample, delta) == []

@@ -61,7 +61,8 @@ def test_libreoffice_opens_and_prints_the_workbook(tmp_path, path):
     exe = soffice()
     src = tmp_path / ("blank.xlsx" if path == BLANK else "sample.xlsx")  # ASCII copy: soffice and odd names
     shutil.copy(path, src)
-    subprocess.run([exe, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(src)],
                    check=True, capture_output=True, timeout=240)
     pdf = src.with_suffix(".pdf")
     assert pdf.exists()
