@@ -408,7 +408,11 @@ def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[L
             terms[p.cell] -= 1
         units = {t.table.unit for t in (inst.total, *filled)}
         inherited = any(tol.is_inherited(t.cell, t.table.unit) for t in money)
-        if len(filled) >= 2 or inherited:
+        if len(parts) >= 2 and inst.kind == SUM:
+            # a blank part may be where the figure belongs: once filled, the sum carries every part's rounding
+            every = [t for t in (inst.total, *parts) if t.table.layout.column_map[t.col].type == "amount"]
+            allowed = sum((tol.share(t.cell, t.table.unit) for t in every), ZERO)
+        elif len(filled) >= 2 or inherited:
             allowed = sum(shares, ZERO)
         elif len(units) > 1:  # a 万元 copy of a 元 figure: its rounding
             allowed = own_share("万元")
