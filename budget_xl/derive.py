@@ -12,10 +12,8 @@ from decimal import Decimal
 
 from budget_xl.model import Budget
 from budget_xl.relations import COPY, PRIORITY, SUM, Instance, Term, expand
-from budget_xl.rounding import Tolerances, own_share, to_yuan
+from budget_xl.rounding import Tolerances, own_share
 from budget_xl.units import convert
-
-Ref = Term  # a derivation's target and parts are cells of the model
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,3 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None,
                 shares[cell] = share
     return Tolerances(inherited=shares)
 
-
-def in_yuan(ref: Term) -> Decimal | None:
-    v = ref.value()
-    return None if v is None else to_yuan(v, ref.table.unit)

@@ -138,11 +138,7 @@ def copy_budget(budget: Budget) -> Budget:
                     invalid=set(r.invalid)) for r in t.rows]
         tables[key] = Table(layout=t.layout, rows=rows, unit=t.unit, sheet=t.sheet, present=t.present,
                             notes=list(t.notes), title_cell=t.title_cell)
-    out = Budget(tables=tables, source=budget.source)
-    for name, value in vars(budget).items():  # e.g. the template profile
-        if name not in ("tables", "source"):
-            setattr(out, name, value)
-    return out
+    return Budget(tables=tables, source=budget.source, profile=budget.profile)
 
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")

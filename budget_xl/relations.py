@@ -187,7 +187,7 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
         return out
     if rows in ("classes", "coded", "each", "records"):
         if rows == "classes" and t.layout.kind == "two_sided":
-            codes = {c for c, _ in load_schema(budget_profile(budget)).func_classes}
+            codes = {c for c, _ in load_schema(budget.profile).func_classes}
             picked = [r for r in t.rows if r.key in codes]
         elif rows == "classes":
             picked = [r for r in t.rows if r.code and len(r.key) == 3]
@@ -206,10 +206,6 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
     for j, c in col_keys(None):
         out[(None, j)] = Term(t, row, c) if row is not None else None
     return out
-
-
-def budget_profile(budget: Budget) -> str:
-    return getattr(budget, "profile", None) or "national"
 
 
 def _match(key: Key, other: Key) -> bool:
@@ -241,9 +237,7 @@ def _decl_instances(budget: Budget, decl: RelationDecl, severity: str) -> list[I
     out: list[Instance] = []
     for key in dict.fromkeys(keys):
         a = a_slots.get(key)
-        candidates = by_row[None] if key[0] is None else by_row[key[0]] + by_row[None]
-        if key[0] is None:
-            candidates = [c for s in o_slots for c in s.items()]
+        candidates = [c for s in o_slots for c in s.items()] if key[0] is None else by_row[key[0]] + by_row[None]
         matched = [term for k, term in candidates if _match(key, k)]
         present = tuple(m for m in matched if m is not None)
         name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
@@ -282,7 +276,7 @@ def _missing(decl, severity, a: Term | None, present: tuple[Term, ...], key) -> 
 
 def expand(budget: Budget) -> list[Instance]:
     """Every relation instance of this workbook, layout shorthands first, then the declared ones."""
-    schema = load_schema(budget_profile(budget))
+    schema = load_schema(budget.profile)
     out = _layout_instances(budget)
     severity: dict[str, str] = {}
     for decl in schema.relations:

@@ -12,7 +12,6 @@ YUAN = "元"
 WAN = "万元"
 UNITS = {YUAN: Decimal(1), WAN: Decimal(10000)}
 CENT = Decimal("0.01")
-_HALF_ULP = {WAN: Decimal("0.005"), YUAN: Decimal(0)}
 
 
 def parse_unit(text: object) -> str | None:
@@ -38,11 +37,6 @@ def convert(value: Decimal, src: str, dst: str) -> Decimal:
     if src == dst:
         return value
     return round2(to_wan(value, src)) if dst == WAN else value * UNITS[WAN]
-
-
-def half_ulp(unit: str) -> Decimal:
-    """Half the last printed digit of a figure in this unit (its rounding share)."""
-    return _HALF_ULP[unit]
 
 
 def round2(value: Decimal) -> Decimal:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from budget_xl.rounding import from_yuan, to_yuan  # noqa: F401  (to_yuan: used by core)
+
 TRANSPOSED = "两位数字颠倒"
 UNIT = "单位错（万元/元）"
 SIGN = "正负号"
@@ -29,16 +31,7 @@ def arithmetic(old: Decimal, new: Decimal) -> int:
     """Plain arithmetic; a blank (0) cell made negative is an unlikely correction (budgets are rarely negative)."""
     return UNLIKELY if old == 0 and new < 0 else ARITHMETIC
 CENT = Decimal("0.01")
-SCALE = {"元": Decimal(1), "万元": Decimal(10000)}
-
-
-def printed(value: Decimal, unit: str) -> Decimal:
-    """A value in 元 as the table prints it (its own unit)."""
-    return value / SCALE.get(unit, Decimal(1))
-
-
-def to_yuan(value: Decimal, unit: str) -> Decimal:
-    return value * SCALE.get(unit, Decimal(1))
+printed = from_yuan  # a value in 元 as the table prints it (its own unit): rounding.py's conversion
 
 
 def _q(v: Decimal) -> Decimal:

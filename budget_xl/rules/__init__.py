@@ -31,7 +31,7 @@ def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Toleranc
         tol = tolerances(budget, instances=instances)
     found: list[Finding] = list(notes or [])
     found += check_relations(budget, tol, instances)
-    schema = load_schema(getattr(budget, "profile", None) or "national")
+    schema = load_schema(budget.profile)
     for rule_id, fn in PYTHON_CHECKS:
         if applies(rule_id, schema):
             found += fn(budget, tol)

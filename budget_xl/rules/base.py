@@ -126,10 +126,12 @@ def _in(unit: str, v: Decimal | None) -> Decimal | None:
 
 def finding(rule: str, severity: str, message: str, anchor: Fig, figs: Iterable[Fig | None],
             expected: Decimal | None = None, actual: Decimal | None = None, difference: Decimal | None = None,
-            **extra) -> Finding:
-    """A finding anchored on ``anchor`` (its identity: table, row, column), amounts in the anchor's unit."""
+            also: Iterable[str | None] = (), **extra) -> Finding:
+    """A finding anchored on ``anchor`` (its identity: table, row, column), amounts in the anchor's unit;
+    ``also``: further cells that take part without being figures (a quantity, a unit's nature, an indicator)."""
     unit = anchor.unit or None
-    return Finding(rule, severity, message, _cells_any(anchor, *figs), expected=_in(anchor.unit, expected),
+    cells = tuple(dict.fromkeys((*_cells_any(anchor, *figs), *(c for c in also if c))))
+    return Finding(rule, severity, message, cells, expected=_in(anchor.unit, expected),
                    actual=_in(anchor.unit, actual), difference=_in(anchor.unit, difference), unit=unit,
                    extra=dict(extra), table=anchor.table, row=anchor.row, column=anchor.col)
 

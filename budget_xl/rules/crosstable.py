@@ -22,7 +22,7 @@ def opex_vs_public(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     if not others or public is None or public.blank:
         return []
     names = "、".join(f"{r.text('name')}（{r.text('nature')}）" for r in others)
-    f = finding("X-OPEX", WARNING,
-                f"机关运行经费按公用经费{public.shown}列示，但所属单位中有{names}：机关运行经费只含行政单位和"
-                "参公事业单位的公用经费，请核实是否应扣除事业单位部分。", public, ())
-    return [Finding(**{**f.__dict__, "cells": f.cells + tuple(c for c in (r.cell("nature") for r in others) if c)})]
+    return [finding("X-OPEX", WARNING,
+                    f"机关运行经费按公用经费{public.shown}列示，但所属单位中有{names}：机关运行经费只含行政单位和"
+                    "参公事业单位的公用经费，请核实是否应扣除事业单位部分。", public, (),
+                    also=[r.cell("nature") for r in others])]

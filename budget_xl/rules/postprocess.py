@@ -141,12 +141,8 @@ def _fold(findings: list[Finding], t, message: str, also=()) -> list[Finding]:
               and (any(c.split("!")[0] not in sheets for c in f.cells) or inside_rounding(f))]
     keep = [f for f in findings if not any(f is g for g in folded)]
     cell = (t.title_cell,) if t.title_cell else ()
-    unit_row = budget_unit_cell(t)
     head = Finding("UNIT-SLIP", ERROR, message + (f"由此引起的{len(folded)}处不符已归在本条下。" if folded else ""),
-                   cell + unit_row, table=t.key, column="unit",
+                   cell, table=t.key, column="unit",
                    extra={"explains": [f.message for f in folded], "folded": [f.identity for f in folded]})
     return [head, *keep]
 
-
-def budget_unit_cell(t) -> tuple[str, ...]:
-    return ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from budget_xl.findings import ERROR, WARNING, Finding
@@ -90,7 +91,8 @@ def cost_indicator(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
             f = finding("P-COST", WARNING, f"项目“{r.text('name')}”的成本指标“{ind.text('level3')}”为{ind.text('value')}，"
                         f"{relation}预算数{budget_fig.shown}，二者应一致。", budget_fig, (),
                         expected=budget_fig.value, actual=cost, difference=cost - budget_fig.value)
-            out.append(Finding(**{**f.__dict__, "cells": tuple(c for c in (ind.cell("value"), budget_fig.cell) if c)}))
+            # the indicator's cell first: that is where the user looks
+            out.append(replace(f, cells=tuple(c for c in (ind.cell("value"), budget_fig.cell) if c)))
     return out
 
 

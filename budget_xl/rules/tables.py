@@ -10,7 +10,7 @@ from budget_xl.model import TOTAL_KEY, Budget
 from budget_xl.rounding import DEFAULT, Tolerances
 from budget_xl.rules.base import fig, finding, present, show
 from budget_xl.rules.registry import check
-from budget_xl.schema import load_schema, parent_code
+from budget_xl.schema import parent_code
 
 
 def _coded(budget: Budget) -> list:
@@ -82,10 +82,7 @@ def procurement_qty_price(budget: Budget, tol: Tolerances = DEFAULT) -> list[Fin
         if abs(total.value - expected) > abs(qty) * price.share + total.share:
             out.append(finding("PROC-QTY-PRICE", WARNING,
                                f"{total.label}{total.shown}，与数量{qty}×单价{price.shown}={show(expected, total.unit)}不符。",
-                               total, (price,), expected=expected, actual=total.value, difference=total.value - expected))
-            out[-1] = Finding(**{**out[-1].__dict__, "cells": out[-1].cells + tuple(c for c in (row.cell("qty"),) if c)})
+                               total, (price,), expected=expected, actual=total.value, difference=total.value - expected,
+                               also=(row.cell("qty"),)))
     return out
 
-
-def coded_keys(profile: str = "national") -> tuple[str, ...]:
-    return tuple(lay.key for lay in load_schema(profile).layouts if lay.kind == "coded")
