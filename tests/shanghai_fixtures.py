@@ -27,6 +27,11 @@ def samples_dir() -> Path | None:
     return None
 
 
+def pdf_key(pdf: Path) -> str:
+    """'2025' for a year's 部门预算, '2025单位' for a 单位预算 of the same year (the samples hold both)."""
+    return pdf.stem[:4] + ("单位" if "单位预算" in pdf.stem else "")
+
+
 def sample_pdfs() -> list[Path]:
     d = samples_dir()
     return sorted(d.glob("*.pdf")) if d else []
@@ -80,7 +85,7 @@ def printed_amounts(pdf: Path) -> dict[str, Counter]:
         if "…" in s:
             continue
         title = re.sub(r"^\d{4}年", "", re.sub(r"\s+", "", s))
-        hit = next((k for k, t in TITLES.items() if title in ("部门" + t, "单位" + t)), None)
+        hit = next((k for k, t in TITLES.items() if title in ("部门" + t, "单位" + t, "预算单位" + t)), None)
         if hit:
             current = hit
             out.setdefault(current, Counter())

@@ -14,9 +14,9 @@ from budget_xl.narrative import shanghai
 from budget_xl.narrative.text_out import to_txt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from shanghai_fixtures import sample_pdfs, shanghai_workbook  # noqa: E402
+from shanghai_fixtures import pdf_key, sample_pdfs, shanghai_workbook  # noqa: E402
 
-PDFS = {p.stem[:4]: p for p in sample_pdfs()}
+PDFS = {pdf_key(p): p for p in sample_pdfs()}
 needs_samples = pytest.mark.skipif(not PDFS, reason="../shared/samples/shanghai 不在本机")
 
 

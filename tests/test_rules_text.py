@@ -12,7 +12,7 @@ from budget_xl.model import Row, empty_budget
 from budget_xl.rules.text import TEXT_RULE_IDS, TEXT_RULES
 
 sys.path.insert(0, str(Path(__file__).parent))
-from shanghai_fixtures import sample_pdfs, shanghai_workbook  # noqa: E402
+from shanghai_fixtures import pdf_key, sample_pdfs, shanghai_workbook  # noqa: E402
 
 
 def _budget(*texts: str, year: str = "2026", budget_type: str = "部门预算"):
@@ -125,7 +125,7 @@ def test_known_defects_of_the_real_documents_are_found():
     from budget_xl.read import read_workbook
     from budget_xl.rules import run_checks
 
-    by_year = {p.stem[:4]: p for p in sample_pdfs()}
+    by_year = {pdf_key(p): p for p in sample_pdfs()}
     b26 = read_workbook(shanghai_workbook(by_year["2026"])).budget
     direction = [f for f in _run(b26) if f.rule == "TXT-DIRECTION"]
     assert any("43269.30" in f.message and "3845.49" in f.message and "减少91.11%" in f.message for f in direction)
@@ -159,7 +159,7 @@ def test_without_last_years_figure_only_an_impossible_change_is_reported():
 def test_import_with_last_years_pdf_fills_the_prior_sheet_and_the_text_agrees(tmp_path):
     import subprocess
 
-    by_year = {p.stem[:4]: p for p in sample_pdfs()}
+    by_year = {pdf_key(p): p for p in sample_pdfs()}
     out = tmp_path / "2025.xlsx"
     r = subprocess.run([sys.executable, "-m", "budget_xl", "import", str(by_year["2025"]), "--prior", str(by_year["2024"]),
                         "-o", str(out)], capture_output=True, text=True)

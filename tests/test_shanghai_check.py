@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from shanghai_fixtures import FALSE_UNDER_CURRENT_RULES, KNOWN_DEFECTS, sample_pdfs, shanghai_workbook  # noqa: E402
+from shanghai_fixtures import FALSE_UNDER_CURRENT_RULES, KNOWN_DEFECTS, pdf_key, sample_pdfs, shanghai_workbook  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not sample_pdfs(), reason="../shared/samples/shanghai 不在本机")
 
@@ -21,7 +21,7 @@ def findings():
     out = {}
     for pdf in sample_pdfs():
         r = read_workbook(shanghai_workbook(pdf))
-        out[pdf.stem[:4]] = run_checks(r.budget, r.notes)
+        out[pdf_key(pdf)] = run_checks(r.budget, r.notes)
     return out
 
 

@@ -16,7 +16,18 @@ from pathlib import Path
 
 from budget_xl.errors import InputError
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table, empty_budget
-from budget_xl.schema import PROFILES, Layout, header_key, label_key, load_schema
+from budget_xl.recognise.tables import (
+    TitleMatch,
+    choose_profile,
+    column_names,
+    final_accounts_titles,
+    header_words,
+    known_header_words,
+    match_title,
+    unknown_title,
+)
+from budget_xl.recognise.titles import fold
+from budget_xl.schema import PROFILE_LABELS, PROFILES, Layout, label_key, load_schema
 
 _AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
 _CODE_PART = re.compile(r"^\d{1,7}$")
@@ -86,9 +97,15 @@ class ImportReport:
     unfitted: list[tuple[int, str, str]] = field(default_factory=list)  # (page, line text, why)
     extracted: list[tuple[str, str]] = field(default_factory=list)  # (what, value) figures taken from the text
     normalised: list[tuple[int, str, str]] = field(default_factory=list)  # (page, as printed, how it was read)
+    unknown_titles: list[tuple[int, str]] = field(default_factory=list)  # (page, title) printed like a table, not ours
+    chapters: list[str] = field(default_factory=list)  # 情况说明 chapters found
+    files: list[tuple[str, int, int]] = field(default_factory=list)  # several PDFs: (file, first page, last page)
+    set_aside: list[tuple[str, str, Decimal | None]] = field(default_factory=list)  # (table, unknown column, figure)
 
     def lines(self) -> list[str]:
-        out = [f"来源：{self.source}", f"表式：{'上海' if self.profile == 'shanghai' else '全国'}"]
+        out = [f"来源：{self.source}", f"表式：{PROFILE_LABELS.get(self.profile, self.profile)}"]
+        for name, first, last in self.files:
+            out.append(f"第{first}–{last}页：{name}")
         for t in self.tables:
             pages = f"第{'、'.join(str(p) for p in t.pages)}页，" if t.pages else ""
             out.append(f"找到：{t.title}（{pages}{t.rows}行，单位：{t.unit or '未注明'}）")
@@ -141,7 +158,9 @@ def _lines_pdfium(path: Path) -> list[Line]:
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            height = page.get_height()
+            rotation = page.get_rotation() % 360
+            height = page.get_height()  # as displayed (pdfium swaps width and height of a page turned 90°)
+            w0, h0 = (page.get_width(), height) if rotation in (0, 180) else (height, page.get_width())
             tp = page.get_textpage()
             words: list[dict] = []
             cur: dict | None = None
@@ -150,9 +169,8 @@ def _lines_pdfium(path: Path) -> list[Line]:
                 if ch.isspace() or ch in "\x00\ufffe\uffff":
                     cur = None
                     continue
-                left, bottom, right, top = tp.get_charbox(j, loose=True)
-                y = height - top
-                if height - bottom <= 0 or y >= height:  # off the page: not printed, not read
+                left, right, y, y_low = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
+                if y_low <= 0 or y >= height:  # off the page: not printed, not read
                     cur = None
                     continue
                 if cur is not None and abs(cur["top"] - y) <= 2 and left - cur["x1"] <= 1.5:
@@ -167,6 +185,20 @@ def _lines_pdfium(path: Path) -> list[Line]:
     finally:
         pdf.close()
     return lines
+
+
+def _displayed_box(box: tuple[float, float, float, float], rotation: int, w0: float, h0: float):
+    """A character box of page space (left, bottom, right, top; origin bottom left, w0 × h0 unrotated) as the
+    page is displayed, /Rotate applied clockwise: (x0, x1, top, bottom) measured from the displayed top left.
+    A table printed on an A3 page turned 90° then reads in lines like any other."""
+    left, bottom, right, top = box
+    if rotation == 90:
+        return bottom, top, left, right
+    if rotation == 180:
+        return w0 - right, w0 - left, bottom, top
+    if rotation == 270:
+        return h0 - top, h0 - bottom, w0 - right, w0 - left
+    return left, right, h0 - top, h0 - bottom
 
 
 def _lines_pdfplumber(path: Path) -> list[Line]:
@@ -209,7 +241,7 @@ def _group_lines(page: int, words: list[dict]) -> list[Line]:
 
 # -- helpers ----------------------------------------------------------------------------------------
 def _norm(text: str) -> str:
-    return label_key(header_key(text))
+    return header_words(text)
 
 
 def _amount(text: str) -> Decimal | None:
@@ -224,25 +256,6 @@ def _is_amount(text: str) -> bool:
     return bool(_AMOUNT.match(text))
 
 
-def _title_key(text: str) -> str:
-    s = _YEAR.sub("", re.sub(r"\s+", "", text))
-    s = re.sub(r"^\d+[.．、]\s*", "", s)
-    s = _YEAR.sub("", s)
-    return label_key(s)
-
-
-def _match_title(line: Line, layouts: list[Layout]) -> Layout | None:
-    text = line.text
-    if _DOTS.search(text) or len(text) > 60:
-        return None
-    key = _title_key(text)
-    for lay in layouts:
-        want = label_key(lay.title)
-        if key in (want, want.replace("部门", "单位", 1)):
-            return lay
-    return None
-
-
 def _chapter(line: Line) -> str | None:
     text = re.sub(r"\s+", "", line.text)
     if _DOTS.search(text) or len(text) > 40:
@@ -254,14 +267,40 @@ def _chapter(line: Line) -> str | None:
     return None
 
 
+def _toc_pages(lines: list[Line]) -> set[int]:
+    return {line.page for line in lines if re.sub(r"\s+", "", line.text) == "目录"}
+
+
 def _choose_profile(lines: list[Line]) -> str:
-    best, best_n = "national", 0
-    for name in PROFILES:
-        lays = list(load_schema(name).tables)
-        n = len({lay.key for line in lines if (lay := _match_title(line, lays))})
-        if n > best_n:
-            best, best_n = name, n
-    return best
+    toc = _toc_pages(lines)
+    return choose_profile(line.text for line in lines if line.page not in toc)
+
+
+def _title_at(lines: list[Line], i: int, profile: str) -> tuple[TitleMatch, int] | None:
+    """The table whose title is printed at line i (alone, or broken over lines i and i+1), confirmed by what
+    follows it: its 单位 line or one of its header words within the next lines. (match, last title line)."""
+    line = lines[i]
+    candidates = [(line.text, i)]
+    if i + 1 < len(lines) and lines[i + 1].page == line.page:
+        candidates.append((line.text + lines[i + 1].text, i + 1))
+    for text, last in candidates:
+        m = match_title(text, profile)
+        if m is not None and _confirmed(lines, last, m.layout):
+            return m, last
+    return None
+
+
+def _confirmed_unknown(lines: list[Line], i: int) -> bool:
+    """A line printed like a table title and followed by a 单位 line: a table of some template."""
+    return any(_UNIT.search(x.text) for x in lines[i + 1: i + 4])
+
+
+def _confirmed(lines: list[Line], last: int, lay: Layout) -> bool:
+    words = {h for c in lay.columns for h in column_names(c)} - {""}
+    for line in lines[last + 1: last + 7]:
+        if _UNIT.search(line.text) or any(_norm(w.text) in words for w in line.words):
+            return True
+    return False
 
 
 # -- one table --------------------------------------------------------------------------------------
@@ -273,12 +312,17 @@ class _TableReader:
         self.centers: dict[str, float] = {}  # amount column (or T9 row) → x centre of its header
         self.name_x: float | None = None  # where names start (codes stand left of it)
         self.split_x: float | None = None  # two-sided tables: labels right of this are the 支出 side
+        self.absent: list[str] = []  # declared amount columns this printing does not have
+        self.unknown: dict[str, int] = {}  # header words of the last header set that name no column → page
+        self.unknown_seen: dict[str, int] = {}  # … of every header set, reported once at the end
+        self.set_aside: dict[str, int] = {}  # unknown column → figures printed under it (not imported)
+        self.structural: tuple[str, ...] = ()  # header words that name no column (the profile's header_words)
 
     # header ---------------------------------------------------------------------------------------
     def _leaves(self) -> list[tuple[str, str]]:
         if self.lay.key == "T9" and self.lay.kind == "fixed":
             return [(_norm(k), v) for k, v in T9_PRINTED.items()]
-        return [(_norm(c.header[-1]), c.key) for c in self.lay.columns]
+        return [(name, c.key) for c in self.lay.columns for name in column_names(c)]
 
     def _header_cells(self, lines: list[Line]) -> list[Word]:
         """Header words, with words stacked in one cell (事业单位/经营收入) joined."""
@@ -290,28 +334,67 @@ class _TableReader:
                     cells.append(Word(a.text + b.text, min(a.x0, b.x0), max(a.x1, b.x1), a.top))
         return cells
 
-    def set_header(self, lines: list[Line]) -> bool:
+    def set_header(self, lines: list[Line], lenient: bool = False) -> bool:
+        """Map amount columns to x positions from these header lines. Strict: every declared amount column is
+        printed. Lenient (at the first figures, when no strict header was seen): the columns the table does
+        print — a lone 金额 column, a template without 财政专户收入 — the others are 未印 (unknown, not 0)."""
         cells = sorted(self._header_cells(lines), key=lambda w: w.x0)
         leaves = self._leaves()
         found: dict[str, Word] = {}
         last_x = -1.0
+        names: dict[str, list[str]] = {}
         for leaf, key in leaves:
-            for w in cells:
-                if w.x0 > last_x and _norm(w.text) == leaf and w not in found.values():
-                    found[key] = w
-                    last_x = w.x0 if self.lay.kind == "two_sided" else -1.0
-                    break
-        amount_keys = [k for _, k in leaves] if self.lay.key == "T9" else list(self.lay.amount_columns)
-        if not all(k in found for k in amount_keys):
-            return False
+            names.setdefault(key, []).append(leaf)
+        for key, leafs in names.items():
+            hits = [next((w for w in cells if w.x0 > last_x and _norm(w.text) == leaf and w not in found.values()), None)
+                    for leaf in leafs]
+            hits = [w for w in hits if w is not None]
+            if hits:  # of a column's names, the one printed lowest is its leaf header (合计 under 预算数)
+                found[key] = max(hits, key=lambda w: (w.top, -w.x0))
+                last_x = found[key].x0 if self.lay.kind == "two_sided" else -1.0
+        declared = [k for _, k in leaves] if self.lay.key == "T9" else list(self.lay.amount_columns)
+        declared = list(dict.fromkeys(declared))
+        amount_keys = [k for k in declared if k in found]
+        if len(amount_keys) < len(declared):
+            if not lenient or not amount_keys or self.lay.kind != "coded":
+                return False
+            if declared[0] not in found and len(amount_keys) < 2:
+                return False
         self.centers = {k: found[k].xc for k in amount_keys}
+        self.absent = [k for k in declared if k not in found]
         name_col = next((c.key for c in self.lay.columns if c.type == "label"), None)
         if self.lay.kind == "coded" and name_col in found:
             self.name_x = found[name_col].x0 - 50
+        if self.lay.kind in ("coded", "two_sided"):
+            self._unknown_columns(lines, found)
         if self.lay.kind == "two_sided":
             in_amount = self.lay.sides[0].columns[0]
             self.split_x = found[in_amount].x0
         return True
+
+    def _unknown_columns(self, lines: list[Line], found: dict[str, Word]) -> None:
+        """Header words right of the names that name no column of this table: their figures are set aside and
+        reported, never added to the nearest known column."""
+        self.unknown = {}
+        known = known_header_words(self.lay, self.structural)
+        left = max((w.x1 for k, w in found.items() if k not in self.centers), default=None)
+        taken = [w for w in found.values()]
+        first_amount = min(self.centers.values())
+        for line in lines:
+            for w in line.words:
+                t = _norm(w.text)
+                if not t or t in known or any(t in _norm(f.text) for f in taken) or _is_amount(w.text):
+                    continue
+                if (left is not None and w.x0 <= left) or w.xc < first_amount - 40:
+                    continue
+                if any(abs(w.xc - x) < 14 for x in self.centers.values()):
+                    continue  # a word stacked over a known column (its group header)
+                self.centers[f"?{w.text}"] = w.xc
+                self.unknown.setdefault(w.text, line.page)
+
+    def amount_keys(self) -> list[str]:
+        """The printed amount columns (and set-aside unknown ones, "?…") from left to right."""
+        return sorted(self.centers, key=self.centers.get)
 
     def _column_of(self, word: Word, keys: list[str]) -> str:
         return min(keys, key=lambda k: abs(self.centers[k] - word.xc))
@@ -352,9 +435,9 @@ class _TableReader:
                 if label_key(text) in ("合计", "总计") or label_key(text) == "无":
                     continue
                 header.append(line)
-                if self.set_header(header[-4:]) or self.set_header(header):
-                    header = []
                 continue
+            if header:
+                self._take_header(header)
             if not self.centers:
                 self.report.unfitted.append((line.page, text, f"“{self.lay.title}”的表头未识别，不知道这些数字属于哪一列"))
                 continue
@@ -367,8 +450,34 @@ class _TableReader:
             header = []
         if kind == "two_sided":
             self._two_sided(pending)
+        for word, page in self.unknown_seen.items():
+            n = self.set_aside.get(word, 0)
+            self.report.unfitted.append((page, word, f"“{self.lay.title}”表头中的“{word}”不是本表式的列，"
+                                         + (f"其下 {n} 个数字未导入" if n else "其下没有数字")))
         self.table.reindex()
         return len(self.table.rows) - rows_before
+
+    def _take_header(self, header: list[Line]) -> None:
+        """At a table's first figures (on every page): the fewest last header lines that show every declared
+        column; failing that, the window that maps the most printed columns (its absent ones are reported).
+        A page whose header cannot be read keeps the columns of the page before."""
+        old = (self.centers, self.name_x, self.split_x, self.absent)
+        for k in range(1, min(6, len(header)) + 1):
+            if self.set_header(header[-k:]):
+                self.unknown_seen.update(self.unknown)
+                return
+        best = None
+        for k in range(1, min(4, len(header)) + 1):
+            if self.set_header(header[-k:], lenient=True) and (best is None or len(self.centers) > best[0]):
+                best = (len(self.centers), k)
+        if best is None:
+            self.centers, self.name_x, self.split_x, self.absent = old
+            return
+        self.set_header(header[-best[1]:], lenient=True)
+        self.unknown_seen.update(self.unknown)
+        for k in self.absent:
+            self.report.normalised.append((header[-1].page, self.lay.column(k).header[-1],
+                                           f"“{self.lay.title}”未印此列，按未填（未知）读取"))
 
     def _side_label(self, line: Line) -> bool:
         """A line of a two-sided table that names a row (not a repeated header)."""
@@ -393,7 +502,7 @@ class _TableReader:
         if code and any(len(p) == 1 for p in codes[1:]):
             self.report.normalised.append((line.page, " ".join(codes) + " " + name,
                                            f"科目编码的款/项只印了一位，按“{code}”读取"))
-        values = self._assign(numbers, list(self.lay.amount_columns))
+        values = self._set_aside(line, self._assign(numbers, self.amount_keys()))
         if code is None and label_key(name) in ("合计", "总计"):
             key = TOTAL_KEY
             name = "合计"
@@ -404,6 +513,13 @@ class _TableReader:
             key = code
         row = Row(key=key, values={"code": code, "name": name, **values})
         self.table.rows.append(row)
+
+    def _set_aside(self, line: Line, values: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
+        for k in [k for k in values if k.startswith("?")]:
+            v = values.pop(k)
+            self.set_aside[k[1:]] = self.set_aside.get(k[1:], 0) + 1
+            self.report.set_aside.append((self.lay.key, k[1:], v))
+        return values
 
     def _t9_line(self, line: Line) -> None:
         numbers = [w for w in line.words if _is_amount(w.text)]
@@ -420,7 +536,7 @@ class _TableReader:
             lt, ln, rt, rn = [], [], [], []
             for w in line.words:
                 if _is_amount(w.text):
-                    side = "in" if self._column_of(w, list(self.centers)) in in_side.columns else "out"
+                    side = "in" if self._column_of(w, list(self.centers)) in self._side_keys(in_side) else "out"
                     (ln if side == "in" else rn).append(w)
                 elif w.x0 < self.split_x:
                     lt.append(w.text)
@@ -446,13 +562,20 @@ class _TableReader:
         for line, text, nums in merged:
             self._side_row(out_side, line, text, nums)
 
+    def _side_keys(self, side) -> list[str]:
+        """The printed amount columns of one side, left to right, with the unknown ones standing in its half."""
+        first_in = self.centers.get(self.lay.sides[0].columns[0], 0.0)
+        is_in = side.name == self.lay.sides[0].name
+        return [k for k in self.amount_keys()
+                if k in side.columns or (k.startswith("?") and (self.centers[k] <= first_in) == is_in)]
+
     def _side_row(self, side, line: Line, text: str, numbers: list[Word]) -> None:
         key = self._side_key(side, text, line.page)
         if key is None:
             if numbers:
                 self.report.unfitted.append((line.page, line.text, f"“{text}”不是“{self.lay.title}”的标准行次"))
             return
-        values = self._assign(numbers, list(side.columns))
+        values = self._set_aside(line, self._assign(numbers, self._side_keys(side)))
         d = self.lay.fixed_row(key)
         self.table.rows.append(Row(key=key, side=side.name, values={side.label: d.label, **values}))
 
@@ -637,14 +760,59 @@ def _info(budget: Budget, key: str, value: str) -> None:
 
 
 # -- the whole document -----------------------------------------------------------------------------
-def import_pdf(path: str | Path, engine: str = "pdfium") -> tuple[Budget, ImportReport]:
-    """A published disclosure PDF → (Budget, report). Raises InputError for files it cannot read.
+def import_pdf(path: str | Path, engine: str = "pdfium", profile: str | None = None) -> tuple[Budget, ImportReport]:
+    """A published disclosure PDF → (Budget, report). Raises InputError for files it cannot read, and for a
+    document in which no disclosure table is recognised (saying what was seen).
 
-    ``engine``: "pdfium" (fast, default) or "pdfplumber" (pdfminer; the reference the tests compare with)."""
-    path = Path(path)
-    lines = _open_lines(path, engine)
-    profile = _choose_profile(lines)
-    return import_lines(lines, profile, str(path))
+    ``engine``: "pdfium" (fast, default) or "pdfplumber" (pdfminer; the reference the tests compare with).
+    ``profile``: the template to read it as; None = recognised from the titles."""
+    return import_pdfs([path], engine, profile)
+
+
+def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tuple[Budget, ImportReport]:
+    """One disclosure published as several PDFs (说明 and 公开表): their pages read as one document, in order."""
+    paths = [Path(p) for p in paths]
+    lines: list[Line] = []
+    files: list[tuple[str, int, int]] = []
+    for path in paths:
+        part = _open_lines(path, engine)
+        offset = lines[-1].page if lines else 0
+        for line in part:
+            line.page += offset
+        lines += part
+        files.append((str(path), offset + 1, lines[-1].page if lines else offset))
+    source = "、".join(str(p) for p in paths)
+    chosen = profile or _choose_profile(lines)
+    budget, report = import_lines(lines, chosen, source)
+    if len(files) > 1:
+        report.files = files
+    if not report.tables:
+        raise InputError(_nothing_recognised(lines, report), file=source)
+    return budget, report
+
+
+def _nothing_recognised(lines: list[Line], report: ImportReport) -> str:
+    """Why a document gave no table, in the reader's terms: what it is, and what its titles are."""
+    toc = _toc_pages(lines)
+    body = [x for x in lines if x.page not in toc]
+    final = final_accounts_titles(x.text for x in body[:400])
+    if final or any("部门决算" in fold(x.text) or "单位决算" in fold(x.text) for x in lines[:8]):
+        where = f"（第{_page_of(body, final[0])}页“{final[0].strip()}”等）" if final else ""
+        return (f"这是一份部门决算{where}，不是部门预算公开文件：本工具目前只导入部门预算，未导入任何表。")
+    if report.unknown_titles:
+        pages = sorted({p for p, _ in report.unknown_titles})
+        span = f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+        shown = "”“".join(dict.fromkeys(t for _, t in report.unknown_titles[:4]))
+        return (f"第{span}页的表题是“{shown}”等，本工具不认识，未导入任何表。可用 --template 指定表式"
+                f"（{'、'.join(PROFILES)}），或在表式的 aliases 中登记这些表题。")
+    if report.chapters:
+        return ("这份文件只有情况说明（" + "、".join(report.chapters[:4]) + "），没有公开表：公开表若另成一个 PDF，"
+                "请一并导入：budget-xl import 说明.pdf 公开表.pdf -o 主表.xlsx")
+    return "文件中找不到任何预算公开表的表题，未导入任何表。"
+
+
+def _page_of(lines: list[Line], text: str) -> int:
+    return next((x.page for x in lines if x.text == text), 0)
 
 
 def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, ImportReport]:
@@ -656,17 +824,23 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
 
     # split the document: table titles and chapter headings
     marks: list[tuple[int, str, object]] = []
-    toc_pages = {line.page for line in lines if re.sub(r"\s+", "", line.text) == "目录"}
+    toc_pages = _toc_pages(lines)
+    skip_to = -1
     for i, line in enumerate(lines):
-        if line.page in toc_pages:
+        if line.page in toc_pages or i <= skip_to:
             continue
-        lay = _match_title(line, tables)
-        if lay is not None:
-            marks.append((i, "table", lay))
+        hit = _title_at(lines, i, profile)
+        if hit is not None:
+            marks.append((hit[1], "table", hit[0].layout))
+            skip_to = hit[1]
             continue
         ch = _chapter(line)
         if ch is not None:
             marks.append((i, "chapter", ch))
+            report.chapters.append(ch)
+        elif unknown_title(line.text) and _confirmed_unknown(lines, i):
+            marks.append((i, "unknown", line.text))
+            report.unknown_titles.append((line.page, line.text.strip()))
     marks.append((len(lines), "end", None))
 
     texts: list[dict] = []
@@ -689,6 +863,12 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
                 seen.add(lay.key)
                 report.tables.append(TableFound(lay.key, lay.title, pages, rows, table.unit))
             continue
+        if what == "unknown":
+            pages = sorted({lines[start].page, *(x.page for x in body)})
+            report.unfitted.append((lines[start].page, lines[start].text.strip(),
+                                    f"表题不是本表式（{PROFILE_LABELS.get(profile, profile)}）的公开表，"
+                                    f"第{'、'.join(map(str, pages))}页未导入"))
+            continue
         chapter = str(obj)
         paras = _paragraphs(body)
         if chapter == "主要职能":
@@ -706,14 +886,15 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
     for lay in tables:
         if lay.key not in seen:
             report.missing.append(lay.title)
-    m = re.search(r"预算主管部门[:：]\s*(\S+)", "\n".join(x.text for x in lines[:10]))
+    m = re.search(r"(?:预算主管部门|预算单位|编制部门|编制单位|部门)[:：]\s*(?!万?元)(\S+?)(?:单位[:：]|\s|$)",
+                  "\n".join(x.text for x in lines[:12]))
     if m:
         _info(budget, "dept_name", m.group(1))
     m = re.search(r"(\d{4})年", "\n".join(x.text for x in lines[:3]))
     if m:
         _info(budget, "year", m.group(1))
+    _info(budget, "profile", PROFILE_LABELS.get(profile, profile))
     if profile == "shanghai":
-        _info(budget, "profile", "上海")
         first = "\n".join(x.text for x in lines[:5])
         _info(budget, "budget_type", "单位预算" if re.search(r"单位预算", first) else "部门预算")
         _info(budget, "region", "区级" if "区级" in first else ("市级" if "市级" in first else ""))

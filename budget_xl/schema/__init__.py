@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 
-from budget_xl.schema.declarations import LayoutError, LayoutFile, RelationFile, check_relation_references, validated
+from budget_xl.schema.declarations import (
+    LayoutError,
+    LayoutFile,
+    RelationFile,
+    check_relation_references,
+    check_title_aliases,
+    validated,
+)
 
 AMOUNT_TYPES = frozenset({"amount", "number", "percent"})
 
@@ -23,6 +30,7 @@ class Column:
     header: tuple[str, ...]
     type: str
     width: float = 12
+    aliases: tuple[str, ...] = ()  # other printed headers of this column
 
     @property
     def is_numeric(self) -> bool:
@@ -92,6 +100,7 @@ class Layout:
     published: bool = False  # one of the disclosure's printed tables
     may_be_empty: bool = False  # printed with a 空表 note when there is nothing to show
     record_total_columns: tuple[str, ...] = ()  # records with a 合计 line: the columns it adds up
+    aliases: tuple[str, ...] = ()  # other printed titles of this table (matched by budget_xl.recognise)
 
     @cached_property
     def column_map(self) -> dict[str, Column]:
@@ -157,6 +166,7 @@ class Schema:
     relations: tuple = ()  # RelationDecl, from relations.toml (validated)
     profile: str = "national"
     default_unit: str = "万元"  # unit of a table whose unit 基本信息 does not state (Shanghai: 元)
+    header_words: tuple[str, ...] = ()  # printed header words that name no column (recognition)
 
     @property
     def name(self) -> str:
@@ -190,7 +200,8 @@ def _side(raw: dict, columns: tuple[Column, ...], classes: tuple[tuple[str, str]
 
 def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
     columns = tuple(Column(key=c["key"], header=tuple(c["header"]), type=c["type"],
-                           width=c.get("width", 12)) for c in raw["columns"])
+                           width=c.get("width", 12), aliases=tuple(c.get("aliases", ())))
+                    for c in raw["columns"])
     sides = tuple(_side(s, columns, classes) for s in raw.get("side", []))
     line_sums = []
     for ls in raw.get("line_sums", []):
@@ -209,12 +220,28 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
         notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])), written=raw.get("written", True),
         record_total_columns=tuple(raw.get("record_total_columns", ())),
         published=raw.get("published", False), may_be_empty=raw.get("may_be_empty", False),
+        aliases=tuple(raw.get("aliases", ())),
     )
 
 
-PROFILES = ("national", "shanghai")
-PROFILE_LABELS = {"national": "全国", "shanghai": "上海"}  # as 基本信息 “模板” shows them
 DEFAULT_PROFILE = "national"
+
+
+def _discover_profiles() -> dict[str, str]:
+    """Every folder of ``profiles/`` with a layouts file is a profile (another province is a new folder);
+    its ``label`` is how 基本信息 “模板” and messages name it. The national profile comes first."""
+    root = resources.files(__package__).joinpath("profiles")
+    found: dict[str, str] = {}
+    for entry in sorted(root.iterdir(), key=lambda p: (p.name != DEFAULT_PROFILE, p.name)):
+        layouts = entry.joinpath("layouts.toml")
+        if layouts.is_file():
+            m = re.search(r'^profile_label\s*=\s*"([^"]+)"', layouts.read_text(encoding="utf-8"), re.M)
+            found[entry.name] = m.group(1) if m else entry.name
+    return found
+
+
+PROFILE_LABELS = _discover_profiles()  # as 基本信息 “模板” shows them
+PROFILES = tuple(PROFILE_LABELS)
 
 
 @cache
@@ -237,11 +264,12 @@ def schema_from_texts(layouts_text: str, relations_text: str = "", profile: str 
     rel_raw = _toml(relations_text, relation_file)
     rels = validated(RelationFile, rel_raw, relation_file)
     check_relation_references(rels, {s.key: s for s in decl.sheet}, relation_file)
+    check_title_aliases(decl.sheet, layout_file)
     classes = tuple((c[0], c[1]) for c in raw["func_classes"])
     layouts = tuple(_layout(s, classes) for s in raw["sheet"])
     return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts},
                   relations=tuple(rels.relation), profile=profile,
-                  default_unit=raw.get("default_unit", "万元"))
+                  default_unit=raw.get("default_unit", "万元"), header_words=tuple(raw.get("header_words", ())))
 
 
 def _toml(text: str, file: str) -> dict:

@@ -28,6 +28,7 @@ class ColumnDecl(_Strict):
     header: list[str] = Field(min_length=1, max_length=2)
     type: Literal["seq", "code", "label", "amount", "number", "percent", "text"]
     width: float = 12
+    aliases: list[str] = []  # other printed headers of this column (金额 for 合计 …), matched by meaning
 
 
 class RowDecl(_Strict):
@@ -66,6 +67,7 @@ class SheetDecl(_Strict):
     key: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
     sheet: str
     title: str
+    aliases: list[str] = []  # other printed titles of this table (other years, levels, 单位预算), matched by meaning
     kind: Literal["coded", "fixed", "two_sided", "records", "keyvalue"]
     columns: list[ColumnDecl] = Field(min_length=1)
     required: bool = False
@@ -108,6 +110,9 @@ class SheetDecl(_Strict):
 class LayoutFile(_Strict):
     func_classes: list[tuple[str, str]]
     default_unit: Literal["元", "万元"] = "万元"  # unit of a table whose unit 基本信息 does not state
+    header_words: list[str] = []  # words printed in table headers that name no column of figures (科目编码, 栏次…)
+    kind: Literal["预算", "决算"] = "预算"
+    profile_label: str | None = None  # the profile's name for users (全国, 上海, 江苏)
     sheet: list[SheetDecl] = Field(min_length=1)
 
 
@@ -242,3 +247,19 @@ def check_relation_references(relations: RelationFile, sheets: dict[str, SheetDe
                         continue
                     if alt not in fixed:
                         raise LayoutError(file, entry, f"表 {term.table} 没有行“{alt}”")
+
+
+def check_title_aliases(sheets: list[SheetDecl], file: str) -> None:
+    """Within one profile a printed title names one table: two tables whose title or aliases mean the same
+    would make recognition a guess."""
+    from budget_xl.recognise.titles import title_key
+
+    owner: dict[str, str] = {}
+    for i, sheet in enumerate(sheets):
+        for text in (sheet.title, *sheet.aliases):
+            key = title_key(text)
+            if not key:
+                raise LayoutError(file, f"sheet[{i}]（{sheet.key}）", f"表题或别名“{text}”去掉年度、编号等后为空")
+            if owner.setdefault(key, sheet.key) != sheet.key:
+                raise LayoutError(file, f"sheet[{i}]（{sheet.key}）",
+                                  f"表题或别名“{text}”与表 {owner[key]} 的表题含义相同（都读作“{key}”）")
