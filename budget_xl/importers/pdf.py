@@ -583,10 +583,14 @@ class _TableReader:
         k = label_key(text)
         if not k:
             return None
-        for d in side.rows:
-            want = label_key(d.label)
-            if k == want or (len(k) >= 4 and (want.startswith(k) or k.startswith(want))):
-                return d.key
+        hits = [d for d in side.rows
+                if k == (want := label_key(d.label)) or (len(k) >= 4 and (want.startswith(k) or k.startswith(want)))]
+        if hits:
+            # one label printed twice (一、一般公共预算拨款 under 本年收入 and again under 年初结转): the row read
+            # already is the first, the next one is the row declared after the line printed in between
+            seen = {r.key for r in self.table.rows if r.side == side.name}
+            fresh = [d for d in hits if d.key not in seen and (d.after is None or d.after in seen)]
+            return (fresh or hits)[0].key
         from budget_xl.rules.text import name_changes  # a 类 printed under its old name (医疗卫生与计划生育支出)
 
         for change in name_changes():

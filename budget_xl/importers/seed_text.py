@@ -35,12 +35,15 @@ def _fields(line: str) -> list[str]:
     return [_clean(f) for f in line.split("\t")]
 
 
-def _heading_index(lines: list[str], title: str) -> int:
-    pat = re.compile(r"^#*\s*" + re.escape(title) + r"\s*$")
+def _heading_index(lines: list[str], lay: Layout) -> int:
+    """The line printing this table's title, in any of the wordings its profile declares (the recogniser)."""
+    from budget_xl.recognise.tables import match_title
+
     for i, line in enumerate(lines):
-        if pat.match(line.strip()):
+        m = match_title(line.strip().lstrip("#"), "national")
+        if m is not None and m.layout.key == lay.key:
             return i
-    raise ValueError(f"找不到表题：{title}")
+    raise ValueError(f"找不到表题：{lay.title}")
 
 
 def _table_grid(lay: Layout, section: list[str], meta: dict) -> Grid:
@@ -196,7 +199,7 @@ def import_seed_text(text: str, extras: dict | None = None) -> SeedImport:
 
     grids: dict[str, Grid] = {}
     tables = schema.tables
-    starts = [_heading_index(lines[: narrative_at], lay.title) for lay in tables]
+    starts = [_heading_index(lines[: narrative_at], lay) for lay in tables]
     for k, lay in enumerate(tables):
         end = starts[k + 1] if k + 1 < len(tables) else narrative_at
         grids[lay.sheet] = _table_grid(lay, lines[starts[k] + 1: end], meta)

@@ -1,0 +1,144 @@
+"""The table recogniser: a printed table is known by the meaning of its title and headers, whatever the
+province, level, year or subject prints around it — variants generated from the sample, not asserted on files."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from table_variants import Printing, coded_lines, title_variants, two_sided_lines  # noqa: E402
+
+from budget_xl.importers.pdf import import_lines  # noqa: E402
+from budget_xl.recognise.tables import choose_profile, final_accounts_titles, match_title, unknown_title  # noqa: E402
+from budget_xl.recognise.titles import title_key  # noqa: E402
+from budget_xl.schema import load_schema, schema_from_texts  # noqa: E402
+from budget_xl.schema.declarations import LayoutError  # noqa: E402
+
+NATIONAL = load_schema("national")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from budget_xl.sample import sample_budget
+
+    return sample_budget()
+
+
+def amounts(table) -> dict[tuple[str, str], Decimal]:
+    return {(r.key, c): r.amount(c) for r in table.rows for c in table.layout.amount_columns if r.amount(c) is not None}
+
+
+# -- titles ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("printed, meaning", [
+    ("2025年预算单位财务收支预算总表", "财务收支表"),
+    ("部门财务收支预算总表", "财务收支表"),
+    ("公开表3 2019年度部门支出总表", "支出表"),
+    ("表 一 收支总表", "收支表"),
+    ("一般公共预算支出预算表（功能科目）", "一般公共预算支出表"),
+    ("部门一般公共预算基本支出部门预算经济分类预算表", "一般公共预算基本支出经济分类表"),
+    ("财政拨款政府性基金支出预算表", "财政拨款政府性基金预算支出表"),
+    ("承德市司法局2024年部门收支总表", "收支表"),
+    ("2025年单位“三公”经费和机关运行经费预算表", '"三公"经费和机关运行经费表'),
+    ("表一", ""),
+])
+def test_a_title_is_reduced_to_its_meaning(printed, meaning):
+    assert title_key(printed) == meaning
+
+
+@pytest.mark.parametrize("lay", NATIONAL.tables, ids=lambda lay: lay.key)
+def test_every_printed_variant_of_a_national_title_names_its_table(lay):
+    variants = title_variants(lay.title)
+    assert len(variants) >= 12
+    for printed in variants:
+        m = match_title(printed, "national")
+        assert m is not None and m.layout.key == lay.key, printed
+
+
+def test_shanghai_titles_as_a_unit_budget_prints_them_name_shanghai_tables():
+    sh = load_schema("shanghai")
+    for lay in sh.tables:
+        core = lay.title.removeprefix("部门")
+        for printed in (f"2025年预算单位{core}", f"2026年单位{core}", f"上海市普陀区2024年部门{core}"):
+            m = match_title(printed, "shanghai")
+            assert m is not None and m.layout.key == lay.key, printed
+
+
+def test_the_profile_is_the_one_whose_own_titles_the_document_prints():
+    sh = [lay.title for lay in load_schema("shanghai").tables]
+    assert choose_profile(sh) == "shanghai"
+    assert choose_profile([lay.title for lay in NATIONAL.tables]) == "national"
+    assert choose_profile(["情况说明", "一、主要职能"]) == "national"  # nothing named: the default
+
+
+def test_sentences_and_contents_lines_are_not_titles():
+    assert match_title("部门预算收支总表……………………3", "national") is None
+    assert match_title("根据部门预算收支总表，本年收入合计4148.23万元。", "national") is None
+
+
+def test_final_accounts_and_unknown_tables_are_told_apart():
+    assert final_accounts_titles(["2024年度收入支出决算总表", "一、收入支出决算总表情况说明。", "部门收支总表"]) == [
+        "2024年度收入支出决算总表"]
+    assert unknown_title("2019年部门项目支出绩效目标汇总表")
+    assert not unknown_title("部门预算收支总表")  # ours
+    assert not unknown_title("一、主要职能")  # not a table
+
+
+def test_two_tables_of_one_profile_may_not_share_a_meaning():
+    text = (Path(__file__).parents[1] / "budget_xl/schema/profiles/national/layouts.toml").read_text(encoding="utf-8")
+    bad = text.replace('aliases = ["收入预算总表"]', 'aliases = ["收入预算总表", "2024年支出预算总表"]')
+    with pytest.raises(LayoutError, match="含义相同"):
+        schema_from_texts(bad, profile="national")
+
+
+# -- whole tables printed under variants ----------------------------------------------------------------
+@pytest.mark.parametrize("key", ["T2", "T3", "T5", "T6"])
+def test_a_coded_table_printed_under_any_title_variant_imports_to_the_sample_figures(sample, key):
+    table = sample[key]
+    for i, printed in enumerate(title_variants(table.layout.title)[::3]):
+        lines = coded_lines(table, Printing(title=printed, split_codes=bool(i % 2)))
+        budget, report = import_lines(lines, "national", "变体")
+        assert [t.key for t in report.tables] == [key], printed
+        assert amounts(budget[key]) == amounts(table), printed
+
+
+def test_a_table_printed_in_yuan_keeps_its_unit_and_its_figures(sample):
+    table = sample["T2"]
+    budget, _ = import_lines(coded_lines(table, Printing(title="2024年部门收入预算总表", unit="元")), "national", "元表")
+    got = budget["T2"]
+    assert got.unit == "元"
+    assert amounts(got) == {k: v * 10000 for k, v in amounts(table).items()}
+    assert got.get("合计").amount("total") == Decimal("41482300.00")  # 4148.23 万元 of the seed
+
+
+def test_a_lone_amount_column_is_the_total_and_the_others_are_unknown(sample):
+    table = sample["T5"]
+    printing = Printing(title="表五 一般公共预算支出预算表（功能科目）", columns={"total": "金额"})
+    budget, report = import_lines(coded_lines(table, printing), "national", "金额")
+    got = budget["T5"]
+    assert {k: v for (r, c), v in amounts(got).items() for k in [(r, c)]} == {
+        (r, c): v for (r, c), v in amounts(table).items() if c == "total"}
+    assert all(r.amount("basic") is None and r.amount("project") is None for r in got.rows)
+    assert {p for _, p, how in report.normalised if "未印此列" in how} == {"基本支出", "项目支出"}
+
+
+def test_an_extra_column_is_reported_with_its_figures_never_added_to_another(sample):
+    table = sample["T3"]
+    extra = {"合计": Decimal("12.34"), "2040601": Decimal("5.00")}
+    printing = Printing(title="部门支出预算总表", extra=("单位预留机动经费", extra))
+    budget, report = import_lines(coded_lines(table, printing), "national", "多一列")
+    assert amounts(budget["T3"]) == amounts(table)
+    assert sorted(v for k, col, v in report.set_aside if k == "T3" and col == "单位预留机动经费") == sorted(extra.values())
+    assert any("单位预留机动经费" in text and "2 个数字未导入" in why for _, text, why in report.unfitted)
+
+
+@pytest.mark.parametrize("key", ["T1", "T4"])
+def test_a_two_sided_table_under_title_variants_imports_to_the_sample_figures(sample, key):
+    table = sample[key]
+    for printed in title_variants(table.layout.title)[1::4]:
+        budget, report = import_lines(two_sided_lines(table, printed), "national", "两栏")
+        assert [t.key for t in report.tables] == [key], printed
+        assert amounts(budget[key]) == amounts(table), printed
