@@ -410,6 +410,8 @@ def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[L
             allowed = sum(shares, ZERO)
         elif len(units) > 1:  # a 万元 copy of a 元 figure: its rounding
             allowed = own_share("万元")
+        elif len(set(shares)) > 1:  # a whole-元 copy of a figure printed with 分, in a document that rounds
+            allowed = max(shares)
         else:
             allowed = ZERO
         out.append(Linear(inst.rule, i, dict(terms), "eq", allowed))
