@@ -89,7 +89,7 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None,
     shares: dict[str, Decimal] = {}
 
     def of(ref: Term) -> Decimal:
-        base = printing.printed_share(ref.cell, ref.table.unit)
+        base = printing.printed_share(ref.table.key, ref.table.unit)
         return shares.get(ref.cell, base) if ref.cell else base
 
     for d in graph if graph is not None else derivations(budget, instances):

@@ -62,38 +62,34 @@ def own_share(unit: str, ctype: str = MONEY) -> Decimal:
     return _SHARE.get(unit, ZERO) if ctype == MONEY else ZERO
 
 
-def _sheet(cell: str | None) -> str | None:
-    return cell.rpartition("!")[0] if cell and "!" in cell else None
-
-
 @dataclass(frozen=True)
 class Tolerances:
-    """Each figure's rounding share. ``printed``: the share of every figure of a sheet whose printing says more
-    than its unit does (a whole-元 table of a document that rounded 分 to 元: 0.5 元); ``whole``: the sheets
-    printed in whole 元 (their messages speak whole 元); ``inherited``: the larger shares of totals 重算汇总
-    computed. Figures are known by their cell ``sheet!A1``."""
+    """Each figure's rounding share. ``printed``: the share of every figure of a table (by key) whose printing
+    says more than its unit does (a whole-元 table of a document that rounded 分 to 元: 0.5 元); ``whole``: the
+    tables printed in whole 元 (their messages speak whole 元); ``inherited``: the larger shares, by cell, of
+    totals 重算汇总 computed."""
 
     inherited: Mapping[str, Decimal] = field(default_factory=dict)
     printed: Mapping[str, Decimal] = field(default_factory=dict)
     whole: frozenset[str] = frozenset()
 
-    def printed_share(self, cell: str | None, unit: str, ctype: str = MONEY) -> Decimal:
-        """The share its printing gives a figure (before anything 重算汇总 added)."""
+    def printed_share(self, table: str | None, unit: str, ctype: str = MONEY) -> Decimal:
+        """The share its printing gives a figure of ``table`` (before anything 重算汇总 added)."""
         base = own_share(unit, ctype)
-        if ctype != MONEY or unit != YUAN:
+        if ctype != MONEY or unit != YUAN or table is None:
             return base
-        return self.printed.get(_sheet(cell), base)
+        return self.printed.get(table, base)
 
-    def share(self, cell: str | None, unit: str, ctype: str = MONEY) -> Decimal:
-        base = self.printed_share(cell, unit, ctype)
+    def share(self, cell: str | None, unit: str, ctype: str = MONEY, table: str | None = None) -> Decimal:
+        base = self.printed_share(table, unit, ctype)
         return self.inherited.get(cell, base) if cell else base
 
-    def is_inherited(self, cell: str | None, unit: str, ctype: str = MONEY) -> bool:
-        return self.share(cell, unit, ctype) > self.printed_share(cell, unit, ctype)
+    def is_inherited(self, cell: str | None, unit: str, ctype: str = MONEY, table: str | None = None) -> bool:
+        return self.share(cell, unit, ctype, table) > self.printed_share(table, unit, ctype)
 
-    def places(self, cell: str | None, unit: str) -> int:
-        """Decimals a figure of this cell is printed with: 0 on a whole-元 sheet, else 2."""
-        return 0 if unit == YUAN and _sheet(cell) in self.whole else 2
+    def places(self, table: str | None, unit: str) -> int:
+        """Decimals a figure of ``table`` is printed with: 0 for a table in whole 元, else 2."""
+        return 0 if unit == YUAN and table in self.whole else 2
 
 
 DEFAULT = Tolerances()
@@ -203,15 +199,14 @@ def independent(differences: list[frozenset]) -> int:
 
 
 def yuan_printing(budget, instances) -> Tolerances:
-    """The printing of this document's 元 tables, decided from the evidence: the whole-元 sheets, and a share of
+    """The printing of this document's 元 tables, decided from the evidence: the whole-元 tables, and a share of
     0.5 元 for their figures when ``ROUNDED_EVIDENCE`` or more independent small differences run through them."""
-    whole = whole_yuan_tables(budget)
-    if not whole:
+    keys = frozenset(t.key for t in whole_yuan_tables(budget))
+    if not keys:
         return Tolerances()
-    sheets = frozenset(t.sheet_name() for t in whole)
-    n = independent(small_differences(instances, {t.key for t in whole}))
-    printed = {s: HALF_YUAN for s in sheets} if n >= ROUNDED_EVIDENCE else {}
-    return Tolerances(printed=printed, whole=sheets)
+    n = independent(small_differences(instances, keys))
+    printed = dict.fromkeys(keys, HALF_YUAN) if n >= ROUNDED_EVIDENCE else {}
+    return Tolerances(printed=printed, whole=keys)
 
 
 # ------------------------------------------------------------------ 万元 in the text from 元 tables

@@ -91,9 +91,9 @@ def fig(table: Table | None, row: Row | None, col: str, tol: Tolerances = DEFAUL
     unit = table.unit if money else ""
     value = None if raw is None else (to_yuan(raw, unit) if money else raw)
     cell = row.cell(col)
-    return Fig(value=value, cell=cell, label=where, share=tol.share(cell, unit, ctype), unit=unit,
+    return Fig(value=value, cell=cell, label=where, share=tol.share(cell, unit, ctype, table.key), unit=unit,
                invalid=col in row.invalid, table=table.key, row=row.key, col=col,
-               inherited=tol.is_inherited(cell, unit, ctype), money=money, places=tol.places(cell, unit))
+               inherited=tol.is_inherited(cell, unit, ctype, table.key), money=money, places=tol.places(table.key, unit))
 
 
 def fig_at(table: Table | None, key: str, col: str, tol: Tolerances = DEFAULT) -> Fig | None:
