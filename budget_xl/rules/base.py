@@ -116,8 +116,8 @@ def show(value_yuan: Decimal | None, unit: str, money: bool = True, places: int 
     if not money:
         return fmt(value_yuan).removesuffix(".00")
     v = from_yuan(value_yuan, unit)
-    if places == 0 and v == v.to_integral_value():
-        return f"{v.to_integral_value():f}{unit}"
+    if places == 0:
+        return f"{(v.to_integral_value() if v == v.to_integral_value() else v.normalize()):f}{unit}"
     return f"{fmt(v)}{unit}"
 
 
@@ -169,7 +169,7 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
     if verdict == EXACT:
         return []
     if verdict == ROUNDING:
-        allowed = show(sum(shares, ZERO), total.unit)
+        allowed = total.show(sum(shares, ZERO))
         return [finding(rule, INFO, f"{total.label}{total.shown}，{what}为{total.show(expected)}，"
                         f"相差{total.show(diff)}，在四舍五入尾差范围内（允许±{allowed}）。",
                         total, filled, expected=expected, actual=total.value, difference=diff)]

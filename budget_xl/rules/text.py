@@ -191,7 +191,7 @@ def stated_amounts(budget: Budget) -> list[Finding]:
 
 
 def _neither(convention: str) -> str:
-    return "（本文其他金额由元表截尾取得，这一处截尾也不相符）" if convention == TRUNCATE else ""
+    return "（本文的万元数由元表截尾取得，这一处既不是截尾也不是四舍五入）" if convention == TRUNCATE else ""
 
 
 def truncation(budget: Budget) -> list[Finding]:
