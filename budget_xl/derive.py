@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from budget_xl.model import Budget
 from budget_xl.relations import COPY, PRIORITY, SUM, Instance, Term, expand
-from budget_xl.rounding import Tolerances, own_share
+from budget_xl.rounding import Tolerances, yuan_printing
 from budget_xl.units import convert
 
 
@@ -76,16 +76,20 @@ def summed_cells(budget: Budget) -> set[str]:
 
 def tolerances(budget: Budget, graph: list[Derivation] | None = None,
                instances: list[Instance] | None = None) -> Tolerances:
-    """The rounding model for this workbook: a total that 重算汇总 computed from rounded parts (it is in
+    """The rounding model for this workbook: how its 元 tables are printed (``rounding.yuan_printing``: whole 元
+    exact or rounded, decided from the evidence), and a total that 重算汇总 computed from rounded parts (it is in
     变更记录 and still equals that sum) is not the budget system's rounding of the exact figure — it
     inherits its parts' shares, which is how far it may honestly stand from the same total printed elsewhere."""
+    if instances is None:
+        instances = expand(budget)
+    printing = yuan_printing(budget, instances)
     summed = summed_cells(budget)
     if not summed:
-        return Tolerances()
+        return printing
     shares: dict[str, Decimal] = {}
 
     def of(ref: Term) -> Decimal:
-        base = own_share(ref.table.unit)
+        base = printing.printed_share(ref.table.key, ref.table.unit)
         return shares.get(ref.cell, base) if ref.cell else base
 
     for d in graph if graph is not None else derivations(budget, instances):
@@ -97,5 +101,5 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None,
             share = sum((of(p) for p in d.parts if p.value() is not None), Decimal(0))
             if share > of(d.target):
                 shares[cell] = share
-    return Tolerances(inherited=shares)
+    return Tolerances(inherited=shares, printed=printing.printed, whole=printing.whole)
 

@@ -389,7 +389,7 @@ def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[L
         if not filled or (inst.kind == COPY and len(filled) != len(parts)):
             continue
         money = [t for t in (inst.total, *filled) if t.table.layout.column_map[t.col].type == "amount"]
-        shares = [tol.share(t.cell, t.table.unit) for t in money]
+        shares = [tol.share(t.cell, t.table.unit, table=t.table.key) for t in money]
         terms: dict[str, int] = defaultdict(int)
         if inst.kind == AT_MOST:
             for p in parts:
@@ -401,15 +401,17 @@ def linear_forms(instances: list[Instance], tol: Tolerances = DEFAULT) -> list[L
         for p in parts:
             terms[p.cell] -= 1
         units = {t.table.unit for t in (inst.total, *filled)}
-        inherited = any(tol.is_inherited(t.cell, t.table.unit) for t in money)
+        inherited = any(tol.is_inherited(t.cell, t.table.unit, table=t.table.key) for t in money)
         if len(parts) >= 2 and inst.kind == SUM:
             # a blank part may be where the figure belongs: once filled, the sum carries every part's rounding
             every = [t for t in (inst.total, *parts) if t.table.layout.column_map[t.col].type == "amount"]
-            allowed = sum((tol.share(t.cell, t.table.unit) for t in every), ZERO)
+            allowed = sum((tol.share(t.cell, t.table.unit, table=t.table.key) for t in every), ZERO)
         elif len(filled) >= 2 or inherited:
             allowed = sum(shares, ZERO)
         elif len(units) > 1:  # a 万元 copy of a 元 figure: its rounding
             allowed = own_share("万元")
+        elif len(set(shares)) > 1:  # a whole-元 copy of a figure printed with 分, in a document that rounds
+            allowed = max(shares)
         else:
             allowed = ZERO
         out.append(Linear(inst.rule, i, dict(terms), "eq", allowed))

@@ -1,13 +1,25 @@
 """The one rounding model: how far two printed figures may honestly stand apart.
 
-Every comparison happens in 元, exactly (a 万元 figure × 10000). A figure printed with two decimals
-carries ± half its last digit — its *share*: 0.005 万元 = 50 元 for a 万元 table; a 元 table is exact to
-the 分 (the budget system holds 分), so its share is 0. Counts and percentages are not money and are exact.
+Every comparison happens in 元, exactly (a 万元 figure × 10000). A figure carries ± half its last printed digit
+— its *share* — when what the document shows of its source says it was rounded:
 
-- Two copies of one figure must be identical; only a 万元 copy of a 元 figure may differ, by its rounding.
+- **万元 tables** (two decimals): 0.005 万元 = 50 元 each; their source holds more than they print.
+- **元 tables printed with 分**: exact (share 0). A budget system that prints 分 holds 分: a sum that misses by
+  0.01 元 is a real difference, not rounding.
+- **元 tables printed in whole 元** (every figure of the table an integer): decided per document from the
+  evidence (``yuan_printing``). When its relations hold to the 元 everywhere but around one figure, the figures
+  are exact and a lone 1-元 difference is a real error ("相差1元"); when small differences (within
+  (n+1) × 0.5 元) run through the tables — several of them, not one figure's copies — the system rounded 分 to
+  元 and every figure carries ±0.5 元.
+- Counts and percentages are not money and are exact.
+
+- Two copies of one figure must be identical; only a coarser copy of a finer figure (a 万元 copy of a 元 figure,
+  a whole-元 copy of a 分 figure in a rounded document) may differ, by its 四舍五入.
 - A total of n ≥ 2 printed addends may differ from their sum by up to the sum of every figure's share —
   (n+1) × 0.005 when all are 万元 — that is 尾差 (info); beyond it, an error.
 - A total that 重算汇总 computed from rounded parts (listed in 变更记录) inherits its parts' shares.
+- 万元 amounts the text converts from 元 tables are 四舍五入 or, in a document that does so consistently, 截尾
+  (``text_conversion``): a consistent convention is one note, not an error per sentence.
 
 Rules receive a ``Tolerances`` as an argument, as beancount passes ``options_map``: nothing is attached to
 the model, so a rule stays a pure function of (budget, tolerances).
@@ -15,18 +27,24 @@ the model, so a rule stays a pure function of (budget, tolerances).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from budget_xl.units import WAN, YUAN
 
 ZERO = Decimal(0)
 TEN_THOUSAND = Decimal(10000)
+HALF_YUAN = Decimal("0.5")
 _SHARE = {WAN: Decimal(50), YUAN: ZERO}  # in 元
 MONEY = "amount"
+SUM_KIND = "sum"  # budget_xl.relations.SUM (not imported: relations imports this module)
+# independent small differences (figures needed to explain them) that show a whole-元 document rounded 分 to 元
+ROUNDED_EVIDENCE = 3
 
 EXACT, ROUNDING, OFF = "exact", "rounding", "off"
+ROUND, TRUNCATE = "round", "truncate"  # how the text turned 元 into 万元
 
 
 def to_yuan(value: Decimal, unit: str) -> Decimal:
@@ -40,22 +58,38 @@ def from_yuan(value: Decimal, unit: str) -> Decimal:
 
 
 def own_share(unit: str, ctype: str = MONEY) -> Decimal:
-    """Half the last printed digit of one figure, in 元 (0 for counts and percentages)."""
+    """Half the last printed digit of one figure, in 元, by its unit alone (0 for counts and percentages)."""
     return _SHARE.get(unit, ZERO) if ctype == MONEY else ZERO
 
 
 @dataclass(frozen=True)
 class Tolerances:
-    """Each figure's rounding share; ``inherited`` holds the larger shares of totals 重算汇总 computed."""
+    """Each figure's rounding share. ``printed``: the share of every figure of a table (by key) whose printing
+    says more than its unit does (a whole-元 table of a document that rounded 分 to 元: 0.5 元); ``whole``: the
+    tables printed in whole 元 (their messages speak whole 元); ``inherited``: the larger shares, by cell, of
+    totals 重算汇总 computed."""
 
     inherited: Mapping[str, Decimal] = field(default_factory=dict)
+    printed: Mapping[str, Decimal] = field(default_factory=dict)
+    whole: frozenset[str] = frozenset()
 
-    def share(self, cell: str | None, unit: str, ctype: str = MONEY) -> Decimal:
+    def printed_share(self, table: str | None, unit: str, ctype: str = MONEY) -> Decimal:
+        """The share its printing gives a figure of ``table`` (before anything 重算汇总 added)."""
         base = own_share(unit, ctype)
+        if ctype != MONEY or unit != YUAN or table is None:
+            return base
+        return self.printed.get(table, base)
+
+    def share(self, cell: str | None, unit: str, ctype: str = MONEY, table: str | None = None) -> Decimal:
+        base = self.printed_share(table, unit, ctype)
         return self.inherited.get(cell, base) if cell else base
 
-    def is_inherited(self, cell: str | None, unit: str, ctype: str = MONEY) -> bool:
-        return self.share(cell, unit, ctype) > own_share(unit, ctype)
+    def is_inherited(self, cell: str | None, unit: str, ctype: str = MONEY, table: str | None = None) -> bool:
+        return self.share(cell, unit, ctype, table) > self.printed_share(table, unit, ctype)
+
+    def places(self, table: str | None, unit: str) -> int:
+        """Decimals a figure of ``table`` is printed with: 0 for a table in whole 元, else 2."""
+        return 0 if unit == YUAN and table in self.whole else 2
 
 
 DEFAULT = Tolerances()
@@ -79,12 +113,17 @@ def sum_verdict(diff: Decimal, shares: list[Decimal], n_parts: int, inherited: b
 
 def copy_verdict(a: Decimal, a_unit: str, b: Decimal, b_unit: str, shares: tuple[Decimal, Decimal],
                  inherited: bool) -> str:
-    """Two copies of one figure (values in 元): identical, or a 万元 copy that is the 元 figure's 四舍五入."""
+    """Two copies of one figure (values in 元): identical, or a coarser copy that is the finer figure's
+    四舍五入 (a 万元 copy of a 元 figure; a whole-元 copy, share 0.5 元, of a figure printed with 分)."""
     if a == b:
         return EXACT
     if a_unit != b_unit:
         yuan, wan = (a, b) if a_unit == YUAN else (b, a)
         if round_wan(yuan) == wan:
+            return EXACT
+    elif a_unit == YUAN and shares[0] != shares[1] and HALF_YUAN in shares:
+        fine, coarse = (a, b) if shares[0] < shares[1] else (b, a)
+        if fine.quantize(Decimal(1), rounding=ROUND_HALF_UP) == coarse:
             return EXACT
     if inherited and abs(a - b) <= envelope(shares):
         return ROUNDING
@@ -106,3 +145,100 @@ def keeps_printed_total(old: Decimal, new: Decimal, n_present: int, unit: str) -
 def gap_is_rounding(gap_wan: Decimal, n_figures: int) -> bool:
     """The narrative's question: is a gap between printed 万元 figures explained by their rounding?"""
     return abs(to_yuan(gap_wan, WAN)) <= n_figures * own_share(WAN)
+
+
+# ------------------------------------------------------------------ whole-元 printing: exact or rounded?
+def _money_values(table) -> list[Decimal]:
+    lay = table.layout
+    return [v for r in table.rows for c in lay.amount_columns
+            if lay.column_map[c].type == MONEY and (v := r.amount(c)) is not None]
+
+
+def whole_yuan_tables(budget) -> list:
+    """The 元 tables printed in whole 元: every money figure an integer, at least one not zero."""
+    out = []
+    for t in budget.tables.values():
+        if not t.present or t.unit != YUAN or not t.layout.published:
+            continue
+        values = _money_values(t)
+        if values and any(values) and all(v == v.to_integral_value() for v in values):
+            out.append(t)
+    return out
+
+
+def small_differences(instances, keys: set[str]) -> list[frozenset]:
+    """The sums among whole-元 tables ``keys`` that miss by a few 元, within (n+1) × 0.5 元 — what rounding 分
+    to 元 would leave —, each as the set of figures it involves. A figure is (row, value): the copies of one
+    figure (the same 科目 row and amount on several tables or columns) are one figure."""
+    out = []
+    for inst in instances:
+        if inst.kind != SUM_KIND:
+            continue
+        terms = (inst.total, *inst.parts)
+        if any(t.table.key not in keys for t in terms):
+            continue
+        total = inst.total.value()
+        filled = [(p, v) for p in inst.parts if (v := p.value()) is not None]
+        if total is None or len(filled) < 2:
+            continue
+        diff = total - sum((v for _, v in filled), ZERO)
+        if diff != ZERO and abs(diff) <= (len(filled) + 1) * HALF_YUAN:
+            out.append(frozenset((t.row.key, v) for t, v in ((inst.total, total), *filled)))
+    return out
+
+
+def independent(differences: list[frozenset]) -> int:
+    """How many figures it takes to explain every difference (greedy hitting set: the figure in most first)."""
+    left, n = list(differences), 0
+    while left:
+        count = Counter(f for d in left for f in d)
+        best, _ = count.most_common(1)[0]
+        left = [d for d in left if best not in d]
+        n += 1
+    return n
+
+
+def yuan_printing(budget, instances) -> Tolerances:
+    """The printing of this document's 元 tables, decided from the evidence: the whole-元 tables, and a share of
+    0.5 元 for their figures when ``ROUNDED_EVIDENCE`` or more independent small differences run through them."""
+    keys = frozenset(t.key for t in whole_yuan_tables(budget))
+    if not keys:
+        return Tolerances()
+    n = independent(small_differences(instances, keys))
+    printed = dict.fromkeys(keys, HALF_YUAN) if n >= ROUNDED_EVIDENCE else {}
+    return Tolerances(printed=printed, whole=keys)
+
+
+# ------------------------------------------------------------------ 万元 in the text from 元 tables
+def _places(stated: Decimal) -> int:
+    return max(-stated.as_tuple().exponent, 0)
+
+
+def rounds_to(stated: Decimal, exact: Decimal) -> bool:
+    """Is ``stated`` (as printed, e.g. Decimal('87.71')) the 四舍五入 of ``exact`` to its printed places?
+    (Half a last digit either way: a figure printed with fewer places stands for anything that close.)"""
+    half = Decimal(5) / Decimal(10) ** (_places(stated) + 1)
+    return abs(stated - exact) <= half + Decimal("0.000001")
+
+
+def truncates_to(stated: Decimal, exact: Decimal) -> bool:
+    """Is ``stated`` ``exact`` cut off (截尾, toward zero) at its printed places? 877,080 元 → 87.70万元."""
+    q = Decimal(1).scaleb(-_places(stated))
+    return exact.quantize(q, rounding=ROUND_DOWN) == stated
+
+
+def text_conversion(pairs: Iterable[tuple[Decimal, Decimal]]) -> str:
+    """How a document turned table figures into the text's 万元 amounts, from (stated, exact 万元) pairs: TRUNCATE
+    when at least two amounts are truncations and not roundings and none is a rounding and not a truncation;
+    otherwise ROUND (四舍五入, the rule)."""
+    cut = rounded = 0
+    for stated, exact in pairs:
+        r, t = rounds_to(stated, exact), truncates_to(stated, exact)
+        cut += t and not r
+        rounded += r and not t
+    return TRUNCATE if cut >= 2 and rounded == 0 else ROUND
+
+
+def text_matches(stated: Decimal, exact: Decimal, convention: str = ROUND) -> bool:
+    """The text's amount stands for the table's figure under the document's convention."""
+    return rounds_to(stated, exact) or (convention == TRUNCATE and truncates_to(stated, exact))

@@ -1,7 +1,7 @@
 """Money units. Tables are printed in 元 or 万元; every comparison happens in 万元.
 
-A figure printed in 万元 with two decimals carries ±0.005 of rounding; a figure in 元 is taken as exact
-(the budget system holds 元 to the 分), so its rounding share is zero.
+A figure printed in 万元 with two decimals carries ±0.005 of rounding; a figure in 元 printed with 分 is exact,
+one printed in whole 元 exact or rounded as the document shows (the rounding model: ``budget_xl.rounding``).
 """
 
 from __future__ import annotations

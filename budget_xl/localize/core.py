@@ -303,7 +303,8 @@ def _peel(p: _Problem, group: list[Constraint]):
             return out, override, left
         scored.sort(key=lambda x: (x[0], [p.order(c) for c in x[1]]))
         key, change, kind, strength, fixed = scored[0]
-        unique = len(scored) == 1 or scored[1][0] != key
+        # the same change found twice (each relation it fixes implies it) is one candidate, not a tie
+        unique = all(other[0] != key or other[1] == change for other in scored[1:])
         ids = tuple(k.id for k in fixed)
         changes = tuple(Change(c, p.v(c), v, kind, ids) for c, v in sorted(change.items(), key=lambda x: p.order(x[0])))
         out.append(Group(ids, (Explanation(changes, p.w(change), "pattern", strength),), unique))

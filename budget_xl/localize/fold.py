@@ -13,7 +13,7 @@ import dataclasses
 
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.localize.model import Change, Group, Localization
-from budget_xl.localize.slips import EXTRA, printed
+from budget_xl.localize.slips import EXTRA, named, printed
 from budget_xl.units import WAN
 
 LOCATE = "LOCATE"
@@ -37,11 +37,17 @@ def _fix(change: Change, loc: Localization) -> str:
     return f"{_where(change.cell, loc)}改为{_amount(change, loc)}"
 
 
+def _kind(change: Change, loc: Localization) -> str:
+    """The slip as the reader should hear it (a unit slip says which unit the figure was typed in)."""
+    m = loc.meta.get(change.cell)
+    return named(change.kind, change.old, change.new, m.unit if m else "元")
+
+
 def _candidate(change: Change, loc: Localization) -> dict:
     """One change for JSON: the value as its table prints it (unit named), and the slip."""
     m = loc.meta.get(change.cell)
     unit = m.unit if m else "元"
-    return {"cell": change.cell, "value": f"{printed(change.new, unit):.2f}", "unit": unit, "kind": change.kind}
+    return {"cell": change.cell, "value": f"{printed(change.new, unit):.2f}", "unit": unit, "kind": _kind(change, loc)}
 
 
 def _explained(group: Group, loc: Localization, findings: list[Finding]) -> list[Finding]:
@@ -78,30 +84,67 @@ def _locate_findings(group: Group, loc: Localization, explained: list[Finding]) 
         ties = [e for e in group.candidates if e.strength == best.strength and len(e.changes) == len(best.changes)
                 and abs(e.weight - best.weight) < 1e-9]
         rest = [e for e in group.candidates if e not in ties]
-        options = "；或".join("、".join(_fix(c, loc) + f"（{c.kind}）" for c in e.changes) for e in ties)
+        options = "；或".join("、".join(_fix(c, loc) + f"（{_kind(c, loc)}）" for c in e.changes) for e in ties)
         more = ("；其他可能：" + "；".join("、".join(_fix(c, loc) for c in e.changes) for e in rest)) if rest else ""
         cells = tuple(dict.fromkeys(c for e in ties for c in e.cells))
         m = loc.meta.get(cells[0])
         msg = f"{UNSURE}：候选 {options}；任一种更正都可使{n}处不符全部消除{more}。请核对原始数据。"
         return [Finding(LOCATE, ERROR, msg, cells, unit=WAN, extra={**extra, "kind": UNSURE},
                         table=m.table if m else None, row=None, column=None)]
-    out = []
-    others = [e for e in group.candidates[1:]]
+    return [_one_figure([(change, group, explained)], best, loc) for change in best.changes]
+
+
+def _one_figure(copies: list[tuple[Change, Group, list[Finding]]], best, loc: Localization) -> Finding:
+    """One LOCATE finding for one suspect figure, however many cells print it: ``copies`` are (change, its group,
+    the findings the group explains), the first the figure's own cell; ``best`` is the first group's explanation."""
+    change, group, _ = copies[0]
+    cells = [c.cell for c, _g, _e in copies]
+    explained = list({id(f): f for _c, _g, e in copies for f in e}.values())
+    violated = list(dict.fromkeys(k for _c, g, _e in copies for k in g.violated))
+    n = sum(1 for f in explained if f.severity == ERROR) or len(violated)
+    extra = {"explains": [_summary(f) for f in explained], "violated": violated,
+             "candidates": [[_candidate(c, loc) for c in e.changes] for e in group.candidates]}
+    others = list(group.candidates[1:])
     alt = ("（也可能是：" + "；".join("、".join(_fix(c, loc) for c in e.changes) for e in others[:3]) + "）") if others else ""
-    for change in best.changes:
-        m = loc.meta.get(change.cell)
-        together = [c for c in best.changes if c is not change]
-        with_ = ("，同时" + "、".join(_fix(c, loc) for c in together)) if together else ""
-        msg = (f"最可能出错：{_where(change.cell, loc)}，疑为{change.kind}；改为{_amount(change, loc)}{with_}"
-               f"可使{n}处不符全部消除{alt}。")
-        # amounts in the table's own unit, like every other finding's
-        unit = m.unit if m else WAN
-        out.append(Finding(LOCATE, ERROR, msg, (change.cell,), expected=printed(change.new, unit),
-                           actual=printed(change.old, unit), difference=printed(change.old - change.new, unit),
-                           unit=unit, extra={**extra, "kind": change.kind},
-                           table=m.table if m else None, row=m.row_key if m else None,
-                           column=m.col_key if m else None))
-    return out
+    m = loc.meta.get(change.cell)
+    together = [c for c in best.changes if c.cell not in cells]
+    with_ = ("，同时" + "、".join(_fix(c, loc) for c in together)) if together else ""
+    also = (f"同一数字还印在{'、'.join(_where(c, loc) for c in cells[1:])}，应一并改正。") if len(cells) > 1 else ""
+    msg = (f"最可能出错：{_where(change.cell, loc)}，疑为{_kind(change, loc)}；改为{_amount(change, loc)}{with_}"
+           f"可使{n}处不符全部消除{alt}。{also}")
+    # amounts in the table's own unit, like every other finding's
+    unit = m.unit if m else WAN
+    return Finding(LOCATE, ERROR, msg, tuple(cells), expected=printed(change.new, unit),
+                   actual=printed(change.old, unit), difference=printed(change.old - change.new, unit),
+                   unit=unit, extra={**extra, "kind": _kind(change, loc), **({"copies": cells[1:]} if also else {})},
+                   table=m.table if m else None, row=m.row_key if m else None, column=m.col_key if m else None)
+
+
+def _figure(change: Change, loc: Localization) -> tuple | None:
+    """Which printed figure a suspect cell holds: the same 科目 (row), unit, value and correction on several tables
+    or columns are copies of one figure (收入总表 and 支出总表 both print 21201's 合计)."""
+    m = loc.meta.get(change.cell)
+    return (m.row_key, m.unit, change.old, change.new) if m is not None and m.row_key else None
+
+
+def _unique_groups(entries: list[tuple[Group, list[Finding]]], loc: Localization):
+    """The LOCATE findings of the uniquely explained groups, one per suspect figure across every group (the copies
+    of a figure fixed in several groups join the first), each group with the LOCATE findings it is folded under."""
+    by_figure: dict[tuple, list[tuple[Change, Group, list[Finding]]]] = {}
+    order: list[tuple] = []
+    for group, explained in entries:
+        for change in group.best.changes:
+            key = _figure(change, loc) or (change.cell,)
+            if key not in by_figure:
+                by_figure[key] = []
+                order.append(key)
+            by_figure[key].append((change, group, explained))
+    made = {key: _one_figure(by_figure[key], by_figure[key][0][1].best, loc) for key in order}
+    out = []
+    for group, explained in entries:
+        keys = dict.fromkeys(_figure(c, loc) or (c.cell,) for c in group.best.changes)
+        out.append((group, explained, [made[k] for k in keys]))
+    return out, [made[k] for k in order]
 
 
 def _unlocated(group: Group, loc: Localization, explained: list[Finding]) -> Finding:
@@ -115,19 +158,26 @@ def _unlocated(group: Group, loc: Localization, explained: list[Finding]) -> Fin
 
 
 def fold(findings: list[Finding], localization: Localization) -> list[Finding]:
-    """LOCATE findings first, then every original finding; the explained ones marked ``folded_under``."""
+    """LOCATE findings first (one per suspect figure, in the order of the groups), then every original finding;
+    the explained ones marked ``folded_under``."""
+    explained = [_explained(g, localization, findings) for g in localization.groups]
+    unique = [(g, e) for g, e in zip(localization.groups, explained) if g.best is not None and g.unique]
+    per_group, _figures = _unique_groups(unique, localization)
+    heads = {id(g): made for g, _e, made in per_group}
     located: list[Finding] = []
     folded: dict[int, str] = {}
-    for group in localization.groups:
-        explained = _explained(group, localization, findings)
+    for group, found in zip(localization.groups, explained):
         if group.best is None:  # nothing folded: the findings stay where the user sees them
-            located.append(_unlocated(group, localization, explained))
+            located.append(_unlocated(group, localization, found))
             continue
-        new = _locate_findings(group, localization, explained)
-        located += new
-        head = new[0].cells[0] if len(new) == 1 and new[0].extra.get("kind") != UNSURE else \
-            (UNSURE if new[0].extra.get("kind") == UNSURE else "、".join(f.cells[0] for f in new))
-        for f in explained:
+        if group.unique:
+            new = heads[id(group)]
+            head = "、".join(f.cells[0] for f in new)
+            located += [f for f in new if not any(f is g for g in located)]
+        else:
+            located += _locate_findings(group, localization, found)
+            head = UNSURE
+        for f in found:
             folded.setdefault(id(f), head)
     rest = [dataclasses.replace(f, extra={**f.extra, "folded_under": folded[id(f)]}) if id(f) in folded else f
             for f in findings]

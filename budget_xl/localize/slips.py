@@ -14,6 +14,8 @@ from budget_xl.rounding import from_yuan, to_yuan  # noqa: F401  (to_yuan: used 
 
 TRANSPOSED = "两位数字颠倒"
 UNIT = "单位错（万元/元）"
+AS_YUAN = "按元填入"     # a 万元 table's figure 10000 times too large: typed in 元
+AS_WAN = "按万元填入"    # a 元 table's figure 10000 times too small: typed in 万元
 SIGN = "正负号"
 DECIMAL_POINT = "小数点错位"
 DIGIT = "一位数字错"
@@ -75,6 +77,18 @@ def _slips(p: Decimal) -> list[tuple[Decimal, str, int]]:
             if d != ch:
                 out.append((_from_digits(digits[:i] + d + digits[i + 1:], sign), DIGIT, ONE_DIGIT))
     return [(v, k, s) for v, k, s in out if v != p]
+
+
+def named(kind: str, old: Decimal, new: Decimal, unit: str) -> str:
+    """A unit slip said as what the hand did: a 万元 table's figure 10000 times too large was typed in 元
+    ("按元填入"), a 元 table's figure 10000 times too small in 万元 ("按万元填入"); other slips as they are."""
+    if kind != UNIT or not old or not new:
+        return kind
+    if unit == "万元" and abs(old) > abs(new):
+        return AS_YUAN
+    if unit == "元" and abs(old) < abs(new):
+        return AS_WAN
+    return kind
 
 
 def generic_kind(old: Decimal, new: Decimal) -> str:

@@ -34,6 +34,7 @@ class Fig:
     col: str | None = None
     inherited: bool = False    # its share was inherited from the parts 重算汇总 added up
     money: bool = True
+    places: int = 2            # decimals its table prints: 0 for a table in whole 元
 
     @property
     def blank(self) -> bool:
@@ -42,7 +43,11 @@ class Fig:
     @property
     def shown(self) -> str:
         """The value as its own table prints it, with the unit."""
-        return show(self.value, self.unit, self.money)
+        return show(self.value, self.unit, self.money, self.places)
+
+    def show(self, value_yuan: Decimal | None) -> str:
+        """Another amount (a sum, a difference) as this figure's table prints it."""
+        return show(value_yuan, self.unit, self.money, self.places)
 
 
 def present(budget, key: str) -> Table | None:
@@ -86,9 +91,9 @@ def fig(table: Table | None, row: Row | None, col: str, tol: Tolerances = DEFAUL
     unit = table.unit if money else ""
     value = None if raw is None else (to_yuan(raw, unit) if money else raw)
     cell = row.cell(col)
-    return Fig(value=value, cell=cell, label=where, share=tol.share(cell, unit, ctype), unit=unit,
+    return Fig(value=value, cell=cell, label=where, share=tol.share(cell, unit, ctype, table.key), unit=unit,
                invalid=col in row.invalid, table=table.key, row=row.key, col=col,
-               inherited=tol.is_inherited(cell, unit, ctype), money=money)
+               inherited=tol.is_inherited(cell, unit, ctype, table.key), money=money, places=tol.places(table.key, unit))
 
 
 def fig_at(table: Table | None, key: str, col: str, tol: Tolerances = DEFAULT) -> Fig | None:
@@ -103,13 +108,17 @@ def fmt(v: Decimal | None) -> str:
     return f"{cents:.2f}" if v == cents else f"{v.normalize():f}"
 
 
-def show(value_yuan: Decimal | None, unit: str, money: bool = True) -> str:
-    """A value held in 元 as a table in ``unit`` prints it: '4148.23万元', '0.34元', '12'."""
+def show(value_yuan: Decimal | None, unit: str, money: bool = True, places: int = 2) -> str:
+    """A value held in 元 as a table in ``unit`` prints it: '4148.23万元', '0.34元', '12'; a table in whole 元
+    (``places`` 0) prints whole 元: '相差1元' (a figure that is not whole keeps its 分)."""
     if value_yuan is None:
         return "空白"
     if not money:
         return fmt(value_yuan).removesuffix(".00")
-    return f"{fmt(from_yuan(value_yuan, unit))}{unit}"
+    v = from_yuan(value_yuan, unit)
+    if places == 0:
+        return f"{(v.to_integral_value() if v == v.to_integral_value() else v.normalize()):f}{unit}"
+    return f"{fmt(v)}{unit}"
 
 
 def _cells_any(*figs: Fig | None) -> tuple[str, ...]:
@@ -147,7 +156,7 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
     if total.blank:
         if expected == ZERO and all(p.value == ZERO for p in filled):
             return []
-        return [finding(rule, WARNING, f"{total.label}未填写，按{what}应为{show(expected, total.unit)}。",
+        return [finding(rule, WARNING, f"{total.label}未填写，按{what}应为{total.show(expected)}。",
                         total, filled, expected=expected, blank_total=True)]
     diff = total.value - expected
     shares = [total.share, *(p.share for p in filled)]
@@ -160,12 +169,12 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
     if verdict == EXACT:
         return []
     if verdict == ROUNDING:
-        allowed = show(sum(shares, ZERO), total.unit)
-        return [finding(rule, INFO, f"{total.label}{total.shown}，{what}为{show(expected, total.unit)}，"
-                        f"相差{show(diff, total.unit)}，在四舍五入尾差范围内（允许±{allowed}）。",
+        allowed = total.show(sum(shares, ZERO))
+        return [finding(rule, INFO, f"{total.label}{total.shown}，{what}为{total.show(expected)}，"
+                        f"相差{total.show(diff)}，在四舍五入尾差范围内（允许±{allowed}）。",
                         total, filled, expected=expected, actual=total.value, difference=diff)]
-    return [finding(rule, severity, f"{total.label}{total.shown}，与{what}{show(expected, total.unit)}不符，"
-                    f"相差{show(diff, total.unit)}。", total, filled, expected=expected, actual=total.value,
+    return [finding(rule, severity, f"{total.label}{total.shown}，与{what}{total.show(expected)}不符，"
+                    f"相差{total.show(diff)}。", total, filled, expected=expected, actual=total.value,
                     difference=diff)]
 
 
@@ -185,10 +194,10 @@ def check_copy(rule: str, a: Fig | None, b: Fig | None, severity: str = ERROR) -
         return []
     diff = a.value - b.value
     if verdict == ROUNDING:
-        return [finding(rule, INFO, f"{a.label}{a.shown}，与{b.label}{b.shown}相差{show(diff, a.unit)}；"
+        return [finding(rule, INFO, f"{a.label}{a.shown}，与{b.label}{b.shown}相差{a.show(diff)}；"
                         "其中合计数是各自明细四舍五入后相加所得，属表间尾差，建议按预算系统数调整一致。",
                         a, (b,), expected=b.value, actual=a.value, difference=diff)]
-    return [finding(rule, severity, f"{a.label}{a.shown}，与{b.label}{b.shown}不一致，相差{show(diff, a.unit)}。",
+    return [finding(rule, severity, f"{a.label}{a.shown}，与{b.label}{b.shown}不一致，相差{a.show(diff)}。",
                     a, (b,), expected=b.value, actual=a.value, difference=diff)]
 
 
@@ -200,8 +209,8 @@ def check_at_most(rule: str, small: Fig | None, big: Fig | None, severity: str =
     if small.value <= big.value + small.share + big.share:
         return []
     diff = small.value - big.value
-    return [finding(rule, severity, f"{small.label}{small.shown}，超过{big.label}{show(big.value, small.unit, small.money)}"
-                    f"（多{show(diff, small.unit, small.money)}）{why}。", small, (big, *parts),
+    return [finding(rule, severity, f"{small.label}{small.shown}，超过{big.label}{small.show(big.value)}"
+                    f"（多{small.show(diff)}）{why}。", small, (big, *parts),
                     expected=big.value, actual=small.value, difference=diff)]
 
 

@@ -16,7 +16,7 @@ from budget_xl.units import WAN, YUAN
 if TYPE_CHECKING:
     from budget_xl.relations import Instance
 
-COPY = "copy"  # budget_xl.relations.COPY (not imported: relations imports the rules package)
+COPY, SUM = "copy", "sum"  # budget_xl.relations.COPY, SUM (not imported: relations imports the rules package)
 
 register_info("C-ABSENT-COLUMN", INFO, "一栏在整张表中全部空白：视为本模板不列示此栏，只提示一次，不逐行报“未填写”")
 register_info("UNIT-SLIP", ERROR, "一张表的金额约为其他表上同一数字的 10000 倍（或万分之一），或合计数对所填单位明显不合理："
@@ -49,8 +49,9 @@ def absent_columns(budget: Budget, findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if id(f) not in drop] + notes
 
 
-def _pairs(instances: list[Instance]) -> list[tuple[str, str, int]]:
-    """Cross-table copies with both figures filled: (table a, table b, +1 if a ≈ 10000 × b, −1 if 1/10000, 0)."""
+def _pairs(instances: list[Instance]) -> list[tuple[str, str, int, tuple, tuple]]:
+    """Cross-table copies with both figures filled: (table a, table b, +1 if a ≈ 10000 × b, −1 if 1/10000, 0,
+    figure a, figure b), a figure named (row, column) for ``_whole``."""
     out = []
     for inst in instances:
         if inst.kind != COPY:
@@ -63,18 +64,50 @@ def _pairs(instances: list[Instance]) -> list[tuple[str, str, int]]:
             continue
         r = abs(to_yuan(va, a.table.unit) / to_yuan(vb, b.table.unit))
         sign = 1 if abs(r / TEN_THOUSAND - 1) < Decimal("0.01") else -1 if abs(r * TEN_THOUSAND - 1) < Decimal("0.01") else 0
-        out.append((a.table.key, b.table.key, sign))
+        out.append((a.table.key, b.table.key, sign, (id(a.row), a.col), (id(b.row), b.col)))
     return out
 
 
+def _whole(key: str, off: set[tuple], instances: list[Instance]) -> bool:
+    """Are the figures of table ``key`` that look 10000 times off (``off``: (row, column)) the table's own unit — the
+    whole table typed in another unit — or a few figures typed wrong among right ones? A whole table keeps its
+    own sums (to a rounding scaled by 10000); a lone figure ×10000 breaks every sum it is in. So: whole when at
+    least half of the table's own sums through those figures still hold to one part in a thousand, or, with no
+    such sum, when two or more different figures are off."""
+    inside = holding = 0
+    values: set = set()
+    for inst in instances:
+        if inst.kind != SUM:
+            continue
+        terms = (inst.total, *inst.parts)
+        if any(t.table.key != key for t in terms) or not any((id(t.row), t.col) in off for t in terms):
+            continue
+        total = inst.total.value()
+        parts = [v for p in inst.parts if (v := p.value()) is not None]
+        if total is None or not parts:
+            continue
+        inside += 1
+        scale = max(abs(total), sum((abs(v) for v in parts), Decimal(0)))
+        holding += abs(total - sum(parts, Decimal(0))) <= scale / 1000
+    if inside:
+        return holding * 2 >= inside
+    for inst in instances:
+        for t in (inst.total, *inst.parts):
+            if t.table.key == key and (id(t.row), t.col) in off:
+                values.add(t.value())
+    return len(values) >= 2
+
+
 def _slipped_tables(instances: list[Instance]) -> list[tuple[str, int]]:
-    """Greedy: the table most of whose copies elsewhere are 10000× off is slipped; its pairs are then set
-    aside so that the tables it was compared with are not blamed too."""
+    """Greedy: the table most of whose copies elsewhere are 10000× off is slipped — when those figures are the
+    whole table (``_whole``), not one figure typed in the wrong unit, which localization names as that cell; its
+    pairs are then set aside so that the tables it was compared with are not blamed too."""
     pairs = _pairs(instances)
     found: list[tuple[str, int]] = []
+    rejected: set[str] = set()
     while True:
         total, off = defaultdict(int), defaultdict(lambda: [0, 0])
-        for a, b, sign in pairs:
+        for a, b, sign, _fa, _fb in pairs:
             total[a] += 1
             total[b] += 1
             if sign:
@@ -83,12 +116,18 @@ def _slipped_tables(instances: list[Instance]) -> list[tuple[str, int]]:
         best = None
         for key, (up, down) in off.items():
             n = max(up, down)
-            if n >= 2 and n * 5 >= total[key] * 4 and (best is None or n > best[1]):
+            if key not in rejected and n >= 2 and n * 5 >= total[key] * 4 and (best is None or n > best[1]):
                 best = (key, n, 1 if up >= down else -1)
         if best is None:
             return found
-        found.append((best[0], best[2]))
-        pairs = [p for p in pairs if best[0] not in p[:2]]
+        key, _n, direction = best
+        figures = {fa if a == key else fb for a, b, sign, fa, fb in pairs
+                   if sign and key in (a, b) and (sign if a == key else -sign) == direction}
+        if not _whole(key, figures, instances):
+            rejected.add(key)
+            continue
+        found.append((key, direction))
+        pairs = [p for p in pairs if key not in p[:2]]
 
 
 def unit_slips(budget: Budget, findings: list[Finding], instances: list[Instance]) -> list[Finding]:
@@ -110,15 +149,19 @@ def unit_slips(budget: Budget, findings: list[Finding], instances: list[Instance
     for t in budget.tables.values():
         if not t.present or t.key in slipped or not t.layout.published:
             continue
-        amounts = [to_yuan(v, t.unit) for r in t.rows for c in t.layout.amount_columns
+        amounts = [(to_yuan(v, t.unit), (id(r), c)) for r in t.rows for c in t.layout.amount_columns
                    if (v := r.amount(c)) is not None]
         if not amounts:
             continue
-        peak = max(abs(a) for a in amounts)
+        peak = max(abs(a) for a, _ in amounts)
         if t.unit == WAN and peak >= TOO_BIG_YUAN:
-            implausible.append((t, YUAN))
+            seems, off = YUAN, {f for a, f in amounts if abs(a) >= TOO_BIG_YUAN}
         elif t.unit == YUAN and Decimal(0) < peak < TOO_SMALL_YUAN:
-            implausible.append((t, WAN))
+            seems, off = WAN, {f for a, f in amounts if a}
+        else:
+            continue
+        if _whole(t.key, off, instances):  # else one figure typed in 元: localization names its cell
+            implausible.append((t, seems))
     if implausible:
         names = "、".join(t.sheet_name() for t, _ in implausible)
         t, seems = implausible[0]

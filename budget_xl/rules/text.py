@@ -17,8 +17,9 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from budget_xl.findings import ERROR, WARNING, Finding
+from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import Budget, Row, Table
+from budget_xl.rounding import ROUND, TRUNCATE, rounds_to, text_conversion, text_matches, truncates_to
 from budget_xl.units import WAN, to_wan
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
@@ -137,27 +138,80 @@ _UP = {"增加", "增长"}
 _DOWN = {"减少", "下降"}
 
 
-def stated_amounts(budget: Budget) -> list[Finding]:
-    """TXT-AMOUNT: totals and parts the text states (收入、支出、财政拨款、三公各项、机关运行经费) = the tables."""
-    out: list[Finding] = []
+def _stated_figures(budget: Budget):
+    """Every figure the text states that a table holds: (sentence, match, (table, row, column), what, (exact 万元,
+    cell) or None when the cell is blank)."""
     for s in paragraphs(budget):
         taken: list[tuple[int, int]] = []
-        for pat, (table, row, col), what in _STATED:
+        for pat, where, what in _STATED:
             for m in re.finditer(pat, s.text):
                 if any(a <= m.start(1) < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                got = _amount(budget, table, row, col)
-                if got is None:  # blank in the table: unknown, nothing to compare; the change is still read
-                    out += _change(budget, s, m, _dec(m.group(1)), (table, row, col), what)
-                    continue
-                exact, cell = got
-                if not _matches(m.group(1), exact):
-                    out.append(_finding("TXT-AMOUNT", ERROR, s,
-                                        f"文字中{what}为{m.group(1)}万元，表中为{_fmt(exact)}万元：“{_clip(s.text, m.start(), m.end())}”",
-                                        *(c for c in (cell,) if c), expected=exact, actual=_dec(m.group(1))))
-                out += _change(budget, s, m, exact, (table, row, col), what)
+                yield s, m, where, what, _amount(budget, *where)
+
+
+def _conversions(budget: Budget) -> list[tuple[Sentence, str, Decimal, str | None]]:
+    """(sentence, amount as written, the table's exact figure in 万元, its cell) for every 万元 amount of the text
+    taken from a table: the evidence of how the document turns table figures into the text's 万元."""
+    out = [(s, m.group(1), got[0], got[1]) for s, m, _w, _what, got in _stated_figures(budget) if got is not None]
+    for s in paragraphs(budget):
+        item = _item_figure(budget, s)
+        if item is not None and item[4] is not None:
+            t, r = item[4]
+            v = r.amount("total")
+            if v is not None:
+                out.append((s, item[3], _wan(t, v), r.cell("total")))
     return out
+
+
+def conversion(budget: Budget) -> str:
+    """四舍五入 (the rule) or 截尾, as the document's own amounts show (``rounding.text_conversion``)."""
+    return text_conversion((_dec(stated), exact) for _s, stated, exact, _c in _conversions(budget))
+
+
+def stated_amounts(budget: Budget) -> list[Finding]:
+    """TXT-AMOUNT: totals and parts the text states (收入、支出、财政拨款、三公各项、机关运行经费) = the tables."""
+    out: list[Finding] = []
+    convention = None  # read from the whole text only when an amount is not the 四舍五入 of its figure
+    for s, m, (table, row, col), what, got in _stated_figures(budget):
+        if got is None:  # blank in the table: unknown, nothing to compare; the change is still read
+            out += _change(budget, s, m, _dec(m.group(1)), (table, row, col), what)
+            continue
+        exact, cell = got
+        if not rounds_to(_dec(m.group(1)), exact):
+            convention = convention or conversion(budget)
+        if not text_matches(_dec(m.group(1)), exact, convention or ROUND):
+            out.append(_finding("TXT-AMOUNT", ERROR, s,
+                                f"文字中{what}为{m.group(1)}万元，表中为{_fmt(exact)}万元{_neither(convention)}："
+                                f"“{_clip(s.text, m.start(), m.end())}”",
+                                *(c for c in (cell,) if c), expected=exact, actual=_dec(m.group(1))))
+        out += _change(budget, s, m, exact, (table, row, col), what)
+    return out
+
+
+def _neither(convention: str) -> str:
+    return "（本文的万元数由元表截尾取得，这一处既不是截尾也不是四舍五入）" if convention == TRUNCATE else ""
+
+
+def truncation(budget: Budget) -> list[Finding]:
+    """TXT-TRUNCATED: a document that turns its tables' figures into the text's 万元 by cutting off (截尾)
+    rather than 四舍五入, consistently: one note, not an error per sentence."""
+    pairs = _conversions(budget)
+    if text_conversion((_dec(st), ex) for _s, st, ex, _c in pairs) != TRUNCATE:
+        return []
+    cut = [(s, st, ex, c) for s, st, ex, c in pairs
+           if truncates_to(_dec(st), ex) and not rounds_to(_dec(st), ex)]
+    shown = "、".join(f"{st}万元（表中{_fmt_exact(ex)}万元）" for _s, st, ex, _c in cut[:4]) + ("等" if len(cut) > 4 else "")
+    cells = tuple(dict.fromkeys(c for s, _st, _ex, cell in cut for c in (*s.cell, cell) if c))
+    return [Finding("TXT-TRUNCATED", INFO, f"文字中的万元数由元表截尾取得（不是四舍五入），共{len(cut)}处：{shown}。"
+                    "全文一贯如此，不作为错误；通行的做法是四舍五入。", cells, unit=WAN, table="TEXT",
+                    row="truncation", column="text")]
+
+
+def _fmt_exact(value: Decimal) -> str:
+    """A figure converted to 万元 without rounding it away: 87.708, 204.9197."""
+    return f"{value.normalize():f}" if value != value.quantize(Decimal("0.01")) else _fmt(value)
 
 
 def _change(budget: Budget, s: Sentence, m: re.Match, now: Decimal, where: tuple[str, str, str], what: str) -> list[Finding]:
@@ -237,32 +291,45 @@ def _same_name(printed: str, said: str, code: str | None = None, budget: Budget 
     return code is not None and any(ch["code"] == code and ch["old"] == s for ch in name_changes())
 
 
+def _item_figure(budget: Budget, s: Sentence):
+    """The “X（类）Y（款）Z（项）N万元” a paragraph starts from: (match, names, code, amount as written, (table, row)
+    or None when the 科目 is not found), or None when the paragraph has no such line."""
+    if "项）" not in s.text:  # no 类/款/项 line here: skip the costly patterns
+        return None
+    m = _ITEM_CODES.search(s.text)
+    if m:
+        names = (m.group(1).lstrip("0123456789、.． "), m.group(3), m.group(5))
+        code, stated = m.group(2) + m.group(4) + m.group(6), m.group(7)
+    else:
+        m = _ITEM_NAMES.search(s.text)
+        if not m:
+            return None
+        names, code, stated = (re.sub(r"^[\d、.．\s]+", "", m.group(1)), m.group(2), m.group(3)), None, m.group(4)
+    return m, names, code, stated, _item_row(budget, names, code)
+
+
 def item_lines(budget: Budget) -> list[Finding]:
     """TXT-AMOUNT / TXT-PCT / TXT-DIRECTION on “X（类）Y（款）Z（项）N万元 … 上年执行数A，本年预算安排B，比…增加P%”."""
     out: list[Finding] = []
+    convention = None
     for s in paragraphs(budget):
-        if "项）" not in s.text:  # no 类/款/项 line here: skip the costly patterns
+        item = _item_figure(budget, s)
+        if item is None:
             continue
-        m = _ITEM_CODES.search(s.text)
-        if m:
-            names = (m.group(1).lstrip("0123456789、.． "), m.group(3), m.group(5))
-            code, stated = m.group(2) + m.group(4) + m.group(6), m.group(7)
-        else:
-            m = _ITEM_NAMES.search(s.text)
-            if not m:
-                continue
-            names, code, stated = (re.sub(r"^[\d、.．\s]+", "", m.group(1)), m.group(2), m.group(3)), None, m.group(4)
+        m, names, code, stated, found = item
         label = "（类）".join(names[:1]) + "（类）" + names[1] + "（款）" + names[2] + "（项）"
-        found = _item_row(budget, names, code)
         if found is None:
             out.append(_finding("TXT-AMOUNT", WARNING, s, f"文字中的科目“{label}”在一般公共预算支出表中找不到"
                                 f"（名称或层级与表不一致）：“{_clip(s.text, m.start(), m.end())}”"))
         else:
             t, r = found
             v = r.amount("total")
-            if v is not None and not _matches(stated, _wan(t, v)):
+            if v is not None and not rounds_to(_dec(stated), _wan(t, v)):
+                convention = convention or conversion(budget)
+            if v is not None and not text_matches(_dec(stated), _wan(t, v), convention or ROUND):
                 out.append(_finding("TXT-AMOUNT", ERROR, s, f"文字中“{names[2]}”（{r.code}）为{stated}万元，表中为"
-                                    f"{_fmt(_wan(t, v))}万元：“{_clip(s.text, m.start(), m.end())}”", *(c for c in (r.cell("total"),) if c),
+                                    f"{_fmt(_wan(t, v))}万元{_neither(convention)}：“{_clip(s.text, m.start(), m.end())}”",
+                                    *(c for c in (r.cell("total"),) if c),
                                     expected=_wan(t, v), actual=_dec(stated), table_key=t.key, row=r.code, column="total"))
         e = _EXEC.search(s.text, m.end())
         if not e:
@@ -398,6 +465,7 @@ def type_words(budget: Budget) -> list[Finding]:
 
 TEXT_RULES = [
     ("TXT-AMOUNT", stated_amounts),
+    ("TXT-TRUNCATED", truncation),
     ("TXT-ITEM", item_lines),
     ("TXT-OLD-NAME", old_names),
     ("TXT-LEFTOVER", leftovers),
@@ -408,6 +476,8 @@ TEXT_RULE_DOCS = {
     "TXT-AMOUNT": ("error", "文字中的金额与表格不符（收入、支出、财政拨款、“三公”经费各项、机关运行经费、各功能科目），"
                    "按文字印出的位数四舍五入比较；同一段前后两个数不一致；文字中的科目在表中找不到（警告）",
                    "文字“住房公积金（项）208.8万元……2026年预算安排201.50万元”"),
+    "TXT-TRUNCATED": ("info", "文字中的万元数一贯由元表截尾取得（不是四舍五入）：只提示一次，不逐句报错；"
+                      "既不是四舍五入也不是截尾的金额仍报 TXT-AMOUNT", "877,080.00元写作“87.70万元”（四舍五入为87.71）"),
     "TXT-PCT": ("error", "增减百分比与上年（执行）数、本年数算出的不符（考虑两数的四舍五入范围）",
                 "77.99→91.97万元写作“增加17.66%”，实为17.93%"),
     "TXT-DIRECTION": ("error", "增减方向与数字相反（“增加”实为减少），比上年增加额大于本年数（上年成了负数），"
