@@ -142,3 +142,59 @@ def test_a_two_sided_table_under_title_variants_imports_to_the_sample_figures(sa
         budget, report = import_lines(two_sided_lines(table, printed), "national", "两栏")
         assert [t.key for t in report.tables] == [key], printed
         assert amounts(budget[key]) == amounts(table), printed
+
+
+# -- documents the tool cannot import say what they are (exit 2) -----------------------------------------
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "samples"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/samples")
+
+
+@pytest.mark.skipif(not (SHARED / "juesuan").is_dir(), reason="../shared/samples/juesuan 不在本机")
+def test_a_final_accounts_document_exits_2_saying_it_is_a_juesuan(tmp_path):
+    from conftest import run_cli
+
+    for pdf in sorted((SHARED / "juesuan").glob("*.pdf")):
+        r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx")
+        assert r.returncode == 2, pdf
+        assert "这是一份部门决算" in r.stderr + r.stdout and "Traceback" not in r.stderr
+        assert not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.skipif(not (SHARED / "jiangsu").is_dir(), reason="../shared/samples/jiangsu 不在本机")
+def test_a_narrative_only_pdf_exits_2_saying_its_tables_are_missing(tmp_path):
+    from conftest import run_cli
+
+    pdf = sorted((SHARED / "jiangsu").glob("*说明.pdf"))[0]
+    r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx")
+    assert r.returncode == 2
+    assert "只有情况说明" in r.stderr + r.stdout and "公开表" in r.stderr + r.stdout
+
+
+@pytest.mark.skipif(not (SHARED / "shanghai").is_dir(), reason="../shared/samples/shanghai 不在本机")
+def test_pages_turned_90_degrees_import_to_the_same_figures(tmp_path):
+    """Every page stored sideways with /Rotate 90 (as A3 landscape tables are published) displays as before;
+    both PDF engines must read it as displayed."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import RectangleObject
+
+    from budget_xl.importers.pdf import import_pdf
+
+    src = sorted((SHARED / "shanghai").glob("2026*.pdf"))[0]
+    writer = PdfWriter()
+    for original in PdfReader(src).pages[9:16]:  # the first tables
+        page = writer.add_page(original)
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        page.add_transformation(Transformation().rotate(90).translate(tx=h, ty=0))
+        page.mediabox = page.cropbox = RectangleObject([0, 0, h, w])
+        page.rotate(90)
+    turned = tmp_path / "turned.pdf"
+    with turned.open("wb") as fh:
+        writer.write(fh)
+    want, _ = import_pdf(src)
+    for engine in ("pdfium", "pdfplumber"):
+        got, report = import_pdf(turned, engine=engine)
+        keys = [t.key for t in report.tables]
+        assert {"T1", "T2", "T3", "T4", "T5"} <= set(keys), engine
+        for key in ("T1", "T2", "T3", "T4", "T5"):
+            assert amounts(got[key]) == amounts(want[key]) and amounts(got[key]), (engine, key)

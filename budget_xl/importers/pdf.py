@@ -166,6 +166,8 @@ def _lines_pdfium(path: Path) -> list[Line]:
             cur: dict | None = None
             for j in range(tp.count_chars()):
                 ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
+                if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
+                    continue  # pdfium's own line breaks (after every glyph of a page turned 90°): positions decide
                 if ch.isspace() or ch in "\x00\ufffe\uffff":
                     cur = None
                     continue
