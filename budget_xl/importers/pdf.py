@@ -25,6 +25,7 @@ _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _DOTS = re.compile(r"[…\.．]{3,}")
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
 LINE_TOLERANCE = 3.0
+HEADER_LINES = 6  # the most printed lines one table header is split over
 
 # The 三公 table prints its figures across one row under these headers (Shanghai); the workbook lists them down.
 T9_PRINTED = {"合计": "total", "因公出国(境)费": "abroad", "公务接待费": "recep", "小计": "car", "购置费": "car_buy",
@@ -351,8 +352,8 @@ class _TableReader:
             if not is_data or (kind == "coded" and not self.centers and not has_number):
                 if label_key(text) in ("合计", "总计") or label_key(text) == "无":
                     continue
-                header.append(line)
-                if self.set_header(header[-4:]) or self.set_header(header):
+                header = [*header[-(HEADER_LINES - 1):], line]  # a header spans a few lines, never the whole page
+                if self.set_header(header):
                     header = []
                 continue
             if not self.centers:
