@@ -23,6 +23,7 @@ _CODE_PART = re.compile(r"^\d{1,7}$")
 _YEAR = re.compile(r"^\d{4}年")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _DOTS = re.compile(r"[…\.．]{3,}")
+_PAGE_NO = re.compile(r"^[—\-－]*\d+[—\-－]*$")
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
 LINE_TOLERANCE = 3.0
 HEADER_LINES = 6  # the most printed lines one table header is split over
@@ -274,10 +275,16 @@ class _TableReader:
         self.centers: dict[str, float] = {}  # amount column (or T9 row) → x centre of its header
         self.name_x: float | None = None  # where names start (codes stand left of it)
         self.split_x: float | None = None  # two-sided tables: labels right of this are the 支出 side
+        self.seq: Word | None = None  # the header's 序号: the row numbers under it are not figures
 
     # header ---------------------------------------------------------------------------------------
+    @property
+    def _across(self) -> bool:
+        """The 三公 table printed as one row of figures (Shanghai), not one row per item (national)."""
+        return self.lay.key == "T9" and self.lay.kind == "fixed" and len(self.lay.amount_columns) == 1
+
     def _leaves(self) -> list[tuple[str, str]]:
-        if self.lay.key == "T9" and self.lay.kind == "fixed":
+        if self._across:
             return [(_norm(k), v) for k, v in T9_PRINTED.items()]
         return [(_norm(c.header[-1]), c.key) for c in self.lay.columns]
 
@@ -302,7 +309,7 @@ class _TableReader:
                     found[key] = w
                     last_x = w.x0 if self.lay.kind == "two_sided" else -1.0
                     break
-        amount_keys = [k for _, k in leaves] if self.lay.key == "T9" else list(self.lay.amount_columns)
+        amount_keys = [k for _, k in leaves] if self._across else list(self.lay.amount_columns)
         if not all(k in found for k in amount_keys):
             return False
         self.centers = {k: found[k].xc for k in amount_keys}
@@ -333,7 +340,10 @@ class _TableReader:
         rows_before = len(self.table.rows)
         pending: list[tuple[Line, str, list[Word]]] = []  # two-sided: (line, side text, numbers)
         for line in lines:
+            line = self._without_seq(line)
             text = line.text
+            if not line.words or text.startswith("栏次") or _PAGE_NO.match(text):
+                continue  # 序号 alone, the 栏次 line under the header, a page number
             m = _UNIT.search(text)
             if m:
                 self.table.unit = m.group(1)
@@ -350,8 +360,8 @@ class _TableReader:
                 pending.append(line)  # a row without figures, or half of a label broken over two lines
                 continue
             if not is_data or (kind == "coded" and not self.centers and not has_number):
-                if label_key(text) in ("合计", "总计") or label_key(text) == "无":
-                    continue
+                if self.centers and label_key(text) in ("合计", "总计", "无"):
+                    continue  # before the header is read, a lone 合计 is a header cell (the 三公 table's)
                 header = [*header[-(HEADER_LINES - 1):], line]  # a header spans a few lines, never the whole page
                 if self.set_header(header):
                     header = []
@@ -364,12 +374,24 @@ class _TableReader:
             elif kind == "two_sided":
                 pending.append(line)
             else:
-                self._t9_line(line)
+                self._t9_line(line) if self._across else self._fixed_line(line)
             header = []
         if kind == "two_sided":
             self._two_sided(pending)
         self.table.reindex()
         return len(self.table.rows) - rows_before
+
+    def _without_seq(self, line: Line) -> Line:
+        """The line without its 序号 (the row number printed under the header's 序号, left of the codes)."""
+        seq = next((w for w in line.words if w.text == "序号"), None)
+        if seq is not None:
+            self.seq = seq
+            return line
+        first = line.words[0] if line.words else None
+        if self.seq is None or first is None or not first.text.isdigit() \
+                or not (first.x0 < self.seq.x1 + 4 and first.x1 > self.seq.x0 - 4):
+            return line
+        return Line(line.page, line.top, line.words[1:])
 
     def _side_label(self, line: Line) -> bool:
         """A line of a two-sided table that names a row (not a repeated header)."""
@@ -405,6 +427,17 @@ class _TableReader:
             key = code
         row = Row(key=key, values={"code": code, "name": name, **values})
         self.table.rows.append(row)
+
+    def _fixed_line(self, line: Line) -> None:
+        """One printed row of a table with fixed rows: its label, then its figures by column."""
+        numbers = [w for w in line.words if _is_amount(w.text)]
+        text = "".join(w.text for w in line.words if not _is_amount(w.text))
+        key = self._row_key(self.lay.rows, text, self.table.rows)
+        if key is None:
+            self.report.unfitted.append((line.page, line.text, f"“{text}”不是“{self.lay.title}”的标准行次"))
+            return
+        values = self._assign(numbers, list(self.lay.amount_columns))
+        self.table.rows.append(Row(key=key, values={"item": self.lay.fixed_row(key).label, **values}))
 
     def _t9_line(self, line: Line) -> None:
         numbers = [w for w in line.words if _is_amount(w.text)]
@@ -448,7 +481,7 @@ class _TableReader:
             self._side_row(out_side, line, text, nums)
 
     def _side_row(self, side, line: Line, text: str, numbers: list[Word]) -> None:
-        key = self._side_key(side, text, line.page)
+        key = self._side_key(side, text, line.page, [r for r in self.table.rows if r.side == side.name])
         if key is None:
             if numbers:
                 self.report.unfitted.append((line.page, line.text, f"“{text}”不是“{self.lay.title}”的标准行次"))
@@ -457,14 +490,26 @@ class _TableReader:
         d = self.lay.fixed_row(key)
         self.table.rows.append(Row(key=key, side=side.name, values={side.label: d.label, **values}))
 
-    def _side_key(self, side, text: str, page: int = 0) -> str | None:
+    @staticmethod
+    def _row_key(rows, text: str, taken: list[Row]) -> str | None:
+        """The row a printed label names; a label printed twice (一、一般公共预算拨款 under 本年 and under 结转)
+        names the first of its rows not read yet."""
         k = label_key(text)
         if not k:
             return None
-        for d in side.rows:
-            want = label_key(d.label)
-            if k == want or (len(k) >= 4 and (want.startswith(k) or k.startswith(want))):
-                return d.key
+        done = {r.key for r in taken}
+        for exact in (True, False):
+            for d in sorted(rows, key=lambda d: d.key in done):
+                want = label_key(d.label)
+                if k == want or (not exact and len(k) >= 4 and (want.startswith(k) or k.startswith(want))):
+                    return d.key
+        return None
+
+    def _side_key(self, side, text: str, page: int = 0, taken: list[Row] = ()) -> str | None:
+        key = self._row_key(side.rows, text, list(taken))
+        if key is not None or not label_key(text):
+            return key
+        k = label_key(text)
         from budget_xl.rules.text import name_changes  # a 类 printed under its old name (医疗卫生与计划生育支出)
 
         for change in name_changes():
