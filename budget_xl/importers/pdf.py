@@ -24,6 +24,7 @@ _YEAR = re.compile(r"^\d{4}年")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _DOTS = re.compile(r"[…\.．]{3,}")
 _PAGE_NO = re.compile(r"^[—\-－]*\d+[—\-－]*$")
+_SENTENCE = re.compile(r"[。，；]|万元")  # a line of text, never a row label
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
 LINE_TOLERANCE = 3.0
 HEADER_LINES = 6  # the most printed lines one table header is split over
@@ -432,9 +433,10 @@ class _TableReader:
         """One printed row of a table with fixed rows: its label, then its figures by column."""
         numbers = [w for w in line.words if _is_amount(w.text)]
         text = "".join(w.text for w in line.words if not _is_amount(w.text))
-        key = self._row_key(self.lay.rows, text, self.table.rows)
-        if key is None:
-            self.report.unfitted.append((line.page, line.text, f"“{text}”不是“{self.lay.title}”的标准行次"))
+        key = None if _SENTENCE.search(text) else self._row_key(self.lay.rows, text, self.table.rows)
+        if key is None or any(r.key == key for r in self.table.rows):  # a row is printed once: the second is other text
+            why = "不是" if key is None else "已读过，不再是"
+            self.report.unfitted.append((line.page, line.text, f"“{text}”{why}“{self.lay.title}”的标准行次"))
             return
         values = self._assign(numbers, list(self.lay.amount_columns))
         self.table.rows.append(Row(key=key, values={"item": self.lay.fixed_row(key).label, **values}))
