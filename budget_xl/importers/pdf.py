@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from budget_xl.errors import InputError
@@ -211,6 +212,7 @@ def _group_lines(page: int, words: list[dict]) -> list[Line]:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     return label_key(header_key(text))
 
