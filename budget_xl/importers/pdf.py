@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from budget_xl.errors import InputError
@@ -34,24 +35,15 @@ _CODE_PART = re.compile(r"^\d{1,7}$")
 _YEAR = re.compile(r"^\d{4}年")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _DOTS = re.compile(r"[…\.．]{3,}")
+_PAGE_NO = re.compile(r"^[—\-－]*\d+[—\-－]*$")
+_SENTENCE = re.compile(r"[。，；]|万元")  # a line of text, never a row label
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
 LINE_TOLERANCE = 3.0
+HEADER_LINES = 6  # the most printed lines one table header is split over
 
 # The 三公 table prints its figures across one row under these headers (Shanghai); the workbook lists them down.
 T9_PRINTED = {"合计": "total", "因公出国(境)费": "abroad", "公务接待费": "recep", "小计": "car", "购置费": "car_buy",
               "运行费": "car_run", "机关运行经费预算数": "opex"}
-# Chapters of the 情况说明 (Shanghai headings → our chapter names)
-CHAPTERS = [
-    (re.compile(r"主要职能$"), "主要职能"),
-    (re.compile(r"机构设置$"), "机构设置"),
-    (re.compile(r"^名词解释$"), "名词解释"),
-    (re.compile(r"预算编制说明$"), "预算编制说明"),
-    (re.compile(r"^其他相关情况说明$"), "其他相关情况说明"),
-    (re.compile(r"项目经费情况说明$"), "项目经费情况说明"),
-    (re.compile(r"^财政项目支出绩效目标填报表$"), "项目绩效目标表"),
-]
-
-
 @dataclass
 class Word:
     text: str
@@ -242,6 +234,7 @@ def _group_lines(page: int, words: list[dict]) -> list[Line]:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     return header_words(text)
 
@@ -258,15 +251,21 @@ def _is_amount(text: str) -> bool:
     return bool(_AMOUNT.match(text))
 
 
-def _chapter(line: Line) -> str | None:
+def _chapter(line: Line, profile: str) -> str | None:
+    """The 情况说明 chapter a heading opens, by the profile's ``chapters`` (pattern, name) declarations."""
     text = re.sub(r"\s+", "", line.text)
     if _DOTS.search(text) or len(text) > 40:
         return None
     text = _YEAR.sub("", text)
-    for pat, name in CHAPTERS:
+    for pat, name in _chapters(profile):
         if pat.search(text):
             return name
     return None
+
+
+@lru_cache(maxsize=None)
+def _chapters(profile: str) -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(pattern), name) for pattern, name in load_schema(profile).chapters)
 
 
 def _toc_pages(lines: list[Line]) -> set[int]:
@@ -319,10 +318,16 @@ class _TableReader:
         self.unknown_seen: dict[str, int] = {}  # … of every header set, reported once at the end
         self.set_aside: dict[str, int] = {}  # unknown column → figures printed under it (not imported)
         self.structural: tuple[str, ...] = ()  # header words that name no column (the profile's header_words)
+        self.seq: Word | None = None  # the header's 序号: the row numbers under it are not figures
 
     # header ---------------------------------------------------------------------------------------
+    @property
+    def _across(self) -> bool:
+        """The 三公 table printed as one row of figures (Shanghai), not one row per item (national)."""
+        return self.lay.key == "T9" and self.lay.kind == "fixed" and len(self.lay.amount_columns) == 1
+
     def _leaves(self) -> list[tuple[str, str]]:
-        if self.lay.key == "T9" and self.lay.kind == "fixed":
+        if self._across:
             return [(_norm(k), v) for k, v in T9_PRINTED.items()]
         return [(name, c.key) for c in self.lay.columns for name in column_names(c)]
 
@@ -354,7 +359,7 @@ class _TableReader:
             if hits:  # of a column's names, the one printed lowest is its leaf header (合计 under 预算数)
                 found[key] = max(hits, key=lambda w: (w.top, -w.x0))
                 last_x = found[key].x0 if self.lay.kind == "two_sided" else -1.0
-        declared = [k for _, k in leaves] if self.lay.key == "T9" else list(self.lay.amount_columns)
+        declared = [k for _, k in leaves] if self._across else list(self.lay.amount_columns)
         declared = list(dict.fromkeys(declared))
         amount_keys = [k for k in declared if k in found]
         if len(amount_keys) < len(declared):
@@ -417,7 +422,10 @@ class _TableReader:
         rows_before = len(self.table.rows)
         pending: list[tuple[Line, str, list[Word]]] = []  # two-sided: (line, side text, numbers)
         for line in lines:
+            line = self._without_seq(line)
             text = line.text
+            if not line.words or text.startswith("栏次") or _PAGE_NO.match(text):
+                continue  # 序号 alone, the 栏次 line under the header, a page number
             m = _UNIT.search(text)
             if m:
                 self.table.unit = m.group(1)
@@ -434,9 +442,9 @@ class _TableReader:
                 pending.append(line)  # a row without figures, or half of a label broken over two lines
                 continue
             if not is_data or (kind == "coded" and not self.centers and not has_number):
-                if label_key(text) in ("合计", "总计") or label_key(text) == "无":
-                    continue
-                header.append(line)
+                if self.centers and label_key(text) in ("合计", "总计", "无"):
+                    continue  # before the header is read, a lone 合计 is a header cell (the 三公 table's)
+                header = [*header[-(HEADER_LINES - 1):], line]  # a header spans a few lines, never the whole page
                 continue
             if header:
                 self._take_header(header)
@@ -448,7 +456,7 @@ class _TableReader:
             elif kind == "two_sided":
                 pending.append(line)
             else:
-                self._t9_line(line)
+                self._t9_line(line) if self._across else self._fixed_line(line)
             header = []
         if kind == "two_sided":
             self._two_sided(pending)
@@ -480,6 +488,18 @@ class _TableReader:
         for k in self.absent:
             self.report.normalised.append((header[-1].page, self.lay.column(k).header[-1],
                                            f"“{self.lay.title}”未印此列，按未填（未知）读取"))
+
+    def _without_seq(self, line: Line) -> Line:
+        """The line without its 序号 (the row number printed under the header's 序号, left of the codes)."""
+        seq = next((w for w in line.words if w.text == "序号"), None)
+        if seq is not None:
+            self.seq = seq
+            return line
+        first = line.words[0] if line.words else None
+        if self.seq is None or first is None or not first.text.isdigit() \
+                or not (first.x0 < self.seq.x1 + 4 and first.x1 > self.seq.x0 - 4):
+            return line
+        return Line(line.page, line.top, line.words[1:])
 
     def _side_label(self, line: Line) -> bool:
         """A line of a two-sided table that names a row (not a repeated header)."""
@@ -522,6 +542,18 @@ class _TableReader:
             self.set_aside[k[1:]] = self.set_aside.get(k[1:], 0) + 1
             self.report.set_aside.append((self.lay.key, k[1:], v))
         return values
+
+    def _fixed_line(self, line: Line) -> None:
+        """One printed row of a table with fixed rows: its label, then its figures by column."""
+        numbers = [w for w in line.words if _is_amount(w.text)]
+        text = "".join(w.text for w in line.words if not _is_amount(w.text))
+        key = None if _SENTENCE.search(text) else self._row_key(self.lay.rows, text, self.table.rows)
+        if key is None or any(r.key == key for r in self.table.rows):  # a row is printed once: the second is other text
+            why = "不是" if key is None else "已读过，不再是"
+            self.report.unfitted.append((line.page, line.text, f"“{text}”{why}“{self.lay.title}”的标准行次"))
+            return
+        values = self._set_aside(line, self._assign(numbers, self.amount_keys()))
+        self.table.rows.append(Row(key=key, values={"item": self.lay.fixed_row(key).label, **values}))
 
     def _t9_line(self, line: Line) -> None:
         numbers = [w for w in line.words if _is_amount(w.text)]
@@ -572,7 +604,7 @@ class _TableReader:
                 if k in side.columns or (k.startswith("?") and (self.centers[k] <= first_in) == is_in)]
 
     def _side_row(self, side, line: Line, text: str, numbers: list[Word]) -> None:
-        key = self._side_key(side, text, line.page)
+        key = self._side_key(side, text, line.page, [r for r in self.table.rows if r.side == side.name])
         if key is None:
             if numbers:
                 self.report.unfitted.append((line.page, line.text, f"“{text}”不是“{self.lay.title}”的标准行次"))
@@ -581,18 +613,26 @@ class _TableReader:
         d = self.lay.fixed_row(key)
         self.table.rows.append(Row(key=key, side=side.name, values={side.label: d.label, **values}))
 
-    def _side_key(self, side, text: str, page: int = 0) -> str | None:
+    @staticmethod
+    def _row_key(rows, text: str, taken: list[Row]) -> str | None:
+        """The row a printed label names; a label printed twice (一、一般公共预算拨款 under 本年 and under 结转)
+        names the first of its rows not read yet."""
         k = label_key(text)
         if not k:
             return None
-        hits = [d for d in side.rows
-                if k == (want := label_key(d.label)) or (len(k) >= 4 and (want.startswith(k) or k.startswith(want)))]
-        if hits:
-            # one label printed twice (一、一般公共预算拨款 under 本年收入 and again under 年初结转): the row read
-            # already is the first, the next one is the row declared after the line printed in between
-            seen = {r.key for r in self.table.rows if r.side == side.name}
-            fresh = [d for d in hits if d.key not in seen and (d.after is None or d.after in seen)]
-            return (fresh or hits)[0].key
+        done = {r.key for r in taken}
+        for exact in (True, False):
+            for d in sorted(rows, key=lambda d: d.key in done):
+                want = label_key(d.label)
+                if k == want or (not exact and len(k) >= 4 and (want.startswith(k) or k.startswith(want))):
+                    return d.key
+        return None
+
+    def _side_key(self, side, text: str, page: int = 0, taken: list[Row] = ()) -> str | None:
+        key = self._row_key(side.rows, text, list(taken))
+        if key is not None or not label_key(text):
+            return key
+        k = label_key(text)
         from budget_xl.rules.text import name_changes  # a 类 printed under its old name (医疗卫生与计划生育支出)
 
         for change in name_changes():
@@ -811,8 +851,9 @@ def _nothing_recognised(lines: list[Line], report: ImportReport) -> str:
         shown = "”“".join(dict.fromkeys(t for _, t in report.unknown_titles[:4]))
         return (f"第{span}页的表题是“{shown}”等，本工具不认识，未导入任何表。可用 --template 指定表式"
                 f"（{'、'.join(PROFILES)}），或在表式的 aliases 中登记这些表题。")
-    if report.chapters:
-        return ("这份文件只有情况说明（" + "、".join(report.chapters[:4]) + "），没有公开表：公开表若另成一个 PDF，"
+    if report.chapters or sum("。" in x.text for x in lines) >= 10:  # headings we know, or simply prose
+        what = "（" + "、".join(report.chapters[:4]) + "）" if report.chapters else ""
+        return (f"这份文件只有情况说明{what}，没有公开表：公开表若另成一个 PDF，"
                 "请一并导入：budget-xl import 说明.pdf 公开表.pdf -o 主表.xlsx")
     return "文件中找不到任何预算公开表的表题，未导入任何表。"
 
@@ -840,7 +881,7 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
             marks.append((hit[1], "table", hit[0].layout))
             skip_to = hit[1]
             continue
-        ch = _chapter(line)
+        ch = _chapter(line, profile)
         if ch is not None:
             marks.append((i, "chapter", ch))
             report.chapters.append(ch)
@@ -894,6 +935,9 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
             report.missing.append(lay.title)
     m = re.search(r"(?:预算主管部门|预算单位|编制部门|编制单位|部门)[:：]\s*(?!万?元)(\S+?)(?:单位[:：]|\s|$)",
                   "\n".join(x.text for x in lines[:12]))
+    if m is None:  # “承德市司法局 2024 年部门预算信息公开” on the cover: the publisher before the year
+        m = re.search(r"^([^\d\s:：]{3,30}?)(?:19|20)\d{2}年度?(?:区级|市级|省级)?(?:部门|单位)预算",
+                      "\n".join(re.sub(r"\s+", "", x.text) for x in lines[:40]), re.M)
     if m:
         _info(budget, "dept_name", m.group(1))
     m = re.search(r"(\d{4})年", "\n".join(x.text for x in lines[:3]))

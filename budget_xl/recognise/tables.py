@@ -30,9 +30,7 @@ class TitleMatch:
 @cache
 def _title_index(profile: str) -> dict[str, tuple[Layout, bool]]:
     index: dict[str, tuple[Layout, bool]] = {}
-    for lay in load_schema(profile).layouts:
-        if not lay.published and not re.fullmatch(r"T\d+", lay.key):
-            continue
+    for lay in load_schema(profile).tables:  # the disclosure tables the importer reads
         index.setdefault(title_key(lay.title), (lay, True))
         for alias in lay.aliases:
             index.setdefault(title_key(alias), (lay, False))

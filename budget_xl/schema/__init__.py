@@ -167,6 +167,7 @@ class Schema:
     profile: str = "national"
     default_unit: str = "万元"  # unit of a table whose unit 基本信息 does not state (Shanghai: 元)
     header_words: tuple[str, ...] = ()  # printed header words that name no column (recognition)
+    chapters: tuple[tuple[str, str], ...] = ()  # 情况说明 headings (pattern, chapter) the importer splits by
 
     @property
     def name(self) -> str:
@@ -269,7 +270,8 @@ def schema_from_texts(layouts_text: str, relations_text: str = "", profile: str 
     layouts = tuple(_layout(s, classes) for s in raw["sheet"])
     return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts},
                   relations=tuple(rels.relation), profile=profile,
-                  default_unit=raw.get("default_unit", "万元"), header_words=tuple(raw.get("header_words", ())))
+                  default_unit=raw.get("default_unit", "万元"), header_words=tuple(raw.get("header_words", ())),
+                  chapters=tuple((c[0], c[1]) for c in raw.get("chapters", ())))
 
 
 def _toml(text: str, file: str) -> dict:
