@@ -92,6 +92,8 @@ class Layout:
     published: bool = False  # one of the disclosure's printed tables
     may_be_empty: bool = False  # printed with a 空表 note when there is nothing to show
     record_total_columns: tuple[str, ...] = ()  # records with a 合计 line: the columns it adds up
+    not_printed: frozenset[str] = frozenset()  # columns / fixed rows of other templates this one does not print
+    totals_only: bool = False  # a coded table printed with its 合计 line only (no rows by code)
 
     @cached_property
     def column_map(self) -> dict[str, Column]:
@@ -209,6 +211,7 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
         notes=tuple(raw.get("notes", [])), items=tuple(raw.get("items", [])), written=raw.get("written", True),
         record_total_columns=tuple(raw.get("record_total_columns", ())),
         published=raw.get("published", False), may_be_empty=raw.get("may_be_empty", False),
+        not_printed=frozenset(raw.get("not_printed", ())), totals_only=raw.get("totals_only", False),
     )
 
 
