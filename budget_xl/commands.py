@@ -35,32 +35,34 @@ def cmd_check(args) -> int:
         return _check_many(files, args)
     src = files[0]
     mark = outputs.prepare(args.mark, inputs=[src], what="--mark 的输出文件") if args.mark else None
-    findings = _check_one(src, mark, force)
+    findings, coverage = _check_one(src, mark, force)
     if args.json:
-        sys.stdout.write(to_json(str(src), findings) + "\n")
+        sys.stdout.write(to_json(str(src), findings, coverage) + "\n")
     else:
         console = Console(highlight=False)
-        print_findings(console, str(src), findings, show_info=not args.no_info)
+        print_findings(console, str(src), findings, show_info=not args.no_info, coverage=coverage)
         if args.mark:
             console.print(f"已写出标注副本：{escape(args.mark)}（错误标红、警告标黄，详见“校验结果”工作表）", soft_wrap=True)
     if args.summary:
-        _write_summary(Path(args.summary), [(src, findings, None)], force)
+        _write_summary(Path(args.summary), [(src, findings, None, coverage)], force)
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
 def _check_one(src: Path, mark: Path | None, force: bool = False):
+    """(findings, coverage) of one workbook; the marked copy written when asked."""
     from budget_xl.mark import mark_workbook
     from budget_xl.read import read_workbook
-    from budget_xl.rules import run_checks
+    from budget_xl.rules import check_budget
 
     result = read_workbook(src)
-    findings = run_checks(result.budget, result.notes)
+    checked = check_budget(result.budget, result.notes)
     from budget_xl.localize.fold import locate_findings
 
-    findings = locate_findings(result.budget, findings)  # which cell to fix (issue 10)
+    findings = locate_findings(result.budget, checked.findings)  # which cell to fix (issue 10)
+    coverage = checked.coverage
     if mark is not None:
-        outputs.write_with(mark, lambda tmp: mark_workbook(src, tmp, findings), force)
-    return findings
+        outputs.write_with(mark, lambda tmp: mark_workbook(src, tmp, findings, coverage=coverage), force)
+    return findings, coverage
 
 
 def _check_many(files: list[Path], args) -> int:
@@ -91,38 +93,54 @@ def _check_many(files: list[Path], args) -> int:
     marks = marked_names(files, mark_dir) if mark_dir else [None] * len(files)
     for src, mark in track(list(zip(files, marks)), description="校验中…", console=console, transient=True):
         try:
-            results.append((src, _check_one(src, mark, force), None))
+            findings, coverage = _check_one(src, mark, force)
+            results.append((src, findings, None, coverage))
         except InputError as e:
-            results.append((src, [], e.text))
+            results.append((src, [], e.text, None))
         except Exception as e:  # one file's failure must not cost the reviewer the other files' results
             if os.environ.get("BUDGET_XL_DEBUG"):
                 raise
             results.append((src, [], f"文件“{src}”：内部错误（{type(e).__name__}：{e}），已跳过此文件。"
-                                     "请把这条信息和该文件发给维护人员。"))
+                                     "请把这条信息和该文件发给维护人员。", None))
     if args.json:
-        from budget_xl.report import finding_json
+        from budget_xl.report import file_json
 
-        out = [{"file": str(src), "error_reading": err, "summary": summarize(fs),
-                "findings": [finding_json(f) for f in fs]} for src, fs, err in results]
+        out = [{"file": str(src), "error_reading": err, **file_json(str(src), fs, cov)}
+               for src, fs, err, cov in results]
+        for item in out:
+            item["summary"] = {k: v for k, v in item["summary"].items() if k != "located"}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
-        for src, fs, err in results:
+        for src, fs, err, cov in results:
             if err:
                 console.print(f"[bold red]无法读取[/] {escape(err)}", soft_wrap=True)
             elif args.detail:
-                print_findings(console, str(src), fs, show_info=not args.no_info)
+                print_findings(console, str(src), fs, show_info=not args.no_info, coverage=cov)
             else:
-                console.print(f"{escape(str(src))}：{summary_line(fs)}", soft_wrap=True)
-        bad = sum(1 for _, fs, err in results if err is None and any(f.severity == "error" for f in fs))
-        unread = sum(1 for *_, err in results if err)
-        console.print(f"\n共 {len(results)} 个文件：有错误 {bad} 个，无法读取 {unread} 个。", soft_wrap=True)
+                console.print(f"{escape(str(src))}：{summary_line(fs, cov)}", soft_wrap=True)
+        bad = sum(1 for _, fs, err, _ in results if err is None and any(f.severity == "error" for f in fs))
+        unread = sum(1 for _, _, err, _ in results if err)
+        console.print(f"\n共 {len(results)} 个文件：有错误 {bad} 个，无法读取 {unread} 个"
+                      f"{_coverage_total([cov for *_, cov in results if cov is not None])}。", soft_wrap=True)
     if args.summary:
         _write_summary(Path(args.summary), results, force)
         if not args.json:
             console.print(f"已写出汇总表：{escape(args.summary)}")
-    if any(err for *_, err in results):
+    if any(err for _, _, err, _ in results):
         return 2
-    return 1 if any(f.severity == "error" for _, fs, _ in results for f in fs) else 0
+    return 1 if any(f.severity == "error" for _, fs, _, _ in results for f in fs) else 0
+
+
+def _coverage_total(coverages) -> str:
+    """“；共检查关系 N 处，不适用 M 处，因空白未能检查 K 处（2 个文件没有核对任何关系）” over many files."""
+    if not coverages:
+        return ""
+    checked = sum(c.checked for c in coverages)
+    na = sum(c.not_applicable for c in coverages)
+    blank = sum(c.not_checkable for c in coverages)
+    none = sum(1 for c in coverages if c.checked == 0)
+    tail = f"（{none} 个文件没有核对任何关系）" if none else ""
+    return f"；共检查关系 {checked} 处，不适用 {na} 处，因空白未能检查 {blank} 处{tail}"
 
 
 def _mark_suffix(src: Path) -> str:
@@ -137,12 +155,15 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
 
     outputs.prepare(path, inputs=[src for src, *_ in results], suffixes=(".xlsx",), what="汇总表")
     rows = []
-    for src, fs, err in results:
+    for src, fs, err, cov in results:
         c = summarize(fs)
         first = next((f.message for f in fs if f.severity == "error"), "") or \
             next((f.message for f in fs if f.severity == "warning"), "")
-        rows.append({"文件": str(src), "状态": "无法读取" if err else ("有错误" if c["error"] else "通过"),
+        passed = "通过" if cov is None or cov.checked else "未核对"  # nothing checked is not a pass
+        rows.append({"文件": str(src), "状态": "无法读取" if err else ("有错误" if c["error"] else passed),
                      "错误": c["error"], "警告": c["warning"], "提示": c["info"],
+                     "检查关系": cov.checked if cov else None, "不适用": cov.not_applicable if cov else None,
+                     "因空白未能检查": cov.not_checkable if cov else None,
                      "首要问题": err or first})
 
     def write(tmp: Path) -> None:
@@ -153,7 +174,7 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
                 for cell in row:
                     if isinstance(cell.value, str) and cell.data_type == "f":
                         cell.data_type = "s"  # text that looks like a formula stays text
-            for col, width in zip("ABCDEF", (36, 10, 8, 8, 8, 90)):
+            for col, width in zip("ABCDEFGHI", (36, 10, 8, 8, 8, 10, 8, 14, 90)):
                 ws.column_dimensions[col].width = width
 
     outputs.write_with(path, write, force)

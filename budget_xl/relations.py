@@ -24,6 +24,7 @@ from budget_xl.rules.base import (
     check_sum,
     fig,
     finding,
+    prints_only_totals,
     row_label,
     show,
 )
@@ -31,6 +32,8 @@ from budget_xl.schema import load_schema, parent_code
 from budget_xl.schema.declarations import RelationDecl, TermDecl
 
 SUM, COPY, AT_MOST, MISSING = "sum", "copy", "at_most", "missing"
+# what became of one relation instance (the coverage account of ``check``)
+CHECKED, NOT_APPLICABLE, NOT_CHECKABLE = "checked", "not_applicable", "not_checkable"
 # which derivation fills a cell when several could: code tree and line totals, then copies, then row sums
 PRIORITY = {"TREE": 0, "LINE": 0, "COPY": 1, "ROW": 2}
 
@@ -77,6 +80,36 @@ class Instance:
         return tuple(c for c in (t.cell for t in (self.total, *self.parts)) if c)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A relation slot this template or document does not print (a column or row the profile declares
+    ``not_printed``, or a row by code of a table printed with its 合计 only): not applicable, never an
+    Instance — so never a finding, and not a constraint for fill or localization."""
+
+    rule: str
+    table: str      # the table of the relation's anchor (its total, first copy or bound)
+    reason: str     # "not_printed" | "totals_only"
+
+
+class _Absent:
+    """A slot of ``_slots`` that the template does not print (contributes nothing to a sum) or whose share
+    is unknown because its table prints only its 合计 line."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+NOT_PRINTED, TOTALS_ONLY = _Absent("not_printed"), _Absent("totals_only")
+
+
+def _skip(skipped: list[Skipped] | None, rule: str, table: str, reason: str, known: list) -> None:
+    """Record a slot as not applicable when something of it is printed (a figure on either side): where
+    nothing is printed on either side there is no relation to speak of."""
+    if skipped is not None and any(isinstance(k, Term) and k.col in k.table.layout.column_map
+                                   and k.value() is not None for k in known):
+        skipped.append(Skipped(rule, table, reason))
+
+
 # ------------------------------------------------------------------ conditions (what cannot be data)
 def _all_fiscal(budget: Budget) -> bool:
     """Every yuan of the budget is 财政拨款 (收支总表 收入总计 = 财拨总表 收入总计)."""
@@ -102,24 +135,37 @@ def _t(budget: Budget, key: str) -> Table | None:
 
 
 # ------------------------------------------------------------------ layout shorthands
-def _layout_instances(budget: Budget) -> list[Instance]:
+def _layout_instances(budget: Budget, skipped: list[Skipped] | None = None) -> list[Instance]:
     out: list[Instance] = []
     for t in budget.tables.values():
         if not t.present:
             continue
         lay = t.layout
         for rs in lay.row_sums:
-            what = "、".join(lay.column(p).header[-1] for p in rs.parts) + "之和"
+            printed = [p for p in rs.parts if p not in lay.not_printed]  # a part the template lacks adds nothing
+            what = "、".join(lay.column(p).header[-1] for p in printed) + "之和"
             for row in t.rows:
                 if rs.side and row.side != rs.side:
                     continue
-                out += _sum(f"{lay.key}-ROW-SUM", t, row, rs.total, [(t, row, p) for p in rs.parts], what, "ROW")
+                if rs.total in lay.not_printed or not printed:
+                    _skip(skipped, f"{lay.key}-ROW-SUM", lay.key, NOT_PRINTED.reason,
+                          [Term(t, row, c) for c in (rs.total, *rs.parts)])
+                    continue
+                out += _sum(f"{lay.key}-ROW-SUM", t, row, rs.total, [(t, row, p) for p in printed], what, "ROW")
         for ls in lay.line_sums:
             total_row = t.get(ls.total)
+            printed_rows = [p for p in ls.parts if p not in lay.not_printed]
+            if ls.total in lay.not_printed or not printed_rows:
+                for col in ls.columns:
+                    _skip(skipped, f"{lay.key}-LINE-SUM", lay.key, NOT_PRINTED.reason,
+                          [Term(t, r, col) for r in (t.get(k) for k in (ls.total, *ls.parts)) if r is not None])
+                continue
             if total_row is None:
                 continue
-            parts = [r for r in (t.get(p) for p in ls.parts) if r is not None]
+            parts = [r for r in (t.get(p) for p in printed_rows) if r is not None]
             for col in ls.columns:
+                if col in lay.not_printed:
+                    continue  # nothing of it can be printed: no figure to count it by
                 if ls.partial:
                     terms = tuple(Term(t, r, col) for r in parts if col in r.cells or col in r.values)
                     if terms and (col in total_row.cells or col in total_row.values):
@@ -130,7 +176,12 @@ def _layout_instances(budget: Budget) -> list[Instance]:
                 what = "、".join(row_label(t, p) for p in filled) or "各项"
                 out += _sum(f"{lay.key}-LINE-SUM", t, total_row, col, [(t, p, col) for p in parts], f"{what}之和", "LINE")
         if lay.kind == "coded":
-            out += _tree(t)
+            if prints_only_totals(t):  # 合计 = Σ类 cannot be checked: the classes are not printed
+                total_row = t.total_row
+                for col in lay.amount_columns if total_row is not None else ():
+                    _skip(skipped, f"{lay.key}-TREE-SUM", lay.key, TOTALS_ONLY.reason, [Term(t, total_row, col)])
+            else:
+                out += _tree(t)
     return out
 
 
@@ -171,8 +222,16 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
     if t is None:
         return {}
     cols = term.column_keys
-    out: dict[Key, Term | None] = {}
+    out: dict[Key, Term | _Absent | None] = {}
     rows = term.rows
+    only_totals = prints_only_totals(t)
+
+    def cell(row: Row | None, name: str, c: str) -> Term | _Absent | None:
+        if c in t.layout.not_printed or any(alt in t.layout.not_printed for alt in name.split("|")):
+            return NOT_PRINTED
+        if row is None:
+            return TOTALS_ONLY if only_totals and name != TOTAL_KEY else None
+        return Term(t, row, c)
 
     def col_keys(i: int | None):
         if isinstance(rows, list) and len(cols) == len(rows) and len(cols) > 1:
@@ -183,7 +242,7 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
         for i, name in enumerate(rows):
             row = next((r for r in (t.get(alt) for alt in name.split("|")) if r is not None), None)
             for j, c in col_keys(i):
-                out[(i, j)] = Term(t, row, c) if row is not None else None
+                out[(i, j)] = cell(row, name, c)
         return out
     if rows in ("classes", "coded", "each", "records"):
         if rows == "classes" and t.layout.kind == "two_sided":
@@ -200,11 +259,11 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
         picked = [r for r in picked if r.key not in term.except_]
         for r in picked:
             for j, c in col_keys(None):
-                out[(r.key, j)] = Term(t, r, c)
+                out[(r.key, j)] = cell(r, r.key, c)
         return out
     row = next((r for r in (t.get(alt) for alt in rows.split("|")) if r is not None), None)
     for j, c in col_keys(None):
-        out[(None, j)] = Term(t, row, c) if row is not None else None
+        out[(None, j)] = cell(row, rows, c)
     return out
 
 
@@ -212,7 +271,8 @@ def _match(key: Key, other: Key) -> bool:
     return all(a is None or b is None or a == b for a, b in zip(key, other))
 
 
-def _decl_instances(budget: Budget, decl: RelationDecl, severity: str) -> list[Instance]:
+def _decl_instances(budget: Budget, decl: RelationDecl, severity: str,
+                    skipped: list[Skipped] | None = None) -> list[Instance]:
     if decl.when and not CONDITIONS[decl.when](budget):
         return []
     if decl.kind == COPY:
@@ -227,8 +287,12 @@ def _decl_instances(budget: Budget, decl: RelationDecl, severity: str) -> list[I
     o_slots = [_slots(budget, o) for o in others]
     if decl.kind == COPY and _t(budget, decl.b.table) is None:
         return []
+    # terms by code on a table printed with its 合计 only: a row by code has no counterpart there, and is not
+    # missing from it either
+    totals_only = [x for x in (anchor, *others) if x.rows in ("classes", "coded")
+                   and (tx := _t(budget, x.table)) is not None and prints_only_totals(tx)]
     keys = list(a_slots)
-    if decl.missing != "ignore":  # keys only the other side has (a row missing from the anchor table)
+    if decl.missing != "ignore" or anchor in totals_only:  # keys only the other side has (rows the anchor lacks)
         keys += [k for s in o_slots for k in s if k not in a_slots and k[0] is not None]
     by_row: dict = defaultdict(list)  # the other sides' slots by row key (None: matches every row)
     for s in o_slots:
@@ -239,9 +303,20 @@ def _decl_instances(budget: Budget, decl: RelationDecl, severity: str) -> list[I
         a = a_slots.get(key)
         candidates = [c for s in o_slots for c in s.items()] if key[0] is None else by_row[key[0]] + by_row[None]
         matched = [term for k, term in candidates if _match(key, k)]
-        present = tuple(m for m in matched if m is not None)
+        present = tuple(m for m in matched if isinstance(m, Term))
         name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
         why = decl.why.replace("{name}", name)
+        by_code = isinstance(key[0], str) and key[0] != TOTAL_KEY
+        known = [a, *present]
+        if isinstance(a, _Absent) or TOTALS_ONLY in matched or (by_code and totals_only):
+            reason = TOTALS_ONLY if TOTALS_ONLY in (a, *matched) or by_code and totals_only else NOT_PRINTED
+            _skip(skipped, decl.id, anchor.table, reason.reason, known)
+            continue
+        if not present and NOT_PRINTED in matched:
+            _skip(skipped, decl.id, anchor.table, NOT_PRINTED.reason, known)
+            continue
+        if a is None and decl.missing == "ignore":
+            continue
         if a is None or not present:
             if decl.missing != "ignore":
                 out += _missing(decl, severity, a, present, key)
@@ -274,14 +349,105 @@ def _missing(decl, severity, a: Term | None, present: tuple[Term, ...], key) -> 
     return []
 
 
-def expand(budget: Budget) -> list[Instance]:
-    """Every relation instance of this workbook, layout shorthands first, then the declared ones."""
+def expand(budget: Budget, skipped: list[Skipped] | None = None) -> list[Instance]:
+    """Every relation instance of this workbook, layout shorthands first, then the declared ones; the slots
+    this template or document does not print are appended to ``skipped`` (when given), not returned."""
     schema = load_schema(budget.profile)
-    out = _layout_instances(budget)
+    out = _layout_instances(budget, skipped)
     severity: dict[str, str] = {}
     for decl in schema.relations:
         severity.setdefault(decl.id, decl.severity or ERROR)
-        out += _decl_instances(budget, decl, severity[decl.id])
+        out += _decl_instances(budget, decl, severity[decl.id], skipped)
+    return out
+
+
+# ------------------------------------------------------------------ coverage: what was checked
+@dataclass
+class Coverage:
+    """How many relation instances were checked (every figure needed present and compared), how many do not
+    apply to this template or document (rows or columns it does not print), and how many could not be
+    checked because a figure they need is blank (unknown) or unreadable. Kept per table (the relation's
+    anchor table) and per rule."""
+
+    checked: int = 0
+    not_applicable: int = 0
+    not_checkable: int = 0
+    by_table: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, status: str, table: str, rule: str) -> None:
+        setattr(self, status, getattr(self, status) + 1)
+        for book, key in ((self.by_table, table), (self.by_rule, rule)):
+            counts = book.setdefault(key, {CHECKED: 0, NOT_APPLICABLE: 0, NOT_CHECKABLE: 0})
+            counts[status] += 1
+
+    def line(self) -> str:
+        """“检查关系 612 处，不适用 40 处，因空白未能检查 7 处”."""
+        return (f"检查关系 {self.checked} 处，不适用 {self.not_applicable} 处，"
+                f"因空白未能检查 {self.not_checkable} 处")
+
+    def to_json(self) -> dict:
+        return {CHECKED: self.checked, NOT_APPLICABLE: self.not_applicable, NOT_CHECKABLE: self.not_checkable,
+                "by_table": self.by_table, "by_rule": self.by_rule}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Coverage | None:
+        if not data:
+            return None
+        return cls(data.get(CHECKED, 0), data.get(NOT_APPLICABLE, 0), data.get(NOT_CHECKABLE, 0),
+                   dict(data.get("by_table", {})), dict(data.get("by_rule", {})))
+
+
+def _filled_columns(budget: Budget) -> dict[str, set[str] | None]:
+    """Per table, the columns holding at least one figure; None for a table without any figure."""
+    out: dict[str, set[str] | None] = {}
+    for key, t in budget.tables.items():
+        numeric = [c.key for c in t.layout.columns if c.is_numeric]
+        cols = {c for c in numeric if any(r.amount(c) is not None for r in t.rows)}
+        out[key] = cols or None
+    return out
+
+
+def _printed(term: Term, filled: dict[str, set[str] | None]) -> bool:
+    """Whether the document prints the term's column: a column blank on every row of a table that has figures
+    is a column this document does not print (as ``C-ABSENT-COLUMN`` says); a table without any figure is
+    printed blank — unless it is one that may be empty (空表列示: nothing there to relate)."""
+    cols = filled.get(term.table.key)
+    if cols is None:
+        return not term.table.layout.may_be_empty
+    return term.col in cols
+
+
+def status(inst: Instance, filled: dict[str, set[str] | None]) -> str:
+    """CHECKED, NOT_APPLICABLE or NOT_CHECKABLE for one expanded instance (from the figures, not the verdict):
+    not applicable when the document prints none of the columns (or none of the figures) it relates; not
+    checkable when it has figures but one it needs is blank — unknown — or unreadable."""
+    if inst.kind == MISSING:
+        return CHECKED  # a figure without its counterpart row: compared, and found missing
+    total = inst.total
+    parts = [p for p in inst.parts if _printed(p, filled)]
+    if not _printed(total, filled) or not parts:
+        return NOT_APPLICABLE
+    if total.col in total.row.invalid or any(p.col in p.row.invalid for p in parts):
+        return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
+    values = [p.value() for p in parts]
+    if total.value() is None and all(v is None for v in values):
+        return NOT_APPLICABLE  # none of its figures is printed: the row has nothing in these columns
+    if total.value() is None:
+        return NOT_CHECKABLE
+    if inst.kind == COPY:
+        return CHECKED if values[0] is not None else NOT_CHECKABLE
+    return CHECKED if any(v is not None for v in values) else NOT_CHECKABLE
+
+
+def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] = ()) -> Coverage:
+    """The account of one check: every instance classified, every skipped slot not applicable."""
+    filled = _filled_columns(budget)
+    out = Coverage()
+    for inst in instances:
+        out.add(status(inst, filled), inst.total.table.key, inst.rule)
+    for s in skipped:
+        out.add(NOT_APPLICABLE, s.table, s.rule)
     return out
 
 

@@ -1,5 +1,9 @@
 """Findings for people: a table grouped by sheet, and the JSON a reviewer's tooling reads.
 
+The summary line and the JSON also carry the coverage of the relations (``budget_xl.relations.Coverage``):
+how many were checked, how many do not apply to this template or document, how many a blank left unchecked —
+so that "0 errors" reads as "checked and found none".
+
 Localization's LOCATE findings (budget_xl.localize.fold) come first, each with the findings it explains
 printed under it; those folded findings are not repeated in their sheet's group. Counts leave LOCATE out
 (it restates errors already counted) and name it separately.
@@ -8,11 +12,15 @@ printed under it; those folded findings are not repeated in their sheet's group.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 
 from budget_xl.findings import SEVERITY_ZH, Finding, summarize
+
+if TYPE_CHECKING:
+    from budget_xl.relations import Coverage
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 LOCATE = "LOCATE"
@@ -35,17 +43,36 @@ def _located(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.rule == LOCATE and f.severity == "error")
 
 
-def to_json(source: str, findings: list[Finding]) -> str:
+def to_json(source: str, findings: list[Finding], coverage: Coverage | None = None) -> str:
+    return json.dumps(file_json(source, findings, coverage), ensure_ascii=False, indent=2)
+
+
+def file_json(source: str, findings: list[Finding], coverage: Coverage | None = None) -> dict:
+    """One checked file as JSON: counts, the coverage of its relations (checked / not applicable / not
+    checkable, per table and per rule) and every finding."""
     summary = {**_counts(findings), "located": _located(findings)}
-    return json.dumps({"file": source, "summary": summary,
-                       "findings": [finding_json(f) for f in findings]}, ensure_ascii=False, indent=2)
+    out = {"file": source, "summary": summary}
+    if coverage is not None:
+        out["coverage"] = coverage.to_json()
+    out["findings"] = [finding_json(f) for f in findings]
+    return out
 
 
-def summary_line(findings: list[Finding]) -> str:
+def coverage_text(coverage: Coverage | None) -> str:
+    """“检查关系 466 处，不适用 207 处，因空白未能检查 0 处”, and plainly when nothing was checked."""
+    if coverage is None:
+        return ""
+    if coverage.checked == 0:
+        return f"{coverage.line()}——没有核对任何关系，“错误 0 条”不表示通过"
+    return coverage.line()
+
+
+def summary_line(findings: list[Finding], coverage: Coverage | None = None) -> str:
     c = _counts(findings)
     located = _located(findings)
     tail = f"；定位到 {located} 条最可能出错之处" if located else ""
-    return f"错误 {c['error']} 条，警告 {c['warning']} 条，提示 {c['info']} 条{tail}"
+    cov = f"；{coverage_text(coverage)}" if coverage is not None else ""
+    return f"错误 {c['error']} 条，警告 {c['warning']} 条，提示 {c['info']} 条{tail}{cov}"
 
 
 def _line(console: Console, f: Finding, indent: str = "  ") -> None:
@@ -55,9 +82,10 @@ def _line(console: Console, f: Finding, indent: str = "  ") -> None:
     console.print(f"{indent}    {escape(f.message)}", soft_wrap=True)
 
 
-def print_findings(console: Console, source: str, findings: list[Finding], show_info: bool = True) -> None:
+def print_findings(console: Console, source: str, findings: list[Finding], show_info: bool = True,
+                   coverage: Coverage | None = None) -> None:
     """Plain lines grouped by sheet, whole messages (a reviewer copies them into a letter)."""
-    console.print(f"[bold]校验 {escape(source)}[/bold]：{summary_line(findings)}", soft_wrap=True)
+    console.print(f"[bold]校验 {escape(source)}[/bold]：{summary_line(findings, coverage)}", soft_wrap=True)
     located = [f for f in findings if f.rule == LOCATE]
     if located:
         console.print("\n[bold]【最可能出错的单元格】[/bold]")

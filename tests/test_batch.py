@@ -48,14 +48,16 @@ def test_summary_has_one_row_per_file_worst_first(local_report):
     sheets = report_values(local_report[1])
     assert list(sheets) == ["汇总", "明细", "规则统计", "图表"]
     head, *rows = sheets["汇总"]
-    assert head == ["文件", "部门", "年度", "模板", "状态", "错误", "警告", "提示", "首要问题"]
+    assert head == ["文件", "部门", "年度", "模板", "状态", "错误", "警告", "提示", "检查关系", "不适用", "因空白未能检查",
+                    "首要问题"]
     # 4 generated + sample + text + pdf + broken; the lock file and the .docx are not inputs
     assert len(rows) == 8
     assert [r[4] for r in rows[:2]] == ["无法读取", "无法读取"]  # the broken workbook and the truncated PDF
     errors = [r[5] for r in rows[2:]]
     assert errors == sorted(errors, reverse=True) and errors[0] > 0
     pdf = next(r for r in rows if r[0] == "report.pdf")
-    assert pdf[4] == "无法读取" and "PDF 文件已损坏" in pdf[8]
+    assert pdf[4] == "无法读取" and "PDF 文件已损坏" in pdf[11] and pdf[8:11] == [None, None, None]
+    assert all(isinstance(r[8], int) and r[8] > 0 for r in rows if r[4] != "无法读取")  # relations were checked
     text = next(r for r in rows if r[0] == "seed.txt")
     assert text[1:4] == ["承德市司法局", "2024", "national（文本导入）"]
 

@@ -20,7 +20,7 @@ def test_json_report(sample_copy):
     r = run_cli("check", sample_copy, "--json")
     assert r.returncode == 1
     data = json.loads(r.stdout)
-    assert set(data) == {"file", "summary", "findings"} and data["summary"]["error"] >= 1
+    assert set(data) == {"file", "summary", "coverage", "findings"} and data["summary"]["error"] >= 1
     f = next(x for x in data["findings"] if x["severity"] == "error" and "收支总表!C6" in x["cells"])
     assert set(f) >= {"rule", "severity", "message", "cells", "expected", "actual", "difference"}
     assert all(isinstance(f[k], (str, type(None))) for k in ("expected", "actual", "difference"))
@@ -51,7 +51,7 @@ def test_a_reviewer_checks_many_workbooks_and_gets_one_summary(sample_file, samp
     rows = list(openpyxl.load_workbook(summary)["校验汇总"].iter_rows(values_only=True))
     assert rows[0][:5] == ("文件", "状态", "错误", "警告", "提示")
     assert [r[1] for r in rows[1:]] == ["通过", "有错误", "无法读取"]
-    assert "三公经费表" in rows[2][5]
+    assert "三公经费表" in rows[2][-1]  # 首要问题, after the coverage columns
     assert (tmp_path / "标注" / "样例副本_标注.xlsx").exists()
 
 

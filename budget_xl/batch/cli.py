@@ -74,8 +74,16 @@ def cmd_batch(args) -> int:
                 break
             what = r.problem or f"错误 {r.count('error')} 条，警告 {r.count('warning')} 条"
             out.print(f"{st}  {r.path}  {r.dept}  {what}", soft_wrap=True)
-        out.print(f"共 {len(results)} 个文件：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个，"
-                  f"其余 {len(results) - len(bad) - len(unreadable)} 个无错误。", soft_wrap=True)
+        read = [r for r in results if r.problem is None]
+        unchecked = [r for r in read if not r.count("error") and r.covered("checked") == 0]
+        clean = len(results) - len(bad) - len(unreadable) - len(unchecked)
+        none = f"，{len(unchecked)} 个没有核对任何关系" if unchecked else ""
+        out.print(f"共 {len(results)} 个文件：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个{none}，"
+                  f"其余 {clean} 个无错误。", soft_wrap=True)
+        if read:
+            total = {k: sum(r.covered(k) or 0 for r in read) for k in ("checked", "not_applicable", "not_checkable")}
+            out.print(f"检查关系共 {total['checked']} 处，不适用 {total['not_applicable']} 处，"
+                      f"因空白未能检查 {total['not_checkable']} 处。", soft_wrap=True)
         if report is not None:
             out.print(f"已写出审核报告：{report}（汇总、明细、规则统计、图表）", soft_wrap=True)
     return 1 if bad or unreadable else 0

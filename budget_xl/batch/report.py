@@ -1,4 +1,5 @@
-"""The batch report workbook: 汇总 (one row per file, worst first), 明细 (every finding, a filterable Excel
+"""The batch report workbook: 汇总 (one row per file, worst first, with how many relations were checked,
+not applicable, left unchecked by blanks), 明细 (every finding, a filterable Excel
 table), 规则统计 (how often each rule fires — what a reviewer reads first) and 图表 (errors per department).
 
 Only results go in, so the report is the same whichever runner produced them. Every text a file or a
@@ -29,9 +30,11 @@ FORMULA_START = ("=", "+", "-", "@")
 HEAD_FONT = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 STATUS_FILL = {"无法读取": PatternFill("solid", fgColor="F4B084"), "有错误": PatternFill("solid", fgColor="FFC7CE"),
-               "有警告": PatternFill("solid", fgColor="FFEB9C")}
+               "有警告": PatternFill("solid", fgColor="FFEB9C"), "未核对": PatternFill("solid", fgColor="FFEB9C")}
 LINK_FONT = Font(color="0563C1", underline="single")
-SUMMARY_HEAD = ("文件", "部门", "年度", "模板", "状态", "错误", "警告", "提示", "首要问题")
+SUMMARY_HEAD = ("文件", "部门", "年度", "模板", "状态", "错误", "警告", "提示", "检查关系", "不适用", "因空白未能检查",
+                "首要问题")
+COVERAGE = ("checked", "not_applicable", "not_checkable")
 DETAIL_HEAD = ("文件", "部门", "规则", "级别", "单元格", "说明")
 RULES_HEAD = ("规则", "涉及文件数", "出现次数", "错误", "警告", "提示", "示例说明")
 CHART_TOP = 40
@@ -45,6 +48,8 @@ def status(r: FileResult) -> str:
         return "无法读取"
     if r.count("error"):
         return "有错误"
+    if r.covered("checked") == 0:
+        return "未核对"  # no relation checked: "no error" says nothing
     return "有警告" if r.count("warning") else "通过"
 
 
@@ -128,13 +133,14 @@ def _table(ws, name: str, head, rows: int) -> None:
 def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
     wb = Workbook(write_only=True)
     ordered = worst_first(results)
-    ws = _sheet(wb, "汇总", SUMMARY_HEAD, (40, 26, 8, 18, 10, 8, 8, 8, 100))
+    ws = _sheet(wb, "汇总", SUMMARY_HEAD, (40, 26, 8, 18, 10, 8, 8, 8, 10, 8, 14, 100))
     for r in ordered:
         name = _cell(ws, Path(r.path).name, LINK_FONT)
         name.hyperlink = _link(r.path, report_dir)
         st = status(r)
         ws.append([name, *(_cell(ws, v) for v in (r.dept, r.year, r.template)), _cell(ws, st, fill=STATUS_FILL.get(st)),
-                   *(_cell(ws, v) for v in (r.count("error"), r.count("warning"), r.count("info"), first_problem(r)))])
+                   *(_cell(ws, v) for v in (r.count("error"), r.count("warning"), r.count("info"),
+                                            *(r.covered(k) for k in COVERAGE), first_problem(r)))])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEAD))}{max(2, len(ordered) + 1)}"
 
     # 明细: one Excel table per sheet; past Excel's row limit the findings go on to 明细2, 明细3 …

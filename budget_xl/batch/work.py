@@ -29,17 +29,22 @@ class FileResult:
     template: str = ""
     problem: str | None = None
     findings: list[dict] = field(default_factory=list)  # rule, severity, message, cells (+ identity parts)
+    coverage: dict | None = None  # the relations' account (Coverage.to_json): checked / not applicable / blank
     seconds: float = 0.0  # CPU time of this file's check (thread time: the same under dask threads)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f["severity"] == severity)
+
+    def covered(self, what: str) -> int | None:
+        """How many relation instances were ``checked`` / ``not_applicable`` / ``not_checkable`` (None: unread)."""
+        return None if self.coverage is None else self.coverage.get(what, 0)
 
     def to_json(self) -> dict:
         from budget_xl.findings import SEVERITIES
 
         return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template,
                 "error_reading": self.problem, "summary": {s: self.count(s) for s in SEVERITIES},
-                "findings": self.findings, "seconds": round(self.seconds, 4)}
+                "coverage": self.coverage, "findings": self.findings, "seconds": round(self.seconds, 4)}
 
 
 def pdf_importer():
@@ -113,7 +118,7 @@ def finding_dict(f) -> dict:
 def check_file(path: str) -> FileResult:
     """Read and check one file; any failure becomes ``problem`` so the batch goes on."""
     from budget_xl.errors import InputError
-    from budget_xl.rules import run_checks
+    from budget_xl.rules import check_budget
 
     start = time.thread_time()
     res = FileResult(path=str(path))
@@ -122,7 +127,9 @@ def check_file(path: str) -> FileResult:
         budget = result.budget
         res.dept = budget.dept_name
         res.year = str(budget.year or budget.info("year") or "")
-        res.findings = [finding_dict(f) for f in run_checks(budget, result.notes)]
+        checked = check_budget(budget, result.notes)
+        res.findings = [finding_dict(f) for f in checked.findings]
+        res.coverage = checked.coverage.to_json()
     except InputError as e:
         res.problem = e.text
     except OSError as e:

@@ -36,7 +36,7 @@ from budget_xl.marking.plan import (
     plan_marks,
 )
 from budget_xl.read.grid import ReadResult, read_grids
-from budget_xl.rules import run_checks
+from budget_xl.rules import check_budget
 from budget_xl.writeback import LOG_HEADER, LOG_SHEET, log_rows
 
 NARRATIVE_SHEET = "情况说明"
@@ -76,8 +76,9 @@ def validate(book, now: datetime | None = None) -> Outcome:
     sheets = io.names()
     grids = io.read_grids(skip=(LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
     result = _read(io, grids)
-    findings = locate_findings(result.budget, run_checks(result.budget, result.notes))  # which cell to fix first
-    plan = plan_for_book(io, grids, findings, sheets, now=now)
+    checked = check_budget(result.budget, result.notes)
+    findings = locate_findings(result.budget, checked.findings)  # which cell to fix first
+    plan = plan_for_book(io, grids, findings, sheets, now=now, coverage=checked.coverage)
     # 1. take off the marks that are no longer needed: the cells' own fills and notes back
     io.fill({r.cell: argb_to_hex(r.fill) for r in plan.restore if r.fill is not None})
     for r in plan.restore:
@@ -102,11 +103,12 @@ def validate(book, now: datetime | None = None) -> Outcome:
 
 
 def plan_for_book(io: BookIO, grids: dict[str, list[list]], findings, sheets: list[str],
-                  now: datetime | None = None):
+                  now: datetime | None = None, coverage=None):
     """The marking plan of an open workbook: what ``plan_marks`` needs, read through the engine."""
     data = [n for n in sheets if n not in OWN_SHEETS]
     return plan_marks(findings, results=grids.get(RESULT_SHEET), state=grids.get(STATE_SHEET), probe=io.probe,
-                      notes=io.marked_notes(data), sheets=data, anchor=io.anchor, source=io.book.name, now=now)
+                      notes=io.marked_notes(data), sheets=data, anchor=io.anchor, source=io.book.name, now=now,
+                      coverage=coverage)
 
 
 def _link(ref: str | None) -> str | None:

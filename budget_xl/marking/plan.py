@@ -247,13 +247,14 @@ def _identity_row(rule, where, message, identity: Identity | None) -> list:
 def plan_marks(findings: list[Finding], *, results: list[list] | None = None, state: list[list] | None = None,
                probe: Probe | None = None, notes: dict[str, tuple[str, str]] | None = None,
                sheets: list[str] | None = None, anchor: Anchor | None = None,
-               source: str = "", now: datetime | None = None) -> MarkPlan:
+               source: str = "", now: datetime | None = None, coverage=None) -> MarkPlan:
     """Everything a writer does to mark a workbook.
 
     ``results`` and ``state``: the values of the previous 校验结果 and _校验标记 sheets, if any.
     ``probe``: what the engine reads of a cell now (asked only for cells marked now or recorded before).
     ``notes``: every note beginning with 【校验】 the engine can list (cell → text, author), so marks are
     found wherever inserted rows moved them. ``sheets``: the workbook's sheets (marks elsewhere dropped).
+    ``coverage``: the relations' account (``budget_xl.relations.Coverage``), said on the title line.
     """
     saved = read_state(state)
     warnings = list(saved.warnings)
@@ -356,9 +357,17 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
     counts = summarize(findings)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     title = clean(f"校验结果（{stamp}{'，' + source if source else ''}）：错误 {counts['error']} 条，"
-                  f"警告 {counts['warning']} 条，提示 {counts['info']} 条")
+                  f"警告 {counts['warning']} 条，提示 {counts['info']} 条{_coverage_tail(coverage)}")
     return MarkPlan(title=title, rows=rows, gone=gone, links=links, restore=restore, marks=marks,
                     state=state_rows([m.own for m in marks], identities), warnings=warnings)
+
+
+def _coverage_tail(coverage) -> str:
+    if coverage is None:
+        return ""
+    from budget_xl.report import coverage_text
+
+    return f"；{coverage_text(coverage)}"
 
 
 __all__ = ["AMOUNT_COLS", "EXPLAIN_COL", "FILL", "FONT_COLOR", "GONE_TITLE", "HEADER", "MONEY_FORMAT",

@@ -125,7 +125,8 @@ def _a1(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
 
-def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: datetime | None = None) -> MarkPlan:
+def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: datetime | None = None,
+                      coverage=None) -> MarkPlan:
     """The marking plan of an openpyxl workbook: what ``plan_marks`` needs, read from the file."""
     sheets = {ws.title: ws for ws in wb.worksheets}
     data = [ws for ws in wb.worksheets if ws.title not in (RESULT_SHEET, STATE_SHEET)]
@@ -147,7 +148,7 @@ def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: dateti
         results=_grid(sheets[RESULT_SHEET]) if RESULT_SHEET in sheets else None,
         state=_grid(sheets[STATE_SHEET]) if STATE_SHEET in sheets else None,
         probe=probe, notes=notes, sheets=[ws.title for ws in data], anchor=_anchors(wb),
-        source=source, now=now)
+        source=source, now=now, coverage=coverage)
 
 
 # openpyxl saves a note without author as one by "None": we write a blank author as one space
@@ -166,9 +167,10 @@ def _cells_of(ws):
 
 
 def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now: datetime | None = None,
-                  warn: Callable[[str], None] | None = None) -> Path:
+                  warn: Callable[[str], None] | None = None, coverage=None) -> Path:
     """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
-    Chinese warning (a damaged hidden record); by default they go to standard error."""
+    Chinese warning (a damaged hidden record); by default they go to standard error. ``coverage``: how many
+    relations were checked, said on 校验结果's title line."""
     import openpyxl
     from openpyxl.cell.cell import MergedCell
 
@@ -179,7 +181,7 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
         raise InputError("--mark 的输出文件就是输入文件；请另选文件名（原文件不会被改动）。", file=str(src))
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
-    plan = plan_for_workbook(wb, findings, source=src.name, now=now)
+    plan = plan_for_workbook(wb, findings, source=src.name, now=now, coverage=coverage)
     sheets = {ws.title: ws for ws in wb.worksheets}
     for text in plan.warnings:
         (warn or _stderr)(text)

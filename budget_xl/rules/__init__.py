@@ -5,7 +5,10 @@ registered with ``@check`` (``registry.py``) and the text ↔ table checks (``te
 
 from __future__ import annotations
 
-from budget_xl.findings import SEVERITIES, Finding
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from budget_xl.findings import SEVERITIES, WARNING, Finding
 from budget_xl.model import Budget
 from budget_xl.rounding import Tolerances
 from budget_xl.rules import completeness, crosstable, postprocess, projects, tables  # noqa: F401  (registers their checks)
@@ -13,23 +16,43 @@ from budget_xl.rules import text as _text
 from budget_xl.rules.registry import PYTHON_CHECKS, applies, register_info, registry
 from budget_xl.schema import load_schema
 
+if TYPE_CHECKING:
+    from budget_xl.relations import Coverage
+
 for _id, (_sev, _desc, _example) in _text.TEXT_RULE_DOCS.items():
     register_info(_id, _sev, _desc, _example)
 TEXT_CHECKS = _text.TEXT_RULES
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+NOTHING_CHECKED = "C-NOTHING-CHECKED"
+register_info(NOTHING_CHECKED, WARNING, "没有核对任何关系（检查关系 0 处）：工作簿中没有可相互比较的数，"
+              "“错误 0 条”不表示通过", "检查关系 0 处，不适用 12 处，因空白未能检查 3 处：本工作簿没有核对任何关系")
 
 
-def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Tolerances | None = None) -> list[Finding]:
-    """All findings for a budget: the reader's notes first, then every relation and check, errors first."""
+@dataclass
+class CheckResult:
+    """What ``check`` reports: the findings, and the account of which relations were checked at all."""
+
+    findings: list[Finding]
+    coverage: Coverage
+
+
+def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolerances | None = None) -> CheckResult:
+    """All findings for a budget (the reader's notes first, then every relation and check, errors first) and
+    the coverage of its relations: checked, not applicable to this template or document, blank."""
     from budget_xl.derive import tolerances
-    from budget_xl.relations import check_relations, expand
+    from budget_xl.relations import check_relations, coverage, expand
     from budget_xl.rules.postprocess import absent_columns, unit_slips
 
-    instances = expand(budget)
+    skipped: list = []
+    instances = expand(budget, skipped)
+    cov = coverage(budget, instances, skipped)
     if tol is None:
         tol = tolerances(budget, instances=instances)
     found: list[Finding] = list(notes or [])
+    if cov.checked == 0:
+        found.append(Finding(NOTHING_CHECKED, WARNING, f"{cov.line()}：本工作簿没有核对任何关系，"
+                             "“错误 0 条”不表示通过。请确认各表已填写（或已导入）金额。"))
     found += check_relations(budget, tol, instances)
     schema = load_schema(budget.profile)
     for rule_id, fn in PYTHON_CHECKS:
@@ -39,7 +62,12 @@ def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Toleranc
         found += fn(budget)
     found = absent_columns(budget, found)
     found = unit_slips(budget, found, instances)
-    return sorted(found, key=lambda f: _ORDER[f.severity])
+    return CheckResult(sorted(found, key=lambda f: _ORDER[f.severity]), cov)
 
 
-__all__ = ["run_checks", "registry"]
+def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Tolerances | None = None) -> list[Finding]:
+    """All findings for a budget: the reader's notes first, then every relation and check, errors first."""
+    return check_budget(budget, notes, tol).findings
+
+
+__all__ = ["CheckResult", "check_budget", "run_checks", "registry"]

@@ -56,6 +56,18 @@ def present(budget, key: str) -> Table | None:
     return t if t is not None and t.present else None
 
 
+def prints_only_totals(t: Table) -> bool:
+    """A coded table printed with its 合计 line only (Jiangsu's 支出总表): declared so in the layout
+    (``totals_only``) or seen so in the document — no row by code at all, and a 合计 line with a figure.
+    Relations by code with such a table do not apply (its rows are not printed, not missing)."""
+    if t.layout.kind != "coded" or t.coded_rows():
+        return False
+    if t.layout.totals_only:
+        return True
+    total = t.total_row
+    return total is not None and any(total.amount(c) not in (None, ZERO) for c in t.layout.amount_columns)
+
+
 def row_label(table: Table, row: Row) -> str:
     lay = table.layout
     if lay.kind == "coded":
@@ -228,4 +240,4 @@ def check_parts_at_most(rule: str, parts: Iterable[Fig | None], big: Fig | None,
 
 
 __all__ = ["Fig", "OFF", "ZERO", "check_at_most", "check_copy", "check_parts_at_most", "check_sum", "fig", "fig_at",
-           "finding", "fmt", "present", "row_label", "show"]
+           "finding", "fmt", "present", "prints_only_totals", "row_label", "show"]

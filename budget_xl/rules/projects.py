@@ -10,7 +10,7 @@ from decimal import Decimal
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import Budget
 from budget_xl.rounding import DEFAULT, Tolerances, to_yuan
-from budget_xl.rules.base import ZERO, check_parts_at_most, check_sum, fig, finding, present
+from budget_xl.rules.base import ZERO, check_parts_at_most, check_sum, fig, finding, present, prints_only_totals
 from budget_xl.rules.registry import check
 
 PLACEHOLDERS = re.compile(r"目标内容\s*\d|XX|ｘｘ|xx|待填写|此处填写|请填写|…{2,}|\.{6,}")
@@ -25,8 +25,8 @@ PLAN_NAMES = {"plan_03": "3月底", "plan_06": "6月底", "plan_10": "10月底",
 def projects_by_function(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """Per 功能科目（项）: Σ 项目预算数 = 支出总表 该项 项目支出."""
     proj, t3 = present(budget, "PROJ"), present(budget, "T3")
-    if proj is None or t3 is None or not proj.rows:
-        return []
+    if proj is None or t3 is None or not proj.rows or prints_only_totals(t3):
+        return []  # a 支出总表 printed with its 合计 only has no 项 to hold the projects against
     groups: dict[str, list] = defaultdict(list)
     missing = []
     for r in proj.rows:

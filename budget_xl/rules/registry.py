@@ -98,15 +98,17 @@ def registry(profile: str = "national") -> dict[str, RuleInfo]:
     out: dict[str, RuleInfo] = {}
     for lay in schema.layouts:
         if lay.row_sums:
-            what = "；".join(f"{lay.column(r.total).header[-1]} = " + " + ".join(lay.column(p).header[-1] for p in r.parts)
-                            for r in lay.row_sums)
+            what = "；".join(f"{lay.column(r.total).header[-1]} = " + " + ".join(lay.column(p).header[-1] for p in r.parts
+                                                                               if p in lay.column_map)
+                            for r in lay.row_sums if r.total in lay.column_map)
             out[f"{lay.key}-ROW-SUM"] = RuleInfo(f"{lay.key}-ROW-SUM", ERROR,
                                                  f"{lay.sheet}：" + LAYOUT_KINDS["ROW-SUM"].format(what=what), source="layout")
         if lay.line_sums:
             labels = {r.key: r.label for r in lay.all_fixed_rows}
             what = "；".join(f"{labels.get(ls.total, ls.total)} {'≥' if ls.partial else '='} "
-                            + " + ".join(labels.get(p, p) for p in ls.parts[:6]) + ("……" if len(ls.parts) > 6 else "")
-                            for ls in lay.line_sums)
+                            + " + ".join(labels.get(p, p) for p in ls.parts[:6] if p not in lay.not_printed)
+                            + ("……" if len(ls.parts) > 6 else "")
+                            for ls in lay.line_sums if ls.total not in lay.not_printed)
             out[f"{lay.key}-LINE-SUM"] = RuleInfo(f"{lay.key}-LINE-SUM", ERROR,
                                                   f"{lay.sheet}：" + LAYOUT_KINDS["LINE-SUM"].format(what=what), source="layout")
         if lay.kind == "coded":

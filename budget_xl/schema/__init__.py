@@ -101,6 +101,8 @@ class Layout:
     may_be_empty: bool = False  # printed with a 空表 note when there is nothing to show
     record_total_columns: tuple[str, ...] = ()  # records with a 合计 line: the columns it adds up
     aliases: tuple[str, ...] = ()  # other printed titles of this table (matched by budget_xl.recognise)
+    not_printed: frozenset[str] = frozenset()  # columns / fixed rows of other templates this one does not print
+    totals_only: bool = False  # a coded table printed with its 合计 line only (no rows by code)
 
     @cached_property
     def column_map(self) -> dict[str, Column]:
@@ -222,6 +224,7 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
         record_total_columns=tuple(raw.get("record_total_columns", ())),
         published=raw.get("published", False), may_be_empty=raw.get("may_be_empty", False),
         aliases=tuple(raw.get("aliases", ())),
+        not_printed=frozenset(raw.get("not_printed", ())), totals_only=raw.get("totals_only", False),
     )
 
 

@@ -86,13 +86,24 @@ class SheetDecl(_Strict):
     published: bool = False
     may_be_empty: bool = False
     record_total_columns: list[str] = []
+    # columns or fixed rows that other templates print and this one does not: a relation (or a row / line sum)
+    # naming them is not applicable here, and a part it names contributes nothing
+    not_printed: list[str] = []
+    totals_only: bool = False  # a coded table this template prints with its 合计 line only, no rows by code
 
     @model_validator(mode="after")
     def _references(self):
         cols = {c.key for c in self.columns}
         rows = {r.key for r in self.rows} | {r.key for s in self.side for r in s.rows}
-        for name in [c for rs in self.row_sums for c in (rs.total, *rs.parts)] + list(self.record_total_columns) + \
-                [c for ls in self.line_sums for c in ls.columns] + [s.label for s in self.side] + \
+        for name in self.not_printed:
+            if name in cols or name in rows:
+                raise ValueError(f"“{name}”已声明为本表的列或行，不能同时写在 not_printed 中")
+        absent = set(self.not_printed)
+        for name in [c for rs in self.row_sums for c in (rs.total, *rs.parts)] + \
+                [c for ls in self.line_sums for c in ls.columns]:
+            if name not in cols and name not in absent:
+                raise ValueError(f"引用了未声明的列“{name}”")
+        for name in list(self.record_total_columns) + [s.label for s in self.side] + \
                 [c for c in (self.label, self.key_column) if c]:
             if name not in cols:
                 raise ValueError(f"引用了未声明的列“{name}”")
@@ -100,10 +111,12 @@ class SheetDecl(_Strict):
             rows |= {"classes"}
         for ls in self.line_sums:
             for name in [ls.total, *([] if ls.parts == "classes" else ls.parts)]:
-                if name not in rows:
+                if name not in rows and name not in absent:
                     raise ValueError(f"合计关系引用了未声明的行“{name}”")
         if self.kind == "coded" and not self.code_system:
             raise ValueError("按科目编码的表（kind = coded）必须写 code_system（func 或 econ）")
+        if self.totals_only and self.kind != "coded":
+            raise ValueError("totals_only 只用于按科目编码的表（kind = coded）")
         return self
 
 
@@ -234,12 +247,12 @@ def check_relation_references(relations: RelationFile, sheets: dict[str, SheetDe
             sheet = sheets.get(term.table)
             if sheet is None:
                 raise LayoutError(file, entry, f"引用了未声明的表“{term.table}”")
-            cols = {c.key for c in sheet.columns}
+            cols = {c.key for c in sheet.columns} | set(sheet.not_printed)
             for c in term.column_keys:
                 if c not in cols:
                     raise LayoutError(file, entry, f"表 {term.table} 没有列“{c}”")
             names = [term.rows] if isinstance(term.rows, str) else term.rows
-            fixed = {r.key for r in sheet.rows} | {r.key for s in sheet.side for r in s.rows}
+            fixed = {r.key for r in sheet.rows} | {r.key for s in sheet.side for r in s.rows} | set(sheet.not_printed)
             for name in names:
                 for alt in name.split("|"):
                     if alt in SELECTORS or alt == "合计" or sheet.kind in ("coded", "records"):

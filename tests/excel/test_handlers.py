@@ -13,7 +13,7 @@ from budget_xl.findings import ERROR, WARNING
 from budget_xl.mark import FILL, GONE_TITLE, HEADER, NOTE_PREFIX, RESULT_SHEET, STATE_SHEET
 from budget_xl.read.files import load_grids_calamine
 from budget_xl.read.grid import read_grids
-from budget_xl.rules import run_checks
+from budget_xl.rules import check_budget, run_checks
 from budget_xl.writeback import LOG_HEADER, LOG_SHEET
 
 from .fake_excel import FakeExcel, actions_of, cell_count, covered, padded, sheet_names, with_value
@@ -80,7 +80,8 @@ def test_the_result_sheet_is_written_in_one_call_with_every_finding(grids):
     adds = [a["args"] for a in actions if a["func"] == "addSheet"]
     assert adds[0] == [0, RESULT_SHEET]  # before the first sheet: positions shift from here on
     (values,) = written(actions, 0)
-    assert values[0][0].startswith("校验结果（") and values[0][0].endswith("错误 0 条，警告 4 条，提示 33 条")
+    assert values[0][0].startswith("校验结果（") and values[0][0].endswith(
+        "错误 0 条，警告 4 条，提示 33 条；检查关系 466 处，不适用 207 处，因空白未能检查 0 处")
     assert values[1][:len(HEADER)] == HEADER
     assert len(values) == 2 + len(findings)
     assert [row[2] for row in values[2:]] == [f.rule for f in findings]
@@ -248,18 +249,20 @@ def test_the_users_explanation_follows_a_reworded_finding_on_the_addin(grids, mo
 
     def identified(message=None):
         def checks(budget, notes):
-            return [replace(f, table="P", row="消防设施修缮项目", column="绩效目标", message=message or f.message)
-                    if f.rule == "P-PLACEHOLDER" else f for f in run_checks(budget, notes)]
+            result = check_budget(budget, notes)
+            return replace(result, findings=[
+                replace(f, table="P", row="消防设施修缮项目", column="绩效目标", message=message or f.message)
+                if f.rule == "P-PLACEHOLDER" else f for f in result.findings])
         return checks
 
     excel = FakeExcel(grids)
-    monkeypatch.setattr(handlers, "run_checks", identified())
+    monkeypatch.setattr(handlers, "check_budget", identified())
     book = excel.book()
     handlers.validate(book)
     excel.apply(actions_of(book))
     row = next(r for r in excel.sheet(RESULT_SHEET)["values"][2:] if r[2] == "P-PLACEHOLDER")
     row[len(HEADER) - 1] = "已请项目单位补写"
-    monkeypatch.setattr(handlers, "run_checks", identified("项目“消防设施修缮项目”的绩效目标仍是模板文字。"))
+    monkeypatch.setattr(handlers, "check_budget", identified("项目“消防设施修缮项目”的绩效目标仍是模板文字。"))
     book = excel.book()
     handlers.validate(book)
     excel.apply(actions_of(book))
