@@ -72,7 +72,6 @@ def _check_many(files: list[Path], args) -> int:
     from rich.console import Console
     from rich.progress import track
 
-    from budget_xl.findings import summarize
     from budget_xl.marking.xlsx import marked_names
     from budget_xl.report import print_findings, summary_line
 
