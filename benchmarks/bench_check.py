@@ -8,23 +8,19 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import openpyxl
+from timing import times  # noqa: E402
 
 from budget_xl.read import read_workbook
 from budget_xl.rules import run_checks
 from budget_xl.sample import write_sample
 
 
-def best(fn, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times), statistics.median(times)
+def best(fn, rounds: int) -> tuple[float, float]:
+    ts = times(fn, rounds)
+    return min(ts), statistics.median(ts)
 
 
 def main() -> None:

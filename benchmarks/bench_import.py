@@ -10,8 +10,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import best  # noqa: E402
 
 from budget_xl.importers.cli import write_imported
 from budget_xl.importers.pdf import import_pdf
@@ -19,13 +20,6 @@ from budget_xl.importers.pdf import import_pdf
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "samples" / "shanghai"
 
 
-def best(fn, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

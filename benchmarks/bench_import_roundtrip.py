@@ -11,22 +11,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
+
+from timing import best  # noqa: E402
 
 from budget_xl.importers.pdf import _open_lines, import_pdf
 from budget_xl.read import read_workbook
 from budget_xl.sample import write_sample
-
-
-def best(fn, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def amounts(table) -> dict:
