@@ -198,3 +198,29 @@ def test_pages_turned_90_degrees_import_to_the_same_figures(tmp_path):
         assert {"T1", "T2", "T3", "T4", "T5"} <= set(keys), engine
         for key in ("T1", "T2", "T3", "T4", "T5"):
             assert amounts(got[key]) == amounts(want[key]) and amounts(got[key]), (engine, key)
+
+
+@pytest.mark.skipif(not (SHARED / "jiangsu").is_dir(), reason="../shared/samples/jiangsu 不在本机")
+def test_a_document_of_a_template_we_do_not_have_exits_2_instead_of_passing_its_tables_as_missing(tmp_path):
+    """Jiangsu's 12 tables: two titles read like national ones, the others are another template's. Importing
+    the two would report the rest as missing tables of a correct document (C-EMPTY errors)."""
+    from conftest import run_cli
+
+    for pdf in sorted((SHARED / "jiangsu").glob("*公开表.pdf")):
+        r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx")
+        out = r.stderr + r.stdout
+        assert r.returncode == 2, (pdf.name, out[-400:])
+        assert "不是本工具已有表式的公开表" in out and "财政拨款基本支出预算表" in out, pdf.name
+        assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_table_whose_printed_figures_fit_none_of_its_layout_is_not_taken_for_it(sample):
+    """A title that reads like 收入总表 over a table of fixed rows without codes: not found, said so."""
+    table = sample["T2"]
+    lines = coded_lines(table, Printing(title="收入预算总表"))
+    lines = lines[:4] + [line for line in lines[4:] if not any(w.text == "合计" for w in line.words)]
+    for line in lines[4:]:
+        line.words = [w for w in line.words if not w.text.isdigit()]  # no 科目编码 printed, no 合计 line
+    _, report = import_lines(lines, "national", "无编码")
+    assert "T2" not in [t.key for t in report.tables]
+    assert report.unknown_titles == [(1, "收入预算总表")]

@@ -308,7 +308,8 @@ def _confirmed(lines: list[Line], last: int, lay: Layout) -> bool:
 class _TableReader:
     """Reads the lines of one printed table (possibly over several pages) into a Table."""
 
-    def __init__(self, lay: Layout, table: Table, report: ImportReport, classes: dict[str, str]):
+    def __init__(self, lay: Layout, table: Table, report: ImportReport, classes: dict[str, str],
+                 structural: tuple[str, ...] = ()):
         self.lay, self.table, self.report, self.classes = lay, table, report, classes
         self.centers: dict[str, float] = {}  # amount column (or T9 row) → x centre of its header
         self.name_x: float | None = None  # where names start (codes stand left of it)
@@ -317,7 +318,8 @@ class _TableReader:
         self.unknown: dict[str, int] = {}  # header words of the last header set that name no column → page
         self.unknown_seen: dict[str, int] = {}  # … of every header set, reported once at the end
         self.set_aside: dict[str, int] = {}  # unknown column → figures printed under it (not imported)
-        self.structural: tuple[str, ...] = ()  # header words that name no column (the profile's header_words)
+        self.unread_figures = 0  # lines of figures that fitted no column or row of this layout
+        self.structural = structural  # header words that name no column (the profile's header_words)
         self.seq: Word | None = None  # the header's 序号: the row numbers under it are not figures
 
     # header ---------------------------------------------------------------------------------------
@@ -450,6 +452,7 @@ class _TableReader:
                 self._take_header(header)
             if not self.centers:
                 self.report.unfitted.append((line.page, text, f"“{self.lay.title}”的表头未识别，不知道这些数字属于哪一列"))
+                self.unread_figures += 1
                 continue
             if kind == "coded":
                 self._coded_line(line)
@@ -530,6 +533,7 @@ class _TableReader:
             name = "合计"
         elif code is None:
             self.report.unfitted.append((line.page, line.text, "有金额但没有科目编码"))
+            self.unread_figures += 1
             return
         else:
             key = code
@@ -832,7 +836,11 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
     budget, report = import_lines(lines, chosen, source)
     if len(files) > 1:
         report.files = files
-    if not report.tables:
+    read = [t for t in report.tables if t.rows]
+    required = [lay for lay in load_schema(chosen).tables if lay.required]
+    if not report.tables or (report.unknown_titles and len(read) * 2 < len(required)):
+        # most of what is printed as tables is not of any template we have: importing the rest would pass
+        # the tables we could not read as missing ones
         raise InputError(_nothing_recognised(lines, report), file=source)
     return budget, report
 
@@ -849,8 +857,9 @@ def _nothing_recognised(lines: list[Line], report: ImportReport) -> str:
         pages = sorted({p for p, _ in report.unknown_titles})
         span = f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
         shown = "”“".join(dict.fromkeys(t for _, t in report.unknown_titles[:4]))
-        return (f"第{span}页的表题是“{shown}”等，本工具不认识，未导入任何表。可用 --template 指定表式"
-                f"（{'、'.join(PROFILES)}），或在表式的 aliases 中登记这些表题。")
+        got = f"只认出{len(report.tables)}张表" if report.tables else "未导入任何表"
+        return (f"第{span}页的表题是“{shown}”等，不是本工具已有表式的公开表，{got}。"
+                f"可用 --template 指定表式（{'、'.join(PROFILES)}），或为这种表式建一个 profile 并登记这些表题。")
     if report.chapters or sum("。" in x.text for x in lines) >= 10:  # headings we know, or simply prose
         what = "（" + "、".join(report.chapters[:4]) + "）" if report.chapters else ""
         return (f"这份文件只有情况说明{what}，没有公开表：公开表若另成一个 PDF，"
@@ -899,9 +908,15 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
         if what == "table":
             lay = obj  # type: ignore[assignment]
             table = budget.tables[lay.key]
-            reader = _TableReader(lay, table, report, classes)
+            reader = _TableReader(lay, table, report, classes, schema.header_words)
             rows = reader.read(body)
             pages = sorted({lines[start].page, *(x.page for x in body)})
+            if not rows and reader.unread_figures and lay.key not in seen:
+                # the title reads like ours but not one printed figure fits its layout: another template's table
+                report.unknown_titles.append((lines[start].page, lines[start].text.strip()))
+                report.unfitted.append((lines[start].page, lines[start].text.strip(),
+                                        f"表题像“{lay.title}”，但表头和行次不是本表式的，未导入"))
+                continue
             if lay.key in seen:
                 found = next(t for t in report.tables if t.key == lay.key)
                 found.pages = sorted(set(found.pages) | set(pages))
