@@ -18,6 +18,7 @@ from pathlib import Path
 from budget_xl.errors import InputError
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table, empty_budget
 from budget_xl.recognise.tables import (
+    LEADER,
     TitleMatch,
     choose_profile,
     column_names,
@@ -34,7 +35,6 @@ _AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
 _CODE_PART = re.compile(r"^\d{1,7}$")
 _YEAR = re.compile(r"^\d{4}年")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
-_DOTS = re.compile(r"[…\.．]{3,}")
 _PAGE_NO = re.compile(r"^[—\-－]*\d+[—\-－]*$")
 _SENTENCE = re.compile(r"[。，；]|万元")  # a line of text, never a row label
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
@@ -254,7 +254,7 @@ def _is_amount(text: str) -> bool:
 def _chapter(line: Line, profile: str) -> str | None:
     """The 情况说明 chapter a heading opens, by the profile's ``chapters`` (pattern, name) declarations."""
     text = re.sub(r"\s+", "", line.text)
-    if _DOTS.search(text) or len(text) > 40:
+    if LEADER.search(text) or len(text) > 40:
         return None
     text = _YEAR.sub("", text)
     for pat, name in _chapters(profile):
@@ -475,7 +475,7 @@ class _TableReader:
         column; failing that, the window that maps the most printed columns (its absent ones are reported).
         A page whose header cannot be read keeps the columns of the page before."""
         old = (self.centers, self.name_x, self.split_x, self.absent)
-        for k in range(1, min(6, len(header)) + 1):
+        for k in range(1, min(HEADER_LINES, len(header)) + 1):
             if self.set_header(header[-k:]):
                 self.unknown_seen.update(self.unknown)
                 return

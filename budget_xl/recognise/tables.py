@@ -14,7 +14,7 @@ from functools import cache
 from budget_xl.recognise.titles import fold, is_final_accounts_title, title_key
 from budget_xl.schema import PROFILES, Column, Layout, header_key, label_key, load_schema
 
-_LEADER = re.compile(r"[…\.．·]{3,}")
+LEADER = re.compile(r"[…\.．·]{3,}")  # the dot leaders of a 目录 line
 _SENTENCE = re.compile(r"[。，；;,]")
 _TABLE_END = re.compile(r"(?:表|明细表|情况表)$")
 MAX_TITLE = 60
@@ -40,7 +40,7 @@ def _title_index(profile: str) -> dict[str, tuple[Layout, bool]]:
 def could_be_title(text: str) -> bool:
     """A printed line that may be a title: short, not a sentence, not a 目录 line with leader dots."""
     s = fold(text)
-    return bool(s) and len(s) <= MAX_TITLE and not _LEADER.search(s) and not _SENTENCE.search(s)
+    return bool(s) and len(s) <= MAX_TITLE and not LEADER.search(s) and not _SENTENCE.search(s)
 
 
 def match_title(text: str, profile: str) -> TitleMatch | None:
