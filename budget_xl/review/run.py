@@ -1,0 +1,71 @@
+"""One published PDF reviewed: imported and checked as ``check`` does, its pages checked as a reader sees them,
+every problem placed under the checklist's items."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from budget_xl.errors import InputError
+from budget_xl.findings import Finding
+from budget_xl.review.checklist import Checklist, Row, load_checklist, place
+from budget_xl.review.document import REASON_THRESHOLD, Context, run_document_checks
+from budget_xl.review.pages import Document, read_document
+
+
+@dataclass
+class Review:
+    path: str
+    dept: str
+    year: int | None
+    kind: str
+    profile: str
+    checklist: Checklist
+    rows: list[Row]
+    doc: Document
+    note: str = ""  # why the tables could not be checked, when they could not
+
+    @property
+    def problems(self) -> int:
+        return sum(len(r.problems) + (not r.found) for r in self.rows)
+
+    @property
+    def region(self) -> str:
+        m = re.search(r"(?:市)?([^市省]{2,4}?[区县])", self.dept)
+        return m.group(1) if m else ""
+
+
+def review_pdf(path: str | Path, profile: str | None = None, threshold: Decimal = REASON_THRESHOLD,
+               checklist_file: str | Path | None = None) -> Review:
+    from budget_xl.importers.pdf import import_pdf
+    from budget_xl.rules import check_budget
+
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise InputError("review 只审核公开的 PDF 文件。", file=str(path))
+    doc = read_document(path)
+    findings: list[Finding] = []
+    tables: dict[str, list[int]] = {}
+    dept, year, kind, note = "", None, "部门预算", ""
+    try:
+        budget, report = import_pdf(path, profile=profile)
+    except InputError as e:
+        budget, report, note = None, None, e.text
+    if budget is not None:
+        profile = budget.profile
+        findings += check_budget(budget, []).findings
+        tables = {t.key: t.pages for t in report.tables if t.pages}
+        dept, year, kind = budget.dept_name, budget.year, budget.budget_type
+    else:
+        text = "".join(p.text for p in doc.pages[:2])
+        m = re.search(r"((?:19|20)\d{2})年", text)
+        year = int(m.group(1)) if m else None
+        kind = "单位预算" if "单位预算" in text else "部门预算"
+    ctx = Context(doc, year=year, kind=kind, table_pages={p for pages in tables.values() for p in pages},
+                  threshold=threshold)
+    findings += run_document_checks(ctx)
+    checklist = load_checklist(profile or "shanghai", checklist_file)
+    rows = place(findings, doc, checklist, tables, ctx.toc_pages, kind)
+    return Review(str(path), dept, year, kind, profile or "", checklist, rows, doc, note)
