@@ -129,9 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.register(sub)
     from budget_xl.batch.cli import register as batch_command  # issue 13: review at scale
-    from budget_xl.synth.cli import register as synth_command
-
     from budget_xl.review.cli import register as review_command  # issue 21: the 公开情况检查表
+    from budget_xl.synth.cli import register as synth_command
 
     batch_command(sub)
     review_command(sub)
