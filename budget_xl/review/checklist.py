@@ -36,6 +36,7 @@ class Item(BaseModel):
     chapter: str = ""
     table: str = ""
     tables: list[str] = []
+    required: bool = True  # False: a document may leave it out (then 无, not 否)
 
 
 class Checklist(BaseModel):
@@ -80,7 +81,14 @@ class Row:
 
     @property
     def ok(self) -> bool:
-        return self.found and not self.problems
+        return (self.found or not self.item.required) and not self.problems
+
+    @property
+    def mark(self) -> str:
+        """符合要求: 是 / 否, or 无 for an optional part the document does not have."""
+        if self.problems or (not self.found and self.item.required):
+            return "否"
+        return "是" if self.found else "无"
 
 
 # -- where things are printed ----------------------------------------------------------------------------

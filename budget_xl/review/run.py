@@ -29,7 +29,7 @@ class Review:
 
     @property
     def problems(self) -> int:
-        return sum(len(r.problems) + (not r.found) for r in self.rows)
+        return sum(len(r.problems) + (not r.found and r.item.required) for r in self.rows)
 
     @property
     def region(self) -> str:

@@ -51,8 +51,10 @@ def write_checklist(review, out: Path) -> None:
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
         ws.cell(r, 1, row.item.group)
         ws.cell(r, 2, row.label).alignment = wrap
-        ws.cell(r, 4, "是" if row.ok else "否").alignment = centre
-        lines = [] if row.found else [f"文件中找不到“{row.label}”"]
+        ws.cell(r, 4, row.mark).alignment = centre
+        lines = [] if row.found or not row.item.required else [f"文件中找不到“{row.label}”"]
+        if not row.found and not row.item.required:
+            lines.append("文件中没有这一部分（目录也未列出）；如有项目经费须公开，请补充")
         lines += [p.text for p in row.problems]
         text = "\n".join(f"{i}.{t}" for i, t in enumerate(lines, 1)) if len(lines) > 1 else "".join(lines)
         if row.item.manual:
@@ -136,7 +138,7 @@ def write_summary(reviews, out: Path) -> None:
         if isinstance(rv, tuple):  # (file, why it could not be reviewed)
             ws.append([Path(rv[0]).name, "", "", "", "", "", *[""] * len(labels), rv[1]])
             continue
-        marks = {row.label: "是" if row.ok else "否" for row in rv.rows}
+        marks = {row.label: row.mark for row in rv.rows}
         ws.append([Path(rv.path).name, rv.dept, rv.year, rv.kind, sum(not row.ok for row in rv.rows), rv.problems,
                    *[marks.get(label, "") for label in labels], rv.note])
     ws.column_dimensions["A"].width = 40
