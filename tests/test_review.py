@@ -189,3 +189,31 @@ def test_checklists_are_valid_data():
         ids = [it.id for it in cl.item]
         assert len(ids) == len(set(ids))
         assert {f"T{i}" for i in range(1, 10)} <= {it.table for it in cl.item}
+
+
+@needs_samples
+def test_fund_text_against_an_empty_fund_table(tmp_path, sfj):
+    variant = edit_text(SFJ, tmp_path / "v.pdf", 8, "政府性基金拨款支出预算0万元", "政府性基金拨款支出预算8万元")
+    assert "DOC-FUND-ITEMS" not in _rules_on(sfj, 8)
+    review = _review(variant)
+    assert "DOC-FUND-ITEMS" in _rules_on(review, 8)
+    row = next(r for r in review.rows if r.label == "预算编制说明")
+    assert any("8万元" in p.finding.message for p in row.problems if p.finding.rule == "DOC-FUND-ITEMS")
+
+
+@needs_samples
+def test_fund_table_items_must_be_in_the_text():
+    from budget_xl.importers.pdf import import_pdf
+    from budget_xl.model import Row
+    from budget_xl.review.document import Context, fund_items
+    from budget_xl.review.pages import read_document
+
+    budget, report = import_pdf(SFJ)
+    ctx = Context(read_document(SFJ), table_pages={p for t in report.tables for p in t.pages}, budget=budget)
+    assert fund_items(ctx) == []
+    t7 = budget.tables["T7"]
+    t7.rows.append(Row("2296002", {"code": "2296002", "name": "用于社会福利的彩票公益金支出", "total": Decimal("50000.00")}))
+    t7.reindex()
+    found = fund_items(ctx)
+    assert [f.row for f in found] == ["2296002"]
+    assert "5.00万元" in found[0].message  # 50000 元 in the table = 5.00 万元

@@ -30,6 +30,7 @@ class Context:
     kind: str = "部门预算"
     table_pages: set[int] = field(default_factory=set)
     threshold: Decimal = REASON_THRESHOLD
+    budget: object | None = None  # the imported model (tables), when the import succeeded
 
     @property
     def toc_pages(self) -> set[int]:
@@ -431,4 +432,49 @@ def same_indicator(ctx: Context) -> list[Finding]:
                 out.append(_finding("DOC-SAME-FIGURE", f"第{page}页“{name}”为{value}万元，第{seen[name][1]}页却是{seen[name][0]}万元："
                                     f"“{_clip(text, m.start(), m.end())}”", page, box, m.group(0)))
             seen.setdefault(name, (value, para.page))
+    return out
+
+
+# -- 政府性基金: the table against the text ----------------------------------------------------------------
+FUND_TABLE = "T7"  # 政府性基金预算支出表 in both profiles
+_FUND_SAID = re.compile(r"政府性基金(?:预算)?(?:财政)?(?:拨款)?(?:支出|收入)(?:预算)?(?:为|是)?" + NUM + r"万元")
+
+
+@doc_check("DOC-FUND-ITEMS", "政府性基金预算支出表与说明逐项不符：表中有金额的科目说明中没有写，或写的金额与表不同；"
+           "表为空表，文字却写有政府性基金金额", "表中“2296002 用于社会福利的彩票公益金支出”5.00万元，说明中没有")
+def fund_items(ctx: Context) -> list[Finding]:
+    from budget_xl.rounding import rounds_to
+    from budget_xl.units import to_wan
+
+    t = getattr(ctx.budget, "tables", {}).get(FUND_TABLE) if ctx.budget is not None else None
+    if t is None or not t.present:
+        return []
+    paras = ctx.prose()
+    text = "".join(_plain(p.text) for p in paras)
+    items = [r for r in t.coded_rows() if len(r.code) == 7 and (r.amount("total") or 0) > 0]
+    out: list[Finding] = []
+    pages = sorted(p for p in ctx.table_pages) or [1]
+    for r in items:
+        name, wan = _plain(r.text("name")), to_wan(r.amount("total"), t.unit)
+        said = [m for m in re.finditer(re.escape(name) + r"(?:（\d*项）|（项）)?[”\"]?" + NUM + r"万元", text)]
+        if not said:
+            out.append(Finding("DOC-FUND-ITEMS", WARNING, f"政府性基金预算支出表中“{r.code} {name}”{wan:.2f}万元，"
+                               "说明中没有逐项说明。", cells=tuple(c for c in (r.cell("total"),) if c), table=FUND_TABLE,
+                               row=r.code, column="total", extra={"page": None, "box": None}))
+            continue
+        stated = Decimal(said[0].group(1).replace(",", ""))
+        if not rounds_to(stated, wan):
+            out.append(Finding("DOC-FUND-ITEMS", WARNING, f"说明中“{name}”为{stated}万元，政府性基金预算支出表中为"
+                               f"{wan:.2f}万元：“{name}{said[0].group(1)}万元”", cells=tuple(c for c in (r.cell("total"),) if c),
+                               expected=wan, actual=stated, table=FUND_TABLE, row=r.code, column="total",
+                               extra={"page": None, "box": None}))
+    if not items:
+        for para in paras:
+            ptext = _plain(para.text)
+            for m in _FUND_SAID.finditer(ptext):
+                if Decimal(m.group(1).replace(",", "")) > 0:
+                    page, box = para.box_of(m.start(), m.end())
+                    out.append(_finding("DOC-FUND-ITEMS", f"第{page}页写政府性基金{m.group(1)}万元，政府性基金预算支出表却是空表"
+                                        f"（第{pages[0]}页起的表中没有金额）：“{_clip(ptext, m.start(), m.end())}”",
+                                        page, box, m.group(0)))
     return out

@@ -64,7 +64,7 @@ def review_pdf(path: str | Path, profile: str | None = None, threshold: Decimal 
         year = int(m.group(1)) if m else None
         kind = "单位预算" if "单位预算" in text else "部门预算"
     ctx = Context(doc, year=year, kind=kind, table_pages={p for pages in tables.values() for p in pages},
-                  threshold=threshold)
+                  threshold=threshold, budget=budget)
     findings += run_document_checks(ctx)
     checklist = load_checklist(profile or "shanghai", checklist_file)
     rows = place(findings, doc, checklist, tables, ctx.toc_pages, kind)
