@@ -94,4 +94,18 @@ def drop_glyph_map(src: Path, out: Path, page: int) -> Path:
     return out
 
 
-__all__ = ["blank_page", "drop_glyph_map", "edit_text", "page_text"]
+__all__ = ["blank_page", "drop_glyph_map", "edit_text", "page_text", "swap_pages"]
+
+
+def swap_pages(src: Path, out: Path, a: int, b: int) -> Path:
+    """Pages a and b printed in each other's place."""
+    from pypdf import PdfReader
+
+    r = PdfReader(str(src))
+    order = list(range(len(r.pages)))
+    order[a - 1], order[b - 1] = order[b - 1], order[a - 1]
+    w = PdfWriter()
+    for i in order:
+        w.add_page(r.pages[i])
+    w.write(str(out))
+    return out

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pdf_edits import blank_page, drop_glyph_map, edit_text, page_text  # noqa: E402
+from pdf_edits import blank_page, drop_glyph_map, edit_text, page_text, swap_pages  # noqa: E402
 from shanghai_fixtures import samples_dir  # noqa: E402
 
 SAMPLES = samples_dir()
@@ -109,10 +109,14 @@ def _rules_on(review, page: int) -> set[str]:
     (lambda s, o: edit_text(s, o, 9, "主要用于：支付养老保险。", "主要用于：支付支付养老"), 9, "DOC-WORD-TWICE", "预算编制说明"),
     (lambda s, o: blank_page(s, o, 6), 6, "DOC-BLANK-PAGE", None),
     (lambda s, o: drop_glyph_map(s, o, 6), 6, "DOC-TEXT-UNMAPPED", None),
-], ids=["full-stop-deleted", "quote-added", "reason-removed", "word-doubled", "page-blanked", "glyph-map-removed"])
+    (lambda s, o: edit_text(s, o, 11, "2026年部门收入预算总表", "2025年部门收入预算总表"), 11, "DOC-YEAR", "《部门收入预算总表》"),
+    (lambda s, o: edit_text(s, o, 11, "部门收入预算总表", "单位收入预算总表"), 11, "DOC-KIND-WORDS", "《部门收入预算总表》"),
+    (lambda s, o: swap_pages(s, o, 6, 7), 2, "DOC-TOC", "目录"),
+], ids=["full-stop-deleted", "quote-added", "reason-removed", "word-doubled", "page-blanked", "glyph-map-removed",
+        "title-year", "title-kind", "pages-out-of-order"])
 def test_each_defect_made_in_the_pdf_is_found(tmp_path, make, page, rule, item, sfj):
     variant = make(SFJ, tmp_path / "variant.pdf")
-    assert page_text(variant, page) != page_text(SFJ, page) or rule == "DOC-TEXT-UNMAPPED"
+    assert page_text(variant, page) != page_text(SFJ, page) or rule in ("DOC-TEXT-UNMAPPED", "DOC-TOC")
     assert rule not in _rules_on(sfj, page)
     review = _review(variant)
     assert rule in _rules_on(review, page)
@@ -136,8 +140,9 @@ def test_other_shared_documents_no_new_errors():
 
     seen = {}
     for pdf in sorted(SAMPLES.glob("*.pdf")):
-        _b, report = import_pdf(pdf)
-        ctx = Context(read_document(pdf), table_pages={p for t in report.tables for p in t.pages})
+        budget, report = import_pdf(pdf)
+        ctx = Context(read_document(pdf), table_pages={p for t in report.tables for p in t.pages}, year=budget.year,
+                      kind=budget.budget_type, budget=budget)
         found = run_document_checks(ctx)
         assert all(f.severity == "warning" for f in found)
         seen[pdf.stem] = sorted((f.rule, f.extra["page"]) for f in found)
@@ -217,3 +222,38 @@ def test_fund_table_items_must_be_in_the_text():
     found = fund_items(ctx)
     assert [f.row for f in found] == ["2296002"]
     assert "5.00万元" in found[0].message  # 50000 元 in the table = 5.00 万元
+
+
+def _doc(pages):
+    """A Document from [(line text, x0, top), …] per page: one 10-pt character box per character, all drawn."""
+    from budget_xl.review.pages import Char, Document, Line, Page
+
+    out = []
+    for n, lines in enumerate(pages, 1):
+        page = Page(n, 842, 595, ink_share=0.02 if lines else 0.0)
+        for text, x0, top in lines:
+            page.lines.append(Line(n, [Char(ch, x0 + 10 * i, x0 + 10 * i + 10, top, top + 10, 0.9)
+                                       for i, ch in enumerate(text)]))
+        out.append(page)
+    return Document("x.pdf", out)
+
+
+@pytest.mark.parametrize("printed, actual, wrong", [
+    ((1, 2, 3), (3, 4, 5), []),          # cover and 目录 unnumbered: one shift for all
+    ((1, 2, 4), (3, 4, 5), ["名词解释"]),  # the third entry off by one
+    ((1, 3, 2), (3, 5, 4), None),        # order differs from the 目录
+])
+def test_toc_page_numbers_and_order(printed, actual, wrong):
+    from budget_xl.review.document import Context, toc
+
+    names = ["部门主要职能", "部门机构设置", "名词解释"]
+    pages = [[("上海市普陀区2026年区级部门预算", 300, 100)],
+             [("目录", 400, 50)] + [(f"{'一二三'[i]}、{n}……………………{printed[i]}", 60, 100 + 20 * i) for i, n in enumerate(names)]]
+    for p in range(3, 6):
+        i = actual.index(p)
+        pages.append([(f"上海市普陀区司法局{names[i]}", 300, 60)])
+    found = toc(Context(_doc(pages)))
+    if wrong is None:
+        assert any("顺序与目录不符" in f.message for f in found)
+    else:
+        assert [n for n in names if any(f"“{'一二三'[names.index(n)]}、{n}”注为" in f.message for f in found)] == wrong

@@ -478,3 +478,44 @@ def fund_items(ctx: Context) -> list[Finding]:
                                         f"（第{pages[0]}页起的表中没有金额）：“{_clip(ptext, m.start(), m.end())}”",
                                         page, box, m.group(0)))
     return out
+
+
+# -- titles: year and 部门/单位 -------------------------------------------------------------------------------
+_TITLE = re.compile(r"预算|说明|表$|情况$")
+
+
+def _titles(ctx: Context):
+    """Every heading-like line (cover, 目录 entries, chapter and table titles): short, no sentence punctuation."""
+    for page in ctx.doc.pages:
+        for line in page.shown_lines:
+            text = _LEADER.split(_plain(line.text))[0]
+            if 4 <= len(text) <= 45 and _TITLE.search(text) and not re.search(r"[，。；]", text):
+                yield page.number, line, text
+
+
+@doc_check("DOC-YEAR", "封面、目录、章节或表的标题中的年度与本预算年度不符", "2026年预算中表题“2025年部门收入预算总表”")
+def title_years(ctx: Context) -> list[Finding]:
+    if not ctx.year:
+        return []
+    out = []
+    for page, line, text in _titles(ctx):
+        years = {int(y) for y in re.findall(r"((?:19|20)\d{2})年(?:度)?(?:区级)?(?:部门|单位|预算|“三公”|区级)", text)}
+        wrong = sorted(y for y in years if y != ctx.year)
+        if wrong:
+            out.append(_finding("DOC-YEAR", f"第{page}页标题“{text}”写的是{wrong[0]}年，本预算是{ctx.year}年。", page, line.box, text))
+    return out
+
+
+@doc_check("DOC-KIND-WORDS", "标题中的“部门”“单位”与文件类型不符（部门预算的表题写成“单位…”，单位预算写成“部门…”）",
+           "单位预算中表题“2025年部门收入预算总表”")
+def title_kind(ctx: Context) -> list[Finding]:
+    wrong = re.compile(r"^(?:(?:19|20)\d{2}年(?:度)?)?(?:区级)?(部门)(?!预算经济分类)" if ctx.kind == "单位预算"
+                       else r"^(?:(?:19|20)\d{2}年(?:度)?)?(?:区级)?((?:预算)?单位)(?!预算经济分类)")
+    out = []
+    for page, line, text in _titles(ctx):
+        m = wrong.search(_TOC_NUM.sub("", text))
+        if m:
+            right = "单位" if ctx.kind == "单位预算" else "部门"
+            out.append(_finding("DOC-KIND-WORDS", f"第{page}页标题“{text}”用“{m.group(1)}”，本文件是{ctx.kind}（应为“{right}”）。",
+                                page, line.box, text))
+    return out
