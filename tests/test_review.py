@@ -257,3 +257,29 @@ def test_toc_page_numbers_and_order(printed, actual, wrong):
         assert any("顺序与目录不符" in f.message for f in found)
     else:
         assert [n for n in names if any(f"“{'一二三'[names.index(n)]}、{n}”注为" in f.message for f in found)] == wrong
+
+
+def test_our_own_national_document_gives_no_document_finding(sample_file, tmp_path):
+    """The sample → document → LibreOffice PDF: a correct document, national checklist, no DOC-* finding."""
+    from tests.conftest import run_cli, soffice
+
+    exe = soffice()
+    docx = tmp_path / "document.docx"
+    assert run_cli("document", sample_file, "-o", docx).returncode == 0
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=240)
+    review = _review(tmp_path / "document.pdf")
+    assert review.profile == "national" and review.dept == "承德市司法局"
+    assert [row.label for row in review.rows][:4] == ["及时公开部门预算", "封面", "目录", "《部门预算收支总表》"]
+    assert [p.finding.message for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-")] == []
+    assert all(row.found for row in review.rows)
+
+
+@needs_samples
+def test_a_final_account_is_refused_with_the_reason(tmp_path):
+    pdf = SAMPLES.parent / "juesuan" / "2024_普陀区财政局_部门决算.pdf"
+    if not pdf.exists():
+        pytest.skip("决算样本不在本机")
+    run = subprocess.run([sys.executable, "-m", "budget_xl", "review", str(pdf), "-o", str(tmp_path / "o.xlsx")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "决算" in run.stderr and not (tmp_path / "o.xlsx").exists()

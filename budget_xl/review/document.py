@@ -20,6 +20,7 @@ from budget_xl.rules.registry import register_info
 
 REASON_THRESHOLD = Decimal(10)  # % change against last year from which the text must give 主要原因
 BLANK_INK = 0.0005              # share of inked pixels below which a page is blank
+RULED = 10                      # path objects from which a page is a ruled table
 HIDDEN_BELOW = 0.5              # a line drawn over less than this share of its glyph height does not display
 
 
@@ -61,7 +62,9 @@ def run_document_checks(ctx: Context) -> list[Finding]:
 
 
 def tabular(page) -> bool:
-    """A page laid out in columns (a table, a 绩效目标表): many of its lines have wide gaps between words."""
+    """A page laid out in columns (a table, a 绩效目标表): ruled, or many of its lines have wide gaps between words."""
+    if page.paths >= RULED:
+        return True
     lines = [x for x in page.shown_lines if len(x.chars) >= 2]
     if not lines:
         return False

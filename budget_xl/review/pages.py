@@ -92,6 +92,7 @@ class Page:
     height: float
     lines: list[Line] = field(default_factory=list)
     ink_share: float = 0.0  # share of the page's pixels holding ink (0: a blank page)
+    paths: int = 0  # drawn path objects (a ruled table has dozens)
 
     @property
     def text(self) -> str:
@@ -138,7 +139,8 @@ def read_document(path: str | Path) -> Document:
                 width, height = height, width
             img = np.asarray(pg.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
             dark = img < INK
-            page = Page(i + 1, width, height, ink_share=float(dark.mean()))
+            paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
+            page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths)
             tp = pg.get_textpage()
             chars: list[Char] = []
             for j in range(tp.count_chars()):

@@ -13,6 +13,9 @@ ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．](
                   r"|第[一二三四五六七八九十]+[条部分])")
 
 
+FOLIO = re.compile(r"^(?:[—\-－–]*\s*\d{1,3}\s*[—\-－–]*|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+
+
 @dataclass
 class Paragraph:
     lines: list[Line]
@@ -57,8 +60,8 @@ def paragraphs(doc: Document, pages: set[int] | None = None) -> list[Paragraph]:
         right = max(line.x1 for line in lines)
         for line in lines:
             text = line.text.strip()
-            if not text:
-                continue
+            if not text or FOLIO.match(text):
+                continue  # the page number is not part of the paragraph it interrupts
             height = max(4.0, line.bottom - line.top)
             full = cur is not None and (cur.lines[-1].x1 >= right - 2.5 * height
                                         or (re.match(r"[\d，。、；：%）)”]", text) is not None

@@ -9,10 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from budget_xl.errors import InputError
-from budget_xl.findings import Finding
+from budget_xl.findings import WARNING, Finding
 from budget_xl.review.checklist import Checklist, Row, load_checklist, place
 from budget_xl.review.document import REASON_THRESHOLD, Context, run_document_checks
 from budget_xl.review.pages import Document, read_document
+
+# what ``check`` says about the workbook an import makes, not about the published document (a PDF prints no 部门编码)
+NOT_OF_THE_DOCUMENT = {("C-INFO", WARNING), ("C-NOTHING-CHECKED", WARNING)}
 
 
 @dataclass
@@ -48,21 +51,15 @@ def review_pdf(path: str | Path, profile: str | None = None, threshold: Decimal 
     doc = read_document(path)
     findings: list[Finding] = []
     tables: dict[str, list[int]] = {}
-    dept, year, kind, note = "", None, "部门预算", ""
+    note = ""
     try:
         budget, report = import_pdf(path, profile=profile)
-    except InputError as e:
-        budget, report, note = None, None, e.text
-    if budget is not None:
-        profile = budget.profile
-        findings += check_budget(budget, []).findings
-        tables = {t.key: t.pages for t in report.tables if t.pages}
-        dept, year, kind = budget.dept_name, budget.year, budget.budget_type
-    else:
-        text = "".join(p.text for p in doc.pages[:2])
-        m = re.search(r"((?:19|20)\d{2})年", text)
-        year = int(m.group(1)) if m else None
-        kind = "单位预算" if "单位预算" in text else "部门预算"
+    except InputError as e:  # 决算, a template we have no checklist for, prose only: no checklist to fill
+        raise InputError(f"无法按检查表审核：{e.text}", file=None) from None
+    profile = budget.profile
+    findings += [f for f in check_budget(budget, []).findings if (f.rule, f.severity) not in NOT_OF_THE_DOCUMENT]
+    tables = {t.key: t.pages for t in report.tables if t.pages}
+    dept, year, kind = budget.dept_name, budget.year, budget.budget_type
     ctx = Context(doc, year=year, kind=kind, table_pages={p for pages in tables.values() for p in pages},
                   threshold=threshold, budget=budget)
     findings += run_document_checks(ctx)
