@@ -283,3 +283,22 @@ def test_a_final_account_is_refused_with_the_reason(tmp_path):
     run = subprocess.run([sys.executable, "-m", "budget_xl", "review", str(pdf), "-o", str(tmp_path / "o.xlsx")],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "决算" in run.stderr and not (tmp_path / "o.xlsx").exists()
+
+
+@needs_samples
+def test_summary_of_a_department_and_a_unit_budget_shares_columns(tmp_path):
+    import openpyxl
+
+    from budget_xl.review.workbook import write_summary
+
+    reviews = [_review(SAMPLES / "2024_普陀区万里街道_部门预算.pdf"), _review(SAMPLES / "2025_普陀区商务委员会_单位预算.pdf")]
+    write_summary(reviews, tmp_path / "汇总.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "汇总.xlsx").active.iter_rows(values_only=True))
+    head = rows[0]
+    assert len(head) == 6 + 18 + 1 and "《财务收支预算总表》" in head
+    unit = dict(zip(head, rows[2]))
+    assert unit["类型"] == "单位预算" and unit["主要职能"] == "否"  # item 9 of its 主要职能 does not display
+    assert unit["项目经费情况说明"] == "无" and unit["不符合项"] == 2
+    # the one error of its 三公 table (C-ROWS) is shown on the table's page
+    t9 = next(r for r in reviews[1].rows if r.item.id == "T9")
+    assert [(p.finding.rule, p.page) for p in t9.problems] == [("C-ROWS", 21)]

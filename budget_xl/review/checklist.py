@@ -228,8 +228,7 @@ def _where(f: Finding, locate: Locator, tables: dict[str, list[int]], item: str 
         hit = locate.find(f.row, pages)
         if hit:
             return hit
-        return min(pages), None
-    return None
+    return (min(pages), None) if pages else None  # the table's first page
 
 
 def _overlap(a, b) -> bool:

@@ -126,21 +126,20 @@ def write_summary(reviews, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    labels: list[str] = []
+    items: dict[str, str] = {}  # item id → its label without 部门/单位: 部门预算 and 单位预算 share the columns
     for rv in reviews:
         for row in getattr(rv, "rows", []):
-            if row.label not in labels:
-                labels.append(row.label)
-    ws.append(["文件", "部门名称", "年度", "类型", "不符合项", "问题数", *labels, "说明"])
+            items.setdefault(row.item.id, row.item.label.replace("{主体}", ""))
+    ws.append(["文件", "部门名称", "年度", "类型", "不符合项", "问题数", *items.values(), "说明"])
     for c in ws[1]:
         c.font = Font(bold=True)
     for rv in reviews:
         if isinstance(rv, tuple):  # (file, why it could not be reviewed)
-            ws.append([Path(rv[0]).name, "", "", "", "", "", *[""] * len(labels), rv[1]])
+            ws.append([Path(rv[0]).name, "", "", "", "", "", *[""] * len(items), rv[1]])
             continue
-        marks = {row.label: row.mark for row in rv.rows}
+        marks = {row.item.id: row.mark for row in rv.rows}
         ws.append([Path(rv.path).name, rv.dept, rv.year, rv.kind, sum(not row.ok for row in rv.rows), rv.problems,
-                   *[marks.get(label, "") for label in labels], rv.note])
+                   *[marks.get(i, "") for i in items], rv.note])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 24
     wb.save(out)
