@@ -302,3 +302,36 @@ def test_summary_of_a_department_and_a_unit_budget_shares_columns(tmp_path):
     # the one error of its 三公 table (C-ROWS) is shown on the table's page
     t9 = next(r for r in reviews[1].rows if r.item.id == "T9")
     assert [(p.finding.rule, p.page) for p in t9.problems] == [("C-ROWS", 21)]
+
+
+def _prose(*paras: str):
+    """A cover, then one page of left-aligned paragraphs (each one line) — what the text checks read."""
+    lines = [(t, 60, 100 + 30 * i) for i, t in enumerate(paras)]
+    return _doc([[("上海市普陀区2026年区级部门预算", 300, 100)], lines])
+
+
+@pytest.mark.parametrize("paras, rule, hits", [
+    (("2026年“三公”经费预算数为10.81万元，比2025年预算持平。", "2026年“三公”经费预算为10.18万元，用于公务接待。"), "DOC-SAME-FIGURE", 1),
+    (("2026年“三公”经费预算数为10.81万元，比2025年预算持平。", "2025年“三公”经费预算为12.00万元，用于公务接待。"), "DOC-SAME-FIGURE", 0),
+    (("2025年当年预算执行数为0万元，2026年预算安排5万元，比2025年预算执行数增长100%。",), "DOC-ZERO-BASE", 1),
+    (("2025年当年预算执行数为4万元，2026年预算安排5万元，比2025年预算执行数增长25%。主要原因是人员增加。",), "DOC-ZERO-BASE", 0),
+    (("2025年当年预算执行数为4万元，2026年预算安排5万元，比2025年预算执行数增长25。主要原因是人员增加。",), "DOC-PCT-SIGN", 1),
+    (("2025年当年预算执行数为4万元，2026年预算安排5万元，比2025年预算执行数增长25%。",), "DOC-REASON", 1),
+    (("2025年当年预算执行数为4万元，2026年预算安排4.2万元，比2025年预算执行数增长5%。",), "DOC-REASON", 0),
+    (("2026年收入预算100万元，比2025年预算增加30万元。", "收入增加的主要原因是人员增加。"), "DOC-REASON", 0),
+    (("主要用于用于行政单位的基本支出，保障机构正常运转。",), "DOC-WORD-TWICE", 1),
+    (("主要用于行政单位的基本支出，保障机构正常运转（含离退休人员。",), "DOC-PUNCT-PAIR", 1),
+])
+def test_text_checks_on_built_pages(paras, rule, hits):
+    from budget_xl.review.document import DOC_CHECKS, Context
+
+    fn = dict(DOC_CHECKS)[rule]
+    assert len(fn(Context(_prose(*paras), year=2026))) == hits
+
+
+def test_a_page_with_only_its_number_is_blank():
+    from budget_xl.review.document import Context, blank_pages
+
+    doc = _doc([[("上海市普陀区2026年区级部门预算", 300, 100)], [("—2—", 400, 560)], [("名词解释", 400, 60)]])
+    doc.pages[1].ink_share = 0.0004
+    assert [f.extra["page"] for f in blank_pages(Context(doc))] == [2]

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from budget_xl.findings import WARNING, Finding
 from budget_xl.review.pages import Document, Line
-from budget_xl.review.paragraphs import ENUM, Paragraph, paragraphs
+from budget_xl.review.paragraphs import ENUM, FOLIO, Paragraph, paragraphs
 from budget_xl.rules.registry import register_info
 
 REASON_THRESHOLD = Decimal(10)  # % change against last year from which the text must give 主要原因
-BLANK_INK = 0.0005              # share of inked pixels below which a page is blank
+BLANK_INK = 0.002               # share of inked pixels below which a page with no text (a page number at most) is blank
 RULED = 10                      # path objects from which a page is a ruled table
 HIDDEN_BELOW = 0.5              # a line drawn over less than this share of its glyph height does not display
 
@@ -100,7 +100,7 @@ def _union(lines: list[Line]):
 def blank_pages(ctx: Context) -> list[Finding]:
     out = []
     for p in ctx.doc.pages:
-        if p.ink_share < BLANK_INK and not any(x.text.strip() for x in p.shown_lines):
+        if p.ink_share < BLANK_INK and not any(x.text.strip() and not FOLIO.match(x.text.strip()) for x in p.shown_lines):
             before = next((q for q in reversed(ctx.doc.pages[: p.number - 1]) if q.shown_lines), None)
             after = f"（在第{before.number}页“{_plain(before.shown_lines[0].text)[:12]}”之后）" if before else ""
             out.append(_finding("DOC-BLANK-PAGE", f"第{p.number}页是空白页{after}，建议删除。", p.number,
@@ -336,7 +336,7 @@ NUM = r"(\d[\d,]*(?:\.\d+)?)"
 _CHANGE_PCT = re.compile(r"比(?:(?:19|20)\d{2}年|上年)[^，。；%]{0,12}?(增加|减少|增长|下降)" + NUM + r"\s*[%％]")
 _CHANGE_AMT = re.compile(NUM + r"万元[，,]?(?:比|较)(?:(?:19|20)\d{2}年|上年)[^，。；%]{0,12}?(增加|减少|增长|下降)" + NUM + r"万元")
 _BASE = re.compile(r"(?:执行数|预算数|上年数|预算)为?" + NUM + r"万元")
-_REASON = re.compile(r"原因|由于|因为|主要是|新增")
+_REASON = re.compile(r"原因|由于|因为|主要是|所致|新增")
 
 
 _ITEM = re.compile(r"^\d+[、.．](?!\d)")
@@ -417,8 +417,8 @@ def missing_percent(ctx: Context) -> list[Finding]:
     return out
 
 
-_INDICATOR = re.compile(r"(?<![\u4e00-\u9fff])(“三公”经费预算|机关运行经费预算|政府采购预算|政府采购货物预算|政府采购工程预算"
-                        r"|政府采购服务预算)(?:数|总额|金额)?(?:为|是)?" + NUM + r"万元")
+_INDICATOR = re.compile(r"(?:((?:19|20)\d{2})年(?:度)?)?(“三公”经费预算|机关运行经费预算|政府采购预算|政府采购货物预算"
+                        r"|政府采购工程预算|政府采购服务预算)(?:数|总额|金额)?(?:为|是)?" + NUM + r"万元")
 
 
 @doc_check("DOC-SAME-FIGURE", "同一指标在文中出现两次，数值不同（“三公”经费、机关运行经费、政府采购、收支预算）",
@@ -429,7 +429,12 @@ def same_indicator(ctx: Context) -> list[Finding]:
     for para in ctx.prose():
         text = _plain(para.text)
         for m in _INDICATOR.finditer(text):
-            name, value = m.group(1), m.group(2).replace(",", "")
+            if m.group(1) and ctx.year and int(m.group(1)) != ctx.year:
+                continue  # last year's figure
+            before = text[m.start() - 1:m.start()] if m.start() else ""
+            if not m.group(1) and before and _CJK.match(before) and before not in "的为":
+                continue  # part of a longer name (政府性基金…, 下属单位…)
+            name, value = m.group(2), m.group(3).replace(",", "")
             if name in seen and Decimal(seen[name][0]) != Decimal(value):
                 page, box = para.box_of(m.start(), m.end())
                 out.append(_finding("DOC-SAME-FIGURE", f"第{page}页“{name}”为{value}万元，第{seen[name][1]}页却是{seen[name][0]}万元："
@@ -502,7 +507,9 @@ def title_years(ctx: Context) -> list[Finding]:
         return []
     out = []
     for page, line, text in _titles(ctx):
-        years = {int(y) for y in re.findall(r"((?:19|20)\d{2})年(?:度)?(?:区级)?(?:部门|单位|预算|“三公”|区级)", text)}
+        if re.search(r"执行|决算", text):
+            continue
+        years = {int(y) for y in re.findall(r"((?:19|20)\d{2})年(?:度)?(?:区级)?(?:部门|单位|预算单位|“三公”)", text)}
         wrong = sorted(y for y in years if y != ctx.year)
         if wrong:
             out.append(_finding("DOC-YEAR", f"第{page}页标题“{text}”写的是{wrong[0]}年，本预算是{ctx.year}年。", page, line.box, text))

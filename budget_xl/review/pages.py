@@ -14,7 +14,7 @@ from pathlib import Path
 from budget_xl.errors import InputError
 
 SCALE = 2.0            # render 144 dpi: a 10.5 pt glyph is ~21 px high
-INK = 160              # a grey level darker than this is ink
+INK = 225              # a grey level darker than this is ink (light grey print counts)
 LINE_TOLERANCE = 3.0   # characters whose tops differ by less than this share a line (pt)
 UNNAMED = {"\x00", "\ufffd", "\ufffe", "\uffff", "\u25a1", "\u25af", "\u2610"}  # nothing, replacement, boxes
 
