@@ -201,16 +201,17 @@ def test_pages_turned_90_degrees_import_to_the_same_figures(tmp_path):
 
 
 @pytest.mark.skipif(not (SHARED / "jiangsu").is_dir(), reason="../shared/samples/jiangsu 不在本机")
-def test_a_document_of_a_template_we_do_not_have_exits_2_instead_of_passing_its_tables_as_missing(tmp_path):
-    """Jiangsu's 12 tables: two titles read like national ones, the others are another template's. Importing
-    the two would report the rest as missing tables of a correct document (C-EMPTY errors)."""
+def test_a_document_read_as_a_template_it_does_not_follow_exits_2_instead_of_passing_its_tables_as_missing(tmp_path):
+    """Jiangsu's 12 tables read as the national template (--template national): a few titles read like national
+    ones, the rest are another template's. Importing the few would report the rest as missing tables of a correct
+    document (C-EMPTY errors). (Read as Jiangsu, the documents import: tests/test_jiangsu.py.)"""
     from conftest import run_cli
 
     for pdf in sorted((SHARED / "jiangsu").glob("*公开表.pdf")):
-        r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx")
+        r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx", "--template", "national")
         out = r.stderr + r.stdout
         assert r.returncode == 2, (pdf.name, out[-400:])
-        assert "不是本工具已有表式的公开表" in out and "财政拨款基本支出预算表" in out, pdf.name
+        assert "不是所指定表式（全国）的公开表" in out and "收入预算总表" in out, pdf.name
         assert not (tmp_path / "x.xlsx").exists()
 
 

@@ -969,11 +969,11 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
     if not report.tables or (report.unknown_titles and len(read) * 2 < len(required)):
         # most of what is printed as tables is not of any template we have: importing the rest would pass
         # the tables we could not read as missing ones
-        raise InputError(_nothing_recognised(lines, report), file=source)
+        raise InputError(_nothing_recognised(lines, report, forced=profile is not None), file=source)
     return budget, report
 
 
-def _nothing_recognised(lines: list[Line], report: ImportReport) -> str:
+def _nothing_recognised(lines: list[Line], report: ImportReport, forced: bool = False) -> str:
     """Why a document gave no table, in the reader's terms: what it is, and what its titles are."""
     toc = _toc_pages(lines)
     body = [x for x in lines if x.page not in toc]
@@ -986,6 +986,9 @@ def _nothing_recognised(lines: list[Line], report: ImportReport) -> str:
         span = f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
         shown = "”“".join(dict.fromkeys(t for _, t in report.unknown_titles[:4]))
         got = f"只认出{len(report.tables)}张表" if report.tables else "未导入任何表"
+        if forced:  # --template named a template the document does not follow
+            return (f"第{span}页的表题是“{shown}”等，不是所指定表式（{PROFILE_LABELS.get(report.profile, report.profile)}）"
+                    f"的公开表，{got}。不加 --template 时按表题识别表式。")
         return (f"第{span}页的表题是“{shown}”等，不是本工具已有表式的公开表，{got}。"
                 f"可用 --template 指定表式（{'、'.join(PROFILES)}），或为这种表式建一个 profile 并登记这些表题。")
     if report.chapters or sum("。" in x.text for x in lines) >= 10:  # headings we know, or simply prose
