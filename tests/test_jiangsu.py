@@ -95,11 +95,13 @@ def checked(imported, tmp_path_factory):
 # -- tests ---------------------------------------------------------------------------------------------
 def test_the_document_is_read_as_jiangsu_and_every_table_is_found(imported):
     assert len(KEYS) == 12
-    for name, (_budget, report) in imported.items():
+    for name, (budget, report) in imported.items():
         assert report.profile == "jiangsu", name
         assert [t.key for t in report.tables if t.key in KEYS] and {t.key for t in report.tables} == set(KEYS), name
         assert report.missing == [] and report.unfitted == [], (name, report.unfitted)
         assert len(report.files) == 2, name  # 说明 and 公开表 as one document
+        assert report.chapters == ["部门概况", "部门预算情况说明", "名词解释"], name
+        assert (budget.dept_name, str(budget.year)) == (name.split("_")[1], name[:4]), name
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) 未安装")

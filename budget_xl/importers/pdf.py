@@ -1082,13 +1082,18 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
     m = re.search(r"(?:预算主管部门|预算单位|编制部门|编制单位|部门)[:：]\s*(?!万?元)(\S+?)(?:单位[:：]|\s|$)",
                   "\n".join(x.text for x in lines[:12]))
     if m is None:  # “承德市司法局 2024 年部门预算信息公开” on the cover: the publisher before the year
-        m = re.search(r"^([^\d\s:：]{3,30}?)(?:19|20)\d{2}年度?(?:区级|市级|省级)?(?:部门|单位)预算",
-                      "\n".join(re.sub(r"\s+", "", x.text) for x in lines[:40]), re.M)
+        m = re.search(r"^(?!第[一二三四五六七八九十]+部分)([^\d\s:：]{3,30}?)(?:19|20)\d{2}年度?(?:区级|市级|省级)?(?:部门|单位)预算",
+                      "\n".join(re.sub(r"\s+", "", x.text) for x in lines[:40]), re.M)  # not “第二部分 2018年度部门预算表”
+    if m is None:  # a cover broken over lines (Jiangsu): the “部门：…” line over the tables of the second PDF
+        m = re.search(r"^(?:预算主管部门|预算单位|编制部门|编制单位|部门)[:：]\s*(?!万?元)(\S+?)(?:单位[:：]|\s|$)",
+                      "\n".join(x.text for x in lines), re.M)
     if m:
         _info(budget, "dept_name", m.group(1))
     m = re.search(r"(\d{4})年", "\n".join(x.text for x in lines[:3]))
     if m is None:  # a cover printed as a picture (Jiangsu 2019): the year of the contents' “2019年度部门预算…”
         m = re.search(r"((?:19|20)\d{2})年度?(?:部门|单位)预算", "\n".join(x.text for x in lines[:60]))
+    if m is None:  # tables without their 说明: a title with its year (“2017年政府采购预算表”)
+        m = re.search(r"^((?:19|20)\d{2})年度?[^\d\s，。；]{2,20}预算表$", "\n".join(x.text for x in lines), re.M)
     if m:
         _info(budget, "year", m.group(1))
     _info(budget, "profile", PROFILE_LABELS.get(profile, profile))
