@@ -310,7 +310,6 @@ class _TableReader:
         self.lay, self.table, self.report, self.classes = lay, table, report, classes
         self.centers: dict[str, float] = {}  # amount column (or T9 row) → x centre of its header
         self.name_x: float | None = None  # where names start (codes stand left of it)
-        self.split_x: float | None = None  # two-sided tables: labels right of this are the 支出 side
         self.absent: list[str] = []  # declared amount columns this printing does not have
         self.unknown: dict[str, int] = {}  # header words of the last header set that name no column → page
         self.unknown_seen: dict[str, int] = {}  # … of every header set, reported once at the end
@@ -401,7 +400,6 @@ class _TableReader:
             self.bounds = [found[s.columns[0]].x0 for s in self.lay.sides[:-1] if s.columns and s.columns[0] in found]
             if len(self.bounds) != len(self.lay.sides) - 1:
                 return False
-            self.split_x = self.bounds[0]
         return True
 
     def _unknown_columns(self, lines: list[Line], found: dict[str, Word]) -> None:
@@ -503,7 +501,7 @@ class _TableReader:
         """At a table's first figures (on every page): the fewest last header lines that show every declared
         column; failing that, the window that maps the most printed columns (its absent ones are reported).
         A page whose header cannot be read keeps the columns of the page before."""
-        old = (self.centers, self.name_x, self.split_x, self.absent, self.bounds)
+        old = (self.centers, self.name_x, self.absent, self.bounds)
         for k in range(1, min(self._header_lines, len(header)) + 1):
             if self.set_header(header[-k:]):
                 self.unknown_seen.update(self.unknown)
@@ -513,7 +511,7 @@ class _TableReader:
             if self.set_header(header[-k:], lenient=True) and (best is None or len(self.centers) > best[0]):
                 best = (len(self.centers), k)
         if best is None:
-            self.centers, self.name_x, self.split_x, self.absent, self.bounds = old
+            self.centers, self.name_x, self.absent, self.bounds = old
             return
         self.set_header(header[-best[1]:], lenient=True)
         self.unknown_seen.update(self.unknown)
