@@ -106,7 +106,7 @@ def _rules_on(review, page: int) -> set[str]:
     (lambda s, o: edit_text(s, o, 22, "主要原因是公务接待无变化。", "主要原因是公务接待无变化"), 22, "DOC-PUNCT-END", "其他相关说明"),
     (lambda s, o: edit_text(s, o, 7, "“财政拨款收入”、", "“财政拨款收入””"), 7, "DOC-PUNCT-PAIR", "名词解释"),
     (lambda s, o: edit_text(s, o, 8, "277.22%。主要原因是：业务量增加。", "277.22%。"), 8, "DOC-REASON", "预算编制说明"),
-    (lambda s, o: edit_text(s, o, 9, "主要用于：支付养老保险。", "主要用于：支付支付养老"), 9, "DOC-WORD-TWICE", "预算编制说明"),
+    (lambda s, o: edit_text(s, o, 9, "主要用于：支付养老保险。", "主要用于用于养老保险。"), 9, "DOC-WORD-TWICE", "预算编制说明"),
     (lambda s, o: blank_page(s, o, 6), 6, "DOC-BLANK-PAGE", None),
     (lambda s, o: drop_glyph_map(s, o, 6), 6, "DOC-TEXT-UNMAPPED", None),
     (lambda s, o: edit_text(s, o, 11, "2026年部门收入预算总表", "2025年部门收入预算总表"), 11, "DOC-YEAR", "《部门收入预算总表》"),
@@ -320,6 +320,8 @@ def _prose(*paras: str):
     (("2025年当年预算执行数为4万元，2026年预算安排4.2万元，比2025年预算执行数增长5%。",), "DOC-REASON", 0),
     (("2026年收入预算100万元，比2025年预算增加30万元。", "收入增加的主要原因是人员增加。"), "DOC-REASON", 0),
     (("主要用于用于行政单位的基本支出，保障机构正常运转。",), "DOC-WORD-TWICE", 1),
+    (("用于发放9名在职人员人员经费，保障机构正常运转。",), "DOC-WORD-TWICE", 0),  # 人员 + 人员经费
+    (("用于发放在职人员经费在职人员经费，保障机构正常运转。",), "DOC-WORD-TWICE", 1),
     (("主要用于行政单位的基本支出，保障机构正常运转（含离退休人员。",), "DOC-PUNCT-PAIR", 1),
 ])
 def test_text_checks_on_built_pages(paras, rule, hits):
@@ -335,3 +337,36 @@ def test_a_page_with_only_its_number_is_blank():
     doc = _doc([[("上海市普陀区2026年区级部门预算", 300, 100)], [("—2—", 400, 560)], [("名词解释", 400, 60)]])
     doc.pages[1].ink_share = 0.0004
     assert [f.extra["page"] for f in blank_pages(Context(doc))] == [2]
+
+
+@pytest.mark.parametrize("paras, hits", [
+    (("（一）人员经费8308.53万元。主要包括：基本工资、津贴补贴、奖金、绩效工资。",) * 2, 1),  # printed twice in a row
+    (("（一）人员经费8308.53万元。主要包括：基本工资、津贴补贴、奖金、绩效工资。", "二、一般公共预算基本支出情况",
+      "一般公共预算基本支出10403.11万元，其中：", "（二）公用经费2094.58万元。主要包括：办公费、水费、电费。",
+      "（一）人员经费8308.53万元。主要包括：基本工资、津贴补贴、奖金、绩效工资。"), 0),  # the same item in another section
+])
+def test_a_paragraph_printed_twice(paras, hits):
+    from budget_xl.review.document import Context, repeated_paragraphs
+
+    assert len(repeated_paragraphs(Context(_prose(*paras), year=2026))) == hits
+
+
+JIANGSU = SAMPLES.parent / "jiangsu" if SAMPLES else None
+
+
+@needs_samples
+def test_a_document_in_two_pdfs_is_one_checklist(tmp_path):
+    """Jiangsu publishes 说明 and 公开表 apart: reviewed together, its own checklist, every table found on its page."""
+    from budget_xl.review.cli import documents
+
+    pair = [JIANGSU / "2019_江苏省政协办公厅_部门预算_说明.pdf", JIANGSU / "2019_江苏省政协办公厅_部门预算_公开表.pdf"]
+    if not all(p.exists() for p in pair):
+        pytest.skip("江苏样本不在本机")
+    assert documents(list(reversed(pair)) + [SFJ]) == [pair, [SFJ]]
+    review = _review(pair)
+    assert review.profile == "jiangsu" and review.year == 2019
+    assert len(review.rows) == 18 and all(row.found for row in review.rows)
+    assert [p.finding.rule for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-")] == []
+    tables = [p for row in review.rows if row.item.table for p in row.problems]
+    first = len(review.doc.pages) - len([p for p in review.doc.pages if p.source == str(pair[1])])
+    assert tables and all(p.page > first for p in tables)  # the 公开表's pages come after the 说明's

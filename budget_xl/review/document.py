@@ -225,8 +225,8 @@ def _sentence_like(ctx: Context, para: Paragraph) -> bool:
     text = _plain(para.text)
     if len(_CJK.findall(text)) < 12 or _HEADING_END.search(text):
         return False
-    if ENUM.match(text) and len(text) <= 24 and not re.search(r"[，。；]", text):
-        return False  # a numbered heading
+    if ENUM.match(text) and len(text) <= 40 and not re.search(r"[，。；]", text):
+        return False  # a numbered heading ("2、对个人和家庭的补助支出（类）2,606.84万元")
     page = ctx.doc.page(para.page)
     left = min(x.x0 for x in page.shown_lines)
     right = max(x.x1 for x in page.shown_lines)
@@ -295,8 +295,11 @@ def unbalanced_pairs(ctx: Context) -> list[Finding]:
     return out
 
 
-_REPEAT = re.compile(r"([\u4e00-\u9fff]{2,6})\1(?![\u4e00-\u9fff]*?\1)")
-_REPEAT_ONE = re.compile(r"(的的|了了了|和和|与与|及及|在在|是是|对对|将将|按按|并并)")
+# a word of three or more characters twice; two-character words and single ones only from a list of function
+# words ("在职人员人员经费" is 人员 + 人员经费, not a repeat)
+_REPEAT = re.compile(r"([\u4e00-\u9fff]{3,8})\1")
+_REPEAT_ONE = re.compile(r"(的的|了了了|和和|与与|及及|在在|是是|对对|将将|按按|并并|用于用于|主要主要|以及以及|其中其中|根据根据"
+                         r"|按照按照|进行进行|通过通过|包括包括)")
 _REPEAT_OK = {"研究研究", "一一", "人人", "常常", "年年", "各各"}
 
 
@@ -314,19 +317,20 @@ def doubled_words(ctx: Context) -> list[Finding]:
     return out
 
 
-@doc_check("DOC-PARA-TWICE", "同一段文字（或编号条目）在文件中印了两遍", "第4页和第5页各有一遍“（一）贯彻执行……”")
+@doc_check("DOC-PARA-TWICE", "同一段文字（或编号条目）紧接着又印了一遍", "第8页“（一）贯彻执行……”下面又是一遍“（一）贯彻执行……”")
 def repeated_paragraphs(ctx: Context) -> list[Finding]:
+    """Printed twice in a row (the next paragraph or the one after): sections that describe the same items
+    in the same words (财政拨款 and 一般公共预算 when all the money is 一般公共预算) are not repeats."""
     out = []
-    seen: dict[str, Paragraph] = {}
-    for para in ctx.prose():
-        key = re.sub(r"[\W_]", "", _TOC_NUM.sub("", _plain(para.text)))
+    paras = ctx.prose()
+    keys = [re.sub(r"[\W_]", "", _TOC_NUM.sub("", _plain(p.text))) for p in paras]
+    for i, (para, key) in enumerate(zip(paras, keys)):
         if len(key) < 30:
             continue
-        first = seen.get(key)
+        first = next((j for j in range(max(0, i - 2), i) if keys[j] == key), None)
         if first is None:
-            seen[key] = para
             continue
-        out.append(_finding("DOC-PARA-TWICE", f"第{para.page}页的段落与第{first.page}页的重复："
+        out.append(_finding("DOC-PARA-TWICE", f"第{para.page}页的段落紧接着第{paras[first].page}页的同一段又印了一遍："
                             f"“{_plain(para.text)[:40]}…”", para.page, para.box, key[:20]))
     return out
 
@@ -489,7 +493,7 @@ def fund_items(ctx: Context) -> list[Finding]:
 
 
 # -- titles: year and 部门/单位 -------------------------------------------------------------------------------
-_TITLE = re.compile(r"预算|说明|表$|情况$")
+_TITLE = re.compile(r"(?:表|说明|预算|职能|设置|情况|解释)(?:（[^）]*）)?$")
 
 
 def _titles(ctx: Context):
@@ -497,7 +501,7 @@ def _titles(ctx: Context):
     for page in ctx.doc.pages:
         for line in page.shown_lines:
             text = _LEADER.split(_plain(line.text))[0]
-            if 4 <= len(text) <= 45 and _TITLE.search(text) and not re.search(r"[，。；]", text):
+            if 4 <= len(text) <= 45 and _TITLE.search(text) and not re.search(r"[，。；：:]", text):
                 yield page.number, line, text
 
 

@@ -93,6 +93,8 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     ink_share: float = 0.0  # share of the page's pixels holding ink (0: a blank page)
     paths: int = 0  # drawn path objects (a ruled table has dozens)
+    source: str = ""  # the PDF the page is in, and its number there (a document may come as several PDFs)
+    local: int = 0
 
     @property
     def text(self) -> str:
@@ -140,7 +142,7 @@ def read_document(path: str | Path) -> Document:
             img = np.asarray(pg.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
             dark = img < INK
             paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
-            page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths)
+            page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1)
             tp = pg.get_textpage()
             chars: list[Char] = []
             for j in range(tp.count_chars()):
@@ -159,6 +161,19 @@ def read_document(path: str | Path) -> Document:
     finally:
         pdf.close()
     return Document(name, pages)
+
+
+def read_documents(paths) -> Document:
+    """One disclosure published as several PDFs (说明 and 公开表): their pages as one document, in order."""
+    pages: list[Page] = []
+    for path in paths:
+        part = read_document(path)
+        for page in part.pages:
+            page.number += len(pages)
+            for line in page.lines:
+                line.page = page.number
+        pages += part.pages
+    return Document("、".join(str(p) for p in paths), pages)
 
 
 def _ink(dark, x0: float, x1: float, top: float, bottom: float, width: float, height: float) -> float | None:

@@ -35,7 +35,7 @@ def write_checklist(review, out: Path) -> None:
     ws.merge_cells("A3:D3")
     ws["A3"] = f"部门名称: {review.dept}"
     ws.merge_cells("A4:E4")
-    ws["A4"] = f"公开文件：{Path(review.path).name}"
+    ws["A4"] = "公开文件：" + "、".join(Path(p).name for p in review.path.split("、"))
     ws.merge_cells("A5:C5")
     ws["A5"] = review.checklist.head.format(**fill)
     ws["D5"], ws["E5"] = "符合要求", "问题截图"
@@ -81,7 +81,7 @@ def write_checklist(review, out: Path) -> None:
                 continue
             ws.cell(r, 2, f"{row.label} {i}：第{p.page}页").font = Font(bold=True)
             r += 1
-            pic = picture(review.path, p)
+            pic = picture(review.doc, p)
             img = XlImage(pic)
             scale = min(1.0, PICTURE_WIDTH / img.width)
             img.width, img.height = int(img.width * scale), int(img.height * scale)
@@ -91,11 +91,12 @@ def write_checklist(review, out: Path) -> None:
     wb.save(out)
 
 
-def picture(path: str, problem) -> io.BytesIO:
+def picture(doc, problem) -> io.BytesIO:
     """The PNG of the page region the problem is printed in, framed in red."""
+    page = doc.page(problem.page)
     box = problem.box
-    whole = box is None or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * 842 * 595
-    im = render_region(path, problem.page, None if whole else box, marks=() if whole else (box,),
+    whole = box is None or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * page.width * page.height
+    im = render_region(page.source, page.local, None if whole else box, marks=() if whole else (box,),
                        scale=1.0 if whole else 2.0)
     buf = io.BytesIO()
     im.save(buf, format="PNG")
@@ -135,10 +136,12 @@ def write_summary(reviews, out: Path) -> None:
         c.font = Font(bold=True)
     for rv in reviews:
         if isinstance(rv, tuple):  # (file, why it could not be reviewed)
-            ws.append([Path(rv[0]).name, "", "", "", "", "", *[""] * len(items), rv[1]])
+            name = "、".join(Path(p).name for p in rv[0].split("、"))
+            ws.append([name, "", "", "", "", "", *[""] * len(items), rv[1]])
             continue
         marks = {row.item.id: row.mark for row in rv.rows}
-        ws.append([Path(rv.path).name, rv.dept, rv.year, rv.kind, sum(not row.ok for row in rv.rows), rv.problems,
+        name = "、".join(Path(p).name for p in rv.path.split("、"))
+        ws.append([name, rv.dept, rv.year, rv.kind, sum(not row.ok for row in rv.rows), rv.problems,
                    *[marks.get(i, "") for i in items], rv.note])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 24
