@@ -833,7 +833,12 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
         files.append((str(path), offset + 1, lines[-1].page if lines else offset))
     source = "、".join(str(p) for p in paths)
     chosen = profile or _choose_profile(lines)
-    budget, report = import_lines(lines, chosen, source)
+    if load_schema(chosen).kind == "决算":  # 部门决算: tables read from their ruled grids
+        from budget_xl.importers.final_accounts import import_final_accounts
+
+        budget, report = import_final_accounts(paths, lines, chosen, source)
+    else:
+        budget, report = import_lines(lines, chosen, source)
     if len(files) > 1:
         report.files = files
     read = [t for t in report.tables if t.rows]

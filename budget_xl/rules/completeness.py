@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from budget_xl.findings import ERROR, WARNING, Finding
-from budget_xl.model import Budget
+from budget_xl.model import TOTAL_KEY, Budget
 from budget_xl.rounding import DEFAULT, Tolerances
 from budget_xl.rules.registry import check
 from budget_xl.schema import load_schema
@@ -25,6 +27,9 @@ def missing_tables(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
+_EMPTY_NOTE = re.compile(r"空表|本表无数据")  # 预算: “空表列示”；决算: “故本表无数据”
+
+
 @check("C-EMPTY-NOTE", ERROR, "空表须注明空表说明；有数的表不能注明为空表")
 def empty_table_notes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """An empty table must carry its 空表 note; a table with figures must not claim to be empty."""
@@ -32,7 +37,7 @@ def empty_table_notes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding
     for t in budget.tables.values():
         if not t.present or not t.layout.may_be_empty:
             continue
-        empty_notes = [(text, cell) for text, cell in t.notes if "空表" in text]
+        empty_notes = [(text, cell) for text, cell in t.notes if _EMPTY_NOTE.search(text)]
         if t.has_amounts():
             for text, cell in empty_notes:
                 out.append(Finding("C-EMPTY-NOTE", ERROR, f"{t.sheet_name()}有金额，但注明“{text}”。",
@@ -117,7 +122,7 @@ def missing_rows(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
                                + "。请从空白模板复制这些行（行次文字不可改动）。", (t.title_cell,) if t.title_cell else (),
                                table=t.key))
     for t in budget.tables.values():
-        if not t.present or t.layout.kind != "coded" or t.total_row is not None:
+        if not t.present or t.layout.kind != "coded" or t.total_row is not None or TOTAL_KEY in t.layout.not_printed:
             continue
         if t.coded_rows():
             out.append(Finding("C-ROWS", ERROR, f"{t.sheet_name()}缺少“合计”行，表内合计和表间核对都无法进行。",
