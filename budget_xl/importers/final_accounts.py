@@ -129,7 +129,7 @@ def _stacks(grid: Grid, header_rows: int) -> list[tuple[str, ...]]:
     it spans)."""
     centres = grid.column_centres()
     out = []
-    for j, xc in enumerate(centres):
+    for xc in centres:
         stack = []
         for i in range(header_rows):
             for k, box in enumerate(grid.boxes[i]):

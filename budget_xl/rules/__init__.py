@@ -19,9 +19,11 @@ from budget_xl.schema import load_schema
 if TYPE_CHECKING:
     from budget_xl.relations import Coverage
 
-for _id, (_sev, _desc, _example) in _text.TEXT_RULE_DOCS.items():
+from budget_xl.rules import final_text as _final_text  # noqa: E402  (决算情况说明 ↔ 决算 tables)
+
+for _id, (_sev, _desc, _example) in {**_text.TEXT_RULE_DOCS, **_final_text.RULE_DOCS}.items():
     register_info(_id, _sev, _desc, _example)
-TEXT_CHECKS = _text.TEXT_RULES
+TEXT_CHECKS = _text.TEXT_RULES + _final_text.RULES
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 NOTHING_CHECKED = "C-NOTHING-CHECKED"

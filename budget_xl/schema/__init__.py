@@ -303,6 +303,20 @@ def profiles_of_kind(kind: str) -> tuple[str, ...]:
     return tuple(p for p in PROFILES if load_schema(p).kind == kind)
 
 
+def profile_for(template: str, kind: str = "预算") -> str:
+    """The profile of a template (national, shanghai) and a kind: the template itself for its own kind, else the
+    profile of that kind named after it (shanghai_juesuan), else the only one of that kind."""
+    if load_schema(template).kind == kind:
+        return template
+    same = profiles_of_kind(kind)
+    named = [p for p in same if p.startswith(template + "_")]
+    if named:
+        return named[0]
+    if not same:
+        raise LayoutError(f"profiles/{template}", "kind", f"没有{kind}表式")
+    return same[0]
+
+
 def typed_title(title: str, budget_type: str = "部门预算") -> str:
     """A table title as a 单位预算 prints it: its first “部门” reads “单位”."""
     return title.replace("部门", "单位", 1) if budget_type == "单位预算" else title
