@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget
-from budget_xl.rules.text import NUM, Sentence, _amount, _clip, _dec, _finding, _fmt, _half, paragraphs
 from budget_xl.rounding import rounds_to
+from budget_xl.rules.text import NUM, Sentence, _amount, _clip, _dec, _finding, _fmt, _half, paragraphs
 
 HUNDRED = Decimal(100)
 

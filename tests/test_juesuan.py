@@ -1,0 +1,194 @@
+"""部门决算 (issue 20): the 决算 kind beside 预算 — blank workbook, import of the published 决算 and of the template,
+check with zero false errors, and single planted errors found and located."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import run_cli
+
+from budget_xl.commands import _check_one
+from budget_xl.read import read_workbook
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "samples"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/samples")
+PUTUO = SHARED / "juesuan" / "2024_普陀区财政局_部门决算.pdf"
+TEMPLATE = SHARED / "juesuan" / "部门决算公开模板.pdf"
+needs_pdf = pytest.mark.skipif(not PUTUO.is_file(), reason="../shared/samples/juesuan 不在本机")
+AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d%])")
+
+
+# -- the blank workbook -----------------------------------------------------------------------------------
+def test_new_kind_juesuan_records_the_kind_and_is_read_back_as_juesuan(tmp_path):
+    out = tmp_path / "决算主表.xlsx"
+    r = run_cli("new", "--kind", "决算", "-o", out)
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(out)
+    info = {row[0]: row[1] for row in wb["基本信息"].iter_rows(values_only=True)}
+    assert info["公开类型"] == "部门决算" and info["模板"] == "上海部门决算"
+    assert {"收入支出决算总表", "收入决算表", "支出决算表", "财拨收支决算总表", "一般公共预算支出决算表",
+            "基本支出决算表", "三公经费决算表", "政府性基金决算表", "国有资本经营决算表", "机关运行经费",
+            "政府采购"} <= set(wb.sheetnames)
+    assert wb["收入决算表"]["A1"].value == "收入决算表"
+    budget = read_workbook(out).budget
+    assert (budget.profile, budget.kind) == ("shanghai_juesuan", "决算")
+    # without the 模板 entry the titles still say 决算
+    ws = wb["基本信息"]
+    for row in ws.iter_rows():
+        if row[0].value == "模板":
+            row[1].value = None
+    wb.save(tmp_path / "无模板.xlsx")
+    assert read_workbook(tmp_path / "无模板.xlsx").budget.kind == "决算"
+
+
+def test_new_without_kind_is_still_a_budget(tmp_path):
+    r = run_cli("new", "-o", tmp_path / "预算.xlsx")
+    assert r.returncode == 0
+    assert read_workbook(tmp_path / "预算.xlsx").budget.kind == "预算"
+
+
+# -- the published 决算 -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Path:
+    if not PUTUO.is_file():
+        pytest.skip("../shared/samples/juesuan 不在本机")
+    out = tmp_path_factory.mktemp("juesuan") / "普陀财政局决算.xlsx"
+    r = run_cli("import", PUTUO, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "共找到 9 张表；未找到 0 张；未能归入 0 行" in r.stdout
+    return out
+
+
+def _pdftotext_amounts(pdf: Path, pages: list[int]) -> Counter:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext 不在本机")
+    out: Counter = Counter()
+    for p in pages:
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        out.update(m.replace(",", "") for m in AMOUNT.findall(text))
+    return out
+
+
+@needs_pdf
+def test_every_printed_table_amount_equals_pdftotext(imported):
+    """Table by table, the multiset of imported amounts is the multiset of amounts pdftotext -layout prints on
+    that table's pages (the comparison is computed, nothing is listed by hand)."""
+    from budget_xl.importers.pdf import import_pdf
+
+    budget, report = import_pdf(PUTUO)
+    assert [t.key for t in report.tables] == ["T1", "T2", "T3", "T4", "T5", "T6", "T9", "T7", "T8"]
+    companions = {"T6": ["T6S"]}
+    total = 0
+    for found in report.tables:
+        got: Counter = Counter()
+        for key in [found.key, *companions.get(found.key, [])]:
+            t = budget.tables[key]
+            for row in t.rows:
+                for col in t.layout.amount_columns:
+                    v = row.values.get(col)
+                    if isinstance(v, Decimal):
+                        got[f"{v:.2f}"] += 1
+        want = _pdftotext_amounts(PUTUO, found.pages)
+        assert got == want, (found.title, got - want, want - got)
+        total += sum(want.values())
+    pages = [p for t in report.tables for p in t.pages]
+    # every figure pdftotext prints from the first table page to the last is in one of the tables
+    assert total == sum(_pdftotext_amounts(PUTUO, list(range(min(pages), max(pages) + 1))).values()) > 150
+
+
+@needs_pdf
+def test_check_reports_only_the_two_real_defects(imported):
+    """Zero false errors; the two errors are real: the text's 财政拨款收入支出总计 “0.3万元” (the table's 总计 is
+    2,961.68) and 一般公共服务支出 “占71.73%” (2,106.66 ÷ 2,940.05 = 71.65%). The 326.71 / 326.72 of
+    社会保障和就业支出 between the 总表s and the tables by code is 尾差 (info)."""
+    findings, _ = _check_one(imported, None)
+    errors = [f for f in findings if f.severity == "error"]
+    assert sorted(f.rule for f in errors) == ["JS-TXT-AMOUNT", "JS-TXT-SHARE"]
+    amount = next(f for f in errors if f.rule == "JS-TXT-AMOUNT")
+    assert (amount.actual, amount.expected) == (Decimal("0.3"), Decimal("2961.68"))
+    share = next(f for f in errors if f.rule == "JS-TXT-SHARE")
+    assert (share.actual, share.expected) == (Decimal("71.73"), Decimal("71.65"))
+    assert not [f for f in findings if f.severity == "warning"]
+    tails = [f for f in findings if f.rule in ("X-T1-T3", "X-T4-T5")]
+    assert [f.severity for f in tails] == ["info", "info"] and all(f.difference == Decimal("-0.01") for f in tails)
+
+
+@needs_pdf
+def test_the_template_pdf_imports_its_nine_tables_without_figures(tmp_path):
+    from budget_xl.importers.pdf import import_pdf
+
+    budget, report = import_pdf(TEMPLATE)
+    assert report.profile == "shanghai_juesuan" and len(report.tables) == 9 and not report.missing
+    assert not any(budget.tables[t.key].has_amounts() for t in report.tables)
+    out = tmp_path / "模板.xlsx"
+    assert run_cli("import", TEMPLATE, "-o", out).returncode == 0
+    findings, cov = _check_one(out, None)
+    # a template has nothing to compare: no relation fails, only “the table has no figures” and the template's
+    # own placeholders (“XXX万元”) in its text
+    assert cov.checked == 0
+    assert {f.rule for f in findings if f.severity == "error"} <= {"C-EMPTY", "C-INFO", "TXT-LEFTOVER"}
+
+
+# -- single planted errors, each found and located ---------------------------------------------------------
+def _cell_of(path: Path, table: str, row: str, column: str) -> str:
+    t = read_workbook(path).budget.tables[table]
+    return t.get(row).cell(column)
+
+
+def _plant(src: Path, dst: Path, where: str, value) -> None:
+    shutil.copy(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    sheet, addr = where.split("!")
+    wb[sheet][addr].value = value
+    wb.save(dst)
+
+
+@needs_pdf
+@pytest.mark.parametrize(("table", "row", "column", "value"), [
+    ("T3", "2010607", "total", 135.52),   # a 项 amount: 信息化建设 135.25 with two digits swapped
+    ("T5", "2080501", "basic", 84.56),    # a 项 amount in the 一般公共预算 table
+    ("T1", "221", "out_amount", 445.96),  # a copy between tables: 住房保障支出 in the 收支总表
+])
+def test_a_planted_table_error_is_found_and_located(imported, tmp_path, table, row, column, value):
+    cell = _cell_of(imported, table, row, column)
+    planted = tmp_path / "埋错.xlsx"
+    _plant(imported, planted, cell, value)
+    findings, _ = _check_one(planted, None)
+    locate = [f for f in findings if f.rule == "LOCATE"]
+    assert len(locate) == 1 and locate[0].cells[0] == cell, [f.message for f in locate]
+    assert any(f.severity == "error" and cell in f.cells for f in findings if f.rule != "LOCATE")
+
+
+@needs_pdf
+def test_a_cent_between_two_rounded_copies_is_still_an_error(imported, tmp_path):
+    """尾差 is for a total printed as the sum of rounded parts, not a general 0.01 tolerance: 财拨总表 208 一般公共
+    预算 326.71 → 326.72 now differs from its own 合计 (326.71) by one cent, and that is an error."""
+    cell = _cell_of(imported, "T4", "208", "gen")
+    planted = tmp_path / "一分.xlsx"
+    _plant(imported, planted, cell, 326.72)
+    findings, _ = _check_one(planted, None)
+    row_sum = [f for f in findings if f.rule == "T4-ROW-SUM" and cell in f.cells]
+    assert row_sum and row_sum[0].severity == "error"
+
+
+@needs_pdf
+def test_a_planted_text_percentage_is_found_in_its_sentence(imported, tmp_path):
+    wb = openpyxl.load_workbook(imported)
+    ws = wb["说明文字"]
+    target = next(c for c in ws["C"] if isinstance(c.value, str) and "基本支出2336.91万元，占79.49%" in c.value)
+    target.value = target.value.replace("占79.49%", "占79.94%")
+    planted = tmp_path / "百分比.xlsx"
+    wb.save(planted)
+    findings, _ = _check_one(planted, None)
+    share = [f for f in findings if f.rule == "JS-TXT-SHARE" and f.actual == Decimal("79.94")]
+    assert len(share) == 1 and share[0].cells[0] == f"说明文字!{target.coordinate}"
+    assert share[0].expected == Decimal("79.49")
