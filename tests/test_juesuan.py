@@ -192,3 +192,40 @@ def test_a_planted_text_percentage_is_found_in_its_sentence(imported, tmp_path):
     share = [f for f in findings if f.rule == "JS-TXT-SHARE" and f.actual == Decimal("79.94")]
     assert len(share) == 1 and share[0].cells[0] == f"说明文字!{target.coordinate}"
     assert share[0].expected == Decimal("79.49")
+
+
+# -- the 决算情况说明 from the workbook ----------------------------------------------------------------------
+# every figure the published 决算情况说明 prints (pages 21–24), as printed — except its two defects
+PUBLISHED = ["2995.39万元", "56.95万元", "1.87%", "2946.25万元", "2940.05万元", "99.79%", "0.21%",
+             "2336.91万元", "79.49%", "603.14万元", "20.51%", "100.00%", "63.14万元", "2.10%", "2106.66万元",
+             "326.72万元", "11.11%", "60.99万元", "2.07%", "445.69万元", "15.16%", "2993.92万元", "98.20%",
+             "1560.05万元", "1511.89万元", "10.00万元", "135.90万元", "135.25万元", "450.52万元", "449.52万元",
+             "85.55万元", "84.65万元", "161.62万元", "160.75万元", "80.81万元", "80.38万元", "0.94万元", "62.29万元",
+             "187.75万元", "187.19万元", "258.50万元", "2152.26万元", "184.65万元", "0.95万元", "0.00万元",
+             "2.55万元", "1.40%", "251.25万元", "4.79万元", "246.47万元", "598.42万元", "99.43分", "共有车辆0辆",
+             "2台（套）"]
+
+
+@needs_pdf
+def test_narrative_reproduces_the_published_figures_and_corrects_its_two_defects(imported):
+    from budget_xl.narrative.api import narrative_of
+    from budget_xl.narrative.text_out import to_txt
+
+    text = to_txt(narrative_of(read_workbook(imported).budget))
+    missing = [f for f in PUBLISHED if f not in text]
+    assert not missing
+    assert "其他收入6.20万元，占0.21%" in text  # printed “6.2万元” in the document
+    # the defects, written from the tables: 财政拨款收入支出总计 2961.68 (printed 0.3), 一般公共服务支出 71.65% (71.73%)
+    assert "财政拨款收入支出总计2961.68万元" in text and "0.3万元" not in text
+    assert "一般公共服务支出（类）2106.66万元，占71.65%" in text and "71.73%" not in text
+    assert "1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：局本部人员经费及公用经费等的基本支出。" \
+           "年初预算为1560.05万元，支出决算为1511.89万元。决算数小于预算数的主要原因：人员进出及退休变化，减少人员经费开支。" \
+           in text
+
+
+@needs_pdf
+def test_narrative_cli_writes_the_juesuan_text(imported, tmp_path):
+    out = tmp_path / "决算说明.docx"
+    r = run_cli("narrative", imported, "-o", out, "--force")
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 5000

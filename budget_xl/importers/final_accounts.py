@@ -107,6 +107,11 @@ def _cell(text: str | None) -> str:
     return fold(text or "")
 
 
+def _printed(text: str | None) -> str:
+    """A name as printed (line breaks and blanks out, full-width brackets kept)."""
+    return re.sub(r"\s+", "", text or "")
+
+
 def _amount(text: str | None) -> Decimal | None:
     s = _cell(text)
     return Decimal(s.replace(",", "")) if _AMOUNT.match(s) else None
@@ -303,12 +308,12 @@ class RuledReader:
         head = [header_words(c) for c in grid.texts[0]]
         at = {h: j for j, h in enumerate(head)}
         for row in grid.texts[1:]:
-            name = _cell(row[at["单位名称"]]) if at.get("单位名称") is not None else ""
+            name = _printed(row[at["单位名称"]]) if at.get("单位名称") is not None else ""
             if not name or set(name) <= {"。", "."}:
                 continue
             values = {"name": name}
             if "备注" in at and row[at["备注"]]:
-                values["remark"] = _cell(row[at["备注"]])
+                values["remark"] = _printed(row[at["备注"]])
             table.rows.append(Row(key=f"#{len(table.rows) + 1}", values=values))
 
     # body ------------------------------------------------------------------------------------------
@@ -327,9 +332,9 @@ class RuledReader:
         codes = [_cell(row[c.j]) for c in seg if c.role == "code" and c.j < len(row)]
         codes = [x for x in codes if _CODE.match(x)]
         label_col = next((c for c in seg if c.role == "label"), None)
-        label = _cell(row[label_col.j]) if label_col is not None and label_col.j < len(row) else ""
+        label = _printed(row[label_col.j]) if label_col is not None and label_col.j < len(row) else ""
         if not label and not codes:  # a 合计 line whose label cell spans the code columns
-            label = "".join(_cell(row[c.j]) for c in seg if c.role in ("code", "label", "?") and c.j < len(row)
+            label = "".join(_printed(row[c.j]) for c in seg if c.role in ("code", "label", "?") and c.j < len(row)
                             and not _is_amount(row[c.j]))
         values: dict[str, Decimal] = {}
         for c in seg:
@@ -460,6 +465,7 @@ def extract_final_figures(budget: Budget, text: str, report) -> None:
             if m:
                 _set(tables["PROC"], key, "amount", Decimal(m.group(1).replace(",", "")))
                 note(f"政府采购：{tables['PROC'].layout.fixed_row(key).label}（万元）", m.group(1))
+    _plan_and_prior(budget, flat, note)
     if "ASSET" in tables:
         asset = tables["ASSET"]
         m = re.search(r"共有车辆(\d+)辆，其中：(.*?)[。；]单价100万元（含）以上设备（不含车辆）(\d+)台", flat)
@@ -471,6 +477,54 @@ def extract_final_figures(budget: Budget, text: str, report) -> None:
                     _set(asset, d.key, "qty", Decimal(hit.group(1)))
             _set(asset, "equip", "qty", Decimal(m.group(3)))
             note("国有资产：车辆（辆）、100万元以上设备（台、套）", f"{m.group(1)}、{m.group(3)}")
+
+
+_ITEM_PLAN = re.compile(r"（款）([^（）]{2,30})（项）。.*?年初预算为" + _NUM + r"万元，支出决算为" + _NUM + "万元")
+# (what the text compares with last year, the table figure it is: table, row, column)
+_CHANGES = {
+    "total": (r"(?<!财政拨款)收入支出总计(?:增加|减少|持平)", ("T1", "in_grand", "in_amount")),
+    "fin": (r"财政拨款收入支出总计(?:增加|减少|持平)", ("T4", "in_grand", "in_amount")),
+    "gen": (r"一般公共预算财政拨款支出(?:增加|减少|持平)", ("T5", TOTAL_KEY, "total")),
+    "opex": (r"机关运行经费支出" + _NUM + r"万元，比\d{4}年度(?:增加|减少|持平)", ("OPEX", "opex", "amount")),
+}
+
+
+def _plan_and_prior(budget: Budget, flat: str, note) -> None:
+    """年初预算数 of each 项 (“……（项）。主要用于……年初预算为X万元，支出决算为Y万元”) and of the whole, and last
+    year's figures the text compares with (this year's table figure ∓ the stated 增减额; 持平: the same)."""
+    from budget_xl.importers.pdf import _set
+
+    tables = budget.tables
+    plan, t5 = tables.get("PLAN"), tables.get("T5")
+    if plan is not None and t5 is not None:
+        m = re.search(r"一般公共预算财政拨款支出年初预算为" + _NUM + "万元", flat)
+        if m:
+            plan.rows.append(Row(key="#1", values={"name": "合计", "budget": Decimal(m.group(1).replace(",", ""))}))
+        seen: set[str] = set()
+        for m in _ITEM_PLAN.finditer(flat):
+            row = next((r for r in t5.coded_rows() if len(r.key) == 7 and r.text("name") == m.group(1)), None)
+            if row is not None and row.key not in seen:
+                seen.add(row.key)
+                plan.rows.append(Row(key=f"#{len(plan.rows) + 1}", values={
+                    "code": row.key, "name": row.text("name"), "budget": Decimal(m.group(2).replace(",", ""))}))
+        if plan.rows:
+            plan.reindex()
+            note("年初预算数（万元）：合计及各项", f"{len(plan.rows)}行")
+    prior = tables.get("PRIOR")
+    if prior is None:
+        return
+    for key, (pat, (table, row, col)) in _CHANGES.items():
+        m = re.search(pat + r"(?:" + _NUM + r"万元)?", flat)
+        t = tables.get(table)
+        r = t.get(row) if t is not None else None
+        now = r.amount(col) if r is not None else None
+        if m is None or now is None:
+            continue
+        said = m.group(0)
+        size = Decimal(m.group(m.lastindex).replace(",", "")) if m.lastindex and "持平" not in said else Decimal(0)
+        last = now - size if "增加" in said else now + size if "减少" in said else now
+        _set(prior, key, "amount", last)
+        note(f"上年数：{prior.layout.fixed_row(key).label}（万元，由本年数与文字中的增减额推得）", f"{last}")
 
 
 # -- the whole document ---------------------------------------------------------------------------------
