@@ -229,3 +229,17 @@ def test_narrative_cli_writes_the_juesuan_text(imported, tmp_path):
     r = run_cli("narrative", imported, "-o", out, "--force")
     assert r.returncode == 0, r.stderr
     assert out.stat().st_size > 5000
+
+
+@needs_pdf
+def test_document_writes_the_whole_juesuan_disclosure(imported, tmp_path):
+    import docx
+
+    out = tmp_path / "决算公开.docx"
+    r = run_cli("document", imported, "-o", out, "--force")
+    assert r.returncode == 0, r.stderr
+    d = docx.Document(out)
+    texts = [p.text for p in d.paragraphs]
+    assert "上海市普陀区财政局2024年度部门决算" in texts and "收入支出决算总表" in texts
+    assert len(d.tables) == 9
+    assert any("决算年度：2024" in t for t in texts) and not any("预算年度" in t for t in texts)
