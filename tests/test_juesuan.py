@@ -243,3 +243,47 @@ def test_document_writes_the_whole_juesuan_disclosure(imported, tmp_path):
     assert "上海市普陀区财政局2024年度部门决算" in texts and "收入支出决算总表" in texts
     assert len(d.tables) == 9
     assert any("决算年度：2024" in t for t in texts) and not any("预算年度" in t for t in texts)
+
+
+# -- 决算 against the year's 预算 (--budget) ----------------------------------------------------------------
+def _budget_workbook(path: Path, plan: dict[str, tuple[str, Decimal]], sangong: Decimal, year: str = "2024") -> None:
+    """A Shanghai 预算 master workbook (tables in 元, 三公 in 万元) holding the given 项 and 三公 figures."""
+    from budget_xl.model import Row, empty_budget
+    from budget_xl.write import write_workbook
+
+    b = empty_budget(profile="shanghai")
+    b.tables["INFO"].rows = [Row("dept_name", {"item": "部门名称", "value": "上海市普陀区财政局"}),
+                             Row("year", {"item": "预算年度", "value": year})]
+    t5 = b.tables["T5"]
+    total = sum((v for _n, v in plan.values()), Decimal(0))
+    t5.rows = [Row("合计", {"code": None, "name": "合计", "total": total})]
+    t5.rows += [Row(code, {"code": code, "name": name, "total": v}) for code, (name, v) in plan.items()]
+    b.tables["T9"].rows = [Row("total", {"item": "“三公”经费合计", "total": sangong})]
+    for t in b.tables.values():
+        t.reindex()
+    write_workbook(b, path)
+
+
+@needs_pdf
+def test_budget_option_compares_the_printed_budget_figures_with_the_published_budget(imported, tmp_path):
+    from budget_xl.commands import _against_budget
+
+    plan = {r.text("code"): (r.text("name"), r.amount("budget") * 10000)
+            for r in read_workbook(imported).budget.tables["PLAN"].rows if r.text("code")}
+    same = tmp_path / "预算主表.xlsx"
+    _budget_workbook(same, plan, Decimal("0.95"))
+    found = _against_budget(imported, same)
+    # the 决算's 合计 2993.92 is the 11 items' 2993.93 printed as the budget system rounds its exact total: the
+    # workbook here holds only the rounded items, so that one line differs and nothing else
+    assert [(f.rule, f.severity, f.row) for f in found] == [("JS-BUDGET", "error", "合计")]
+    plan["2010607"] = ("信息化建设", Decimal(1_360_000))
+    other = tmp_path / "预算主表2.xlsx"
+    _budget_workbook(other, plan, Decimal("1.95"))
+    found = _against_budget(imported, other)
+    assert sorted((f.table, f.row) for f in found) == [("PLAN", "#4"), ("PLAN", "合计"), ("T9", "total")]
+    item = next(f for f in found if f.table == "PLAN" and f.row != "合计")
+    assert item.actual == Decimal("135.90") and item.expected == Decimal(1_360_000) and item.cells[0].startswith("年初预算数!")
+    r = run_cli("check", imported, "--budget", other)
+    assert r.returncode == 1 and "JS-BUDGET" in r.stdout and "信息化建设" in r.stdout
+    r = run_cli("check", imported, "--budget", imported)
+    assert r.returncode == 2 and "这是一份部门决算" in r.stderr

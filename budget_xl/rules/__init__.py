@@ -24,6 +24,9 @@ from budget_xl.rules import final_text as _final_text  # noqa: E402  (决算情�
 for _id, (_sev, _desc, _example) in {**_text.TEXT_RULE_DOCS, **_final_text.RULE_DOCS}.items():
     register_info(_id, _sev, _desc, _example)
 TEXT_CHECKS = _text.TEXT_RULES + _final_text.RULES
+from budget_xl.rules import against_budget as _against_budget  # noqa: E402  (check --budget)
+
+register_info(_against_budget.RULE, *_against_budget.RULE_DOC)
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 NOTHING_CHECKED = "C-NOTHING-CHECKED"
