@@ -287,3 +287,25 @@ def test_budget_option_compares_the_printed_budget_figures_with_the_published_bu
     assert r.returncode == 1 and "JS-BUDGET" in r.stdout and "信息化建设" in r.stdout
     r = run_cli("check", imported, "--budget", imported)
     assert r.returncode == 2 and "这是一份部门决算" in r.stderr
+
+
+# -- batch mixing 预算 and 决算 -----------------------------------------------------------------------------
+@needs_pdf
+def test_batch_mixes_budgets_and_final_accounts_each_reported_with_its_kind(imported, tmp_path):
+    import json
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    shutil.copy(imported, inbox / "财政局决算.xlsx")
+    shutil.copy(PUTUO, inbox / "财政局决算.pdf")
+    assert run_cli("sample", "-o", inbox / "司法局预算.xlsx").returncode == 0
+    r = run_cli("batch", inbox, "--json", "--jobs", "1")
+    results = {Path(x["file"]).name: x for x in json.loads(r.stdout)}
+    assert {k: v["kind"] for k, v in results.items()} == {"财政局决算.xlsx": "部门决算", "财政局决算.pdf": "部门决算",
+                                                          "司法局预算.xlsx": "部门预算"}
+    for name in ("财政局决算.xlsx", "财政局决算.pdf"):  # the same two real defects, from the workbook or the PDF
+        assert results[name]["summary"]["error"] == 2, name
+    report = tmp_path / "报告.xlsx"
+    assert run_cli("batch", inbox, "--report", report, "--jobs", "1").returncode in (0, 1)
+    rows = list(openpyxl.load_workbook(report)["汇总"].iter_rows(min_row=2, values_only=True))
+    assert sorted(row[3].split("·")[-1] for row in rows) == ["部门决算", "部门决算", "部门预算"]
