@@ -27,7 +27,12 @@ def missing_tables(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
-_EMPTY_NOTE = re.compile(r"空表|本表无数据")  # 预算: “空表列示”；决算: “故本表无数据”
+# “本表为空表”, or as Jiangsu says it: “本部门无该项目”, “我单位无2017年政府性基金支出安排”; 决算: “故本表无数据”
+_EMPTY_NOTE = re.compile(r"空表|(?:本|我)(?:部门|单位)(?:\d{4}年)?无|本表无数据")
+
+
+def _says_empty(note: str) -> bool:
+    return bool(_EMPTY_NOTE.search(note))
 
 
 @check("C-EMPTY-NOTE", ERROR, "空表须注明空表说明；有数的表不能注明为空表")
@@ -37,7 +42,7 @@ def empty_table_notes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding
     for t in budget.tables.values():
         if not t.present or not t.layout.may_be_empty:
             continue
-        empty_notes = [(text, cell) for text, cell in t.notes if _EMPTY_NOTE.search(text)]
+        empty_notes = [(text, cell) for text, cell in t.notes if _says_empty(text)]
         if t.has_amounts():
             for text, cell in empty_notes:
                 out.append(Finding("C-EMPTY-NOTE", ERROR, f"{t.sheet_name()}有金额，但注明“{text}”。",
