@@ -309,3 +309,30 @@ def test_batch_mixes_budgets_and_final_accounts_each_reported_with_its_kind(impo
     assert run_cli("batch", inbox, "--report", report, "--jobs", "1").returncode in (0, 1)
     rows = list(openpyxl.load_workbook(report)["汇总"].iter_rows(min_row=2, values_only=True))
     assert sorted(row[3].split("·")[-1] for row in rows) == ["部门决算", "部门决算", "部门预算"]
+
+
+# -- a 决算 with a table left out --------------------------------------------------------------------------
+@needs_pdf
+@pytest.mark.parametrize(("title", "rule", "severity"), [
+    ("财政拨款“三公”经费支出决算表", "C-EMPTY-NOTE", "warning"),  # may be empty, but then says so
+    ("收入决算表", "C-EMPTY", "error"),                        # every department has income
+])
+def test_a_juesuan_with_a_table_left_out_says_which(tmp_path, title, rule, severity):
+    import pypdf
+
+    reader = pypdf.PdfReader(PUTUO)
+    found = {t.key: t for t in __import__("budget_xl.importers.pdf", fromlist=["import_pdf"]).import_pdf(PUTUO)[1].tables}
+    key, drop = next((t.key, t.pages) for t in found.values() if t.title == title)
+    writer = pypdf.PdfWriter()
+    for i, page in enumerate(reader.pages, start=1):
+        if i not in drop:
+            writer.add_page(page)
+    cut = tmp_path / "缺表.pdf"
+    with cut.open("wb") as fh:
+        writer.write(fh)
+    out = tmp_path / "缺表.xlsx"
+    r = run_cli("import", cut, "-o", out)
+    assert r.returncode == 0 and f"未找到：{title}" in r.stdout and "共找到 8 张表" in r.stdout
+    findings, _ = _check_one(out, None)
+    hits = [f for f in findings if f.rule == rule and f.severity == severity and f.table == key]
+    assert len(hits) == 1, [(f.rule, f.message) for f in findings if f.severity != "info"]

@@ -194,8 +194,8 @@ def _map_columns(lay: Layout, stacks: list[tuple[str, ...]]) -> list[Column]:
                 break
         if role == "?" and norm and (norm[-1] in ("类", "款", "项", "科目编码") or "编码" in norm[-1]):
             role = "code"
-        if role == "?" and norm and norm[-1] == "序号":
-            role = "seq"
+        if role == "?" and norm and norm[-1] in ("序号", "行次", "栏次"):
+            role = "seq"  # row numbers, not figures
         if role == "?" and norm and norm[-1] in ("科目名称", "项目", "单位名称"):
             role = "label"
         if key:
@@ -324,6 +324,8 @@ class RuledReader:
         segs = _segments(cols)
         n = 0
         for row in grid.texts[start:]:
+            if _is_column_numbers(row):
+                continue
             for seg in segs:
                 n += self._record(lay, table, grid.page, row, seg)
         return n
@@ -415,6 +417,14 @@ class RuledReader:
                 table.rows.append(Row(key=d.key, values={"item": d.label, **vals}))
                 n += 1
         return n
+
+
+def _is_column_numbers(row: list) -> bool:
+    """The 栏次 line under a header (栏次 | 1 | 2 | 3 …): column numbers, not figures."""
+    cells = [_cell(c) for c in row if _cell(c)]
+    if any(label_key(c) in ("栏次", "行次") for c in cells):
+        return True
+    return len(cells) >= 3 and all(re.fullmatch(r"\d{1,2}", c) for c in cells)
 
 
 def _item_key(text: str) -> str:
@@ -546,6 +556,7 @@ def import_final_accounts(paths: list[Path], lines: list, profile: str, source: 
     budget, report = import_lines(lines, profile, source)
     schema = load_schema(profile)
     tables = [lay for lay in schema.tables]
+    by_lines = {t.key: (list(budget.tables[t.key].rows), t) for t in report.tables}
     for lay in tables:  # the tables come from the grids, not from the printed lines
         budget.tables[lay.key].rows = []
         budget.tables[lay.key].reindex()
@@ -561,9 +572,15 @@ def import_final_accounts(paths: list[Path], lines: list, profile: str, source: 
         reader.read(grids, {p + offset: v for p, v in page_lines.items()})
         offset = max([offset, *(g.page for g in grids), *(p + offset for p in page_lines)])
     table_pages = {p for r in reader.found.values() for p in r.pages}
-    report.tables = [TableFound(r.lay.key, r.lay.title, sorted(r.pages), r.rows, budget.tables[r.lay.key].unit)
-                     for r in sorted(reader.found.values(), key=lambda r: r.pages[0])]
-    report.missing = [lay.title for lay in tables if lay.key not in reader.found]
+    found = [TableFound(r.lay.key, r.lay.title, sorted(r.pages), r.rows, budget.tables[r.lay.key].unit)
+             for r in reader.found.values()]
+    for key, (rows, line_found) in by_lines.items():  # printed without ruling: the line reader's rows stand
+        if key not in reader.found:
+            budget.tables[key].rows = rows
+            budget.tables[key].reindex()
+            found.append(line_found)
+    report.tables = sorted(found, key=lambda t: t.pages[0] if t.pages else 0)
+    report.missing = [lay.title for lay in tables if lay.key not in {t.key for t in found}]
     report.unfitted = [u for u in report.unfitted if u[0] not in table_pages] + reader.unfitted
     report.normalised = [u for u in report.normalised if u[0] not in table_pages]
     report.set_aside = reader.set_aside
