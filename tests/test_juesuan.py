@@ -336,3 +336,18 @@ def test_a_juesuan_with_a_table_left_out_says_which(tmp_path, title, rule, sever
     findings, _ = _check_one(out, None)
     hits = [f for f in findings if f.rule == rule and f.severity == severity and f.table == key]
     assert len(hits) == 1, [(f.rule, f.message) for f in findings if f.severity != "info"]
+
+
+@needs_pdf
+def test_fill_keeps_the_rounded_copy_of_a_printed_sum_and_fills_a_blank_one(imported, tmp_path):
+    """326.71 (收支总表, the exact figure rounded) is not rewritten to 326.72 (支出决算表, Σ rounded 项); blanked, it is
+    filled from the table by code."""
+    out = tmp_path / "重算.xlsx"
+    r = run_cli("fill", imported, "-o", out)
+    assert r.returncode == 0 and "改写 0 个单元格" in r.stdout
+    cell = _cell_of(imported, "T1", "208", "out_amount")
+    blank = tmp_path / "空白.xlsx"
+    _plant(imported, blank, cell, None)
+    r = run_cli("fill", blank, "-o", tmp_path / "补.xlsx")
+    assert r.returncode == 0
+    assert read_workbook(tmp_path / "补.xlsx").budget.tables["T1"].get("208").amount("out_amount") == Decimal("326.72")
