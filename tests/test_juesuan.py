@@ -351,3 +351,24 @@ def test_fill_keeps_the_rounded_copy_of_a_printed_sum_and_fills_a_blank_one(impo
     r = run_cli("fill", blank, "-o", tmp_path / "补.xlsx")
     assert r.returncode == 0
     assert read_workbook(tmp_path / "补.xlsx").budget.tables["T1"].get("208").amount("out_amount") == Decimal("326.72")
+
+
+@needs_pdf
+@pytest.mark.parametrize(("printed", "planted", "rule"), [
+    ("减少56.95万元，下降1.87%", "减少56.95万元，下降1.78%", "JS-TXT-CHANGE"),   # the percentage of a change
+    ("增加2.55万元，增长1.40%", "增加2.55万元，下降1.40%", "JS-TXT-CHANGE"),     # its direction
+    ("完成年初预算的98.20%", "完成年初预算的97.20%", "JS-TXT-RATE"),             # 完成率
+    ("支出决算为135.25万元。决算数小于", "支出决算为135.25万元。决算数大于", "JS-TXT-RATE"),  # 大于/小于 (JS-TXT-VERSUS)
+    ("支出决算为1511.89万元", "支出决算为1511.98万元", "JS-TXT-AMOUNT"),        # a 项 in the text
+])
+def test_a_planted_text_error_is_found_in_its_sentence(imported, tmp_path, printed, planted, rule):
+    wb = openpyxl.load_workbook(imported)
+    target = next(c for c in wb["说明文字"]["C"] if isinstance(c.value, str) and printed in c.value)
+    target.value = target.value.replace(printed, planted)
+    out = tmp_path / "文字.xlsx"
+    wb.save(out)
+    findings, _ = _check_one(out, None)
+    new = [f for f in findings if f.severity == "error" and f.cells and f.cells[0] == f"说明文字!{target.coordinate}"
+           and f.rule.startswith("JS-TXT")]
+    assert len(new) == 1 and (new[0].rule == rule or (rule == "JS-TXT-RATE" and new[0].rule == "JS-TXT-VERSUS")), \
+        [(f.rule, f.message) for f in new]

@@ -154,7 +154,37 @@ def completion(budget: Budget) -> list[Finding]:
     return out
 
 
-RULES = [("JS-TXT-AMOUNT", stated_amounts), ("JS-TXT-SHARE", shares), ("JS-TXT-RATE", completion)]
+_CHANGE = re.compile(NUM + r"万元[。，](?:与\d{4}年度?相比，[^。，；]*?|比\d{4}年度?)(增加|减少)" + NUM + r"万元，(增长|下降)" + NUM + "%")
+
+
+def changes(budget: Budget) -> list[Finding]:
+    """JS-TXT-CHANGE: “X万元。与上年相比……减少A万元，下降P%” — P = A ÷ (X ± A), and 增加 goes with 增长, 减少 with 下降."""
+    if not _final(budget):
+        return []
+    out: list[Finding] = []
+    for s in paragraphs(budget):
+        for m in _CHANGE.finditer(s.text):
+            now, word, size, rate, pct = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+            where = _clip(s.text, m.start(), m.end())
+            if (word == "增加") != (rate == "增长"):
+                out.append(_finding("JS-TXT-CHANGE", ERROR, s, f"“{word}”与“{rate}”方向相反：“{where}”"))
+                continue
+            before = _dec(now) - _dec(size) if word == "增加" else _dec(now) + _dec(size)
+            if before <= 0:
+                continue
+            half_before = _half(now) + _half(size)
+            lo = (_dec(size) - _half(size)) / (before + half_before) * HUNDRED
+            hi = (_dec(size) + _half(size)) / max(before - half_before, Decimal("0.000001")) * HUNDRED
+            if not lo - _half(pct) <= _dec(pct) <= hi + _half(pct):
+                exact = _dec(size) / before * HUNDRED
+                out.append(_finding("JS-TXT-CHANGE", ERROR, s, f"上年为{_fmt(before)}万元，{word}{size}万元应{rate}"
+                                    f"{_fmt(exact)}%，文字为{pct}%：“{where}”",
+                                    expected=exact.quantize(Decimal("0.01")), actual=_dec(pct)))
+    return out
+
+
+RULES = [("JS-TXT-AMOUNT", stated_amounts), ("JS-TXT-SHARE", shares), ("JS-TXT-RATE", completion),
+         ("JS-TXT-CHANGE", changes)]
 RULE_DOCS = {
     "JS-TXT-AMOUNT": ("error", "决算情况说明中的金额与决算表不符（收支总计、财政拨款收支总计、收入、支出、基本/项目支出、"
                       "人员/公用经费、各类、各项支出决算、机关运行经费、“三公”经费预算）",
@@ -163,5 +193,7 @@ RULE_DOCS = {
                      "“一般公共服务支出（类）2106.66万元，占71.73%”，2106.66÷2940.05＝71.65%"),
     "JS-TXT-RATE": ("error", "完成年初预算的百分比与文字所列决算数、预算数不符；“决算数大于（小于）预算数”“持平”与两数不符"
                     "（JS-TXT-VERSUS）", "年初预算2993.92万元、决算2940.05万元，完成98.20%"),
+    "JS-TXT-CHANGE": ("error", "与上年比较的增减百分比与文字所列本年数、增减额不符，或“增加”“下降”方向相反",
+                      "“收入支出总计2995.39万元……减少56.95万元，下降1.87%”：56.95÷(2995.39+56.95)＝1.87%"),
     "JS-TXT-VERSUS": ("error", "“决算数大于/小于预算数”“持平”与文字所列两数的大小不符", "预算135.90、决算135.25，却说“大于”"),
 }
