@@ -63,8 +63,10 @@ def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolera
     for rule_id, fn in PYTHON_CHECKS:
         if applies(rule_id, schema):
             found += fn(budget, tol)
+    final = budget.kind == "决算"
     for _id, fn in TEXT_CHECKS:
-        found += fn(budget)
+        if not (final and _id in _final_text.BUDGET_ONLY):
+            found += fn(budget)
     found = absent_columns(budget, found)
     found = unit_slips(budget, found, instances)
     return CheckResult(sorted(found, key=lambda f: _ORDER[f.severity]), cov)

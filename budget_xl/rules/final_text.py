@@ -183,6 +183,10 @@ def changes(budget: Budget) -> list[Finding]:
     return out
 
 
+# the 预算 text rules that read 预算 phrases against 预算 tables (收入预算、支出预算、“（项）…万元” as the budget): in a
+# 决算 the JS-TXT rules above take their place; 旧科目名称 and 模板遗留文字 apply to both kinds
+BUDGET_ONLY = frozenset({"TXT-AMOUNT", "TXT-TRUNCATED", "TXT-ITEM", "TXT-TYPE-WORDS"})
+
 RULES = [("JS-TXT-AMOUNT", stated_amounts), ("JS-TXT-SHARE", shares), ("JS-TXT-RATE", completion),
          ("JS-TXT-CHANGE", changes)]
 RULE_DOCS = {
