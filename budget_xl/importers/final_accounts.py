@@ -245,6 +245,9 @@ class RuledReader:
                 self._org(grid)
                 continue
             elif current is None or not self._continues(grid, cols):
+                if any(_is_amount(c) for row in grid.texts for c in row):
+                    self.unfitted.append((grid.page, _printed(" ".join(c or "" for c in grid.texts[0]))[:40],
+                                          "这张表格有金额，但上方没有认得的表题，也不是上一张表的续表，未导入"))
                 continue
             lay = current
             read = self.found.setdefault(lay.key, TableRead(lay, []))
