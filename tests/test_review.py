@@ -276,13 +276,45 @@ def test_our_own_national_document_gives_no_document_finding(sample_file, tmp_pa
 
 
 @needs_samples
-def test_a_final_account_is_refused_with_the_reason(tmp_path):
+def test_a_final_account_gets_the_final_account_checklist():
     pdf = SAMPLES.parent / "juesuan" / "2024_普陀区财政局_部门决算.pdf"
     if not pdf.exists():
         pytest.skip("决算样本不在本机")
-    run = subprocess.run([sys.executable, "-m", "budget_xl", "review", str(pdf), "-o", str(tmp_path / "o.xlsx")],
-                         capture_output=True, text=True)
-    assert run.returncode == 2 and "决算" in run.stderr and not (tmp_path / "o.xlsx").exists()
+    review = _review(pdf)
+    assert review.profile == "shanghai_juesuan" and review.checklist.title.endswith("决算公开情况检查表")
+    labels = [row.label for row in review.rows]
+    assert labels[0] == "及时公开部门决算" and "《收入支出决算总表》" in labels and "部门决算情况说明" in labels
+    # its 情况说明 prints the figures apart from the words (“年初预算为万元”): no punctuation judged there
+    assert [p for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-PUNCT")] == []
+
+
+def test_a_page_whose_figures_are_set_apart():
+    from budget_xl.review.document import figures_apart
+
+    doc = _prose("年初预算为万元，支出决算为万元，完成年初预算的。", "主要用于：基本支出。")
+    assert figures_apart(doc.pages[1])
+    assert not figures_apart(_prose("年初预算为12.5万元，支出决算为11万元。").pages[1])
+
+
+JIANGSU = SAMPLES.parent / "jiangsu" if SAMPLES else None
+
+
+@needs_samples
+def test_a_document_in_two_pdfs_is_one_checklist(tmp_path):
+    """Jiangsu publishes 说明 and 公开表 apart: reviewed together, its own checklist, every table found on its page."""
+    from budget_xl.review.cli import documents
+
+    pair = [JIANGSU / "2019_江苏省政协办公厅_部门预算_说明.pdf", JIANGSU / "2019_江苏省政协办公厅_部门预算_公开表.pdf"]
+    if not all(p.exists() for p in pair):
+        pytest.skip("江苏样本不在本机")
+    assert documents(list(reversed(pair)) + [SFJ]) == [pair, [SFJ]]
+    review = _review(pair)
+    assert review.profile == "jiangsu" and review.year == 2019
+    assert len(review.rows) == 18 and all(row.found for row in review.rows)
+    assert [p.finding.rule for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-")] == []
+    tables = [p for row in review.rows if row.item.table for p in row.problems]
+    first = len(review.doc.pages) - len([p for p in review.doc.pages if p.source == str(pair[1])])
+    assert tables and all(p.page > first for p in tables)  # the 公开表's pages come after the 说明's
 
 
 @needs_samples
@@ -330,10 +362,8 @@ def test_text_checks_on_built_pages(paras, rule, hits):
     fn = dict(DOC_CHECKS)[rule]
     assert len(fn(Context(_prose(*paras), year=2026))) == hits
 
-
 def test_a_page_with_only_its_number_is_blank():
     from budget_xl.review.document import Context, blank_pages
-
     doc = _doc([[("上海市普陀区2026年区级部门预算", 300, 100)], [("—2—", 400, 560)], [("名词解释", 400, 60)]])
     doc.pages[1].ink_share = 0.0004
     assert [f.extra["page"] for f in blank_pages(Context(doc))] == [2]
@@ -347,26 +377,4 @@ def test_a_page_with_only_its_number_is_blank():
 ])
 def test_a_paragraph_printed_twice(paras, hits):
     from budget_xl.review.document import Context, repeated_paragraphs
-
     assert len(repeated_paragraphs(Context(_prose(*paras), year=2026))) == hits
-
-
-JIANGSU = SAMPLES.parent / "jiangsu" if SAMPLES else None
-
-
-@needs_samples
-def test_a_document_in_two_pdfs_is_one_checklist(tmp_path):
-    """Jiangsu publishes 说明 and 公开表 apart: reviewed together, its own checklist, every table found on its page."""
-    from budget_xl.review.cli import documents
-
-    pair = [JIANGSU / "2019_江苏省政协办公厅_部门预算_说明.pdf", JIANGSU / "2019_江苏省政协办公厅_部门预算_公开表.pdf"]
-    if not all(p.exists() for p in pair):
-        pytest.skip("江苏样本不在本机")
-    assert documents(list(reversed(pair)) + [SFJ]) == [pair, [SFJ]]
-    review = _review(pair)
-    assert review.profile == "jiangsu" and review.year == 2019
-    assert len(review.rows) == 18 and all(row.found for row in review.rows)
-    assert [p.finding.rule for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-")] == []
-    tables = [p for row in review.rows if row.item.table for p in row.problems]
-    first = len(review.doc.pages) - len([p for p in review.doc.pages if p.source == str(pair[1])])
-    assert tables and all(p.page > first for p in tables)  # the 公开表's pages come after the 说明's

@@ -1,4 +1,4 @@
-"""The checklist's items (data: ``checklists/<profile>_budget.toml``) and each finding placed under its item
+"""The checklist's items (data: ``checklists/<profile>.toml``) and each finding placed under its item
 with a page and a box on that page.
 
 A finding of ``check`` names its table (T1…) or its chapter (【预算编制说明】) and quotes the text; a document
@@ -43,11 +43,12 @@ class Checklist(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str
     head: str
+    sheet: str = "{year}年{主体}预算"
     item: list[Item]
 
 
 def checklist_path(profile: str) -> Path:
-    return Path(str(resources.files("budget_xl.review") / "checklists" / f"{profile}_budget.toml"))
+    return Path(str(resources.files("budget_xl.review") / "checklists" / f"{profile}.toml"))
 
 
 def load_checklist(profile: str = "shanghai", path: str | Path | None = None) -> Checklist:

@@ -40,7 +40,8 @@ class Context:
     def prose(self) -> list[Paragraph]:
         """Paragraphs of the narrative: not the cover, the 目录 or a table page."""
         skip = self.toc_pages | self.table_pages | {1}
-        return paragraphs(self.doc, {p.number for p in self.doc.pages if p.number not in skip and not tabular(p)})
+        return paragraphs(self.doc, {p.number for p in self.doc.pages
+                                     if p.number not in skip and not tabular(p) and not figures_apart(p)})
 
 
 DOC_CHECKS: list[tuple[str, Callable[[Context], list[Finding]]]] = []
@@ -59,6 +60,15 @@ def run_document_checks(ctx: Context) -> list[Finding]:
     for _id, fn in DOC_CHECKS:
         out += fn(ctx)
     return out
+
+
+_NO_FIGURE = re.compile(r"(?:为|计|共|达|安排)万元")
+
+
+def figures_apart(page) -> bool:
+    """A page whose figures are set apart from its words (“年初预算为万元”: a filled-in template whose numbers the
+    text layer puts elsewhere): its sentences cannot be read in order, so their punctuation is not judged."""
+    return len(_NO_FIGURE.findall(page.text)) >= 2
 
 
 def tabular(page) -> bool:
@@ -238,6 +248,8 @@ def _sentence_like(ctx: Context, para: Paragraph) -> bool:
 
 @doc_check("DOC-PUNCT-END", "段落末尾缺少句号（或其他结束标点）", "“财政拨款收入支出增加的主要原因是工作量增加”后面漏了句号")
 def missing_full_stop(ctx: Context) -> list[Finding]:
+    """Only where the paragraph visibly ends — its last line stops short of the margin, or a numbered item
+    follows: a full line without its stop may go on in text we did not join (figures set on their own baseline)."""
     out = []
     for para in ctx.prose():
         text = _plain(para.text)
@@ -245,6 +257,12 @@ def missing_full_stop(ctx: Context) -> list[Finding]:
             continue
         if not _sentence_like(ctx, para) or "：" in text and not re.search(r"[，。]", text.split("：", 1)[1]):
             continue  # a list line ("具体包括：1.…本部")
+        last = para.lines[-1]
+        lines = ctx.doc.page(last.page).shown_lines
+        right = max(x.x1 for x in lines)
+        after = [x for x in lines if x.top > last.bottom - 1]
+        if last.x1 >= right - 2 * max(4.0, last.bottom - last.top) and after and not ENUM.match(_plain(after[0].text)):
+            continue
         page, box = para.box_of(len(text) - 1, len(text))
         out.append(_finding("DOC-PUNCT-END", f"第{page}页段落末尾缺少句号：“{text[-40:]}”", page, box, text[-20:]))
     return out
@@ -265,6 +283,17 @@ def doubled_punctuation(ctx: Context) -> list[Finding]:
     return out
 
 
+def _pair_ok(text: str, left: str, right: str) -> bool:
+    lefts, rights = (left + "(", right + ")") if left == "（" else (left, right)
+    depth = 0
+    for ch in text:
+        depth += ch in lefts
+        depth -= ch in rights
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 _PAIRS = (("“", "”", "引号"), ("（", "）", "括号"), ("《", "》", "书名号"), ("‘", "’", "单引号"))
 
 
@@ -272,9 +301,13 @@ _PAIRS = (("“", "”", "引号"), ("（", "）", "括号"), ("《", "》", "�
            "“开展“人民调解协议书检查”、优秀调解案例”活动。”多了一个右引号")
 def unbalanced_pairs(ctx: Context) -> list[Finding]:
     out = []
-    for para in ctx.prose():
+    paras = ctx.prose()
+    for k, para in enumerate(paras):
         text = para.text
         for left, right, what in _PAIRS:
+            around = "".join(p.text for p in paras[max(0, k - 1):k + 2])
+            if _pair_ok(text, left, right) or (_pair_ok(around, left, right) and len(paras) > 1):
+                continue  # balanced, or balanced with its neighbours (a quotation broken over what we took for two)
             lefts, rights = (left + "(", right + ")") if left == "（" else (left, right)
             depth, bad = 0, None
             for i, ch in enumerate(text):

@@ -23,7 +23,7 @@ def write_checklist(review, out: Path) -> None:
     ws = wb.active
     subject = "单位" if review.kind == "单位预算" else "部门"
     fill = {"year": review.year or "", "主体": subject, "地区": review.region}
-    ws.title = f"{review.year or ''}年{review.kind}"[:31]
+    ws.title = review.checklist.sheet.format(**fill)[:31]
     thin = Side(style="thin")
     frame = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="center")
