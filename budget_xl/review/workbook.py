@@ -87,6 +87,9 @@ def write_checklist(review, out: Path) -> None:
             img.width, img.height = int(img.width * scale), int(img.height * scale)
             ws.add_image(img, f"B{r}")
             r += img.height // ROW_PX + 2
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed one page wide, as the bureau files it
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.orientation = "landscape"
     _details(wb, review)
     wb.save(out)
 
