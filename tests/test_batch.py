@@ -162,3 +162,21 @@ def test_libreoffice_opens_the_report_and_keeps_the_formula_like_name_as_text(lo
     assert summary[0].startswith("文件,部门,年度,模板,状态,错误")
     assert any(line.startswith("=1+2.xlsx,承德市司法局,2024,") for line in summary)
     assert len((tmp_path / "报告-明细.csv").read_text(encoding="utf-8").splitlines()) > 1
+
+
+def test_a_published_pdf_in_batch_gets_the_findings_of_import_then_check():
+    """One path: batch on the 单位预算 PDF must not report what import + check of the same PDF does not
+    (it once gave a C-ROWS error for the 三公 table's standard rows that the imported workbook has)."""
+    import pytest
+
+    from budget_xl.read import read_workbook
+    from budget_xl.rules import run_checks
+    from tests.shanghai_fixtures import sample_pdfs, shanghai_workbook
+
+    pdfs = [p for p in sample_pdfs() if "单位预算" in p.stem]
+    if not pdfs:
+        pytest.skip("上海样例 PDF 不在此机器上")
+    res = work.check_file(str(pdfs[0]))
+    by_import = run_checks(read_workbook(shanghai_workbook(pdfs[0])).budget)
+    assert res.problem is None
+    assert res.count("error") == sum(f.severity == "error" for f in by_import) == 0

@@ -106,17 +106,14 @@ def read_any(path: Path):
         if importer is None:
             raise InputError(NO_PDF, file=str(path))
         imported = importer(path)
-        if isinstance(imported, tuple) and getattr(imported[0], "kind", "预算") == "决算":
-            result = _through_workbook(imported[0], path)
-        else:
-            result = _as_read_result(imported, str(path))
+        result = _through_workbook(_as_read_result(imported, str(path)).budget, path)
         return result, f"{result.budget.profile}（PDF导入）"
     raise InputError(f"不支持的文件类型“{path.suffix}”。", file=str(path))
 
 
 def _through_workbook(budget, path: Path):
-    """An imported 决算 read back from the workbook ``import`` would write: its rounding model (totals printed as
-    sums of rounded parts) and its findings are keyed by cell, as for the workbook itself."""
+    """An imported PDF read back from the workbook ``import`` would write, so that batch finds exactly what
+    ``import`` then ``check`` finds (one path: rounding model, standard rows, findings keyed by cell)."""
     import tempfile
 
     from budget_xl.read import read_workbook
