@@ -43,7 +43,7 @@ def import_source(src: Path):
 
 def spaces_for_tabs(text: str) -> bool:
     """A disclosure's text whose columns were turned into spaces (copied from a web page or a PDF viewer)."""
-    return "\t" not in text and re.search(r"\S {2,}\S|\d \d", text) is not None
+    return "\t" not in text and re.search(r"\S[ \u3000\u00a0]{2,}\S|\d[ \u3000\u00a0]\d|\S\u3000\S", text) is not None
 
 
 def not_importable_text(text: str, e: Exception | None = None) -> str:
