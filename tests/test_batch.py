@@ -153,7 +153,7 @@ def test_libreoffice_opens_the_report_and_keeps_the_formula_like_name_as_text(lo
 
     from tests.conftest import soffice
 
-    exe = soffice()
+    exe = soffice("calc")  # to CSV: no font involved
     every_sheet_utf8 = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
     subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
                     every_sheet_utf8, "--outdir", str(tmp_path), str(local_report[1])], capture_output=True,
