@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from budget_xl.a1 import address
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, split_ref
 from budget_xl.marking.plan import (
     AMOUNT_COLS,
@@ -119,9 +120,8 @@ def _anchors(wb) -> Callable[[str, str], str]:
 
 
 def _a1(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(col)}{row}"
+    """1-based (openpyxl's) row and column → 'D5'."""
+    return address(row - 1, col - 1)
 
 
 def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: datetime | None = None,

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
+from budget_xl.a1 import index as a1_index
 from budget_xl.errors import InputError
 from budget_xl.inputs import require_regular_file
 from budget_xl.read.values import CellError, Uncached
@@ -131,10 +133,7 @@ _REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 
 
 def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
+    return a1_index(letters)
 
 
 def col_index_of(a1: str) -> tuple[int, int]:
@@ -189,7 +188,11 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
     A ``<c>`` or ``<row>`` without ``r=`` is legal and takes the place after the one before it: such cells
     are counted by position, so a sheet of unnumbered cells cannot slip past the limit."""
     refs = _REF.findall(data)
-    if len(_CELL_TAG.findall(data)) == len(refs):  # every cell says where it is (what Excel writes)
+    if b":c" in data:  # a namespace prefix somewhere: count the cells by the full pattern
+        cells = len(_CELL_TAG.findall(data))
+    else:
+        cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+    if cells == len(refs):  # every cell says where it is (what Excel writes)
         rows = max((int(r) for _, r in refs), default=0)
         cols = max((_col_index(c) + 1 for c in {c for c, _ in refs}), default=0)
         return rows, cols
@@ -237,26 +240,45 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
     return out
 
 
+_HINT = re.compile(rb't="e"|<(?:\w+:)?f\b')
+
+
 def _scan_cells(data: bytes, scan: SheetScan) -> None:
-    for m in _CELL.finditer(data):
-        attrs, body = m.group(1), m.group(2) or b""
-        at = _ATTR_R.search(attrs)
-        if at is None:
+    """Error values and formulas without a result. Only the cells around a ``t="e"`` or an ``<f`` are
+    parsed (a sheet of 5,000 rows has a handful), not every cell of the sheet."""
+    if b":c" in data:  # namespace-prefixed cells (<x:c>): every cell, the plain way
+        for m in _CELL.finditer(data):
+            _scan_cell(m, scan)
+        return
+    seen: set[int] = set()
+    for hint in _HINT.finditer(data):
+        start = max(data.rfind(b"<c ", 0, hint.start()), data.rfind(b"<c>", 0, hint.start()))
+        if start < 0 or start in seen:
             continue
-        rc = (int(at.group(2)) - 1, _col_index(at.group(1)))
-        t = _ATTR_T.search(attrs)
-        v = _VALUE.search(body)
-        if t and t.group(1) == b"e":
-            code = (v.group(1).decode("utf-8", "replace") if v else "").strip() or "#VALUE!"
-            scan.errors[rc] = code
-            continue
-        f = _FORMULA.search(body)
-        if f is not None and (v is None or not v.group(1).strip()):
-            if t and t.group(1) in (b"str", b"inlineStr") and v is not None:
-                continue  # a formula whose result is an empty text: it was computed
-            formula = (f.group(1) or b"").decode("utf-8", "replace")
-            from html import unescape
-            scan.uncached[rc] = unescape(formula) or "（共享公式）"
+        seen.add(start)
+        m = _CELL.match(data, start)
+        if m is not None:
+            _scan_cell(m, scan)
+
+
+def _scan_cell(m: re.Match, scan: SheetScan) -> None:
+    attrs, body = m.group(1), m.group(2) or b""
+    at = _ATTR_R.search(attrs)
+    if at is None:
+        return
+    rc = (int(at.group(2)) - 1, _col_index(at.group(1)))
+    t = _ATTR_T.search(attrs)
+    v = _VALUE.search(body)
+    if t and t.group(1) == b"e":
+        code = (v.group(1).decode("utf-8", "replace") if v else "").strip() or "#VALUE!"
+        scan.errors[rc] = code
+        return
+    f = _FORMULA.search(body)
+    if f is not None and (v is None or not v.group(1).strip()):
+        if t and t.group(1) in (b"str", b"inlineStr") and v is not None:
+            return  # a formula whose result is an empty text: it was computed
+        formula = (f.group(1) or b"").decode("utf-8", "replace")
+        scan.uncached[rc] = unescape(formula) or "（共享公式）"
 
 
 class Grids(dict):
