@@ -10,14 +10,36 @@ from budget_xl.errors import InputError
 REPORT_SHEET = "导入报告"
 
 
-def import_source(src: Path):
+def _is_pdf(src: Path) -> bool:
+    """Through the one input guard: a FIFO or a device is refused, never opened blocking."""
+    from budget_xl.inputs import read_head
+
+    return b"%PDF-" in read_head(src, 1024, "来源文件")
+
+
+def import_sources(sources: list[Path], profile: str | None = None):
+    """One disclosure published as several PDFs (说明.pdf 公开表.pdf): read as one document, in the order given.
+    ``profile`` forces the template (--template); None = recognised from the titles."""
+    from budget_xl.importers.pdf import import_pdfs
+    from budget_xl.inputs import MAX_PDF_BYTES, require_size
+
+    if len(sources) == 1:
+        return import_source(sources[0], profile)
+    for src in sources:
+        if not _is_pdf(src):
+            raise InputError("几个文件一起导入时，每个都须是 PDF（同一份公开文件的情况说明和公开表）。", file=str(src))
+        require_size(src, MAX_PDF_BYTES, "PDF 文件")
+    return import_pdfs(sources, profile=profile)
+
+
+def import_source(src: Path, profile: str | None = None):
     """PDF → import_pdf; text in the seed's form → the seed importer. Returns (Budget, ImportReport)."""
     from budget_xl.importers.pdf import ImportReport, import_pdf
-    from budget_xl.inputs import MAX_PDF_BYTES, MAX_TEXT_BYTES, read_bounded, read_head, require_size
+    from budget_xl.inputs import MAX_PDF_BYTES, MAX_TEXT_BYTES, read_bounded, require_size
 
-    if b"%PDF-" in read_head(src, 1024, "来源文件"):
+    if _is_pdf(src):
         require_size(src, MAX_PDF_BYTES, "PDF 文件")
-        return import_pdf(src)
+        return import_pdf(src, profile=profile)
     raw = read_bounded(src, MAX_TEXT_BYTES, "文本文件")
     try:
         text = raw.decode("utf-8-sig")
@@ -132,12 +154,15 @@ def write_imported(budget, report, out: Path) -> Path:
 
 
 def cmd_import(args) -> int:
-    src = Path(args.source)
+    sources = [Path(s) for s in args.source]
     out = Path(args.output)
     from budget_xl.outputs import prepare
+    from budget_xl.schema import PROFILES
 
-    out = prepare(out, inputs=[src, args.prior], suffixes=(".xlsx", ".xlsm"))
-    budget, report = import_source(src)
+    if args.template and args.template not in PROFILES:
+        raise InputError(f"没有名为“{args.template}”的表式（可用：{'、'.join(PROFILES)}）。")
+    out = prepare(out, inputs=[*sources, args.prior], suffixes=(".xlsx", ".xlsm"))
+    budget, report = import_sources(sources, args.template)
     if args.prior:
         last = read_last_year(Path(args.prior))
         if budget.year and last.year and last.year != budget.year - 1:
@@ -153,8 +178,10 @@ def cmd_import(args) -> int:
 
 def register(sub) -> None:
     s = sub.add_parser("import", help="导入公开的预算文件（带文字层的 PDF 或文本），生成主表工作簿")
-    s.add_argument("source", metavar="来源", help="预算公开 PDF 或文本文件")
+    s.add_argument("source", metavar="来源", nargs="+",
+                   help="预算公开 PDF 或文本文件；一份公开文件分成几个 PDF 的（说明.pdf 公开表.pdf），依次全部列出")
     s.add_argument("-o", "--output", required=True, metavar="输出.xlsx", help="输出的主表工作簿")
     s.add_argument("--prior", metavar="上年文件", help="上年的预算公开 PDF 或主表工作簿：其各表的数填入“上年数”工作表，"
                    "供校验文字中的“比上年”和情况说明使用")
+    s.add_argument("--template", metavar="表式", help="按指定表式读取（national、shanghai、jiangsu）；不指定时按表题自动识别")
     s.set_defaults(func=cmd_import)
