@@ -142,6 +142,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from budget_xl import lifecycle
+
+    try:
+        with lifecycle.guarded():
+            return _main(argv)
+    except KeyboardInterrupt:  # before a command started (argparse, imports)
+        _err(lifecycle.INTERRUPTED)
+        return 130
+    except lifecycle.Terminated:
+        _err(lifecycle.TERMINATED)
+        return 143
+
+
+def _main(argv: list[str] | None) -> int:
+    from budget_xl import lifecycle
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -149,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except lifecycle.Terminated:
+        _err(lifecycle.TERMINATED)
+        return 143
     except InputError as e:
         _err(f"错误：{e.text}")
         return 2
@@ -160,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"错误：无法读写文件{where}：{os_reason(e)}。输入文件没有被修改。")
         return 2
     except KeyboardInterrupt:
-        _err("已中断。")
+        _err(lifecycle.INTERRUPTED)
         return 130
     except Exception as e:  # never show a traceback to a user
         if os.environ.get("BUDGET_XL_DEBUG"):

@@ -214,6 +214,9 @@ def cmd_fill(args) -> int:
     result = read_workbook(src)
     out = _out_path(src, args.output, args.in_place, force)
     refuse_on_reader_errors(src, result.notes)
+    for n in result.notes:
+        if n.rule == "READ-SHEET-COPY":  # which of two copies of a table is rewritten, as check says
+            print(f"注意：{n.message}")
     _filled, changes, held = plan_recompute(result.budget)
     if args.in_place:
         kept = outputs.keep_backup(src)

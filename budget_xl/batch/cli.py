@@ -22,14 +22,14 @@ def _progress(console, total: int):
 def _check_report_path(report: str | None, files: list[Path]) -> Path | None:
     if report is None:
         return None
-    p = Path(report)
-    if p.suffix.lower() != ".xlsx":
-        raise InputError("报告文件应以 .xlsx 结尾。", file=report)
-    if p.is_dir():
-        raise InputError("报告路径是一个文件夹，请给出 .xlsx 文件名。", file=report)
-    if p.exists() and any(p.resolve() == f.resolve() for f in files):
-        raise InputError("报告文件与某个待校验的文件相同；为保护原文件，请另选报告文件名。", file=report)
-    return p
+    from budget_xl import outputs
+
+    return outputs.prepare(report, inputs=files, suffixes=(".xlsx",), what="报告文件")
+
+
+def max_jobs() -> int:
+    """More worker processes than cores only queue for them; each costs ~100 MB of memory."""
+    return max(1, min(os.cpu_count() or 1, 32))
 
 
 def cmd_batch(args) -> int:
@@ -40,6 +40,10 @@ def cmd_batch(args) -> int:
 
     if args.jobs < 1:
         raise InputError("--jobs 应为正整数。")
+    if args.jobs > max_jobs():
+        print(f"注意：--jobs {args.jobs} 超过本机可用的 {max_jobs()} 个处理器核，按 {max_jobs()} 个进程运行。",
+              file=sys.stderr)
+        args.jobs = max_jobs()
     report = Path(args.report) if args.report else None
     files = collect(args.paths, exclude=[report] if report else [])
     if not files:

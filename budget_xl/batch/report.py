@@ -11,7 +11,6 @@ written row by row (openpyxl write-only): a province's findings fit in constant 
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -180,15 +179,9 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
 
 def write_report(results: list[FileResult], path: Path) -> Path:
     """Build in memory, save to a temporary file beside ``path``, then move it into place (os.replace)."""
+    from budget_xl import outputs
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = build_report(results, path.parent.resolve())
-    fd, tmp = tempfile.mkstemp(prefix=".budget-xl-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # built inside the atomic write: the write-only sheets already write (to temporary files) while built
+    outputs.write_with(path, lambda tmp: build_report(results, path.parent.resolve()).save(tmp), force=True)
     return path

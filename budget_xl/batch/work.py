@@ -83,8 +83,9 @@ def read_any(path: Path):
         return result, result.budget.profile
     if suffix == ".txt":
         from budget_xl.importers.seed_text import import_seed_text
+        from budget_xl.inputs import MAX_TEXT_BYTES, read_bounded
 
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_TEXT_BYTES, "文本文件")
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = raw.decode(encoding)
@@ -96,7 +97,11 @@ def read_any(path: Path):
         try:
             imported = import_seed_text(text)
         except (ValueError, StopIteration, IndexError, KeyError):
-            raise InputError("文本无法按部门预算公开文本导入（找不到九张表的表题或说明章节）。", file=str(path)) from None
+            from budget_xl.importers.cli import not_importable_text, spaces_for_tabs
+
+            why = not_importable_text(text) if spaces_for_tabs(text) else \
+                "文本无法按部门预算公开文本导入（找不到九张表的表题或说明章节）。"
+            raise InputError(why, file=str(path)) from None
         result = _as_read_result(imported, str(path))
         # a text has no number cells: "stored as text" says nothing about a published text
         result.notes = [n for n in result.notes if n.rule != "READ-TEXT-NUMBER"]

@@ -116,10 +116,10 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
     ``pdfium`` (pypdfium2, which pdfplumber itself installs) reads the text layer about 40× faster than
     ``pdfplumber`` (pdfminer); both give the same words. pdfplumber stays available as the reference reader."""
     name = str(path)
-    if not path.exists():
-        raise InputError("文件不存在。请检查路径和文件名。", file=name)
-    with path.open("rb") as fh:
-        head = fh.read(1024)
+    from budget_xl.inputs import MAX_PDF_BYTES, read_head, require_size
+
+    head = read_head(path, 1024, "PDF 文件")
+    require_size(path, MAX_PDF_BYTES, "PDF 文件")
     if b"%PDF-" not in head:
         raise InputError("不是 PDF 文件，也不是文本文件：请提供公开的预算 PDF（带文字层）或文本。", file=name)
     lines = _lines_pdfium(path) if engine == "pdfium" else _lines_pdfplumber(path)
