@@ -17,6 +17,7 @@ from pathlib import Path
 
 from budget_xl.errors import InputError
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table, empty_budget
+from budget_xl.recognise.names import code_named, newer
 from budget_xl.recognise.tables import (
     LEADER,
     TitleMatch,
@@ -744,14 +745,14 @@ class _TableReader:
         key = self._row_key(side.rows, text, list(taken))
         if key is not None or not label_key(text):
             return key
-        k = label_key(text)
-        from budget_xl.rules.text import name_changes  # a 类 printed under its old name (医疗卫生与计划生育支出)
-
-        for change in name_changes():
-            if k == label_key(change["old"]) and any(d.key == change["code"] for d in side.rows):
-                self.report.normalised.append((page, text, f"旧科目名称，按“{change['code']} {change['new']}”读取"))
-                return change["code"]
-        return None
+        # a 类 printed under another year's name (医疗卫生与计划生育支出 / 卫生健康支出): either way round
+        code = code_named(text, [d.key for d in side.rows])
+        if code is None:
+            return None
+        declared = next(d.label for d in side.rows if d.key == code)
+        age = "新" if newer(text, declared, code) else "旧"
+        self.report.normalised.append((page, text, f"{age}科目名称，按“{code} {declared}”读取"))
+        return code
 
 
 FIGURES_BELOW = 5.0  # a label set this much higher than its figures (Jiangsu: 3.1–3.6 pt) is on their line

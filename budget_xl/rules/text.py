@@ -11,14 +11,12 @@ leftovers and 部门/单位 wording that does not fit the budget type are report
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import Budget, Row, Table
+from budget_xl.recognise.names import current_name, name_changes, same_subject
 from budget_xl.rounding import ROUND, TRUNCATE, rounds_to, text_conversion, text_matches, truncates_to
 from budget_xl.units import WAN, to_wan
 
@@ -287,9 +285,7 @@ def _item_row(budget: Budget, names: tuple[str, str, str], code: str | None) -> 
 
 def _same_name(printed: str, said: str, code: str | None = None, budget: Budget | None = None) -> bool:
     p, s = re.sub(r"\s+", "", printed), re.sub(r"\s+", "", said)
-    if p == s:
-        return True
-    return code is not None and any(ch["code"] == code and ch["old"] == s for ch in name_changes())
+    return p == s or same_subject(p, s, code)  # another year's name of the same 科目, either way round
 
 
 def _item_figure(budget: Budget, s: Sentence):
@@ -385,12 +381,6 @@ def _pct(s: Sentence, what: str, before: Decimal, now: Decimal, before_txt: str,
 
 
 # -- names, leftovers, 部门/单位 ------------------------------------------------------------------------------
-@cache
-def name_changes() -> tuple[dict, ...]:
-    raw = tomllib.loads(resources.files(__package__).joinpath("name_changes.toml").read_text(encoding="utf-8"))
-    return tuple(c for c in raw["change"] if c["old"] != c["new"])
-
-
 def old_names(budget: Budget) -> list[Finding]:
     """TXT-OLD-NAME: a 科目 name replaced before the budget year, in the text or on a table."""
     year = budget.year
@@ -400,9 +390,9 @@ def old_names(budget: Budget) -> list[Finding]:
     out: list[Finding] = []
     for s in paragraphs(budget):
         for c in changes:
-            i = s.text.find(c["old"])
+            i = s.text.find(c["old"]) if c["prose"] else -1
             if i >= 0:
-                out.append(_finding("TXT-OLD-NAME", WARNING, s, f"“{c['old']}”自{c['from']}年起已更名为“{c['new']}”"
+                out.append(_finding("TXT-OLD-NAME", WARNING, s, f"“{c['old']}”{_renamed(c, year)}"
                                     f"（{c['code']}）：“{_clip(s.text, i, i + len(c['old']))}”", row=f"{s.row.key}:{c['code']}"))
     for key, t in budget.tables.items():
         if t.layout.kind != "coded" or not t.present:
@@ -411,9 +401,16 @@ def old_names(budget: Budget) -> list[Finding]:
             for c in changes:
                 if r.code == c["code"] and re.sub(r"\s+", "", r.text("name")) == c["old"]:
                     out.append(Finding("TXT-OLD-NAME", WARNING,
-                                       f"{t.sheet_name()}“{r.code} {c['old']}”自{c['from']}年起已更名为“{c['new']}”。",
+                                       f"{t.sheet_name()}“{r.code} {c['old']}”{_renamed(c, year)}。",
                                        tuple(x for x in (r.cell("name"),) if x), table=key, row=r.code, column="name"))
     return out
+
+
+def _renamed(change: dict, year: int) -> str:
+    """“自2019年起已更名为“卫生健康支出””, and the name of the budget year when renamed again since."""
+    now = current_name(change["code"], year)
+    later = f"，{year}年为“{now}”" if now and now != change["new"] else ""
+    return f"自{change['from']}年起已更名为“{change['new']}”{later}"
 
 
 _LEFTOVERS = [
@@ -485,7 +482,7 @@ TEXT_RULE_DOCS = {
                       "或与“上年数”不符；原因写的方向与增减相反（警告）",
                       "43269.3→3845.49万元写作“增加17.62%”"),
     "TXT-YEAR": ("warning", "与本预算年度自身比较（“2026年预算比2026年预算增加”）", "2026年预算中“比2026年预算增加793.14万元”"),
-    "TXT-OLD-NAME": ("warning", "使用已更名的科目名称（更名表：budget_xl/rules/name_changes.toml）",
+    "TXT-OLD-NAME": ("warning", "使用已更名的科目名称（更名表：budget_xl/schema/name_changes.toml）",
                      "2026年预算中的“医疗卫生与计划生育支出”（2019年起为“卫生健康支出”）"),
     "TXT-LEFTOVER": ("error", "模板残留：“增加（减少）”、“XX”、“主要原因是。”、只有编号的段落；重复句号、空小标题为警告",
                      "“主要原因是。”"),
