@@ -18,9 +18,9 @@ from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import Budget, Row, Table
 from budget_xl.recognise.names import current_name, name_changes, same_subject
 from budget_xl.rounding import ROUND, TRUNCATE, rounds_to, text_conversion, text_matches, truncates_to
+from budget_xl.rules.phrases import NUM, phrases
 from budget_xl.units import WAN, to_wan
 
-NUM = r"(\d[\d,]*(?:\.\d+)?)"
 HUNDRED = Decimal(100)
 
 
@@ -103,36 +103,9 @@ def _amount(budget: Budget, table: str, row: str, column: str) -> tuple[Decimal,
     return (_wan(t, v), r.cell(column)) if v is not None else None
 
 
-# phrase (regex, figure captured) → (table, row, column); first match wins, so the longer phrases come first
-_STATED: list[tuple[str, tuple[str, str, str], str]] = [
-    (r"一般公共预算拨款支出预算" + NUM + "万元", ("T4", "out_grand", "gen"), "一般公共预算拨款支出"),
-    (r"政府性基金拨款支出预算" + NUM + "万元", ("T4", "out_grand", "fund"), "政府性基金拨款支出"),
-    (r"国有资本经营预算拨款支出预算" + NUM + "万元", ("T4", "out_grand", "soe"), "国有资本经营预算拨款支出"),
-    (r"财政拨款支出预算" + NUM + "万元", ("T4", "out_grand", "total"), "财政拨款支出"),
-    (r"(?<![拨款])支出预算" + NUM + "万元", ("T1", "out_grand", "out_amount"), "支出预算"),
-    # not “一般公共预算收入预算”, “政府性基金收入预算” (Jiangsu): the income of one fund, not the total
-    (r"(?<!一般公共预算)(?<!政府性基金)(?<!国有资本经营预算)收入预算" + NUM + "万元", ("T1", "in_grand", "in_amount"), "收入预算"),
-    (r"财政拨款收入" + NUM + "万元", ("T1", "fin", "in_amount"), "财政拨款收入"),
-    (r"(?<!经营)(?<!单位)事业收入" + NUM + "万元", ("T1", "biz", "in_amount"), "事业收入"),
-    (r"事业单位经营收入" + NUM + "万元", ("T1", "oper", "in_amount"), "事业单位经营收入"),
-    (r"其他收入" + NUM + "万元", ("T1", "other", "in_amount"), "其他收入"),
-    (r"“三公”经费预算(?:数)?为" + NUM + "万元", ("T9", "total", "total"), "“三公”经费"),
-    (r"因公出国（境）费" + NUM + "万元", ("T9", "abroad", "total"), "因公出国（境）费"),
-    (r"公务用?车购置及运行(?:维护)?费" + NUM + "万元", ("T9", "car", "total"), "公务用车购置及运行费"),
-    (r"公务用车购置费" + NUM + "万元", ("T9", "car_buy", "total"), "公务用车购置费"),
-    (r"公务(?:车)?用车运行(?:维护)?费" + NUM + "万元", ("T9", "car_run", "total"), "公务用车运行费"),
-    (r"公务接待费" + NUM + "万元", ("T9", "recep", "total"), "公务接待费"),
-    (r"机关运行经费预算(?:数)?为" + NUM + "万元", ("T9", "opex", "total"), "机关运行经费"),
-]
 # the phrase that ends a figure's clause of change: "比2024年预算增加3,355.65万元" / "比上年持平"
 _CHANGE = re.compile(r"^[，,。]?(?:比|与|较)(\d{4}年|上年)(?:度)?(?:预算)?(?:（[^）]*）)?(?:预算)?"
                      r"(增加|减少|持平|增长|下降)" + NUM + "?(万元)?")
-_PRIOR_KEY = {("T1", "in_grand", "in_amount"): "total", ("T1", "out_grand", "out_amount"): "total",
-              ("T1", "fin", "in_amount"): "fin", ("T4", "out_grand", "total"): "fin", ("T4", "out_grand", "gen"): "gen",
-              ("T4", "out_grand", "fund"): "fund", ("T4", "out_grand", "soe"): "soe",
-              **{("T9", k, "total"): v for k, v in (("total", "sangong"), ("abroad", "abroad"), ("car", "car"),
-                                                   ("car_buy", "car_buy"), ("car_run", "car_run"), ("recep", "recep"),
-                                                   ("opex", "opex"))}}
 _UP = {"增加", "增长"}
 _DOWN = {"减少", "下降"}
 
@@ -142,8 +115,9 @@ def _stated_figures(budget: Budget):
     cell) or None when the cell is blank)."""
     for s in paragraphs(budget):
         taken: list[tuple[int, int]] = []
-        for pat, where, what in _STATED:
-            for m in re.finditer(pat, s.text):
+        for phrase in phrases(budget.profile):
+            pat, where, what = phrase.pattern, phrase.where, phrase.what
+            for m in pat.finditer(s.text):
                 if any(a <= m.start(1) < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
@@ -226,7 +200,7 @@ def _change(budget: Budget, s: Sentence, m: re.Match, now: Decimal, where: tuple
         out.append(_finding("TXT-YEAR", WARNING, s, f"{what}与“{year}预算”比较，但本预算就是{budget.year}年的："
                             f"应为{budget.year - 1}年。“{_clip(s.text, m.start(), m.end() + c.end())}”"))
     prior = None
-    key = _PRIOR_KEY.get(where)
+    key = next((p.prior for p in phrases(budget.profile) if p.where == where), None)
     if key:
         p = budget.tables.get("PRIOR")
         r = p.get(key) if p is not None and p.present else None
