@@ -166,3 +166,29 @@ def test_pages_stored_turned_import_to_the_same_figures(tmp_path, doc, pages, ke
     assert set(keys) <= {t.key for t in report.tables}
     for key in keys:
         assert amounts(got[key]) == amounts(want[key]) and amounts(got[key]), key
+
+
+# -- how the unit and the amounts are printed ------------------------------------------------------------
+@pytest.mark.parametrize("unit_line", ["单位：{unit}", "金额单位：{unit}", "单位:{unit}", "（单位：{unit}）", "单位 ：{unit}",
+                                       "单位：人民币{unit}", "{unit}", "（{unit}）"])
+@pytest.mark.parametrize("unit, number", [("元", "{:,.2f}"), ("元", "{:.2f}"), ("元", "{:,.0f}"), ("元", "{:.0f}"),
+                                          ("万元", "{:,.2f}"), ("万元", "{:.2f}")])
+def test_the_unit_however_worded_and_amounts_however_grouped_are_read(sample, unit_line, unit, number):
+    """A 元 table read as 万元 would be off 10000 times without any relation failing: the unit line must be read."""
+    table = sample["T5"]
+    printing = Printing(title="2027年部门一般公共预算支出表", unit=unit, unit_line=unit_line, number=number)
+    budget, report = import_lines(coded_lines(table, printing), "national", "单位行")
+    got = budget["T5"]
+    assert [t.key for t in report.tables] == ["T5"] and got.unit == unit
+    want = {k: v * (Decimal(10000) if unit == "元" else 1) for k, v in amounts(table).items()}
+    if "0f" in number:
+        want = {k: v.quantize(Decimal(1)) for k, v in want.items()}
+    assert amounts(got) == want
+
+
+def test_a_lone_unit_word_among_the_rows_does_not_change_the_table_s_unit(sample):
+    table = sample["T5"]
+    lines = coded_lines(table, Printing(title="部门一般公共预算支出表", unit="万元"))
+    lines.insert(8, Line(lines[8].page, lines[8].top - 9, [type(lines[8].words[0])("元", 800, 810, lines[8].top - 9)]))
+    budget, _ = import_lines(lines, "national", "元字")
+    assert budget["T5"].unit == "万元" and amounts(budget["T5"]) == amounts(table)

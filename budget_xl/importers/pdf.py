@@ -30,12 +30,12 @@ from budget_xl.recognise.tables import (
     unknown_title,
 )
 from budget_xl.recognise.titles import fold
+from budget_xl.recognise.unit_line import printed_unit
 from budget_xl.schema import PROFILE_LABELS, PROFILES, Layout, label_key, load_schema
 
 _AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
 _CODE_PART = re.compile(r"^\d{1,7}$")
 _YEAR = re.compile(r"^\d{4}年")
-_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _PAGE_NO = re.compile(r"^[—\-－]*\d+[—\-－]*$")
 _SENTENCE = re.compile(r"[。，；]|万元")  # a line of text, never a row label
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
@@ -232,6 +232,10 @@ def _group_lines(page: int, words: list[dict]) -> list[Line]:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+def _unit(line: Line, alone: bool = True) -> str | None:
+    return printed_unit((w.text for w in line.words), alone)
+
+
 @lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     return header_words(text)
@@ -291,13 +295,13 @@ def _title_at(lines: list[Line], i: int, profile: str) -> tuple[TitleMatch, int]
 
 def _confirmed_unknown(lines: list[Line], i: int) -> bool:
     """A line printed like a table title and followed by a 单位 line: a table of some template."""
-    return any(_UNIT.search(x.text) for x in lines[i + 1: i + 4])
+    return any(_unit(x) for x in lines[i + 1: i + 4])
 
 
 def _confirmed(lines: list[Line], last: int, lay: Layout) -> bool:
     words = {h for c in lay.columns for h in column_names(c)} - {""}
     for line in lines[last + 1: last + 7]:
-        if _UNIT.search(line.text) or any(_norm(w.text) in words for w in line.words):
+        if _unit(line) or any(_norm(w.text) in words for w in line.words):
             return True
     return False
 
@@ -450,9 +454,9 @@ class _TableReader:
             text = line.text
             if not line.words or text.startswith("栏次") or _PAGE_NO.match(text):
                 continue  # 序号 alone, the 栏次 line under the header, a page number
-            m = _UNIT.search(text)
-            if m:
-                self.table.unit = m.group(1)
+            unit = _unit(line, alone=not self.centers)
+            if unit:
+                self.table.unit = unit
                 continue
             if text.startswith("编制部门") or text.startswith("编制单位"):
                 continue
