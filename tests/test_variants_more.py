@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from table_variants import Printing, coded_lines, title_variants  # noqa: E402
+from table_variants import Printing, _word, coded_lines, title_variants, two_sided_lines  # noqa: E402
 
 from budget_xl.importers.pdf import Line, import_lines  # noqa: E402
 from budget_xl.model import Row, Table  # noqa: E402
@@ -99,16 +99,42 @@ def _split(lines: list[Line], at: int, header: bool, title: str | None = None) -
     return head + rows[:at] + cont
 
 
+def _with_page_furniture(lines: list[Line]) -> list[Line]:
+    """A page number at the foot of each page and the document's running head at the top of the next."""
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        if i and ln.page != lines[i - 1].page:
+            out += [Line(lines[i - 1].page, 560, [_word("- 5 -", 400, 560)]),
+                    Line(ln.page, 5, [_word("承德市司法局2027年部门预算", 300, 5)])]
+        out.append(ln)
+    return out
+
+
+@pytest.mark.parametrize("furniture", [False, True], ids=["bare", "page-number-and-running-head"])
 @pytest.mark.parametrize("header", [True, False], ids=["header-repeated", "no-header"])
-@pytest.mark.parametrize("title", [None, "续表"], ids=["no-title", "xu-biao"])
+@pytest.mark.parametrize("title", [None, "续表", "{title}（续）", "{title}"], ids=["no-title", "xu-biao", "title-xu", "title"])
 @pytest.mark.parametrize("key", ["T2", "T3", "T5", "T6"])
-def test_a_table_broken_over_two_pages_imports_whole(sample, key, header, title):
+def test_a_table_broken_over_two_pages_imports_whole(sample, key, header, title, furniture):
     table = sample[key]
-    lines = coded_lines(table, Printing(title=f"2027年部门{_core(table.layout.title)}"))
+    printed = f"2027年部门{_core(table.layout.title)}"
+    lines = coded_lines(table, Printing(title=printed))
     at = max(2, (len(lines) - 4) // 2)
-    budget, report = import_lines(_split(lines, at, header, title), "national", "跨页")
+    lines = _split(lines, at, header, title and title.format(title=printed))
+    budget, report = import_lines(_with_page_furniture(lines) if furniture else lines, "national", "跨页")
     assert [t.key for t in report.tables] == [key]
     assert amounts(budget[key]) == amounts(table)
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["header-repeated", "no-header"])
+@pytest.mark.parametrize("unit", ["元", "万元"])
+@pytest.mark.parametrize("key", ["T1", "T4"])
+def test_a_two_sided_table_in_either_unit_broken_over_two_pages_imports_whole(sample, key, unit, header):
+    table = sample[key]
+    lines = two_sided_lines(table, f"2027年单位{_core(table.layout.title)}", unit=unit)
+    budget, report = import_lines(_split(lines, (len(lines) - 4) // 2, header), "national", "两栏跨页")
+    assert [t.key for t in report.tables] == [key] and budget[key].unit == unit
+    scale = Decimal(10000) if unit == "元" else Decimal(1)
+    assert amounts(budget[key]) == {k: v * scale for k, v in amounts(table).items()} and amounts(table)
 
 
 def test_two_tables_one_after_another_on_pages_broken_mid_table_stay_apart(sample):
