@@ -27,7 +27,7 @@ def jiangsu(request):
 
 @pytest.mark.skipif(len(PAIRS) < 4, reason="../shared/samples/jiangsu 不在本机")
 def test_every_figure_a_jiangsu_narrative_states_is_found_and_equals_its_table(jiangsu):
-    found = [(where, Decimal(m.group(1).replace(",", "")), got) for _s, m, where, _w, got in _stated_figures(jiangsu)]
+    found = [(where, Decimal(m.group("amount").replace(",", "")), got) for _s, m, where, _w, got in _stated_figures(jiangsu)]
     compared = [(w, v, g[0]) for w, v, g in found if g is not None]
     assert len(compared) >= 20  # totals of 收支/收入/支出/财拨/一般公共预算 tables, 三公 items, 会议费, 培训费
     assert {w[0] for w, _v, _g in compared} >= {"T1", "T2", "T3", "T5", "T6", "FBASIC", "FFUNC", "T9"}
@@ -43,7 +43,7 @@ def test_a_figure_changed_in_a_jiangsu_narrative_is_an_error_naming_text_and_cel
     s, m, where, _w, got = next(x for x in _stated_figures(jiangsu) if x[2][0] == "T9" and x[4] and x[4][0] > 10)
     row = next(r for r in text.rows if s.text and r.text("text").replace(" ", "") == s.text)
     wrong = got[0] + Decimal("7.00")
-    changed = Row(row.key, {**row.values, "text": s.text.replace(m.group(1), f"{wrong:,.2f}", 1)})
+    changed = Row(row.key, {**row.values, "text": s.text.replace(m.group("amount"), f"{wrong:,.2f}", 1)})
     saved = list(text.rows)
     text.rows = [changed if r is row else r for r in saved]
     text.reindex()
@@ -71,3 +71,22 @@ def test_shanghai_reads_its_own_wording_and_national_only_rows_it_has():
 def test_a_phrase_naming_a_cell_the_template_lacks_is_refused_on_load(entry, problem):
     with pytest.raises(LayoutError, match=problem):
         phrases_from({"stated": [entry]}, "jiangsu")
+
+
+@pytest.mark.parametrize("said, code", [("1.一般公共服务（类）支出10,271.56万元", "201"), ("72.社会保障和就业（类）支出1,509.72万元", "208"),
+                                        ("4.卫生健康（类）支出12.00万元", "210"), ("5.医疗卫生与计划生育（类）支出1万元", "210"),
+                                        ("6.文化旅游体育与传媒（类）支出3万元", "207")])
+def test_a_class_named_in_the_text_by_any_year_s_name_is_the_row_of_that_class(said, code):
+    from budget_xl.rules.phrases import resolve
+
+    [phrase] = [p for p in phrases("jiangsu") if p.where[1] == "{类}"]
+    m = phrase.pattern.search(said)
+    assert m is not None and resolve(phrase, m, "jiangsu") == ("T1", code, "func_amount")
+
+
+def test_a_class_the_template_does_not_know_is_not_taken_for_another():
+    from budget_xl.rules.phrases import resolve
+
+    [phrase] = [p for p in phrases("jiangsu") if p.where[1] == "{类}"]
+    m = phrase.pattern.search("1.某某（类）支出10万元")
+    assert resolve(phrase, m, "jiangsu") is None

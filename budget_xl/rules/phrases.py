@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from budget_xl.recognise.names import code_named
 from budget_xl.schema import PROFILES, load_schema
 from budget_xl.schema.declarations import LayoutError
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 PLACE = "{金额}"  # where the figure stands in a declared phrase
+CLASS = "{类}"  # where a 功能分类 类 is named (“一般公共服务（类）支出X万元”): the row is the class so named
+_AMOUNT = r"(?P<amount>\d[\d,]*(?:\.\d+)?)"
+_CLASS = r"(?P<cls>[\u4e00-\u9fff]{2,20}?)"
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,26 @@ def phrases_from(raw: dict, profile: str) -> tuple[Phrase, ...]:
             raise LayoutError(f"profiles/{profile}/text.toml", entry, "须有 pattern（含一个{金额}）、cell = [表, 行, 列] 和 what")
         table, row, col = cell
         lay = schema.by_key.get(table)
-        if lay is None or not _has_row(lay, row) or col not in lay.column_map:
+        if lay is None or not (_has_row(lay, row) or (row == CLASS and CLASS in pat)) or col not in lay.column_map:
             raise LayoutError(f"profiles/{profile}/text.toml", entry, f"本模板没有表“{table}”的行“{row}”、列“{col}”")
         try:
-            compiled = re.compile(pat.replace(PLACE, NUM))
+            compiled = re.compile(pat.replace(PLACE, _AMOUNT).replace(CLASS, _CLASS))
         except re.error as err:
             raise LayoutError(f"profiles/{profile}/text.toml", entry, f"pattern 不是有效的正则表达式（{err}）") from None
         out.append(Phrase(compiled, (table, row, col), what, e.get("prior")))
     return tuple(out)
+
+
+def resolve(phrase: Phrase, m: re.Match, profile: str) -> tuple[str, str, str] | None:
+    """The cell a match names: the phrase's own, or the row of the 类 the match names (by the template's name of
+    it, with or without 支出, or another year's name of it); None when no 类 of the template is so named."""
+    table, row, col = phrase.where
+    if row != CLASS:
+        return phrase.where
+    said = m.group("cls")
+    classes = load_schema(profile).func_classes
+    for name in (said, said + "支出"):
+        code = next((c for c, n in classes if n == name), None) or code_named(name, [c for c, _ in classes])
+        if code is not None:
+            return table, code, col
+    return None

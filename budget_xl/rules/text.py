@@ -18,7 +18,7 @@ from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import Budget, Row, Table
 from budget_xl.recognise.names import current_name, name_changes, same_subject
 from budget_xl.rounding import ROUND, TRUNCATE, rounds_to, text_conversion, text_matches, truncates_to
-from budget_xl.rules.phrases import NUM, phrases
+from budget_xl.rules.phrases import CLASS, NUM, phrases, resolve
 from budget_xl.units import WAN, to_wan
 
 HUNDRED = Decimal(100)
@@ -116,18 +116,20 @@ def _stated_figures(budget: Budget):
     for s in paragraphs(budget):
         taken: list[tuple[int, int]] = []
         for phrase in phrases(budget.profile):
-            pat, where, what = phrase.pattern, phrase.where, phrase.what
-            for m in pat.finditer(s.text):
-                if any(a <= m.start(1) < b for a, b in taken):
+            for m in phrase.pattern.finditer(s.text):
+                if any(a <= m.start("amount") < b for a, b in taken):
+                    continue
+                where = resolve(phrase, m, budget.profile)
+                if where is None:  # a 类 the template does not know by this name: not a figure we can find
                     continue
                 taken.append((m.start(), m.end()))
-                yield s, m, where, what, _amount(budget, *where)
+                yield s, m, where, phrase.what.replace(CLASS, m.groupdict().get("cls") or ""), _amount(budget, *where)
 
 
 def _conversions(budget: Budget) -> list[tuple[Sentence, str, Decimal, str | None]]:
     """(sentence, amount as written, the table's exact figure in 万元, its cell) for every 万元 amount of the text
     taken from a table: the evidence of how the document turns table figures into the text's 万元."""
-    out = [(s, m.group(1), got[0], got[1]) for s, m, _w, _what, got in _stated_figures(budget) if got is not None]
+    out = [(s, m.group("amount"), got[0], got[1]) for s, m, _w, _what, got in _stated_figures(budget) if got is not None]
     for s in paragraphs(budget):
         item = _item_figure(budget, s)
         if item is not None and item[4] is not None:
@@ -149,16 +151,16 @@ def stated_amounts(budget: Budget) -> list[Finding]:
     convention = None  # read from the whole text only when an amount is not the 四舍五入 of its figure
     for s, m, (table, row, col), what, got in _stated_figures(budget):
         if got is None:  # blank in the table: unknown, nothing to compare; the change is still read
-            out += _change(budget, s, m, _dec(m.group(1)), (table, row, col), what)
+            out += _change(budget, s, m, _dec(m.group("amount")), (table, row, col), what)
             continue
         exact, cell = got
-        if not rounds_to(_dec(m.group(1)), exact):
+        if not rounds_to(_dec(m.group("amount")), exact):
             convention = convention or conversion(budget)
-        if not text_matches(_dec(m.group(1)), exact, convention or ROUND):
+        if not text_matches(_dec(m.group("amount")), exact, convention or ROUND):
             out.append(_finding("TXT-AMOUNT", ERROR, s,
-                                f"文字中{what}为{m.group(1)}万元，表中为{_fmt(exact)}万元{_neither(convention)}："
+                                f"文字中{what}为{m.group('amount')}万元，表中为{_fmt(exact)}万元{_neither(convention)}："
                                 f"“{_clip(s.text, m.start(), m.end())}”",
-                                *(c for c in (cell,) if c), expected=exact, actual=_dec(m.group(1))))
+                                *(c for c in (cell,) if c), expected=exact, actual=_dec(m.group("amount"))))
         out += _change(budget, s, m, exact, (table, row, col), what)
     return out
 
