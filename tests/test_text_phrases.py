@@ -73,7 +73,8 @@ def test_a_phrase_naming_a_cell_the_template_lacks_is_refused_on_load(entry, pro
         phrases_from({"stated": [entry]}, "jiangsu")
 
 
-@pytest.mark.parametrize("said, code", [("1.一般公共服务（类）支出10,271.56万元", "201"), ("72.社会保障和就业（类）支出1,509.72万元", "208"),
+@pytest.mark.parametrize("said, code", [("1.一般公共服务（类）支出10,271.56万元", "201"),
+                                        ("72.社会保障和就业（类）支出1,509.72万元", "208"),
                                         ("4.卫生健康（类）支出12.00万元", "210"), ("5.医疗卫生与计划生育（类）支出1万元", "210"),
                                         ("6.文化旅游体育与传媒（类）支出3万元", "207")])
 def test_a_class_named_in_the_text_by_any_year_s_name_is_the_row_of_that_class(said, code):
