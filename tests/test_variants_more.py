@@ -218,3 +218,26 @@ def test_a_lone_unit_word_among_the_rows_does_not_change_the_table_s_unit(sample
     lines.insert(8, Line(lines[8].page, lines[8].top - 9, [type(lines[8].words[0])("元", 800, 810, lines[8].top - 9)]))
     budget, _ = import_lines(lines, "national", "元字")
     assert budget["T5"].unit == "万元" and amounts(budget["T5"]) == amounts(table)
+
+
+# -- headers worded otherwise ------------------------------------------------------------------------------
+@pytest.mark.parametrize("total", ["合计", "总计", "金额合计", "预算数", "本年预算", "2027年预算数"])
+@pytest.mark.parametrize("basic, project", [("基本支出", "项目支出"), ("基本经费", "项目经费"), ("基本支出预算", "项目支出预算")])
+def test_amount_columns_headed_in_other_words_are_read_by_meaning(sample, total, basic, project):
+    table = sample["T5"]
+    printing = Printing(title="部门一般公共预算支出表", columns={"total": total, "basic": basic, "project": project})
+    budget, report = import_lines(coded_lines(table, printing), "national", "表头")
+    assert [t.key for t in report.tables] == ["T5"] and report.unfitted == []
+    assert amounts(budget["T5"]) == amounts(table)
+
+
+def test_an_other_wording_that_is_another_column_s_name_is_not_borrowed():
+    """预算数 may head 合计, but not in a table where 预算数 is already another column's header."""
+    from budget_xl.recognise.tables import column_names
+
+    for profile in PROFILES:
+        for lay in load_schema(profile).tables:
+            own = {c.key: set(column_names(c)) for c in lay.columns}
+            for c in lay.columns:
+                borrowed = set(column_names(c, lay)) - own[c.key]
+                assert not any(borrowed & own[k] for k in own if k != c.key), (profile, lay.key, c.key)

@@ -343,7 +343,7 @@ class _TableReader:
     def _leaves(self) -> list[tuple[str, str]]:
         if self._across:
             return [(_norm(h), k) for h, k in self.lay.across]
-        return [(name, c.key) for c in self.lay.columns for name in column_names(c)]
+        return [(name, c.key) for c in self.lay.columns for name in column_names(c, self.lay)]
 
     def _header_cells(self, lines: list[Line]) -> list[Word]:
         """Header words, with words stacked in one cell (事业单位/经营收入, 公务用车/运行维护/费) joined, and a
