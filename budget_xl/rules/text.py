@@ -448,7 +448,8 @@ TEXT_RULES = [
 # every id a text rule can emit, with its severity and what it checks (for the registry and docs/rules.md)
 TEXT_RULE_DOCS = {
     "TXT-AMOUNT": ("error", "文字中的金额与表格不符（收入、支出、财政拨款、“三公”经费各项、机关运行经费、各功能科目），"
-                   "按文字印出的位数四舍五入比较；同一段前后两个数不一致；文字中的科目在表中找不到（警告）",
+                   "按文字印出的位数四舍五入比较（各表式的说法见 profiles/<模板>/text.toml）；同一段前后两个数不一致；"
+                   "文字中的科目在表中找不到（警告）",
                    "文字“住房公积金（项）208.8万元……2026年预算安排201.50万元”"),
     "TXT-TRUNCATED": ("info", "文字中的万元数一贯由元表截尾取得（不是四舍五入）：只提示一次，不逐句报错；"
                       "既不是四舍五入也不是截尾的金额仍报 TXT-AMOUNT", "877,080.00元写作“87.70万元”（四舍五入为87.71）"),
