@@ -37,12 +37,15 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
     graph = graph_from(instances)  # depends on which rows exist, not on values: one graph serves throughout
     originals: dict[str, Decimal | None] = {}
     kept: list[Derivation] = []
+    summed = _printed_sum_shares(filled, graph, instances)
     for d in graph:
         new = d.compute()
         target = d.target
         old = target.value()
         if new is None or new == old or target.cell in keep:
             continue
+        if old is not None and d.kind == COPY and _copy_of_printed_sum(d, old, new, summed):
+            continue  # 决算: the exact figure's rounding, copied from a total printed as Σ rounded parts: 尾差
         if old is not None and d.kind == SUM:
             present = sum(1 for p in d.parts if p.value() is not None)
             if keeps_printed_total(old, new, present, target.table.unit):
@@ -66,6 +69,28 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
                for cell, old in originals.items() if refs[cell].value() != old]
     _log(filled, changes)
     return filled, changes
+
+
+def _printed_sum_shares(budget: Budget, graph, instances) -> dict[str, Decimal]:
+    """Cells whose total the profile prints as the sum of rounded parts (``printed_sums``), with their shares."""
+    from budget_xl.derive import tolerances
+    from budget_xl.schema import load_schema
+
+    if not load_schema(budget.profile).printed_sums:
+        return {}
+    return dict(tolerances(budget, graph, instances).inherited)
+
+
+def _copy_of_printed_sum(d: Derivation, old: Decimal, new: Decimal, summed: dict[str, Decimal]) -> bool:
+    """A printed copy that differs from its source — a total printed as Σ rounded parts — by no more than the
+    source's share: the copy is the exact figure's rounding, and is kept (check reports it as 尾差)."""
+    from budget_xl.rounding import own_share, to_yuan
+
+    src = d.parts[0] if d.parts else None
+    if src is None or src.cell not in summed:
+        return False
+    gap = abs(to_yuan(old, d.target.table.unit) - to_yuan(new, src.table.unit))
+    return gap <= summed[src.cell] + own_share(d.target.table.unit)
 
 
 def _log(filled: Budget, changes: list[Change]) -> None:

@@ -59,7 +59,7 @@ def test_summary_has_one_row_per_file_worst_first(local_report):
     assert pdf[4] == "无法读取" and "PDF 文件已损坏" in pdf[11] and pdf[8:11] == [None, None, None]
     assert all(isinstance(r[8], int) and r[8] > 0 for r in rows if r[4] != "无法读取")  # relations were checked
     text = next(r for r in rows if r[0] == "seed.txt")
-    assert text[1:4] == ["承德市司法局", "2024", "national（文本导入）"]
+    assert text[1:4] == ["承德市司法局", "2024", "national（文本导入）·部门预算"]  # 模板·类型: a batch may mix 预算 and 决算
 
 
 def test_a_file_named_like_a_formula_is_written_as_text(local_report):

@@ -45,6 +45,10 @@ def cmd_batch(args) -> int:
     if not files:
         raise InputError("没有找到可校验的文件（.xlsx、.xlsm、.txt、.pdf）。")
     _check_report_path(args.report, files)
+    if args.review:  # issue 21: one filled 检查表 per PDF and a 汇总
+        from budget_xl.review.cli import review_folder
+
+        return review_folder(files, Path(args.review))
     console = Console(highlight=False, stderr=True)
     errors = unread = 0
     with _progress(console, len(files)) as bar:
@@ -98,5 +102,6 @@ def register(sub) -> None:
     s.add_argument("--dask", metavar="调度器地址", help="在 dask.distributed 集群上运行（如 tcp://10.0.0.5:8786）；"
                    "各计算节点须能以相同路径读到这些文件")
     s.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果（供脚本使用）")
+    s.add_argument("--review", metavar="输出文件夹", help="为每个 PDF 写出填好的公开情况检查表（含问题截图），另写汇总.xlsx")
     s.add_argument("--top", type=int, default=20, metavar="N", help="屏幕上列出最严重的 N 个文件（默认 20）")
     s.set_defaults(func=cmd_batch)

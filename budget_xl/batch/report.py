@@ -138,7 +138,8 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
         name = _cell(ws, Path(r.path).name, LINK_FONT)
         name.hyperlink = _link(r.path, report_dir)
         st = status(r)
-        ws.append([name, *(_cell(ws, v) for v in (r.dept, r.year, r.template)), _cell(ws, st, fill=STATUS_FILL.get(st)),
+        template = f"{r.template}·{r.kind}" if r.kind else r.template  # 预算 and 决算 files side by side
+        ws.append([name, *(_cell(ws, v) for v in (r.dept, r.year, template)), _cell(ws, st, fill=STATUS_FILL.get(st)),
                    *(_cell(ws, v) for v in (r.count("error"), r.count("warning"), r.count("info"),
                                             *(r.covered(k) for k in COVERAGE), first_problem(r)))])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEAD))}{max(2, len(ordered) + 1)}"

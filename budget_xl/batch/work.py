@@ -27,6 +27,7 @@ class FileResult:
     dept: str = ""
     year: str = ""
     template: str = ""
+    kind: str = ""  # 部门预算 or 部门决算: a batch may mix the spring and the summer disclosures
     problem: str | None = None
     findings: list[dict] = field(default_factory=list)  # rule, severity, message, cells (+ identity parts)
     coverage: dict | None = None  # the relations' account (Coverage.to_json): checked / not applicable / blank
@@ -42,7 +43,7 @@ class FileResult:
     def to_json(self) -> dict:
         from budget_xl.findings import SEVERITIES
 
-        return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template,
+        return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template, "kind": self.kind,
                 "error_reading": self.problem, "summary": {s: self.count(s) for s in SEVERITIES},
                 "coverage": self.coverage, "findings": self.findings, "seconds": round(self.seconds, 4)}
 
@@ -104,9 +105,29 @@ def read_any(path: Path):
         importer = pdf_importer()
         if importer is None:
             raise InputError(NO_PDF, file=str(path))
-        result = _as_read_result(importer(path), str(path))
+        imported = importer(path)
+        if isinstance(imported, tuple) and getattr(imported[0], "kind", "预算") == "决算":
+            result = _through_workbook(imported[0], path)
+        else:
+            result = _as_read_result(imported, str(path))
         return result, f"{result.budget.profile}（PDF导入）"
     raise InputError(f"不支持的文件类型“{path.suffix}”。", file=str(path))
+
+
+def _through_workbook(budget, path: Path):
+    """An imported 决算 read back from the workbook ``import`` would write: its rounding model (totals printed as
+    sums of rounded parts) and its findings are keyed by cell, as for the workbook itself."""
+    import tempfile
+
+    from budget_xl.read import read_workbook
+    from budget_xl.write import write_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "导入.xlsx"
+        write_workbook(budget, book)
+        result = read_workbook(book)
+    result.budget.source = str(path)
+    return result
 
 
 def finding_dict(f) -> dict:
@@ -126,6 +147,7 @@ def check_file(path: str) -> FileResult:
         result, res.template = read_any(Path(path))
         budget = result.budget
         res.dept = budget.dept_name
+        res.kind = f"部门{budget.kind}"
         res.year = str(budget.year or budget.info("year") or "")
         checked = check_budget(budget, result.notes)
         res.findings = [finding_dict(f) for f in checked.findings]

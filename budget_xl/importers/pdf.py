@@ -964,7 +964,12 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
         files.append((str(path), offset + 1, lines[-1].page if lines else offset))
     source = "、".join(str(p) for p in paths)
     chosen = profile or _choose_profile(lines)
-    budget, report = import_lines(lines, chosen, source)
+    if load_schema(chosen).kind == "决算":  # 部门决算: tables read from their ruled grids
+        from budget_xl.importers.final_accounts import import_final_accounts
+
+        budget, report = import_final_accounts(paths, lines, chosen, source)
+    else:
+        budget, report = import_lines(lines, chosen, source)
     if len(files) > 1:
         report.files = files
     read = [t for t in report.tables if t.rows]
@@ -983,7 +988,11 @@ def _nothing_recognised(lines: list[Line], report: ImportReport, forced: bool = 
     final = final_accounts_titles(x.text for x in body[:400])
     if final or any("部门决算" in fold(x.text) or "单位决算" in fold(x.text) for x in lines[:8]):
         where = f"（第{_page_of(body, final[0])}页“{final[0].strip()}”等）" if final else ""
-        return (f"这是一份部门决算{where}，不是部门预算公开文件：本工具目前只导入部门预算，未导入任何表。")
+        from budget_xl.schema import profiles_of_kind
+
+        known = "、".join(PROFILE_LABELS[p] for p in profiles_of_kind("决算")) or "无"
+        return (f"这是一份部门决算{where}，但其中的表没有一张与已有的决算表式（{known}）相符，未导入任何表。"
+                "可用 --template 指定表式，或为这种决算表式建一个 profile。")
     if report.unknown_titles:
         pages = sorted({p for p, _ in report.unknown_titles})
         span = f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"

@@ -129,4 +129,6 @@ def registry(profile: str = "national") -> dict[str, RuleInfo]:
     return out
 
 
+import budget_xl.review.document  # noqa: E402,F401  (issue 21: the document checks register their ids)
+
 __all__ = ["INFO", "PYTHON_CHECKS", "RuleInfo", "check", "register_info", "registry"]
