@@ -22,6 +22,8 @@ def import_source(src: Path):
         head = fh.read(1024)
     if b"%PDF-" in head:
         return import_pdf(src)
+    if src.suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return import_workbook(src)
     try:
         text = src.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -44,6 +46,24 @@ def import_source(src: Path):
         if re.fullmatch(r"T\d", lay.key) and lay.present:
             report.tables.append(TableFound(lay.key, lay.layout.title, [], len(lay.rows), lay.unit))
     return result.budget, report
+
+
+def import_workbook(src: Path):
+    """A workbook of the official tables (the district's template, the budget system's export) → (Budget,
+    report), read as its PDF would be; the budget is laid out afresh as the master workbook."""
+    from budget_xl.read.files import ENGINES
+    from budget_xl.read.official import import_grids, is_official
+
+    grids = ENGINES["calamine"](src)
+    if not is_official(grids):
+        raise InputError("这个工作簿里找不到预算公开表的表题（如“部门财务收支预算总表”），无法导入。"
+                         "若它已是主表工作簿，可直接校验：budget-xl check。", file=str(src))
+    budget, report, _notes = import_grids(grids, str(src))
+    for table in budget.tables.values():  # the master workbook has its own sheets and cells
+        table.sheet = table.title_cell = None
+        for row in table.rows:
+            row.cells = {}
+    return budget, report
 
 
 # 上年数 rows ← last year's tables: (table, row, column)
@@ -140,8 +160,8 @@ def cmd_import(args) -> int:
 
 
 def register(sub) -> None:
-    s = sub.add_parser("import", help="导入公开的预算文件（带文字层的 PDF 或文本），生成主表工作簿")
-    s.add_argument("source", metavar="来源", help="预算公开 PDF 或文本文件")
+    s = sub.add_parser("import", help="导入公开的预算文件（带文字层的 PDF、文本，或按正式公开表填写的 Excel 工作簿），生成主表工作簿")
+    s.add_argument("source", metavar="来源", help="预算公开 PDF、文本文件，或正式公开表的工作簿（.xlsx/.xlsm/.xls）")
     s.add_argument("-o", "--output", required=True, metavar="输出.xlsx", help="输出的主表工作簿")
     s.add_argument("--prior", metavar="上年文件", help="上年的预算公开 PDF 或主表工作簿：其各表的数填入“上年数”工作表，"
                    "供校验文字中的“比上年”和情况说明使用")

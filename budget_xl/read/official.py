@@ -151,17 +151,20 @@ def import_grids(grids: Mapping[str, Grid], source: str, profile: str | None = N
     toc = {ln.page for ln in pages.lines if re.sub(r"\s+", "", ln.text) == "目录"}
     chosen = profile or choose_profile(ln.text for ln in pages.lines if ln.page not in toc)
     budget, report = import_lines(pages.lines, chosen, source)
+    _place(budget, pages, {t.key: t.pages for t in report.tables})
     report = WorkbookReport(**vars(report), sheets=pages.names)
-    _place(budget, pages)
     return budget, report, pages.notes
 
 
-def _place(budget, pages: SheetPages) -> None:
-    """Each table on the sheet its figures stand in; 说明文字 rows at the cell their paragraph starts in."""
-    for table in budget.tables.values():
+def _place(budget, pages: SheetPages, found: dict[str, list[int]]) -> None:
+    """Each table on the sheet its title stands on; 说明文字 rows at the cell their paragraph starts in."""
+    for key, table in budget.tables.items():
         sheets = [c.split("!")[0] for r in table.rows for c in r.cells.values()]
-        if sheets:
+        if key in found and found[key]:
+            table.sheet = pages.names[found[key][0] - 1]
+        elif sheets:
             table.sheet = max(set(sheets), key=sheets.count)
+        if table.sheet:
             for ln in pages.lines:
                 if pages.names[ln.page - 1] == table.sheet and match_title(ln.text, budget.profile):
                     table.title_cell = ln.words[0].cell
