@@ -261,3 +261,115 @@ def fill_xls_template(out_dir: Path) -> Path:
     as_xlsx = soffice_convert(UNIT_XLS_TEMPLATE, "xlsx", out_dir / "xlsx")
     filled = fill_template(as_xlsx, UNIT_PDF, out_dir / "filled" / "单位预算_已填.xlsx")
     return soffice_convert(filled, "xls", out_dir)
+
+
+# -- what a department's own workbook also holds: a text box, a seal, a drop-down, print settings ------------
+TEXT_BOX = "科长审核意见：数字已核对，同意报送。"
+X14_DV = ('<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+          '<x14:dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1">'
+          '<x14:formula1><xm:f>目录!$A$4:$A$8</xm:f></x14:formula1><xm:sqref>A1</xm:sqref>'
+          '</x14:dataValidation></x14:dataValidations>')
+_X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+
+
+def png_bytes(width: int = 8, height: int = 8) -> bytes:
+    """A small red square, the way a scanned seal is a picture."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xcc\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _drawing_xml() -> str:
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    xdr = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    anchor = ('<xdr:twoCellAnchor><xdr:from><xdr:col>{c0}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row>'
+              '<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>{c1}</xdr:col><xdr:colOff>0</xdr:colOff>'
+              '<xdr:row>4</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>{body}<xdr:clientData/></xdr:twoCellAnchor>')
+    box = ('<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="2" name="文本框 1"/><xdr:cNvSpPr txBox="1"/>'
+           '</xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2000000" cy="600000"/></a:xfrm>'
+           '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr><xdr:txBody><a:bodyPr/><a:lstStyle/>'
+           f'<a:p><a:r><a:rPr lang="zh-CN"/><a:t>{TEXT_BOX}</a:t></a:r></a:p></xdr:txBody></xdr:sp>')
+    pic = ('<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="3" name="图片 2" descr="公章"/><xdr:cNvPicPr/></xdr:nvPicPr>'
+           '<xdr:blipFill><a:blip r:embed="rIdImg1"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
+           '<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="600000" cy="600000"/></a:xfrm>'
+           '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic>')
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr="{xdr}" xmlns:a="{a}" '
+            f'xmlns:r="{r}">' + anchor.format(c0=8, c1=11, body=box) + anchor.format(c0=12, c1=13, body=pic)
+            + "</xdr:wsDr>")
+
+
+def _sheet_part(z, sheet: str) -> str:
+    wb = z.read("xl/workbook.xml").decode()
+    rid = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="(\w+)"', wb).group(1)
+    rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    target = re.search(r'<Relationship [^>]*Id="' + rid + r'"[^>]*Target="([^"]+)"', rels)
+    if target is None:
+        target = re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + rid + '"', rels)
+    t = target.group(1)
+    return t[1:] if t.startswith("/") else "xl/" + t
+
+
+def decorate(path: Path, sheet: str, out: Path) -> Path:
+    """``path`` with, on ``sheet``: a text box (科长审核意见), a picture (a seal), an x14 drop-down list (its list on
+    another sheet, which only the x14 kind can hold), landscape A4 printing with repeated title rows."""
+    import zipfile
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.print_title_rows = "1:8"
+    ws.print_area = f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}"
+    staged = out.with_name(".staged_" + out.name)
+    wb.save(staged)
+    with zipfile.ZipFile(staged) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+        part = _sheet_part(z, sheet)
+    staged.unlink()
+    xml = parts[part].decode()
+    if "<extLst>" in xml:
+        xml = xml.replace("</extLst>", f'<ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" xmlns:x14="{_X14}">'
+                          + X14_DV + "</ext></extLst>")
+    else:
+        xml = xml.replace("</worksheet>", f'<extLst><ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" '
+                          f'xmlns:x14="{_X14}">' + X14_DV + "</ext></extLst></worksheet>")
+    drawing = '<drawing r:id="rIdDrw1"/>'
+    m = re.search(r"<(legacyDrawing|legacyDrawingHF|picture|oleObjects|tableParts|extLst)[ >/]", xml)
+    xml = xml[:m.start()] + drawing + xml[m.start():]
+    if 'xmlns:r="' not in xml[:500]:
+        xml = xml.replace("<worksheet ", '<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                          '2006/relationships" ', 1)
+    parts[part] = xml.encode()
+    d, f = part.rsplit("/", 1)
+    rels_name = f"{d}/_rels/{f}.rels"
+    rel = ('<Relationship Id="rIdDrw1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           'drawing" Target="/xl/drawings/drawing_fx1.xml"/>')
+    if rels_name in parts:
+        parts[rels_name] = parts[rels_name].decode().replace("</Relationships>", rel + "</Relationships>").encode()
+    else:
+        parts[rels_name] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://'
+                            'schemas.openxmlformats.org/package/2006/relationships">' + rel + "</Relationships>").encode()
+    parts["xl/drawings/drawing_fx1.xml"] = _drawing_xml().encode()
+    parts["xl/drawings/_rels/drawing_fx1.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/relationships"><Relationship Id="rIdImg1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/image" Target="/xl/media/seal_fx1.png"/></Relationships>').encode()
+    parts["xl/media/seal_fx1.png"] = png_bytes()
+    ct = parts["[Content_Types].xml"].decode()
+    if 'Extension="png"' not in ct:
+        ct = ct.replace("<Default ", '<Default Extension="png" ContentType="image/png"/><Default ', 1)
+    ct = ct.replace("</Types>", '<Override PartName="/xl/drawings/drawing_fx1.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.drawing+xml"/></Types>')
+    parts["[Content_Types].xml"] = ct.encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from budget_xl.errors import InputError
@@ -22,7 +23,9 @@ def import_source(src: Path):
         head = fh.read(1024)
     if b"%PDF-" in head:
         return import_pdf(src)
-    if src.suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    from budget_xl.read.files import is_xls
+
+    if zipfile.is_zipfile(src) or is_xls(src):
         return import_workbook(src)
     try:
         text = src.read_text(encoding="utf-8")

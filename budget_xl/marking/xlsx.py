@@ -167,7 +167,7 @@ def _cells_of(ws):
 
 
 def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now: datetime | None = None,
-                  warn: Callable[[str], None] | None = None, coverage=None) -> Path:
+                  warn: Callable[[str], None] | None = None, coverage=None, keep_all: bool = True) -> Path:
     """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
     Chinese warning (a damaged hidden record); by default they go to standard error. ``coverage``: how many
     relations were checked, said on 校验结果's title line."""
@@ -179,6 +179,10 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
         from budget_xl.errors import InputError
 
         raise InputError("--mark 的输出文件就是输入文件；请另选文件名（原文件不会被改动）。", file=str(src))
+    from budget_xl.write.keep import lossless_needed, mark_keeping
+
+    if keep_all and lossless_needed(src):  # text boxes, pictures, x14 validations…: write into the package itself
+        return mark_keeping(src, out, findings, now=now, warn=warn, coverage=coverage)
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
     plan = plan_for_workbook(wb, findings, source=src.name, now=now, coverage=coverage)

@@ -401,7 +401,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
     uncached: list[str] = []
     tables: dict[str, Table] = {}
     sheet_units: dict[str, str | None] = {}
-    if not any(_find_sheet(grids, lay) for lay in schema.layouts):
+    if not any(_find_sheet(grids, lay) for lay in schema.layouts if lay.written):  # 变更记录 alone: not ours
         from budget_xl.read.official import is_official, read_official
 
         if is_official(grids):  # the official tables as the district hands them out (read/official.py)
