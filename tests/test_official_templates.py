@@ -169,3 +169,20 @@ def test_a_template_left_blank_is_not_checked_against_zero(tmp_path):
 def test_the_xls_template_itself_is_read(tmp_path):
     r = run_cli("check", UNIT_XLS_TEMPLATE)
     assert "不支持旧版" not in r.stdout + r.stderr and r.returncode in (0, 1)
+
+
+def test_marking_and_filling_an_xls_write_an_xlsx_beside_it(filled_xls, tmp_path):
+    src = tmp_path / filled_xls.name
+    shutil.copy(filled_xls, src)
+    before = src.read_bytes()
+    r = run_cli("check", src, "--mark", tmp_path / "标注.xls")
+    assert r.returncode == 0, r.stderr
+    assert "旧版 .xls" in r.stdout and str(tmp_path / "标注.xlsx") in r.stdout
+    wb = openpyxl.load_workbook(tmp_path / "标注.xlsx")
+    assert wb.sheetnames[0] == "校验结果" and "单位支出总表" in wb.sheetnames
+    r = run_cli("fill", src, "--in-place")
+    assert r.returncode == 0, r.stderr
+    assert "旧版 .xls" in r.stdout and src.with_suffix(".xlsx").exists()
+    assert src.read_bytes() == before  # the .xls itself is never written
+    _b, findings = _findings(src.with_suffix(".xlsx"))
+    assert not [f for f in findings if f.severity == "error"]

@@ -179,8 +179,11 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
         from budget_xl.errors import InputError
 
         raise InputError("--mark 的输出文件就是输入文件；请另选文件名（原文件不会被改动）。", file=str(src))
-    from budget_xl.write.keep import lossless_needed, mark_keeping
+    from budget_xl.read.files import is_xls
+    from budget_xl.write.keep import from_xls, lossless_needed, mark_keeping
 
+    if is_xls(src):  # read as it is, marked in an .xlsx copy
+        return from_xls(src, lambda copy: mark_workbook(copy, out, findings, now, warn, coverage, keep_all))
     if keep_all and lossless_needed(src):  # text boxes, pictures, x14 validations…: write into the package itself
         return mark_keeping(src, out, findings, now=now, warn=warn, coverage=coverage)
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open

@@ -79,3 +79,56 @@ def fill_keeping(src: Path, out: Path, changes, now=None, force: bool = False, h
         outputs.write_with(out, lambda tmp: write_lossless(src, theirs, tmp, edits, our_sheets=[LOG_SHEET],
                                                             recalc=True), force)
     return written, formulas
+
+
+# -- an old .xls: read as it is, written as an .xlsx beside it ---------------------------------------------------
+XLS_NOTE = "输入是旧版 .xls 文件（不能原样写回），输出已另存为 Excel 工作簿 .xlsx："
+
+
+def xlsx_name(path: Path) -> Path:
+    """Where an output named after an .xls goes: the same name as .xlsx."""
+    return path.with_suffix(".xlsx") if path.suffix.lower() == ".xls" else path
+
+
+def xlsx_from_xls(src: Path, folder: Path) -> tuple[Path, bool]:
+    """An .xlsx copy of an old .xls in ``folder``: converted by LibreOffice when installed (formats, merged cells
+    and print settings kept), else rebuilt from its values (then ``False``: its formatting is not carried)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe:
+        try:
+            subprocess.run([exe, f"-env:UserInstallation=file://{folder}/lo", "--headless", "--convert-to", "xlsx",
+                            "--outdir", str(folder), str(src)], check=True, capture_output=True, timeout=180)
+            out = folder / (src.stem + ".xlsx")
+            if out.exists():
+                return out, True
+        except (subprocess.SubprocessError, OSError):
+            pass
+    import openpyxl
+
+    from budget_xl.read.files import load_grids_calamine
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, grid in load_grids_calamine(src).items():
+        ws = wb.create_sheet(name)
+        for row in grid:
+            ws.append([v if isinstance(v, (str, int, float)) or v is None else str(v) for v in row])
+    out = folder / (src.stem + ".xlsx")
+    wb.save(out)
+    return out, False
+
+
+def from_xls(src: Path, write) -> object:
+    """``write(xlsx_src)`` on an .xlsx copy of the .xls ``src``; the copy's look is said on standard error when
+    only its values could be carried."""
+    import sys
+
+    with tempfile.TemporaryDirectory(prefix="budget-xl-xls-") as d:
+        copy, kept = xlsx_from_xls(src, Path(d))
+        if not kept:
+            sys.stderr.write("注意：本机没有 LibreOffice，旧版 .xls 的格式（字体、边框、合并单元格）未能带到 .xlsx 输出中，"
+                             "只带了各单元格的内容。\n")
+        return write(copy)
