@@ -186,3 +186,17 @@ def test_marking_and_filling_an_xls_write_an_xlsx_beside_it(filled_xls, tmp_path
     assert src.read_bytes() == before  # the .xls itself is never written
     _b, findings = _findings(src.with_suffix(".xlsx"))
     assert not [f for f in findings if f.severity == "error"]
+
+
+def test_a_row_of_figures_without_a_code_is_not_passed_over(filled, tmp_path):
+    p = tmp_path / "无编码.xlsx"
+    wb = openpyxl.load_workbook(filled["dept"])
+    ws = wb["部门收入总表"]
+    total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    ws.cell(total + 2, 4).value = "补充经费"
+    ws.cell(total + 2, 5).value = 12345
+    wb.save(p)
+    result = read_workbook(p)
+    [note] = [n for n in result.notes if n.rule == "READ-UNFITTED"]
+    assert note.severity == "warning" and note.cells == (f"部门收入总表!D{total + 2}",)
+    assert "没有科目编码" in note.message and "部门收入总表" in note.message

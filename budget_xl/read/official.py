@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from budget_xl.findings import ERROR, Finding
+from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.read.grid import ReadResult, col_letter, ref
 from budget_xl.read.values import CellError, Uncached
 from budget_xl.recognise.tables import choose_profile, match_title
@@ -84,6 +84,10 @@ def sheet_lines(page: int, name: str, grid: Grid, merged=(), notes: list[Finding
             if (r, c) in hidden:
                 continue
             if isinstance(v, CellError | Uncached):
+                if notes is not None and isinstance(v, Uncached):
+                    notes.append(Finding("READ-FORMULA-UNCACHED", ERROR, f"{ref(name, r, c)} 是公式，但文件中没有保存计算结果"
+                                         "（文件可能由程序生成）。请在 Excel 或 WPS 中打开并保存后再试；在此之前按“未知”处理。",
+                                         (ref(name, r, c),)))
                 if notes is not None and isinstance(v, CellError):
                     at = ref(name, r, c)
                     notes.append(Finding("READ-CELL-ERROR", ERROR, f"{at} 单元格是 {v.code}（Excel 错误值，不是空白）："
@@ -214,8 +218,21 @@ class WorkbookReport:
 
 
 def read_official(grids: Mapping[str, Grid], source: str = "", profile: str | None = None) -> ReadResult:
-    budget, _report, notes = import_grids(grids, source, profile)
-    return ReadResult(budget=budget, notes=list(notes))
+    budget, report, notes = import_grids(grids, source, profile)
+    return ReadResult(budget=budget, notes=[*notes, *_unfitted(report, workbook_pages(grids))])
+
+
+def _unfitted(report: WorkbookReport, pages: SheetPages) -> list[Finding]:
+    """Figures the tables' layouts could not place: a check must not pass over them in silence."""
+    out = []
+    for page, text, why in report.unfitted:
+        if "其下没有数字" in why or "项目绩效目标" in why:
+            continue
+        at = next((ln.words[0].cell for ln in pages.lines if ln.page == page and text in (ln.text, ln.words[0].text)
+                   and ln.words and ln.words[0].cell), None)
+        where = f"工作表“{pages.names[page - 1]}”" if 0 < page <= len(pages.names) else ""
+        out.append(Finding("READ-UNFITTED", WARNING, f"{where}“{text}”：{why}，未核对。", (at,) if at else ()))
+    return out
 
 
 def open_grids(path: str | Path) -> Mapping[str, Grid]:
