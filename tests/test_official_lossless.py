@@ -166,3 +166,40 @@ def test_libreoffice_opens_the_marked_copy(workbooks, tmp_path):
     subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=240)
     assert (tmp_path / "标注.pdf").stat().st_size > 10_000
+
+
+def _as_xlsm(src: Path, out: Path) -> bytes:
+    """``src`` as a macro workbook: a VBA project part (an OLE container) the way Excel stores it in an .xlsm."""
+    from budget_xl.excel.vba_project import write_cfb
+
+    vba = write_cfb({"PROJECT": b'ID="{00000000-0000-0000-0000-000000000000}"\r\nName="BudgetBook"\r\n'})
+    parts = _parts(src)
+    parts["xl/vbaProject.bin"] = vba
+    ct = parts["[Content_Types].xml"].decode()
+    ct = ct.replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    "application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+    ct = ct.replace("<Default ", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                    "<Default ", 1)
+    parts["[Content_Types].xml"] = ct.encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", '<Relationship Id="rIdVba1" Type="http://'
+                                                       'schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                                                       'Target="vbaProject.bin"/></Relationships>').encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return vba
+
+
+def test_the_macros_of_an_xlsm_survive_marking(workbooks, tmp_path):
+    src = tmp_path / "部门.xlsm"
+    vba = _as_xlsm(workbooks["error"], src)
+    out = tmp_path / "标注.xlsm"
+    r = run_cli("check", src, "--mark", out)
+    assert r.returncode == 1, r.stderr
+    after = _parts(out)
+    assert after["xl/vbaProject.bin"] == vba
+    assert "macroEnabled.main+xml" in after["[Content_Types].xml"].decode()
+    assert after["xl/media/seal_fx1.png"] == png_bytes()
+    r = run_cli("check", src, "--mark", tmp_path / "标注.xlsx")
+    assert r.returncode == 2 and "宏" in r.stderr and not (tmp_path / "标注.xlsx").exists()
