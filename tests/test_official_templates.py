@@ -200,3 +200,21 @@ def test_a_row_of_figures_without_a_code_is_not_passed_over(filled, tmp_path):
     [note] = [n for n in result.notes if n.rule == "READ-UNFITTED"]
     assert note.severity == "warning" and note.cells == (f"部门收入总表!D{total + 2}",)
     assert "没有科目编码" in note.message and "部门收入总表" in note.message
+
+
+def test_codes_joined_in_one_column_read_the_same(filled, pdf_masters, tmp_path):
+    """A budget-system export prints 2040601 in one cell where the template splits it over 类/款/项."""
+    p = tmp_path / "合写编码.xlsx"
+    wb = openpyxl.load_workbook(filled["dept"])
+    for name in ("部门收入总表", "部门支出总表", "部门一般公共预算拨款表"):
+        ws = wb[name]
+        for r in range(1, ws.max_row + 1):
+            parts = [ws.cell(r, c).value for c in (1, 2, 3)]
+            if isinstance(parts[0], int):
+                ws.cell(r, 1).value = "".join(str(x) for x in parts if x is not None)
+                ws.cell(r, 2).value = ws.cell(r, 3).value = None
+    wb.save(p)
+    budget, findings = _findings(p)
+    _b, from_pdf = _findings(pdf_masters["dept"])
+    assert _same(findings) == _same(from_pdf)
+    assert budget["T3"].get("2040601").cell("code").startswith("部门支出总表!A")

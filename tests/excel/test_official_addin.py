@@ -61,3 +61,40 @@ def test_the_addin_marks_the_cells_check_mark_marks(planted, tmp_path):
     excel.apply(actions)
     results = excel.sheet(RESULT_SHEET)["values"]
     assert any(cell in str(v) for row in results for v in row)
+
+
+def test_the_addins_recompute_fills_a_blank_total_in_the_users_cell(planted):
+    from budget_xl.writeback import LOG_SHEET
+
+    from .fake_excel import with_value
+
+    src, cell = planted
+    sheet, a1 = cell.split("!")
+    parent = f"{sheet}!F{int(a1[1:]) - 1}"  # 20406 司法 · 基本支出, the row above the planted leaf
+    grids = sample_grids_from_file(src)
+    grids = with_value(grids, cell, grids[sheet][int(a1[1:]) - 1][5] - 1000)  # the leaf put right again
+    expected = grids[sheet][int(a1[1:]) - 2][5]
+    excel = FakeExcel(with_value(grids, parent, ""))
+    sheets = sheet_names(excel.payload())
+    book = excel.book()
+    outcome = handlers.recompute(book)
+    actions = actions_of(book)
+    assert covered([a for a in actions if a["func"] == "setValues" and a["sheet_position"] == sheets.index(sheet)],
+                   sheets, "setValues") == {parent}
+    excel.apply(actions)
+    assert excel.sheet(sheet)["values"][int(a1[1:]) - 2][5] == pytest.approx(expected)
+    assert [r[1] for r in excel.sheet(LOG_SHEET)["values"][2:]] == [parent]
+    assert outcome.counts == {"changed": 1}
+
+
+def test_the_addins_narrative_reads_the_templates_text_sheets(planted):
+    from budget_xl.excel.handlers import NARRATIVE_SHEET
+
+    src, _cell = planted
+    excel = FakeExcel(sample_grids_from_file(src))
+    book = excel.book()
+    handlers.export_narrative(book)
+    excel.apply(actions_of(book))
+    rows = excel.sheet(NARRATIVE_SHEET)["values"]
+    text = "\n".join(str(v) for r in rows for v in r if v)
+    assert "上海市普陀区司法局" in text and "其他相关情况说明" in text
