@@ -218,3 +218,18 @@ def test_codes_joined_in_one_column_read_the_same(filled, pdf_masters, tmp_path)
     _b, from_pdf = _findings(pdf_masters["dept"])
     assert _same(findings) == _same(from_pdf)
     assert budget["T3"].get("2040601").cell("code").startswith("部门支出总表!A")
+
+
+def test_an_error_value_in_a_figure_is_named_at_its_cell_and_not_read_as_blank(filled):
+    from budget_xl.read.files import load_grids_calamine
+    from budget_xl.read.grid import read_grids
+    from budget_xl.read.values import CellError
+
+    grids = load_grids_calamine(filled["unit"])
+    ws = grids["单位支出总表"]
+    r = next(i for i, row in enumerate(ws) if row and row[0] == "合计")
+    ws[r][4] = CellError("#REF!")
+    result = read_grids(grids, source="x.xlsx")
+    [note] = [n for n in result.notes if n.rule == "READ-CELL-ERROR"]
+    assert note.cells == (f"单位支出总表!E{r + 1}",) and note.severity == "error"
+    assert result.budget["T3"].total_row.amount("total") is None

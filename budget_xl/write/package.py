@@ -418,9 +418,12 @@ def _shift_local_ids(wb: etree._Element, at: int, by: int) -> None:
             dn.set("localSheetId", str(int(lid) + by))
     views = wb.find(_q("bookViews"))
     for v in views if views is not None else ():
-        for attr in ("activeTab", "firstSheet"):
-            if v.get(attr) is not None and int(v.get(attr)) >= at and (by > 0 or int(v.get(attr)) > at):
-                v.set(attr, str(int(v.get(attr)) + by))
+        # the active sheet stays the one the user left active; the tab bar still starts where it did, so a sheet
+        # inserted first (校验结果) is in sight
+        for attr, first in (("activeTab", at), ("firstSheet", at + 1)):
+            n = v.get(attr)
+            if n is not None and int(n) >= first and (by > 0 or int(n) > at):
+                v.set(attr, str(int(n) + by))
 
 
 def _remove_sheet(pkg: Package, name: str) -> None:
