@@ -203,3 +203,41 @@ def test_the_macros_of_an_xlsm_survive_marking(workbooks, tmp_path):
     assert after["xl/media/seal_fx1.png"] == png_bytes()
     r = run_cli("check", src, "--mark", tmp_path / "标注.xlsx")
     assert r.returncode == 2 and "宏" in r.stderr and not (tmp_path / "标注.xlsx").exists()
+
+
+def _with_button(src: Path, out: Path) -> None:
+    """``src`` with a form button (a legacy VML control) on the sheet that gets marked."""
+    parts = _parts(src)
+    part = _sheet_part(parts, SHEET)
+    parts["xl/drawings/vmlDrawing_fx9.vml"] = (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:x="urn:schemas-microsoft-com:office:excel"><v:shape id="_x0000_s1025" type="#_x0000_t201">'
+        '<x:ClientData ObjectType="Button"><x:Anchor>8, 0, 1, 0, 10, 0, 2, 0</x:Anchor></x:ClientData>'
+        "</v:shape></xml>").encode()
+    d, f = part.rsplit("/", 1)
+    rels = f"{d}/_rels/{f}.rels"
+    parts[rels] = parts[rels].decode().replace("</Relationships>", '<Relationship Id="rIdVml9" Type="http://schemas.'
+                                               'openxmlformats.org/officeDocument/2006/relationships/vmlDrawing" '
+                                               'Target="/xl/drawings/vmlDrawing_fx9.vml"/></Relationships>').encode()
+    xml = parts[part].decode()
+    at = xml.index("<extLst>")
+    parts[part] = (xml[:at] + '<legacyDrawing r:id="rIdVml9"/>' + xml[at:]).encode()
+    ct = parts["[Content_Types].xml"].decode()
+    if 'Extension="vml"' not in ct:
+        parts["[Content_Types].xml"] = ct.replace("<Default ", '<Default Extension="vml" ContentType="application/'
+                                                  'vnd.openxmlformats-officedocument.vmlDrawing"/><Default ', 1).encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_marking_a_sheet_with_a_form_button_is_refused_naming_what_would_be_lost(workbooks, tmp_path):
+    from budget_xl.write.package import openpyxl_would_lose
+
+    src = tmp_path / "带按钮.xlsx"
+    _with_button(workbooks["error"], src)
+    assert "表单控件（按钮、复选框等）" in openpyxl_would_lose(src)
+    out = tmp_path / "标注.xlsx"
+    r = run_cli("check", src, "--mark", out)
+    assert r.returncode == 2 and "表单控件" in r.stderr and SHEET in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists()

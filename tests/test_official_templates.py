@@ -233,3 +233,16 @@ def test_an_error_value_in_a_figure_is_named_at_its_cell_and_not_read_as_blank(f
     [note] = [n for n in result.notes if n.rule == "READ-CELL-ERROR"]
     assert note.cells == (f"单位支出总表!E{r + 1}",) and note.severity == "error"
     assert result.budget["T3"].total_row.amount("total") is None
+
+
+def test_each_tables_unit_line_is_read_from_its_sheet(filled, tmp_path):
+    p = tmp_path / "万元.xlsx"
+    wb = openpyxl.load_workbook(filled["unit"])
+    ws = wb["单位收入总表"]
+    [cell] = [c for row in ws.iter_rows(max_row=6) for c in row if c.value == "单位：元"]
+    cell.value = "单位：万元"
+    wb.save(p)
+    budget = read_workbook(p).budget
+    assert budget["T2"].unit == "万元" and budget["T3"].unit == "元" and budget["T9"].unit == "万元"
+    r = run_cli("check", p)
+    assert "UNIT-SLIP" in r.stdout and "单位收入总表" in r.stdout

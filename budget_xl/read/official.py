@@ -148,16 +148,19 @@ def is_official(grids: Mapping[str, Grid]) -> bool:
 
 
 def import_grids(grids: Mapping[str, Grid], source: str, profile: str | None = None):
-    """(Budget, report) of a workbook of official tables, every figure with its own cell."""
+    """(Budget, report, reader notes) of a workbook of official tables, every figure with its own cell."""
+    return _import(workbook_pages(grids), source, profile)[:3]
+
+
+def _import(pages: SheetPages, source: str, profile: str | None = None):
     from budget_xl.importers.pdf import import_lines
 
-    pages = workbook_pages(grids)
     toc = {ln.page for ln in pages.lines if re.sub(r"\s+", "", ln.text) == "目录"}
     chosen = profile or choose_profile(ln.text for ln in pages.lines if ln.page not in toc)
     budget, report = import_lines(pages.lines, chosen, source)
     _place(budget, pages, {t.key: t.pages for t in report.tables})
     report = WorkbookReport(**vars(report), sheets=pages.names)
-    return budget, report, pages.notes
+    return budget, report, pages.notes, pages
 
 
 def _place(budget, pages: SheetPages, found: dict[str, list[int]]) -> None:
@@ -168,21 +171,19 @@ def _place(budget, pages: SheetPages, found: dict[str, list[int]]) -> None:
             table.sheet = pages.names[found[key][0] - 1]
         elif sheets:
             table.sheet = max(set(sheets), key=sheets.count)
-        if table.sheet:
+        if table.sheet and key in found:
+            page = pages.names.index(table.sheet) + 1
             for ln in pages.lines:
-                if pages.names[ln.page - 1] == table.sheet and match_title(ln.text, budget.profile):
+                if ln.page == page and ln.top < TITLE_ROWS * ROW_HEIGHT and match_title(ln.text, budget.profile):
                     table.title_cell = ln.words[0].cell
                     break
     text = budget.tables.get("TEXT")
     if text is None:
         return
-    starts = [(fold(w.text), w.cell) for ln in pages.lines for w in ln.words if w.cell and w.text]
+    starts = [(re.sub(r"\s+", "", fold(w.text)), w.cell) for ln in pages.lines for w in ln.words if w.cell and w.text]
     for row in text.rows:
-        body = fold(row.text("text") or row.text("title"))
-        if not body:
-            continue
-        head = re.sub(r"\s+", "", body)[:12]
-        cell = next((c for t, c in starts if head and re.sub(r"\s+", "", t).startswith(head)), None)
+        head = re.sub(r"\s+", "", fold(row.text("text") or row.text("title")))[:12]
+        cell = next((c for t, c in starts if t.startswith(head)), None) if head else None
         if cell:
             row.cells["text"] = cell
 
@@ -218,8 +219,8 @@ class WorkbookReport:
 
 
 def read_official(grids: Mapping[str, Grid], source: str = "", profile: str | None = None) -> ReadResult:
-    budget, report, notes = import_grids(grids, source, profile)
-    return ReadResult(budget=budget, notes=[*notes, *_unfitted(report, workbook_pages(grids))])
+    budget, report, notes, pages = _import(workbook_pages(grids), source, profile)
+    return ReadResult(budget=budget, notes=[*notes, *_unfitted(report, pages)])
 
 
 def _unfitted(report: WorkbookReport, pages: SheetPages) -> list[Finding]:

@@ -78,6 +78,8 @@ def openpyxl_would_lose(path: str | Path) -> list[str]:
                     found.append("切片器")
                 if name.startswith("xl/activeX/"):
                     found.append("ActiveX 控件")
+                if name.endswith(".vml") and info.file_size < 16 * 1024 * 1024 and not _notes_only(z.read(name)):
+                    found.append("表单控件（按钮、复选框等）")
                 if kind is None:
                     continue
                 data = z.read(name)
