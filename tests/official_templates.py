@@ -129,7 +129,7 @@ def _notes(ws, table, row: int) -> None:
         ws.cell(row + i, 1).value = text
 
 
-def _fill_two_sided(ws, table) -> None:
+def _fill_two_sided(ws, table, set_aside=()) -> None:
     in_side, out_side = table.layout.sides
     total_row = _row_of(ws, 1, "收入总计")
     head = next(r for r in range(1, 12) if _flat(ws.cell(r, 2).value) == "预算数")
@@ -140,8 +140,13 @@ def _fill_two_sided(ws, table) -> None:
                "国有资本经营预算": "soe"}.get(_flat(ws.cell(head, c).value))
         if key:
             out_cols[key] = c
-    if table.key == "T1":  # 单位预算 prints 合计 | 基本支出 … under 预算数: 合计 is the amount
+    extra: dict[str, int] = {}
+    if table.key == "T1":  # 单位预算 prints 合计 | 基本支出（人员经费、公用经费）| 项目支出 under 预算数: 合计 is the amount
         out_cols = {"out_amount": 4}
+        for r in range(head, head + 3):
+            for c in range(5, ws.max_column + 1):
+                if _flat(ws.cell(r, c).value) in ("人员经费", "公用经费", "项目支出"):
+                    extra[_flat(ws.cell(r, c).value)] = c
     # 本年收入: the template's own labels, in order
     in_rows = [d for d in in_side.rows if not d.total]
     r = first
@@ -158,13 +163,39 @@ def _fill_two_sided(ws, table) -> None:
     _insert_rows(ws, total_row, len(classes) - (total_row - first), first)
     total_row = _row_of(ws, 1, "收入总计")
     _clear(ws, range(first, total_row), range(3, ws.max_column + 1))
+    printed = _split_printed(classes, set_aside, extra)
     for i, row in enumerate(classes):
         ws.cell(first + i, 3).value = f"{_numeral(i + 1)}、{row.text(out_side.label)}"
         for key, c in out_cols.items():
             ws.cell(first + i, c).value = _num(row.amount(key))
+        for column, value in printed[i].items():
+            ws.cell(first + i, extra[column]).value = _num(value)
     grand = table.get(out_side.rows[-1].key)
     for key, c in out_cols.items():
         ws.cell(total_row, c).value = _num(grand.amount(key)) if grand else None
+    for column, value in (printed[len(classes)] if len(printed) > len(classes) else {}).items():
+        ws.cell(total_row, extra[column]).value = _num(value)
+
+
+def _split_printed(classes, set_aside: list, extra: dict[str, int]) -> list[dict]:
+    """The figures the PDF printed under 人员经费 / 公用经费 / 项目支出 (which our layout does not keep), in print
+    order, given back to their rows: each row's add up to its 合计 (the 支出总计 row comes last)."""
+    if not extra or not set_aside:
+        return [{} for _ in classes]
+    from decimal import Decimal
+
+    queue = [(column, value) for column, value in set_aside if column in extra]
+    totals = [row.amount("out_amount") or Decimal(0) for row in classes]
+    totals.append(sum(totals, Decimal(0)))
+    out = []
+    for total in totals:
+        got, acc = {}, Decimal(0)
+        while queue and acc < total:
+            column, value = queue.pop(0)
+            got[column] = value
+            acc += value or 0
+        out.append(got)
+    return out
 
 
 def _fill_t9(ws, table) -> None:
@@ -209,7 +240,7 @@ def fill_template(template: Path, pdf: Path, out: Path) -> Path:
     """The template filled with the PDF's figures and text, written to ``out`` (.xlsx)."""
     from budget_xl.importers.pdf import import_pdf
 
-    budget, _report = import_pdf(pdf)
+    budget, report = import_pdf(pdf)
     year, dept = budget.year, budget.dept_name
     wb = openpyxl.load_workbook(template)
     for ws in wb.worksheets:
@@ -234,7 +265,7 @@ def fill_template(template: Path, pdf: Path, out: Path) -> Path:
             if table.layout.kind == "coded":
                 _fill_coded(ws, table)
             elif table.layout.kind == "two_sided":
-                _fill_two_sided(ws, table)
+                _fill_two_sided(ws, table, [(c, v) for t, c, v in report.set_aside if t == kind])
             else:
                 _fill_t9(ws, table)
         else:

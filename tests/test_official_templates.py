@@ -59,7 +59,10 @@ def _findings(path: Path):
 
 
 def _same(findings) -> Counter:
-    return Counter((f.rule, f.severity, f.message) for f in findings)
+    """Findings as compared with the PDF's: all but the hint that a column the template prints (单位预算's
+    人员经费 / 公用经费 / 项目支出 in 收支总表) is not one the profile checks — the PDF's import sets it aside."""
+    return Counter((f.rule, f.severity, f.message) for f in findings
+                   if not (f.rule == "READ-UNFITTED" and f.severity == "info"))
 
 
 def test_the_filled_templates_keep_the_templates_sheets():
@@ -99,6 +102,8 @@ def test_checking_the_template_finds_what_checking_the_pdf_finds(filled, pdf_mas
     assert _same(from_template) == _same(from_pdf)
     errors = [f for f in from_template if f.severity == "error"]
     assert len(errors) == (3 if which == "dept" else 0)
+    hints = sorted(f.cells[0] for f in from_template if f.rule == "READ-UNFITTED")
+    assert hints == ([] if which == "dept" else ["单位收支总表!E9", "单位收支总表!F9", "单位收支总表!G8"])
     if which == "dept":  # the document's real defects, on the user's own 编制说明 sheet
         assert {f.rule for f in errors} == {"TXT-DIRECTION", "TXT-PCT", "TXT-AMOUNT"}
         assert all(f.cells[0].startswith("部门编制说明!A") for f in errors)

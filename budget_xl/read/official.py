@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from budget_xl.findings import ERROR, WARNING, Finding
+from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.read.grid import ReadResult, col_letter, ref
 from budget_xl.read.values import CellError, Uncached
 from budget_xl.recognise.tables import choose_profile, match_title
@@ -229,10 +229,12 @@ def _unfitted(report: WorkbookReport, pages: SheetPages) -> list[Finding]:
     for page, text, why in report.unfitted:
         if "其下没有数字" in why or "项目绩效目标" in why:
             continue
-        at = next((ln.words[0].cell for ln in pages.lines if ln.page == page and text in (ln.text, ln.words[0].text)
-                   and ln.words and ln.words[0].cell), None)
+        at = next((w.cell for ln in pages.lines if ln.page == page for w in ln.words
+                   if w.cell and text in (ln.text, w.text)), None)
         where = f"工作表“{pages.names[page - 1]}”" if 0 < page <= len(pages.names) else ""
-        out.append(Finding("READ-UNFITTED", WARNING, f"{where}“{text}”：{why}，未核对。", (at,) if at else ()))
+        # a column the template prints and the profile does not check (单位预算's 人员经费 …): said once, as a hint
+        severity = INFO if "不是本表式的列" in why else WARNING
+        out.append(Finding("READ-UNFITTED", severity, f"{where}“{text}”：{why}，未核对。", (at,) if at else ()))
     return out
 
 
