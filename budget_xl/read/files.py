@@ -62,11 +62,13 @@ def is_xls(path: str | Path) -> bool:
     """An old binary .xls workbook (read through python-calamine; never written)."""
     p = Path(path)
     try:
+        if p.suffix.lower() != ".xls" or not stat.S_ISREG(os.stat(p).st_mode):
+            return False  # never open a pipe or a device to look (opening a FIFO would hang)
         with p.open("rb") as fh:
             head = fh.read(8)
     except OSError:
         return False
-    return p.suffix.lower() == ".xls" and head == OLE_MAGIC and _is_old_xls(p)
+    return head == OLE_MAGIC and _is_old_xls(p)
 
 
 def check_workbook_file(path: str | Path) -> Path:
