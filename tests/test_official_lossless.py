@@ -231,7 +231,7 @@ def _with_button(src: Path, out: Path) -> None:
             z.writestr(name, data)
 
 
-def test_marking_a_sheet_with_a_form_button_is_refused_naming_what_would_be_lost(workbooks, tmp_path):
+def test_a_form_button_on_the_marked_sheet_survives_beside_our_note(workbooks, tmp_path):
     from budget_xl.write.package import openpyxl_would_lose
 
     src = tmp_path / "带按钮.xlsx"
@@ -239,5 +239,12 @@ def test_marking_a_sheet_with_a_form_button_is_refused_naming_what_would_be_lost
     assert "表单控件（按钮、复选框等）" in openpyxl_would_lose(src)
     out = tmp_path / "标注.xlsx"
     r = run_cli("check", src, "--mark", out)
-    assert r.returncode == 2 and "表单控件" in r.stderr and SHEET in r.stderr
-    assert "Traceback" not in r.stderr and not out.exists()
+    assert r.returncode == 1, r.stderr
+    after = _parts(out)
+    vml = after["xl/drawings/vmlDrawing_fx9.vml"].decode()
+    assert vml.count('ObjectType="Button"') == 1 and '<x:Anchor>8, 0, 1, 0, 10, 0, 2, 0</x:Anchor>' in vml
+    assert vml.count('ObjectType="Note"') >= 1 and "_x0000_s1025" in vml  # the button keeps its id
+    ids = re.findall(r'id="(_x0000_s\d+)"', vml)
+    assert len(ids) == len(set(ids))
+    wb = openpyxl.load_workbook(out)
+    assert wb[SHEET].cell(workbooks["leaf"], 6).comment.text.startswith("【校验】")

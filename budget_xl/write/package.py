@@ -83,9 +83,10 @@ def openpyxl_would_lose(path: str | Path) -> list[str]:
                 if kind is None:
                     continue
                 data = z.read(name)
-                for pattern, where, what in _LOST:
-                    if where == kind and pattern.search(data):
-                        found.append(what)
+                named = [what for pattern, where, what in _LOST if where == kind and pattern.search(data)]
+                if kind == "sheet" and not named and re.search(rb"<(?:\w+:)?extLst[ >]", data):
+                    named.append("工作表的扩展内容（extLst）")
+                found += named
     except (zipfile.BadZipFile, OSError):
         return []
     return list(dict.fromkeys(found))
@@ -500,21 +501,49 @@ def _notes_only(vml: bytes) -> bool:
     return kinds <= {b"Note"}
 
 
+_OWN_SHAPE = re.compile(rb"<(\w+:)?shape\b.*?</\1shape>", re.S)  # the user's VML: Excel's, not always well-formed
+_SHAPE_ID = re.compile(rb'\bid="_x0000_s(\d+)"')
+VML = "urn:schemas-microsoft-com:vml"
+
+
+def merge_vml(own: bytes, notes: bytes, sheet_name: str = "") -> bytes:
+    """The sheet's own legacy drawing (its form controls) with its notes' shapes replaced by those of ``notes``
+    (openpyxl's drawing: the user's notes and ours), numbered after the controls' shape ids."""
+    end = own.rfind(b"</xml>")
+    try:
+        theirs = etree.fromstring(notes)
+    except etree.XMLSyntaxError:
+        theirs = None
+    if end < 0 or theirs is None:
+        raise InputError(f"工作表“{sheet_name}”上的表单控件（按钮、复选框等）无法读取，加批注会使它们丢失；未写出文件。")
+    kept = _OWN_SHAPE.sub(lambda m: b"" if b'ObjectType="Note"' in m.group(0) else m.group(0), own[:end])
+    have = set(re.findall(rb'<(?:\w+:)?shapetype\b[^>]*\bid="([^"]+)"', kept))
+    n = max([1024, *(int(i) for i in _SHAPE_ID.findall(kept))])
+    added = []
+    for el in theirs.iter(f"{{{VML}}}shapetype"):
+        if el.get("id", "").encode() not in have:
+            added.append(etree.tostring(el))
+    for el in theirs.iter(f"{{{VML}}}shape"):
+        n += 1
+        el.set("id", f"_x0000_s{n}")
+        added.append(etree.tostring(el))
+    return kept + b"".join(added) + own[end:]
+
+
 def _take_notes(pkg: Package, part: str, theirs: Package, their_part: str, sheet_name: str) -> None:
     """The sheet's notes as openpyxl wrote them (the user's own, and ours)."""
     their_comments = _rel_of(theirs, their_part, REL_COMMENTS)
     their_vml = _rel_of(theirs, their_part, REL_VML)
     mine_comments = _rel_of(pkg, part, REL_COMMENTS)
     mine_vml = _rel_of(pkg, part, REL_VML)
-    if mine_vml is not None:
-        vml_part = pkg.target(part, mine_vml)
-        if not _notes_only(pkg.parts.get(vml_part, b"")):
-            raise InputError(f"工作表“{sheet_name}”上有表单控件（按钮、复选框等），加批注会使它们丢失；"
-                             "未写出文件。请另存一份不含控件的副本再试。")
     if their_comments is None or their_vml is None:
         return
     comments_xml = theirs.parts[theirs.target(their_part, their_comments)]
     vml_xml = theirs.parts[theirs.target(their_part, their_vml)]
+    if mine_vml is not None:
+        own = pkg.parts.get(pkg.target(part, mine_vml), b"")
+        if not _notes_only(own):  # the user's form buttons share the drawing with the notes: keep them
+            vml_xml = merge_vml(own, vml_xml, sheet_name)
     if mine_comments is not None:
         pkg.parts[pkg.target(part, mine_comments)] = comments_xml
         pkg.trees.pop(pkg.target(part, mine_comments), None)
