@@ -251,3 +251,17 @@ def test_each_tables_unit_line_is_read_from_its_sheet(filled, tmp_path):
     assert budget["T2"].unit == "万元" and budget["T3"].unit == "元" and budget["T9"].unit == "万元"
     r = run_cli("check", p)
     assert "UNIT-SLIP" in r.stdout and "单位收入总表" in r.stdout
+
+
+def test_a_santgong_table_left_wholly_blank_is_an_empty_table_not_missing_rows(filled, tmp_path):
+    p = tmp_path / "无三公.xlsx"
+    wb = openpyxl.load_workbook(filled["unit"])
+    ws = wb["单位“三公”经费和机关运行费预算表"]
+    row = next(r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, (int, float)))
+    for c in ws[row]:
+        c.value = None
+    wb.save(p)
+    budget, findings = _findings(p)
+    assert {r.key for r in budget["T9"].rows} >= {"total", "abroad", "recep", "car", "car_buy", "car_run", "opex"}
+    assert not [f for f in findings if f.rule == "C-ROWS"]
+    assert [f.rule for f in findings if f.severity != "info"] == ["C-EMPTY-NOTE"]

@@ -159,6 +159,7 @@ def _import(pages: SheetPages, source: str, profile: str | None = None):
     chosen = profile or choose_profile(ln.text for ln in pages.lines if ln.page not in toc)
     budget, report = import_lines(pages.lines, chosen, source)
     _place(budget, pages, {t.key: t.pages for t in report.tables})
+    _blank_tables(budget, {t.key for t in report.tables})
     report = WorkbookReport(**vars(report), sheets=pages.names)
     return budget, report, pages.notes, pages
 
@@ -186,6 +187,27 @@ def _place(budget, pages: SheetPages, found: dict[str, list[int]]) -> None:
         cell = next((c for t, c in starts if t.startswith(head)), None) if head else None
         if cell:
             row.cells["text"] = cell
+
+
+def _blank_tables(budget, found: set[str]) -> None:
+    """A table of fixed rows the user left wholly blank (the 三公 table of a department without any) has its rows,
+    every figure unknown: it is an empty table, not one whose rows were deleted."""
+    from budget_xl.model import Row
+
+    for key in found:
+        table = budget.tables[key]
+        lay = table.layout
+        if lay.kind not in ("fixed", "two_sided") or any(
+                r.amount(c) is not None for r in table.rows for c in lay.amount_columns):
+            continue
+        sides = lay.sides if lay.kind == "two_sided" else [None]
+        for side in sides:
+            declared = side.rows if side else lay.rows
+            label = side.label if side else lay.label
+            for d in declared:
+                if not any(r.key == d.key and r.side == (side.name if side else None) for r in table.rows):
+                    table.rows.append(Row(key=d.key, values={label: d.label}, side=side.name if side else None))
+        table.reindex()
 
 
 class WorkbookReport:
