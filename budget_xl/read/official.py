@@ -16,11 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
-from budget_xl.read.grid import ReadResult, col_letter, ref
+from budget_xl.read.grid import ReadResult, ref
 from budget_xl.read.values import CellError, Uncached
 from budget_xl.recognise.tables import choose_profile, match_title
 from budget_xl.recognise.titles import fold
@@ -260,11 +259,4 @@ def _unfitted(report: WorkbookReport, pages: SheetPages) -> list[Finding]:
     return out
 
 
-def open_grids(path: str | Path) -> Mapping[str, Grid]:
-    """.xlsx/.xlsm through the package reader (with its safety checks); .xls through python-calamine."""
-    from budget_xl.read.files import ENGINES
-
-    return ENGINES["calamine"](path)
-
-
-__all__ = ["COL_WIDTH", "col_letter", "import_grids", "is_official", "read_official", "sheet_lines"]
+__all__ = ["import_grids", "is_official", "read_official", "sheet_lines"]
