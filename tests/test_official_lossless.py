@@ -248,3 +248,18 @@ def test_a_form_button_on_the_marked_sheet_survives_beside_our_note(workbooks, t
     assert len(ids) == len(set(ids))
     wb = openpyxl.load_workbook(out)
     assert wb[SHEET].cell(workbooks["leaf"], 6).comment.text.startswith("【校验】")
+
+
+def test_checking_the_marked_copy_finds_what_checking_the_original_finds(workbooks, tmp_path):
+    from budget_xl.read import read_workbook
+    from budget_xl.rules import check_budget
+
+    out = tmp_path / "标注.xlsx"
+    assert run_cli("check", workbooks["error"], "--mark", out).returncode == 1
+
+    def found(p):
+        r = read_workbook(p)
+        assert r.budget.year == 2026 and r.budget.dept_name == "上海市普陀区司法局"
+        return sorted((f.rule, f.severity, f.message) for f in check_budget(r.budget, r.notes).findings)
+
+    assert found(out) == found(workbooks["error"])

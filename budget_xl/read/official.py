@@ -118,11 +118,22 @@ def sheet_lines(page: int, name: str, grid: Grid, merged=(), notes: list[Finding
     return lines
 
 
+def _our_sheets() -> set[str]:
+    """Sheets we add to the user's workbook (校验结果, the hidden record, 变更记录): not part of the disclosure."""
+    from budget_xl.marking.plan import RESULT_SHEET
+    from budget_xl.marking.state import STATE_SHEET
+    from budget_xl.writeback import LOG_SHEET
+
+    return {RESULT_SHEET, STATE_SHEET, LOG_SHEET}
+
+
 def workbook_pages(grids: Mapping[str, Grid]) -> SheetPages:
     pages = SheetPages(names=list(grids))
     merged = getattr(grids, "merged", {})
+    ours = _our_sheets()
     for i, (name, grid) in enumerate(grids.items(), start=1):
-        pages.lines += sheet_lines(i, name, grid, merged.get(name, ()), pages.notes)
+        if name not in ours:
+            pages.lines += sheet_lines(i, name, grid, merged.get(name, ()), pages.notes)
     return pages
 
 
