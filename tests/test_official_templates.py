@@ -265,3 +265,16 @@ def test_a_santgong_table_left_wholly_blank_is_an_empty_table_not_missing_rows(f
     assert {r.key for r in budget["T9"].rows} >= {"total", "abroad", "recep", "car", "car_buy", "car_run", "opex"}
     assert not [f for f in findings if f.rule == "C-ROWS"]
     assert [f.rule for f in findings if f.severity != "info"] == ["C-EMPTY-NOTE"]
+
+
+def test_a_reviewers_batch_takes_xls_and_marks_it_as_xlsx(filled, filled_xls, tmp_path):
+    folder = tmp_path / "各部门"
+    folder.mkdir()
+    shutil.copy(filled_xls, folder / "商务委.xls")
+    shutil.copy(filled["dept"], folder / "司法局.xlsx")
+    r = run_cli("check", folder / "商务委.xls", folder / "司法局.xlsx", "--mark", tmp_path / "标注")
+    assert r.returncode == 1, r.stderr  # 司法局 has its three real defects
+    assert sorted(p.name for p in (tmp_path / "标注").iterdir()) == ["司法局_标注.xlsx", "商务委_标注.xlsx"]
+    assert openpyxl.load_workbook(tmp_path / "标注" / "商务委_标注.xlsx").sheetnames[0] == "校验结果"
+    r = run_cli("batch", folder, "--report", tmp_path / "报告.xlsx")
+    assert "共 2 个文件" in r.stdout and "无法读取 0 个" in r.stdout

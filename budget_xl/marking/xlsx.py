@@ -221,7 +221,8 @@ def marked_names(files: list[Path], folder: Path) -> list[Path]:
     for src in files:
         n = 1
         while True:
-            name = f"{src.stem}_标注{'' if n == 1 else f'_{n}'}{src.suffix}"
+            suffix = ".xlsx" if src.suffix.lower() == ".xls" else src.suffix  # an .xls is marked in an .xlsx
+            name = f"{src.stem}_标注{'' if n == 1 else f'_{n}'}{suffix}"
             path = folder / name
             if name.lower() not in taken and not any(same(path, f) or path.resolve() == f.resolve() for f in files):
                 break
