@@ -278,3 +278,20 @@ def test_a_reviewers_batch_takes_xls_and_marks_it_as_xlsx(filled, filled_xls, tm
     assert openpyxl.load_workbook(tmp_path / "标注" / "商务委_标注.xlsx").sheetnames[0] == "校验结果"
     r = run_cli("batch", folder, "--report", tmp_path / "报告.xlsx")
     assert "共 2 个文件" in r.stdout and "无法读取 0 个" in r.stdout
+
+
+def test_an_export_without_title_rows_is_known_by_its_sheet_names(filled, pdf_masters, tmp_path):
+    """The budget system's export: sheets named “2.11单位支出总表”, no title row above the header."""
+    p = tmp_path / "导出.xlsx"
+    wb = openpyxl.load_workbook(filled["unit"])
+    names = {"单位收入总表": "2.10单位收入总表", "单位支出总表": "2.11单位支出总表"}
+    for old, new in names.items():
+        ws = wb[old]
+        ws.title = new
+        title = next(c for row in ws.iter_rows(max_row=3) for c in row if isinstance(c.value, str) and "预算" in c.value)
+        title.value = None
+    wb.save(p)
+    budget, findings = _findings(p)
+    assert budget["T2"].sheet == "2.10单位收入总表" and budget["T3"].sheet == "2.11单位支出总表"
+    _b, from_pdf = _findings(pdf_masters["unit"])
+    assert _same(findings) == _same(from_pdf)

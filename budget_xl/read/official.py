@@ -111,6 +111,10 @@ def sheet_lines(page: int, name: str, grid: Grid, merged=(), notes: list[Finding
             flat = re.sub(r"\s*\n\s*", "", text).strip()
             words.append(Word(flat, c * COL_WIDTH, (c2 + 1) * COL_WIDTH - 10, top, ref(name, r, c)))
         lines.append(Line(page, top, words, where))
+    if lines and not prose_sheet and not any(_names_table(ln.text) for ln in lines if ln.top < TITLE_ROWS * ROW_HEIGHT) \
+            and _names_table(name):
+        # an export without its title row (“2.11单位支出总表”): the sheet's name stands for the title
+        lines.insert(0, Line(page, -ROW_HEIGHT, [Word(name.strip(), 0, COL_WIDTH - 10, -ROW_HEIGHT, ref(name, 0, 0))]))
     if lines and prose_sheet:
         # the importer joins a line that ran to the right margin with the next: in a cell every line ends
         # where its writer pressed Enter, so no line may look full — only this mark at the very end does
@@ -127,6 +131,12 @@ def _our_sheets() -> set[str]:
     return {RESULT_SHEET, STATE_SHEET, LOG_SHEET}
 
 
+def _names_table(text: str) -> bool:
+    from budget_xl.schema import PROFILES
+
+    return any(match_title(text, p) for p in PROFILES)
+
+
 def workbook_pages(grids: Mapping[str, Grid]) -> SheetPages:
     pages = SheetPages(names=list(grids))
     merged = getattr(grids, "merged", {})
@@ -138,7 +148,7 @@ def workbook_pages(grids: Mapping[str, Grid]) -> SheetPages:
 
 
 def _titles(grids: Mapping[str, Grid]) -> list[str]:
-    out = []
+    out = [str(name) for name in grids]  # an export's sheets may be named by their tables
     for grid in grids.values():
         for row in list(grid)[:TITLE_ROWS]:
             out += [v for v in row if isinstance(v, str) and v.strip()]
