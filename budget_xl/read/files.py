@@ -5,7 +5,9 @@ Nothing here writes: the user's file is only ever opened for reading.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from html import unescape
