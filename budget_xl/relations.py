@@ -454,11 +454,13 @@ def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] =
 # ------------------------------------------------------------------ evaluation
 def _plainly_holds(inst: Instance, tol: Tolerances) -> bool:
     """The common case, decided without building messages: one unit, no inherited share, exact equality."""
-    if tol.inherited or inst.kind not in (SUM, COPY):
+    if tol.inherited or inst.kind not in (SUM, COPY, AT_MOST):
         return False
     unit = inst.total.table.unit
     total = inst.total.value()
     values = [p.value() for p in inst.parts]
+    if inst.kind == AT_MOST:
+        return _plainly_within(inst, total, values, unit)
     if total is None and all(v is None for v in values) and not inst.total.row.invalid:
         return True  # nothing known: nothing to test
     if total is None or any(p.table.unit != unit for p in inst.parts):
@@ -469,6 +471,17 @@ def _plainly_holds(inst: Instance, tol: Tolerances) -> bool:
     if any(c in p.row.invalid for p in inst.parts for c in (p.col,)) or inst.total.col in inst.total.row.invalid:
         return False
     return total == sum(present, ZERO)
+
+
+def _plainly_within(inst: Instance, total: Decimal | None, values: list[Decimal | None], unit: str) -> bool:
+    """An at-most that cannot fire: its bound blank (a blank bound bounds nothing), or its parts, in the bound's
+    unit and all readable, adding up to no more than the bound with no 差额 note (``excess``) to give."""
+    if total is None:
+        return True
+    if inst.excess or any(p.table.unit != unit for p in inst.parts) or inst.total.col in inst.total.row.invalid \
+            or any(p.col in p.row.invalid for p in inst.parts):
+        return False
+    return sum((v for v in values if v is not None), ZERO) <= total
 
 
 def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:

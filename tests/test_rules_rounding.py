@@ -11,7 +11,7 @@ W = own_share("万元")  # 50 元: half of 0.01 万元
 
 def f(v, cell="S!A1", share=W, unit="万元", inherited=False):
     value = None if v is None else (D(v) * 10000 if unit == "万元" else D(v))
-    return Fig(value=value, cell=cell, label=cell, share=share, unit=unit, inherited=inherited)
+    return Fig(value=value, cell=cell, named=cell, share=share, unit=unit, inherited=inherited)
 
 
 def test_exact_sum_is_silent():

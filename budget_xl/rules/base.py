@@ -9,7 +9,7 @@ Tolerances come from ``budget_xl.rounding`` as an argument; amounts in messages 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
@@ -25,7 +25,7 @@ class Fig:
 
     value: Decimal | None
     cell: str | None
-    label: str
+    named: str | None = None   # a label given outright (a combined figure: "各项之和"); else built from ``source``
     share: Decimal = ZERO
     unit: str = WAN            # the unit its table prints (messages show the figure in it)
     invalid: bool = False      # the cell holds text that is not a number: relations using it are not checked
@@ -35,6 +35,15 @@ class Fig:
     inherited: bool = False    # its share was inherited from the parts 重算汇总 added up
     money: bool = True
     places: int = 2            # decimals its table prints: 0 for a table in whole 元
+    # (table, row, col) the label is built from when a message needs it: most figures are never reported
+    source: tuple | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """What it is called in a message: 收入总表“合计”的本年收入 (built only when asked)."""
+        if self.named is not None:
+            return self.named
+        return _where(*self.source) if self.source is not None else ""
 
     @property
     def blank(self) -> bool:
@@ -96,16 +105,19 @@ def fig(table: Table | None, row: Row | None, col: str, tol: Tolerances = DEFAUL
     if table is None or row is None:
         return None
     raw = row.amount(col)
-    column = col_label(table, col)
-    where = f"{table.sheet_name()}“{row_label(table, row)}”" + (f"的{column}" if column else "")
     ctype = table.layout.column_map[col].type if col in table.layout.column_map else MONEY
     money = ctype == MONEY
     unit = table.unit if money else ""
     value = None if raw is None else (to_yuan(raw, unit) if money else raw)
     cell = row.cell(col)
-    return Fig(value=value, cell=cell, label=where, share=tol.share(cell, unit, ctype, table.key), unit=unit,
+    return Fig(value=value, cell=cell, source=(table, row, col), share=tol.share(cell, unit, ctype, table.key), unit=unit,
                invalid=col in row.invalid, table=table.key, row=row.key, col=col,
                inherited=tol.is_inherited(cell, unit, ctype, table.key), money=money, places=tol.places(table.key, unit))
+
+
+def _where(table: Table, row: Row, col: str) -> str:
+    column = col_label(table, col)
+    return f"{table.sheet_name()}“{row_label(table, row)}”" + (f"的{column}" if column else "")
 
 
 def fig_at(table: Table | None, key: str, col: str, tol: Tolerances = DEFAULT) -> Fig | None:
@@ -234,7 +246,7 @@ def check_parts_at_most(rule: str, parts: Iterable[Fig | None], big: Fig | None,
     if not filled or any(p.invalid for p in filled):
         return []
     first = filled[0]
-    combined = replace(first, value=sum((p.value for p in filled), ZERO), label=what,
+    combined = replace(first, value=sum((p.value for p in filled), ZERO), named=what,
                        share=sum((p.share for p in filled), ZERO))
     return check_at_most(rule, combined, big, severity=severity, why=why, parts=filled)
 
