@@ -418,47 +418,56 @@ def _printed(term: Term, filled: dict[str, set[str] | None]) -> bool:
     return term.col in cols
 
 
-def status(inst: Instance, filled: dict[str, set[str] | None]) -> str:
+def figures(inst: Instance) -> tuple[Decimal | None, list[Decimal | None]]:
+    """The instance's total and part values, read once for both its coverage status and its evaluation."""
+    return inst.total.row.amount(inst.total.col), [p.row.amount(p.col) for p in inst.parts]
+
+
+def status(inst: Instance, filled: dict[str, set[str] | None],
+           known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> str:
     """CHECKED, NOT_APPLICABLE or NOT_CHECKABLE for one expanded instance (from the figures, not the verdict):
     not applicable when the document prints none of the columns (or none of the figures) it relates; not
     checkable when it has figures but one it needs is blank — unknown — or unreadable."""
     if inst.kind == MISSING:
         return CHECKED  # a figure without its counterpart row: compared, and found missing
     total = inst.total
-    parts = [p for p in inst.parts if _printed(p, filled)]
-    if not _printed(total, filled) or not parts:
+    total_value, all_values = known if known is not None else figures(inst)
+    printed = [i for i, p in enumerate(inst.parts) if _printed(p, filled)]
+    if not _printed(total, filled) or not printed:
         return NOT_APPLICABLE
-    if total.col in total.row.invalid or any(p.col in p.row.invalid for p in parts):
+    if total.col in total.row.invalid or any(inst.parts[i].col in inst.parts[i].row.invalid for i in printed):
         return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
-    values = [p.value() for p in parts]
-    if total.value() is None and all(v is None for v in values):
+    values = [all_values[i] for i in printed]
+    if total_value is None and all(v is None for v in values):
         return NOT_APPLICABLE  # none of its figures is printed: the row has nothing in these columns
-    if total.value() is None:
+    if total_value is None:
         return NOT_CHECKABLE
     if inst.kind == COPY:
         return CHECKED if values[0] is not None else NOT_CHECKABLE
     return CHECKED if any(v is not None for v in values) else NOT_CHECKABLE
 
 
-def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] = ()) -> Coverage:
-    """The account of one check: every instance classified, every skipped slot not applicable."""
+def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] = (),
+             known: list[tuple[Decimal | None, list[Decimal | None]]] | None = None) -> Coverage:
+    """The account of one check: every instance classified, every skipped slot not applicable. ``known``:
+    each instance's ``figures``, when the caller has read them already (``check`` shares them with ``evaluate``)."""
     filled = _filled_columns(budget)
     out = Coverage()
-    for inst in instances:
-        out.add(status(inst, filled), inst.total.table.key, inst.rule)
+    for i, inst in enumerate(instances):
+        out.add(status(inst, filled, known[i] if known is not None else None), inst.total.table.key, inst.rule)
     for s in skipped:
         out.add(NOT_APPLICABLE, s.table, s.rule)
     return out
 
 
 # ------------------------------------------------------------------ evaluation
-def _plainly_holds(inst: Instance, tol: Tolerances) -> bool:
+def _plainly_holds(inst: Instance, tol: Tolerances,
+                   known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> bool:
     """The common case, decided without building messages: one unit, no inherited share, exact equality."""
     if tol.inherited or inst.kind not in (SUM, COPY, AT_MOST):
         return False
     unit = inst.total.table.unit
-    total = inst.total.value()
-    values = [p.value() for p in inst.parts]
+    total, values = known if known is not None else figures(inst)
     if inst.kind == AT_MOST:
         return _plainly_within(inst, total, values, unit)
     if total is None and all(v is None for v in values) and not inst.total.row.invalid:
@@ -484,9 +493,10 @@ def _plainly_within(inst: Instance, total: Decimal | None, values: list[Decimal 
     return sum((v for v in values if v is not None), ZERO) <= total
 
 
-def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
-    """The findings of one instance under the rounding model (pure)."""
-    if _plainly_holds(inst, tol):
+def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT,
+             known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> list[Finding]:
+    """The findings of one instance under the rounding model (pure); ``known``: its ``figures``, if read."""
+    if _plainly_holds(inst, tol, known):
         return []
     total = fig(inst.total.table, inst.total.row, inst.total.col, tol)
     parts = [fig(p.table, p.row, p.col, tol) for p in inst.parts]
@@ -529,12 +539,12 @@ def _missing_finding(inst: Instance, f, budget: Budget) -> list[Finding]:
     return [finding(inst.rule, inst.severity, f"{f.label}{f.shown}，但{others}中没有{code_text}。", f, ())]
 
 
-def check_relations(budget: Budget, tol: Tolerances = DEFAULT,
-                    instances: list[Instance] | None = None) -> list[Finding]:
-    """Every declared relation of the workbook, evaluated."""
+def check_relations(budget: Budget, tol: Tolerances = DEFAULT, instances: list[Instance] | None = None,
+                    known: list[tuple[Decimal | None, list[Decimal | None]]] | None = None) -> list[Finding]:
+    """Every declared relation of the workbook, evaluated (``known``: the instances' ``figures``, if read)."""
     out: list[Finding] = []
-    for inst in instances if instances is not None else expand(budget):
-        out += evaluate(inst, budget, tol)
+    for i, inst in enumerate(instances if instances is not None else expand(budget)):
+        out += evaluate(inst, budget, tol, known[i] if known is not None else None)
     return out
 
 

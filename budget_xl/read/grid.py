@@ -123,6 +123,7 @@ class _SheetReader:
                     for c in range(c1, c2 + 1):
                         self.merged[(r, c)] = (r1, c1, r2, c2)
         self.merged_told: set[tuple[int, int, int, int]] = set()
+        self._prefixes: dict[int, str] = {}  # column → '收入总表!D'
 
     def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
         self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
@@ -191,13 +192,19 @@ class _SheetReader:
             out.append((r, raw))
         return out
 
+    def _prefix(self, c: int) -> str:
+        """'收入总表!D' for column 3: a cell's address without its row, made once per column."""
+        if c not in self._prefixes:
+            self._prefixes[c] = f"{self.sheet}!{col_letter(c)}"
+        return self._prefixes[c]
+
     def _values(self, r: int, cols: dict[str, int], row: Row, skip: tuple[str, ...] = ()) -> None:
         for col in self.layout.columns:
             if col.key in skip or col.type == "seq":
                 continue
             c = cols[col.key]
             raw = _cell(self.grid, r, c)
-            where = ref(self.sheet, r, c)
+            where = f"{self._prefix(c)}{r + 1}"
             row.cells[col.key] = where
             if isinstance(raw, CellError):
                 row.invalid.add(col.key)
@@ -221,6 +228,9 @@ class _SheetReader:
                               f"{self.sheet}!{span} 是合并单元格，跨第{rng[0] + 1}–{rng[2] + 1}行：每一行的"
                               f"“{col.header[-1]}”应分别填写。请取消合并后逐行填写，涉及这些行的关系暂不核对。",
                               *(ref(self.sheet, x, rng[1]) for x in range(rng[0], min(rng[2], rng[0] + 50) + 1)))
+                continue
+            if raw is None:  # blank: unknown whatever the column's type
+                row.values[col.key] = None
                 continue
             if isinstance(raw, str) and has_control_chars(raw):
                 self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)

@@ -46,19 +46,20 @@ def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolera
     """All findings for a budget (the reader's notes first, then every relation and check, errors first) and
     the coverage of its relations: checked, not applicable to this template or document, blank."""
     from budget_xl.derive import tolerances
-    from budget_xl.relations import check_relations, coverage, expand
+    from budget_xl.relations import check_relations, coverage, expand, figures
     from budget_xl.rules.postprocess import absent_columns, unit_slips
 
     skipped: list = []
     instances = expand(budget, skipped)
-    cov = coverage(budget, instances, skipped)
+    known = [figures(i) for i in instances]  # read once: the coverage status and the evaluation share them
+    cov = coverage(budget, instances, skipped, known)
     if tol is None:
         tol = tolerances(budget, instances=instances)
     found: list[Finding] = list(notes or [])
     if cov.checked == 0:
         found.append(Finding(NOTHING_CHECKED, WARNING, f"{cov.line()}：本工作簿没有核对任何关系，"
                              "“错误 0 条”不表示通过。请确认各表已填写（或已导入）金额。"))
-    found += check_relations(budget, tol, instances)
+    found += check_relations(budget, tol, instances, known)
     schema = load_schema(budget.profile)
     for rule_id, fn in PYTHON_CHECKS:
         if applies(rule_id, schema):

@@ -110,9 +110,11 @@ def fig(table: Table | None, row: Row | None, col: str, tol: Tolerances = DEFAUL
     unit = table.unit if money else ""
     value = None if raw is None else (to_yuan(raw, unit) if money else raw)
     cell = row.cell(col)
-    return Fig(value=value, cell=cell, source=(table, row, col), share=tol.share(cell, unit, ctype, table.key), unit=unit,
+    printed = tol.printed_share(table.key, unit, ctype)
+    share = tol.inherited.get(cell, printed) if cell else printed  # as tol.share / tol.is_inherited, read once
+    return Fig(value=value, cell=cell, source=(table, row, col), share=share, unit=unit,
                invalid=col in row.invalid, table=table.key, row=row.key, col=col,
-               inherited=tol.is_inherited(cell, unit, ctype, table.key), money=money, places=tol.places(table.key, unit))
+               inherited=share > printed, money=money, places=tol.places(table.key, unit))
 
 
 def _where(table: Table, row: Row, col: str) -> str:
