@@ -257,8 +257,9 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
         else:
             picked = list(t.rows)
         picked = [r for r in picked if r.key not in term.except_]
+        every = col_keys(None)
         for r in picked:
-            for j, c in col_keys(None):
+            for j, c in every:
                 out[(r.key, j)] = cell(r, r.key, c)
         return out
     row = next((r for r in (t.get(alt) for alt in rows.split("|")) if r is not None), None)

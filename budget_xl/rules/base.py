@@ -69,7 +69,7 @@ def prints_only_totals(t: Table) -> bool:
     """A coded table printed with its 合计 line only (Jiangsu's 支出总表): declared so in the layout
     (``totals_only``) or seen so in the document — no row by code at all, and a 合计 line with a figure.
     Relations by code with such a table do not apply (its rows are not printed, not missing)."""
-    if t.layout.kind != "coded" or t.coded_rows():
+    if t.layout.kind != "coded" or any(r.code for r in t.rows):
         return False
     if t.layout.totals_only:
         return True

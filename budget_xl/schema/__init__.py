@@ -112,7 +112,7 @@ class Layout:
     def column(self, key: str) -> Column:
         return self.column_map[key]
 
-    @property
+    @cached_property
     def amount_columns(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns if c.type == "amount")
 
