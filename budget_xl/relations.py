@@ -188,7 +188,8 @@ def _layout_instances(budget: Budget, skipped: list[Skipped] | None = None) -> l
 def _sum(rule, t, row, col, parts, what, origin, **kw) -> list[Instance]:
     if row is None or not (col in row.cells or col in row.values):
         return []
-    terms = tuple(Term(pt, pr, pc) for pt, pr, pc in parts if pr is not None and (pc in pr.cells or pc in pr.values))
+    terms = tuple([Term(pt, pr, pc) for pt, pr, pc in parts
+                   if pr is not None and (pc in pr.cells or pc in pr.values)])
     if not terms:
         return []
     return [Instance(rule, SUM, Term(t, row, col), terms, what=what, fill=True, origin=origin, **kw)]
