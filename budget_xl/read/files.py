@@ -251,7 +251,7 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
                                  "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
             if b't="e"' in data or b"<f" in data or b":f" in data:
                 _scan_cells(data, scan)
-            for c1, r1, c2, r2 in _MERGE.findall(data):
+            for c1, r1, c2, r2 in _merged_ranges(data):
                 scan.merged.append((int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2)))
             out[sheet] = scan
     return out
@@ -269,13 +269,33 @@ def _scan_cells(data: bytes, scan: SheetScan) -> None:
         return
     seen: set[int] = set()
     for hint in _HINT.finditer(data):
-        start = max(data.rfind(b"<c ", 0, hint.start()), data.rfind(b"<c>", 0, hint.start()))
+        start = _cell_start(data, hint.start())
         if start < 0 or start in seen:
             continue
         seen.add(start)
         m = _CELL.match(data, start)
         if m is not None:
             _scan_cell(m, scan)
+
+
+def _cell_start(data: bytes, at: int) -> int:
+    """Where the last ``<c `` or ``<c>`` before ``at`` opens: looked for in the few KB before it first (the
+    same answer whenever it is there), the whole prefix only if not — a backward search over a sheet of
+    several MB for every formula was most of the scan."""
+    near = max(0, at - 4096)
+    for lo in (near, 0) if near else (0,):
+        start = max(data.rfind(b"<c ", lo, at), data.rfind(b"<c>", lo, at))
+        if start >= 0:
+            return start
+    return -1
+
+
+def _merged_ranges(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """``_MERGE.findall`` started at the first ``mergeCell`` tag (its ``<``), not at the sheet's first byte."""
+    first = data.find(b"mergeCell")
+    if first < 0:
+        return []
+    return _MERGE.findall(data, max(0, data.rfind(b"<", 0, first)))
 
 
 def _scan_cell(m: re.Match, scan: SheetScan) -> None:

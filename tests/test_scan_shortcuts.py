@@ -1,0 +1,41 @@
+"""The package scan's shortcuts (issue 19) give what the plain search gives: the merged ranges found from the
+first ``mergeCell`` tag, and a formula's cell found in the few KB before it, whatever the sheet holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from budget_xl.read.files import _MERGE, _cell_start, _merged_ranges
+
+FILLER = b'<c r="A1" s="1"><v>1</v></c>' * 400  # ~11 KB of cells: farther than the near window
+
+
+@pytest.mark.parametrize("data", [
+    b"<worksheet><sheetData>" + FILLER + b"</sheetData></worksheet>",
+    b"<sheetData>" + FILLER + b'</sheetData><mergeCells count="2"><mergeCell ref="A1:B2"/>'
+    b'<mergeCell ref="C3:C9"/></mergeCells>',
+    b'<x:sheetData><x:c r="A1" t="inlineStr"><x:is><x:t>mergeCell</x:t></x:is></x:c>' + FILLER
+    + b'</x:sheetData><x:mergeCells><x:mergeCell ref="D4:E5"/></x:mergeCells>',
+    b'<mergeCellx:mergeCell ref="A1:A2"/>' + FILLER + b'<mergeCell ref="B1:B3"/>',
+])
+def test_merged_ranges_as_plain_findall(data):
+    assert _merged_ranges(data) == _MERGE.findall(data)
+
+
+def naive(data: bytes, at: int) -> int:
+    return max(data.rfind(b"<c ", 0, at), data.rfind(b"<c>", 0, at))
+
+
+@pytest.mark.parametrize("data", [
+    FILLER + b'<c r="B7"><f>SUM(A1:A6)</f></c>',
+    b'<c r="A1"><v>1</v></c>' + b"<x/>" * 3000 + b"<f>1+1</f>",  # the cell opens far before its formula
+    b"<f>1</f>" + FILLER,                                            # no cell before it at all
+    b"<c>" + b" " * 5000 + b'<c t="e"><v>#N/A</v></c>',
+])
+def test_cell_start_as_plain_search(data):
+    for at in range(0, len(data), 97):
+        assert _cell_start(data, at) == naive(data, at)
+    for hint in (data.find(b"<f"), data.find(b't="e"')):
+        if hint >= 0:
+            assert _cell_start(data, hint) == naive(data, hint)
+    assert _merged_ranges(data) == _MERGE.findall(data)
