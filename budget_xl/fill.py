@@ -17,7 +17,7 @@ from budget_xl.derive import Derivation, graph_from
 from budget_xl.findings import ERROR
 from budget_xl.model import Budget, Row, copy_budget
 from budget_xl.relations import COPY, SUM, Instance, Term, evaluate, expand
-from budget_xl.rounding import keeps_printed_total
+from budget_xl.rounding import keeps_printed_total, own_share, to_yuan
 from budget_xl.units import convert
 
 
@@ -37,35 +37,150 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
     graph = graph_from(instances)  # depends on which rows exist, not on values: one graph serves throughout
     originals: dict[str, Decimal | None] = {}
     kept: list[Derivation] = []
-    for d in graph:
-        new = d.compute()
-        target = d.target
-        old = target.value()
-        if new is None or new == old or target.cell in keep:
-            continue
-        if old is not None and d.kind == SUM:
-            present = sum(1 for p in d.parts if p.value() is not None)
-            if keeps_printed_total(old, new, present, target.table.unit):
-                kept.append(d)
-                continue
-        originals.setdefault(target.cell, old)
-        target.row.values[target.col] = new
+    moved: dict[str, Decimal] = {}  # how far fill moved each cell it wrote, in its table's unit
+    derived = {d.target.cell for d in graph}
+    peers = _peers(instances)
+    for _round in range(3):  # a summary-table figure pushed down (below) sends its own totals round again
+        _forward(graph, keep, moved, originals, kept, peers)
+        if not _push_summary_copies(instances, derived, keep, moved, originals):
+            break
     repaired = _repair(filled, originals, kept, instances, keep)
     for d in graph:  # what was filled from a repaired total follows it (a copy of it, a sum over it)
         cell = d.target.cell
         if cell in originals and cell not in repaired and any(p.cell in repaired for p in d.parts):
-            new = d.compute()
+            for p in d.parts:
+                if p.cell in repaired and originals[p.cell] is not None:
+                    moved[p.cell] = p.value() - originals[p.cell]
+            new = _follow(d, originals[cell], moved)
             if new is not None:
+                if originals[cell] is not None:
+                    moved[cell] = new - originals[cell]
                 d.target.row.values[d.target.col] = new
                 repaired.add(cell)
     refs = {d.target.cell: d.target for d in graph}
-    for inst in instances:  # a cell filled by another way of computing it than the graph's
-        if inst.total.cell in originals:
-            refs.setdefault(inst.total.cell, inst.total)
+    for inst in instances:  # a cell filled by another way of computing it than the graph's, or pushed down
+        for term in (inst.total, *inst.parts):
+            if term.cell in originals:
+                refs.setdefault(term.cell, term)
     changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=refs[cell].describe())
                for cell, old in originals.items() if refs[cell].value() != old]
     _log(filled, changes)
     return filled, changes
+
+
+def _peers(instances: list[Instance]) -> dict[str, list[tuple[Term, Instance]]]:
+    """The cells printed elsewhere as the same figure: two copies, or a sum of one declared part."""
+    out: dict[str, list[tuple[Term, Instance]]] = defaultdict(list)
+    for inst in instances:
+        if inst.kind in (SUM, COPY) and inst.total.cell and inst.parts:
+            others = [p for p in inst.parts if p.cell]
+            for p in others:
+                out[inst.total.cell].append((p, inst))
+                out[p.cell].append((inst.total, inst))
+    return out
+
+
+def _from_peer(d: Derivation, computed: Decimal, peers, originals) -> Decimal:
+    """A blank total takes the sum of its details — unless the same figure is printed elsewhere (a copy in
+    another table) within 尾差 of that sum: then that printed figure, so the two copies stay identical and the
+    budget system's rounding is kept (4148.23, not the 4148.22 its rounded classes add up to)."""
+    target = d.target
+    present = sum(1 for p in d.parts if p.value() is not None)
+    share = own_share(target.table.unit)
+    for peer, inst in peers.get(target.cell, ()):
+        v = peer.value()
+        if v is None or originals.get(peer.cell, v) is None:  # a peer itself filled from blank proves nothing
+            continue
+        others = [t for t in (inst.total, *inst.parts) if t.cell != target.cell and t.value() is not None]
+        if inst.kind == SUM and len(others) != 1:
+            continue  # only a sum with one printed part says the two cells are the same figure
+        v = convert(v, peer.table.unit, target.table.unit)
+        if v != computed and abs(to_yuan(v - computed, target.table.unit)) <= (present + 1) * share:
+            return v
+    return computed
+
+
+def _forward(graph, keep, moved, originals, kept, peers) -> None:
+    """One pass over the graph, dependencies first: each derived cell follows its parts (``_follow``), from the
+    value it had before fill."""
+    for d in graph:
+        target = d.target
+        if target.cell in keep:
+            continue
+        old = originals[target.cell] if target.cell in originals else target.value()
+        new = _follow(d, old, moved)
+        if new is None:
+            continue
+        if old is None and d.kind == SUM:
+            new = _from_peer(d, new, peers, originals)
+        if old is not None and d.kind == SUM and new != d.compute() and d not in kept:
+            kept.append(d)  # the printed rounding kept (old, or old + Δ): _repair checks its other relations
+        if new == target.value():
+            continue
+        originals.setdefault(target.cell, old)
+        if old is not None:  # a blank filled: what it adds to a printed total above it is not known
+            moved[target.cell] = new - old
+        target.row.values[target.col] = new
+
+
+def _push_summary_copies(instances, derived, keep, moved, originals) -> bool:
+    """A figure of a summary table (收支总表, 财拨收支总表) that no derivation computes but which is the only printed
+    counterpart of a total fill moved — 收支总表 一般公共预算拨款收入 against 收入总表 财政拨款收入 — is the same
+    figure: it moves by the same Δ when that makes the relation hold. Returns whether anything moved."""
+    pushed = False
+    for inst in instances:
+        if inst.kind not in (SUM, COPY):
+            continue
+        pairs = [(inst.total, inst.parts)] if inst.kind == SUM else [(inst.total, inst.parts), (inst.parts[0], (inst.total,))]
+        for source, others in pairs:
+            if source.cell not in moved or moved[source.cell] == 0 or source.cell in keep:
+                continue
+            present = [p for p in others if p.value() is not None]
+            if len(present) != 1:
+                continue
+            leaf = present[0]
+            if leaf.cell in derived or leaf.cell in keep or leaf.cell in originals or not leaf.table.layout.sides:
+                continue
+            gap = evaluate_gap(inst)
+            if gap is None:
+                continue
+            old = leaf.value()
+            delta = convert(moved[source.cell], source.table.unit, leaf.table.unit)
+            leaf.row.values[leaf.col] = old + delta
+            after = evaluate_gap(inst)
+            if abs(after) >= abs(gap) or abs(to_yuan(after, leaf.table.unit)) > 2 * own_share(leaf.table.unit):
+                leaf.row.values[leaf.col] = old
+                continue
+            originals[leaf.cell] = old
+            moved[leaf.cell] = delta
+            pushed = True
+    return pushed
+
+
+def evaluate_gap(inst: Instance) -> Decimal | None:
+    """total − Σ parts of a sum or a copy, in the parts' unit when there is one present part (None otherwise)."""
+    total = inst.total.value()
+    present = [p for p in inst.parts if p.value() is not None]
+    if total is None or len(present) != 1:
+        return None
+    p = present[0]
+    return convert(total, inst.total.table.unit, p.table.unit) - p.value()
+
+
+def _follow(d: Derivation, old: Decimal | None, moved: dict[str, Decimal]) -> Decimal | None:
+    """The value a derived cell takes: the sum of its parts when it is blank or a copy; otherwise its printed
+    value moved by exactly the change of its parts (old + Δ), so the budget system's rounding of the printed
+    figure is kept. Δ is what fill itself moved the parts by, plus whatever the parts differ from the printed
+    total beyond 尾差 (a detail the user changed directly under it)."""
+    computed = d.compute()
+    if computed is None or old is None or d.kind != SUM:
+        return computed
+    known = sum((convert(moved[p.cell], p.table.unit, d.target.table.unit) for p in d.parts if p.cell in moved),
+                Decimal(0))
+    present = sum(1 for p in d.parts if p.value() is not None)
+    if keeps_printed_total(old + known, computed, present, d.target.table.unit):
+        return old + known
+    return computed
 
 
 def _log(filled: Budget, changes: list[Change]) -> None:
@@ -163,17 +278,66 @@ def held_totals(budget: Budget, suspects: dict[str, str]) -> list[Held]:
     return out
 
 
-def plan_recompute(budget: Budget) -> tuple[Budget, list[Change], list[Held]]:
-    """重算汇总 as the buttons and the command run it: when the workbook has errors, localization first names
-    the detail cells that are most likely wrong, and the totals above them are held (reported, not rewritten),
-    so a wrong figure is never spread into the totals; blank totals are still filled."""
-    from budget_xl.localize.fold import suspects_for_fill
+@dataclass(frozen=True)
+class Plan:
+    """What 重算汇总 will do, before anything is written (``fill --dry-run`` and the add-in show it as is)."""
+
+    filled: Budget
+    changes: list[Change]
+    held: list[Held]
+    errors_before: int
+    errors_after: int
+
+
+def _errors(budget: Budget) -> list:
     from budget_xl.rules import run_checks
 
-    has_errors = any(f.severity == ERROR for f in run_checks(budget))
-    held = held_totals(budget, suspects_for_fill(budget)) if has_errors else []
-    filled, changes = plan_fill(budget, keep=frozenset(h.cell for h in held))
-    return filled, changes, held
+    return [f for f in run_checks(budget) if f.severity == ERROR]
+
+
+def recompute_plan(budget: Budget) -> Plan:
+    """重算汇总 as the buttons and the command run it. The details are the truth: every total is recomputed from
+    its details, moving by exactly their change (old + Δ). Only where the details themselves disagree once the
+    totals follow them — the same 项 printed with different amounts in two tables, projects against 项目支出, a
+    figure in a row no other table has — are the totals above the disagreeing detail held (localization names
+    it). Never worse: a plan that would leave more errors than the workbook has is not taken."""
+    from budget_xl.localize.fold import suspects_for_fill
+
+    before = _errors(budget)
+    filled, changes = plan_fill(budget)
+    after = _errors(filled) if before or changes else []
+    held: list[Held] = []
+    if after:
+        suspects = _disagreeing(budget, suspects_for_fill(budget), after)
+        if suspects:
+            held = held_totals(budget, suspects)
+            filled, changes = plan_fill(budget, keep=frozenset(h.cell for h in held))
+            after = _errors(filled)
+    if len(after) > len(before):  # never worse: keep every total as printed, and say why
+        held = [Held(c.cell, c.old, c.what, f"按明细重算后错误反而更多（{len(before)}处→{len(after)}处），"
+                     "保留原数，请先按“校验”的结果核对明细。") for c in changes if c.old is not None]
+        filled, changes, after = copy_budget(budget), [], before
+    return Plan(filled, changes, held, len(before), len(after))
+
+
+def _disagreeing(budget: Budget, suspects: dict[str, str], errors) -> dict[str, str]:
+    """The suspect details that still disagree with another detail once the totals follow the details: an error
+    of the followed workbook names the detail itself or the total directly above it (its row's 合计, its 款)."""
+    if not suspects:
+        return {}
+    above: dict[str, set[str]] = defaultdict(set)
+    for d in graph_from(expand(budget)):
+        for p in d.parts:
+            if p.cell in suspects and d.target.cell:
+                above[p.cell].add(d.target.cell)
+    named = {c for f in errors for c in f.cells}
+    return {cell: why for cell, why in suspects.items() if cell in named or above[cell] & named}
+
+
+def plan_recompute(budget: Budget) -> tuple[Budget, list[Change], list[Held]]:
+    """(filled, changes, held) of ``recompute_plan``."""
+    plan = recompute_plan(budget)
+    return plan.filled, plan.changes, plan.held
 
 
 def held_note(h: Held) -> str:
