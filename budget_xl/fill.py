@@ -9,6 +9,7 @@ values are never touched.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,9 +41,9 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
     moved: dict[str, Decimal] = {}  # how far fill moved each cell it wrote, in its table's unit
     derived = {d.target.cell for d in graph}
     peers = _peers(instances)
-    for _round in range(3):  # a summary-table figure pushed down (below) sends its own totals round again
-        _forward(graph, keep, moved, originals, kept, peers)
-        if not _push_summary_copies(instances, derived, keep, moved, originals):
+    for _round in range(4):  # until nothing moves: a figure pushed down, or a copy filled later, goes round again
+        changed = _forward(graph, keep, moved, originals, kept, peers)
+        if not _push_summary_copies(instances, derived, keep, moved, originals) and not changed:
             break
     repaired = _repair(filled, originals, kept, instances, keep)
     for d in graph:  # what was filled from a repaired total follows it (a copy of it, a sum over it)
@@ -100,9 +101,10 @@ def _from_peer(d: Derivation, computed: Decimal, peers, originals) -> Decimal:
     return computed
 
 
-def _forward(graph, keep, moved, originals, kept, peers) -> None:
+def _forward(graph, keep, moved, originals, kept, peers) -> bool:
     """One pass over the graph, dependencies first: each derived cell follows its parts (``_follow``), from the
-    value it had before fill."""
+    value it had before fill. Returns whether any cell changed."""
+    changed = False
     for d in graph:
         target = d.target
         if target.cell in keep:
@@ -121,19 +123,21 @@ def _forward(graph, keep, moved, originals, kept, peers) -> None:
         if old is not None:  # a blank filled: what it adds to a printed total above it is not known
             moved[target.cell] = new - old
         target.row.values[target.col] = new
+        changed = True
+    return changed
 
 
 def _push_summary_copies(instances, derived, keep, moved, originals) -> bool:
     """A figure of a summary table (收支总表, 财拨收支总表) that no derivation computes but which is the only printed
-    counterpart of a total fill moved — 收支总表 一般公共预算拨款收入 against 收入总表 财政拨款收入 — is the same
-    figure: it moves by the same Δ when that makes the relation hold. Returns whether anything moved."""
+    counterpart of a total fill rewrote — 收支总表 一般公共预算拨款收入 against 收入总表 财政拨款收入 — is the same
+    figure taken from the detail tables: it follows that total. Returns whether anything moved."""
     pushed = False
     for inst in instances:
         if inst.kind not in (SUM, COPY):
             continue
         pairs = [(inst.total, inst.parts)] if inst.kind == SUM else [(inst.total, inst.parts), (inst.parts[0], (inst.total,))]
         for source, others in pairs:
-            if source.cell not in moved or moved[source.cell] == 0 or source.cell in keep:
+            if source.cell not in originals or source.cell in keep or source.value() is None:
                 continue
             present = [p for p in others if p.value() is not None]
             if len(present) != 1:
@@ -141,30 +145,15 @@ def _push_summary_copies(instances, derived, keep, moved, originals) -> bool:
             leaf = present[0]
             if leaf.cell in derived or leaf.cell in keep or leaf.cell in originals or not leaf.table.layout.sides:
                 continue
-            gap = evaluate_gap(inst)
-            if gap is None:
-                continue
             old = leaf.value()
-            delta = convert(moved[source.cell], source.table.unit, leaf.table.unit)
-            leaf.row.values[leaf.col] = old + delta
-            after = evaluate_gap(inst)
-            if abs(after) >= abs(gap) or abs(to_yuan(after, leaf.table.unit)) > 2 * own_share(leaf.table.unit):
-                leaf.row.values[leaf.col] = old
+            new = convert(source.value(), source.table.unit, leaf.table.unit)
+            if new == old:
                 continue
             originals[leaf.cell] = old
-            moved[leaf.cell] = delta
+            moved[leaf.cell] = new - old
+            leaf.row.values[leaf.col] = new
             pushed = True
     return pushed
-
-
-def evaluate_gap(inst: Instance) -> Decimal | None:
-    """total − Σ parts of a sum or a copy, in the parts' unit when there is one present part (None otherwise)."""
-    total = inst.total.value()
-    present = [p for p in inst.parts if p.value() is not None]
-    if total is None or len(present) != 1:
-        return None
-    p = present[0]
-    return convert(total, inst.total.table.unit, p.table.unit) - p.value()
 
 
 def _follow(d: Derivation, old: Decimal | None, moved: dict[str, Decimal]) -> Decimal | None:
@@ -256,6 +245,7 @@ class Held:
     value: Decimal
     what: str
     reason: str
+    old: Decimal | None = None  # set when the other details' changes still moved it (value ≠ old)
 
 
 def held_totals(budget: Budget, suspects: dict[str, str]) -> list[Held]:
@@ -301,17 +291,17 @@ def recompute_plan(budget: Budget) -> Plan:
     totals follow them — the same 项 printed with different amounts in two tables, projects against 项目支出, a
     figure in a row no other table has — are the totals above the disagreeing detail held (localization names
     it). Never worse: a plan that would leave more errors than the workbook has is not taken."""
-    from budget_xl.localize.fold import suspects_for_fill
+    from budget_xl.localize.fold import fill_suspects
 
     before = _errors(budget)
     filled, changes = plan_fill(budget)
     after = _errors(filled) if before or changes else []
     held: list[Held] = []
     if after:
-        suspects = _disagreeing(budget, suspects_for_fill(budget), after)
+        found = fill_suspects(budget)
+        suspects = _disagreeing(budget, {c: why for c, (why, _v) in found.items()}, after)
         if suspects:
-            held = held_totals(budget, suspects)
-            filled, changes = plan_fill(budget, keep=frozenset(h.cell for h in held))
+            filled, changes, held = _without(budget, {c: found[c][1] for c in suspects}, suspects)
             after = _errors(filled)
     if len(after) > len(before):  # never worse: keep every total as printed, and say why
         held = [Held(c.cell, c.old, c.what, f"按明细重算后错误反而更多（{len(before)}处→{len(after)}处），"
@@ -320,18 +310,43 @@ def recompute_plan(budget: Budget) -> Plan:
     return Plan(filled, changes, held, len(before), len(after))
 
 
+def _without(budget: Budget, values: dict[str, Decimal | None], reasons: dict[str, str]):
+    """The totals follow every detail but the suspect ones: those count at the figure the printed totals were
+    made with, so a wrong figure never climbs into a total while the other details' changes still do. The
+    suspect cells themselves keep what the user typed (a detail is never rewritten)."""
+    trial = copy_budget(budget)
+    by_cell = {r.cells[c]: (r, c) for t in trial.tables.values() for r in t.rows for c in r.cells}
+    actual = {}
+    for cell, value in values.items():
+        row, col = by_cell[cell]
+        actual[cell] = row.values.get(col)
+        row.values[col] = value
+    held = [h for h in held_totals(budget, reasons)]
+    filled, changes = plan_fill(trial)
+    back = {r.cells[c]: (r, c) for t in filled.tables.values() for r in t.rows for c in r.cells}
+    for cell, value in actual.items():
+        row, col = back[cell]
+        row.values[col] = value
+    moved = {c.cell for c in changes}
+    held = [dataclasses.replace(h, old=h.value, value=next(c.new for c in changes if c.cell == h.cell))
+            if h.cell in moved else h for h in held]
+    return filled, changes, held
+
+
 def _disagreeing(budget: Budget, suspects: dict[str, str], errors) -> dict[str, str]:
-    """The suspect details that still disagree with another detail once the totals follow the details: an error
-    of the followed workbook names the detail itself or the total directly above it (its row's 合计, its 款)."""
+    """The suspect details that still disagree once the totals follow the details: an error of the followed
+    workbook names the detail itself or its own row's total (the same 项 printed with another amount in another
+    table, a 项目支出 no project explains). A detail whose row agrees everywhere — an edit made in every table,
+    a new 项 row present in all of them — is never held, whatever localization made of the totals above it."""
     if not suspects:
         return {}
-    above: dict[str, set[str]] = defaultdict(set)
+    own: dict[str, set[str]] = defaultdict(set)
     for d in graph_from(expand(budget)):
         for p in d.parts:
-            if p.cell in suspects and d.target.cell:
-                above[p.cell].add(d.target.cell)
+            if p.cell in suspects and d.target.cell and d.target.row is p.row:
+                own[p.cell].add(d.target.cell)
     named = {c for f in errors for c in f.cells}
-    return {cell: why for cell, why in suspects.items() if cell in named or above[cell] & named}
+    return {cell: why for cell, why in suspects.items() if cell in named or own[cell] & named}
 
 
 def plan_recompute(budget: Budget) -> tuple[Budget, list[Change], list[Held]]:
@@ -342,6 +357,8 @@ def plan_recompute(budget: Budget) -> tuple[Budget, list[Change], list[Held]]:
 
 def held_note(h: Held) -> str:
     """The 变更记录 text of a held total."""
+    if h.old is not None and h.old != h.value:
+        return f"只按其余明细重算（原数{h.old:,.2f}，未计入疑错的明细）：{h.what}。{h.reason}"
     return f"保留原数（未改写）：{h.what}。{h.reason}"
 
 

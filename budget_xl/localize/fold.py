@@ -196,16 +196,22 @@ def locate_findings(budget, findings: list[Finding]) -> list[Finding]:
 
 
 def suspects_for_fill(budget) -> dict[str, str]:
-    """Detail cells localization says are wrong: 重算汇总 keeps the totals that depend on them and reports them.
+    """Detail cells localization says are wrong, with the Chinese sentence for the 变更记录 (see ``fill_suspects``)."""
+    return {cell: why for cell, (why, _value) in fill_suspects(budget).items()}
+
+
+def fill_suspects(budget) -> dict[str, tuple[str, object]]:
+    """Detail cells localization says are wrong: 重算汇总 keeps the totals above them from taking up their figure.
 
     A uniquely determined group counts when its best set holds only details; an undecided one when every
-    candidate set does (when a total might be the wrong one, fill's own logic decides). The reason is the
-    Chinese sentence for the 变更记录.
+    candidate set does (when a total might be the wrong one, fill's own logic decides). Each suspect comes with
+    the reason (the Chinese sentence for the 变更记录) and the value it should have, in its table's unit (None for
+    a figure that should be blank): the figure the printed totals were made with.
     """
     from budget_xl.localize.adapter import localize_budget
 
     _inputs, loc = localize_budget(budget)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, object]] = {}
     for group in loc.groups:
         sets = group.candidates[:1] if group.unique else group.candidates
         if not sets or any(loc.meta.get(c) is None or loc.meta[c].total for e in sets for c in e.cells):
@@ -213,7 +219,8 @@ def suspects_for_fill(budget) -> dict[str, str]:
         for e in sets:
             for change in e.changes:
                 lead = "最可能出错" if group.unique else f"{UNSURE}，候选之一"
-                out.setdefault(change.cell, f"{lead}：{_where(change.cell, loc)}疑为{change.kind}，"
-                                            f"应为{_amount(change, loc)}；依赖它的合计保留原数，未按明细重算。")
+                m = loc.meta.get(change.cell)
+                value = None if change.new == 0 and change.kind == EXTRA else printed(change.new, m.unit if m else "元")
+                out.setdefault(change.cell, (f"{lead}：{_where(change.cell, loc)}疑为{change.kind}，"
+                                             f"应为{_amount(change, loc)}；依赖它的合计不计入这个数。", value))
     return out
-
