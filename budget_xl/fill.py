@@ -39,7 +39,7 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
     originals: dict[str, Decimal | None] = {}
     kept: list[Derivation] = []
     moved: dict[str, Decimal] = {}  # how far fill moved each cell it wrote, in its table's unit
-    derived = {d.target.cell for d in graph}
+    derived = {d.target.cell: d for d in graph}
     peers = _peers(instances)
     for _round in range(4):  # until nothing moves: a figure pushed down, or a copy filled later, goes round again
         changed = _forward(graph, keep, moved, originals, kept, peers)
@@ -127,6 +127,18 @@ def _forward(graph, keep, moved, originals, kept, peers) -> bool:
     return changed
 
 
+def _summary_leaf(term: Term, by_target: dict[str, Derivation]) -> Term | None:
+    """The summary-table figure a cell stands for: itself when nothing derives it, or — for a line that only
+    adds up one printed figure (财政拨款收入 = 一般公共预算资金 alone) — that figure."""
+    while term.cell in by_target:
+        d = by_target[term.cell]
+        present = [p for p in d.parts if p.value() is not None]
+        if d.kind != SUM or len(present) != 1:
+            return None
+        term = present[0]
+    return term if term.table.layout.sides else None
+
+
 def _push_summary_copies(instances, derived, keep, moved, originals) -> bool:
     """A figure of a summary table (收支总表, 财拨收支总表) that no derivation computes but which is the only printed
     counterpart of a total fill rewrote — 收支总表 一般公共预算拨款收入 against 收入总表 财政拨款收入 — is the same
@@ -142,11 +154,18 @@ def _push_summary_copies(instances, derived, keep, moved, originals) -> bool:
             present = [p for p in others if p.value() is not None]
             if len(present) != 1:
                 continue
-            leaf = present[0]
-            if leaf.cell in derived or leaf.cell in keep or leaf.cell in originals or not leaf.table.layout.sides:
+            leaf = _summary_leaf(present[0], derived)
+            if leaf is None or leaf.cell in keep or leaf.cell in originals:
                 continue
             old = leaf.value()
-            new = convert(source.value(), source.table.unit, leaf.table.unit)
+            if source.cell in moved:  # moved by Δ from its printed figure: the summary figure moves by the same Δ
+                new = old + convert(moved[source.cell], source.table.unit, leaf.table.unit)
+            else:  # filled from blank: its sum replaces the printed figure only beyond 尾差
+                new = convert(source.value(), source.table.unit, leaf.table.unit)
+                d = derived.get(source.cell)
+                n = sum(1 for p in d.parts if p.value() is not None) if d else 1
+                if keeps_printed_total(old, new, n, leaf.table.unit):
+                    continue
             if new == old:
                 continue
             originals[leaf.cell] = old
@@ -279,10 +298,16 @@ class Plan:
     errors_after: int
 
 
+MAX_SUSPECTS = 8  # each is tried by one more plan: a workbook with more is left to 校验
+TEXT_RULES = "TXT-"  # the 情况说明 quoting table figures: text fill never writes, follows the tables afterwards
+
+
 def _errors(budget: Budget) -> list:
+    """The errors among the tables (what 重算汇总 answers for): the text's quotations of a changed figure are
+    the user's to update once the tables are right, and are reported by 校验 as before."""
     from budget_xl.rules import run_checks
 
-    return [f for f in run_checks(budget) if f.severity == ERROR]
+    return [f for f in run_checks(budget) if f.severity == ERROR and not f.rule.startswith(TEXT_RULES)]
 
 
 def recompute_plan(budget: Budget) -> Plan:
@@ -290,7 +315,10 @@ def recompute_plan(budget: Budget) -> Plan:
     its details, moving by exactly their change (old + Δ). Only where the details themselves disagree once the
     totals follow them — the same 项 printed with different amounts in two tables, projects against 项目支出, a
     figure in a row no other table has — are the totals above the disagreeing detail held (localization names
-    it). Never worse: a plan that would leave more errors than the workbook has is not taken."""
+    it): a suspect detail is left out of the totals only when that makes the followed workbook agree better, so a
+    detail that agrees wherever it appears (an edit made in every table, a new 项 row in all of them) is never
+    held, whatever localization made of the totals above it. Never worse: a plan that would leave more errors
+    than the workbook has is not taken."""
     from budget_xl.localize.fold import fill_suspects
 
     before = _errors(budget)
@@ -299,10 +327,13 @@ def recompute_plan(budget: Budget) -> Plan:
     held: list[Held] = []
     if after:
         found = fill_suspects(budget)
-        suspects = _disagreeing(budget, {c: why for c, (why, _v) in found.items()}, after)
-        if suspects:
-            filled, changes, held = _without(budget, {c: found[c][1] for c in suspects}, suspects)
-            after = _errors(filled)
+        accepted: dict[str, str] = {}
+        for cell in list(found)[:MAX_SUSPECTS]:  # a suspect counts when leaving it out makes the details agree better
+            trial = {**accepted, cell: found[cell][0]}
+            t_filled, t_changes, t_held = _without(budget, {c: found[c][1] for c in trial}, trial)
+            t_after = _errors(t_filled)
+            if len(t_after) < len(after):
+                accepted, filled, changes, held, after = trial, t_filled, t_changes, t_held, t_after
     if len(after) > len(before):  # never worse: keep every total as printed, and say why
         held = [Held(c.cell, c.old, c.what, f"按明细重算后错误反而更多（{len(before)}处→{len(after)}处），"
                      "保留原数，请先按“校验”的结果核对明细。") for c in changes if c.old is not None]
@@ -331,22 +362,6 @@ def _without(budget: Budget, values: dict[str, Decimal | None], reasons: dict[st
     held = [dataclasses.replace(h, old=h.value, value=next(c.new for c in changes if c.cell == h.cell))
             if h.cell in moved else h for h in held]
     return filled, changes, held
-
-
-def _disagreeing(budget: Budget, suspects: dict[str, str], errors) -> dict[str, str]:
-    """The suspect details that still disagree once the totals follow the details: an error of the followed
-    workbook names the detail itself or its own row's total (the same 项 printed with another amount in another
-    table, a 项目支出 no project explains). A detail whose row agrees everywhere — an edit made in every table,
-    a new 项 row present in all of them — is never held, whatever localization made of the totals above it."""
-    if not suspects:
-        return {}
-    own: dict[str, set[str]] = defaultdict(set)
-    for d in graph_from(expand(budget)):
-        for p in d.parts:
-            if p.cell in suspects and d.target.cell and d.target.row is p.row:
-                own[p.cell].add(d.target.cell)
-    named = {c for f in errors for c in f.cells}
-    return {cell: why for cell, why in suspects.items() if cell in named or own[cell] & named}
 
 
 def plan_recompute(budget: Budget) -> tuple[Budget, list[Change], list[Held]]:
