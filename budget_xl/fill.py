@@ -28,6 +28,20 @@ class Change:
     old: Decimal | None
     new: Decimal
     what: str
+    why: str = ""  # the 变更记录 / --dry-run reason: a change of the details, a blank filled, a summary figure
+
+
+def _why(ref: Term, old: Decimal | None, new: Decimal, derivation: Derivation | None) -> str:
+    unit = ref.table.unit
+    if old is None:
+        return "原为空白，填入明细之和" if derivation is None or derivation.compute() == new else \
+            "原为空白，填入别处印出的同一数字（与明细之和只差尾差）"
+    delta = f"{new - old:+,.2f}{unit}"
+    if derivation is None:
+        return f"汇总表中取自明细表的数，随明细表的合计变动{delta}"
+    if derivation.kind == SUM and derivation.compute() != new:
+        return f"其下明细变动{delta}，原数随之变动（原有尾差保留）"
+    return f"按明细重算，变动{delta}"
 
 
 def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> tuple[Budget, list[Change]]:
@@ -63,7 +77,8 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
         for term in (inst.total, *inst.parts):
             if term.cell in originals:
                 refs.setdefault(term.cell, term)
-    changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=refs[cell].describe())
+    changes = [Change(cell=cell, old=old, new=refs[cell].value(), what=refs[cell].describe(),
+                      why=_why(refs[cell], old, refs[cell].value(), derived.get(cell)))
                for cell, old in originals.items() if refs[cell].value() != old]
     _log(filled, changes)
     return filled, changes

@@ -22,7 +22,8 @@ from budget_xl.excel.book_io import (
 )
 from budget_xl.excel.ranges import blocks_by, value_blocks
 from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
-from budget_xl.fill import held_note, plan_recompute
+from budget_xl.fill import recompute_plan
+from budget_xl.fill_preview import preview_lines
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
 from budget_xl.localize.fold import locate_findings
 from budget_xl.marking.plan import (
@@ -37,7 +38,7 @@ from budget_xl.marking.plan import (
 )
 from budget_xl.read.grid import ReadResult, read_grids
 from budget_xl.rules import check_budget
-from budget_xl.writeback import LOG_HEADER, LOG_SHEET, log_rows
+from budget_xl.writeback import LOG_HEADER, LOG_SHEET, held_rows, log_rows
 
 NARRATIVE_SHEET = "情况说明"
 LOG_TITLE = "重算汇总变更记录"
@@ -45,7 +46,7 @@ LINK_HEADER = "转到"
 # sheets the add-in writes itself: never read as budget tables
 OWN_SHEETS = (RESULT_SHEET, STATE_SHEET, LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET)
 RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 6, 30, 40, 8)
-LOG_WIDTHS = (20, 22, 46, 14, 14)
+LOG_WIDTHS = (20, 22, 46, 14, 14, 50)
 
 
 @dataclass
@@ -150,18 +151,32 @@ def _format_results(io: BookIO, sheet, plan) -> None:
 
 
 # -- 重算汇总 ------------------------------------------------------------------------------------------
-def recompute(book, now: datetime | None = None) -> Outcome:
-    """Fill every derivable total and parent row from its parts (leaf values untouched) and log each
-    change on 变更记录, below the earlier runs' records."""
+def recompute_preview(book) -> Outcome:
+    """What 重算汇总 would change and hold, and why — the list ``fill --dry-run`` prints — writing nothing."""
     io = BookIO(book)
-    grids = io.read_grids(skip=(RESULT_SHEET, STATE_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
+    plan = recompute_plan(_read(io, _recompute_grids(io)).budget)
+    return Outcome(message="\n".join(preview_lines(plan)), counts={"changed": len(plan.changes), "held": len(plan.held)},
+                   cells=[c.cell for c in plan.changes])
+
+
+def _recompute_grids(io: BookIO) -> dict[str, list[list]]:
+    return io.read_grids(skip=(RESULT_SHEET, STATE_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
+
+
+def recompute(book, now: datetime | None = None) -> Outcome:
+    """Fill every derivable total and parent row from its parts (leaf values untouched) with the plan the
+    command line uses (``recompute_plan``), and log each change and each held total on 变更记录, below the
+    earlier runs' records. The message is the same list ``fill --dry-run`` prints."""
+    io = BookIO(book)
+    grids = _recompute_grids(io)
     result = _read(io, grids)
-    _filled, changes, held = plan_recompute(result.budget)
+    plan = recompute_plan(result.budget)
+    changes, held = plan.changes, plan.held
     for b, matrix in value_blocks({c.cell: c.new for c in changes}):
         io.write(b.sheet, b.row, b.col, matrix)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
-    log = log_rows(changes, now) + [[stamp, h.cell, held_note(h), float(h.value), float(h.value)] for h in held]
-    log = log or [[stamp, "", "没有需要改写的合计数", None, None]]
+    log = log_rows(changes, now) + held_rows(held, now)
+    log = log or [[stamp, "", "没有需要改写的合计数", None, None, None]]
     if LOG_SHEET in grids:
         top = last_used_row(grids[LOG_SHEET])
         io.write(LOG_SHEET, top, 0, log)
@@ -173,11 +188,8 @@ def recompute(book, now: datetime | None = None) -> Outcome:
         io.column_widths(LOG_SHEET, LOG_WIDTHS)
         top = 2
     io.sheet(LOG_SHEET).range((top + 1, 4), (top + len(log), 5)).number_format = MONEY_FORMAT
-    text = (f"重算汇总：改写 {len(changes)} 个单元格（明细见“{LOG_SHEET}”工作表）。" if changes
-            else "重算汇总：合计数都与明细一致，没有改写。")
-    if held:
-        text += f"另有 {len(held)} 个合计保留原数：其下明细疑有错误，请先核对（见“{LOG_SHEET}”）。"
-    return Outcome(message=text, counts={"changed": len(changes)}, cells=[c.cell for c in changes])
+    text = "\n".join(preview_lines(plan, done=True, log_sheet=LOG_SHEET))
+    return Outcome(message=text, counts={"changed": len(changes), "held": len(held)}, cells=[c.cell for c in changes])
 
 
 # -- 导出说明 ------------------------------------------------------------------------------------------
