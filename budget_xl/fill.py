@@ -55,9 +55,15 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
     moved: dict[str, Decimal] = {}  # how far fill moved each cell it wrote, in its table's unit
     derived = {d.target.cell: d for d in graph}
     peers = _peers(instances)
-    for _round in range(4):  # until nothing moves: a figure pushed down, or a copy filled later, goes round again
-        changed = _forward(graph, keep, moved, originals, kept, peers)
-        if not _push_summary_copies(instances, derived, keep, moved, originals) and not changed:
+    pinned: dict[str, Decimal] = {}
+    touching: dict[str, list[Instance]] = defaultdict(list)
+    for inst in instances:
+        for c in inst.cells:
+            touching[c].append(inst)
+    for _round in range(40):  # until nothing moves: a figure pushed down, or a copy filled later, goes round again
+        changed = _forward(graph, keep, moved, originals, kept, peers, pinned)
+        pushed = _push_summary_copies(instances, derived, keep, moved, originals)
+        if not pushed and not changed and not _pin_by_delta(touching, derived, keep, moved, originals, pinned):
             break
     repaired = _repair(filled, originals, kept, instances, keep)
     for d in graph:  # what was filled from a repaired total follows it (a copy of it, a sum over it)
@@ -116,16 +122,48 @@ def _from_peer(d: Derivation, computed: Decimal, peers, originals) -> Decimal:
     return computed
 
 
-def _forward(graph, keep, moved, originals, kept, peers) -> bool:
+def _pin_by_delta(touching, derived, keep, moved, originals, pinned) -> bool:
+    """A total recomputed as the plain sum of details the user changed (20408 项目支出 = Σ项) has lost the printed
+    rounding it carried; another relation through it whose other figures are all totals with a known change
+    (its row: 合计 = 基本支出 + 项目支出) tells its change exactly — old + that Δ, when within 尾差 of the sum,
+    keeps the rounding (755.53 + 5.00, not the 760.54 its rounded 项 add up to). One cell at a time, lowest
+    first: the totals above it must follow it before they tell anything. Returns whether it pinned one."""
+    for cell, d in derived.items():  # graph order: dependencies first
+        if cell not in originals or cell in pinned or cell in keep or originals[cell] is None or d.kind != SUM:
+            continue
+        t = d.target
+        computed = d.compute()
+        if t.value() != computed:
+            continue
+        unit = t.table.unit
+        present = sum(1 for p in d.parts if p.value() is not None)
+        for inst in touching.get(cell, ()):
+            if inst.kind != SUM or inst.total.cell is None:
+                continue
+            others = [o for o in (inst.total, *inst.parts) if o.cell != cell and o.value() is not None]
+            if not others or any(o.cell not in derived or originals.get(o.cell, o.value()) is None for o in others):
+                continue
+            dsum = sum((convert(moved.get(o.cell, Decimal(0)), o.table.unit, unit) for o in inst.parts
+                        if o.cell != cell and o.value() is not None), Decimal(0))
+            dtotal = convert(moved.get(inst.total.cell, Decimal(0)), inst.total.table.unit, unit)
+            candidate = originals[cell] + (dsum if inst.total.cell == cell else dtotal - dsum)
+            if candidate != computed and keeps_printed_total(candidate, computed, present, unit):
+                pinned[cell] = candidate
+                return True
+    return False
+
+
+def _forward(graph, keep, moved, originals, kept, peers, pinned=None) -> bool:
     """One pass over the graph, dependencies first: each derived cell follows its parts (``_follow``), from the
-    value it had before fill. Returns whether any cell changed."""
+    value it had before fill (or takes the value ``_pin_by_delta`` found). Returns whether any cell changed."""
     changed = False
+    pinned = pinned or {}
     for d in graph:
         target = d.target
         if target.cell in keep:
             continue
         old = originals[target.cell] if target.cell in originals else target.value()
-        new = _follow(d, old, moved)
+        new = pinned[target.cell] if target.cell in pinned else _follow(d, old, moved)
         if new is None:
             continue
         if old is None and d.kind == SUM:
