@@ -72,7 +72,7 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
             for p in d.parts:
                 if p.cell in repaired and originals[p.cell] is not None:
                     moved[p.cell] = p.value() - originals[p.cell]
-            new = _follow(d, originals[cell], moved)
+            new = _follow(d, originals[cell], moved, originals)
             if new is not None:
                 if originals[cell] is not None:
                     moved[cell] = new - originals[cell]
@@ -163,7 +163,7 @@ def _forward(graph, keep, moved, originals, kept, peers, pinned=None) -> bool:
         if target.cell in keep:
             continue
         old = originals[target.cell] if target.cell in originals else target.value()
-        new = pinned[target.cell] if target.cell in pinned else _follow(d, old, moved)
+        new = pinned[target.cell] if target.cell in pinned else _follow(d, old, moved, originals)
         if new is None:
             continue
         if old is None and d.kind == SUM:
@@ -197,50 +197,60 @@ def _push_summary_copies(instances, derived, keep, moved, originals) -> bool:
     counterpart of a total fill rewrote — 收支总表 一般公共预算拨款收入 against 收入总表 财政拨款收入 — is the same
     figure taken from the detail tables: it follows that total. Returns whether anything moved."""
     pushed = False
+    pairs = []
     for inst in instances:
-        if inst.kind not in (SUM, COPY):
+        if inst.kind == SUM:
+            pairs.append((inst.total, inst.parts))
+        elif inst.kind == COPY:
+            pairs += [(inst.total, inst.parts), (inst.parts[0], (inst.total,))]
+    # a detail table's total first: a summary figure follows the table it is taken from, not another summary line
+    for source, others in sorted(pairs, key=lambda p: bool(p[0].table.layout.sides)):
+        if source.cell not in originals or source.cell in keep or source.value() is None:
             continue
-        pairs = [(inst.total, inst.parts)] if inst.kind == SUM else [(inst.total, inst.parts), (inst.parts[0], (inst.total,))]
-        for source, others in pairs:
-            if source.cell not in originals or source.cell in keep or source.value() is None:
+        present = [p for p in others if p.value() is not None]
+        if len(present) != 1:
+            continue
+        leaf = _summary_leaf(present[0], derived)
+        if leaf is None or leaf.cell in keep or leaf.cell in originals:
+            continue
+        old = leaf.value()
+        if source.cell in moved:  # moved by Δ from its printed figure: the summary figure moves by the same Δ
+            new = old + convert(moved[source.cell], source.table.unit, leaf.table.unit)
+        else:  # filled from blank: its sum replaces the printed figure only beyond 尾差
+            new = convert(source.value(), source.table.unit, leaf.table.unit)
+            d = derived.get(source.cell)
+            n = sum(1 for p in d.parts if p.value() is not None) if d else 1
+            if keeps_printed_total(old, new, n, leaf.table.unit):
                 continue
-            present = [p for p in others if p.value() is not None]
-            if len(present) != 1:
-                continue
-            leaf = _summary_leaf(present[0], derived)
-            if leaf is None or leaf.cell in keep or leaf.cell in originals:
-                continue
-            old = leaf.value()
-            if source.cell in moved:  # moved by Δ from its printed figure: the summary figure moves by the same Δ
-                new = old + convert(moved[source.cell], source.table.unit, leaf.table.unit)
-            else:  # filled from blank: its sum replaces the printed figure only beyond 尾差
-                new = convert(source.value(), source.table.unit, leaf.table.unit)
-                d = derived.get(source.cell)
-                n = sum(1 for p in d.parts if p.value() is not None) if d else 1
-                if keeps_printed_total(old, new, n, leaf.table.unit):
-                    continue
-            if new == old:
-                continue
-            originals[leaf.cell] = old
-            moved[leaf.cell] = new - old
-            leaf.row.values[leaf.col] = new
-            pushed = True
+        if new == old:
+            continue
+        originals[leaf.cell] = old
+        moved[leaf.cell] = new - old
+        leaf.row.values[leaf.col] = new
+        pushed = True
     return pushed
 
 
-def _follow(d: Derivation, old: Decimal | None, moved: dict[str, Decimal]) -> Decimal | None:
+def _follow(d: Derivation, old: Decimal | None, moved: dict[str, Decimal],
+            originals: dict[str, Decimal | None] | None = None) -> Decimal | None:
     """The value a derived cell takes: the sum of its parts when it is blank or a copy; otherwise its printed
     value moved by exactly the change of its parts (old + Δ), so the budget system's rounding of the printed
     figure is kept. Δ is what fill itself moved the parts by, plus whatever the parts differ from the printed
-    total beyond 尾差 (a detail the user changed directly under it)."""
+    total beyond 尾差 (a detail the user changed directly under it). A part filled from blank either was in the
+    printed total already (a total the user cleared) or is new (a 项 row added): whichever leaves the printed
+    total within 尾差 of the sum."""
     computed = d.compute()
     if computed is None or old is None or d.kind != SUM:
         return computed
-    known = sum((convert(moved[p.cell], p.table.unit, d.target.table.unit) for p in d.parts if p.cell in moved),
+    unit = d.target.table.unit
+    known = sum((convert(moved[p.cell], p.table.unit, unit) for p in d.parts if p.cell in moved), Decimal(0))
+    fresh = sum((convert(p.value(), p.table.unit, unit) for p in d.parts
+                 if originals and p.cell in originals and originals[p.cell] is None and p.value() is not None),
                 Decimal(0))
     present = sum(1 for p in d.parts if p.value() is not None)
-    if keeps_printed_total(old + known, computed, present, d.target.table.unit):
-        return old + known
+    for guess in (old + known, old + known + fresh):
+        if keeps_printed_total(guess, computed, present, unit):
+            return guess
     return computed
 
 
@@ -385,13 +395,21 @@ def recompute_plan(budget: Budget) -> Plan:
             trial = {**accepted, cell: found[cell][0]}
             t_filled, t_changes, t_held = _without(budget, {c: found[c][1] for c in trial}, trial)
             t_after = _errors(t_filled)
-            if len(t_after) < len(after):
+            if len(t_after) < len(after) or (len(t_after) == len(after) and _at_the_suspects(budget, trial, t_after)):
                 accepted, filled, changes, held, after = trial, t_filled, t_changes, t_held, t_after
     if len(after) > len(before):  # never worse: keep every total as printed, and say why
         held = [Held(c.cell, c.old, c.what, f"按明细重算后错误反而更多（{len(before)}处→{len(after)}处），"
                      "保留原数，请先按“校验”的结果核对明细。") for c in changes if c.old is not None]
         filled, changes, after = copy_budget(budget), [], before
     return Plan(filled, changes, held, len(before), len(after))
+
+
+def _at_the_suspects(budget: Budget, suspects, errors) -> bool:
+    """Every error left names a cell of a suspect's own row: held, the wrong figure is reported where it sits
+    rather than in the totals it would have climbed into."""
+    rows = {c for t in budget.tables.values() for r in t.rows if set(r.cells.values()) & set(suspects)
+            for c in r.cells.values()}
+    return all(set(f.cells) & rows for f in errors)
 
 
 def _without(budget: Budget, values: dict[str, Decimal | None], reasons: dict[str, str]):

@@ -89,8 +89,12 @@ def remove_item(budget: Budget, code: str) -> Budget:
             t.rows = [r for r in t.rows if r.key != code]
             t.reindex()
     if "PROJ" in b.tables:
+        gone = {r.text("code") for r in b["PROJ"].rows if r.text("func_code") == code}
         b["PROJ"].rows = [r for r in b["PROJ"].rows if r.text("func_code") != code]
         b["PROJ"].reindex()
+        if "IND" in b.tables:  # their performance indicators go with them
+            b["IND"].rows = [r for r in b["IND"].rows if r.text("project") not in gone]
+            b["IND"].reindex()
     return b
 
 
@@ -101,3 +105,77 @@ def materialize(budget: Budget, path) -> Budget:
 
     write_workbook(budget, path)
     return read_workbook(path).budget
+
+
+def add_project(budget: Budget, code: str, amount: Decimal) -> Budget:
+    """A new project under 项 ``code`` and the 项's project spending raised by its amount in the three tables."""
+    b = consistent_edit(budget, code, amount, with_project=False)
+    t = b["PROJ"]
+    v = _in(amount, b, "T3", "PROJ")
+    values = {k: None for k in t.rows[0].values}
+    key = f"NEWP{len(t.rows) + 1}"
+    values.update({"seq": str(len(t.rows) + 1), "code": key, "name": f"新增项目{len(t.rows) + 1}", "func_code": code,
+                   "budget": v, "fiscal": v})
+    t.rows.append(Row(key=key, values=values))
+    t.reindex()
+    return b
+
+
+def project_items(budget: Budget) -> list[str]:
+    """项 codes printed in all three tables, paid from this year's 财政拨款 only, with project spending and a
+    project under them: where a consistent edit of the project spending can go either way."""
+    key, col = income_column(budget)
+    funded = {r.text("func_code") for r in budget["PROJ"].rows} if "PROJ" in budget.tables else set()
+    out = []
+    for r in budget["T3"].coded_rows():
+        code = r.code
+        if len(code) != 7 or r.amount("project") is None or code not in funded:
+            continue
+        t2, t5 = budget[key].get(code), budget["T5"].get(code)
+        if t2 is None or t5 is None or t2.amount(col) is None:
+            continue
+        out.append(code)
+    return out
+
+
+def removable_items(budget: Budget) -> list[str]:
+    """项 rows of project spending only (no 基本支出, no 上年结转), whose 款 keeps other 项 and prints exactly the sum
+    of its 项: taking one out of every table (with its projects) is a consistent edit whose Δ the workbook still
+    tells. (Under a 款 whose printed figure carries the budget system's rounding, the row taken out takes the
+    knowledge of that rounding with it: the 款 becomes the sum of what is left, within 尾差 of old + Δ.)"""
+    out = []
+    t3 = budget["T3"]
+    for code in project_items(budget):
+        r, t2 = t3.get(code), budget["T2"].get(code)
+        siblings = [x for x in t3.coded_rows() if x.code != code and x.code.startswith(code[:5]) and len(x.code) == 7]
+        if r.amount("basic") is None and t2.amount("carry") is None and siblings and _exact(budget, code[:5]):
+            out.append(code)
+    return out
+
+
+def _exact(budget: Budget, kuan: str) -> bool:
+    """Every amount column of the 款 row equals the sum of its 项 in the three tables."""
+    for key in ("T2", "T3", "T5"):
+        t = budget[key]
+        row = t.get(kuan)
+        items = [r for r in t.coded_rows() if len(r.code) == 7 and r.code.startswith(kuan)]
+        for col in t.layout.amount_columns:
+            parts = [r.amount(col) for r in items if r.amount(col) is not None]
+            if parts and (row.amount(col) or Decimal(0)) != sum(parts, Decimal(0)):
+                return False
+    return True
+
+
+def free_item_codes(budget: Budget) -> list[tuple[str, str]]:
+    """(new 项 code, the row it follows) under each 款 of 支出总表 that has 项 rows: codes not yet used."""
+    t3 = budget["T3"]
+    out = []
+    for kuan in [r.code for r in t3.coded_rows() if len(r.code) == 5]:
+        children = [r.code for r in t3.coded_rows() if len(r.code) == 7 and r.code.startswith(kuan)]
+        if not children:
+            continue
+        free = next((f"{kuan}{n:02d}" for n in range(1, 99) if f"{kuan}{n:02d}" not in children), None)
+        if free and free < children[-1]:
+            after = max(c for c in children if c < free)
+            out.append((free, after))
+    return out
