@@ -106,8 +106,6 @@ def _check_many(files: list[Path], args) -> int:
 
         out = [{"file": str(src), "error_reading": err, **file_json(str(src), fs, cov)}
                for src, fs, err, cov in results]
-        for item in out:
-            item["summary"] = {k: v for k, v in item["summary"].items() if k != "located"}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
         for src, fs, err, cov in results:
@@ -160,7 +158,7 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
             next((f.message for f in fs if f.severity == "warning"), "")
         passed = "通过" if cov is None or cov.checked else "未核对"  # nothing checked is not a pass
         rows.append({"文件": str(src), "状态": "无法读取" if err else ("有错误" if c["error"] else passed),
-                     "错误": c["error"], "警告": c["warning"], "提示": c["info"],
+                     "错误": c["error"], "警告": c["warning"], "提示": c["info"], "定位": c["located"],
                      "检查关系": cov.checked if cov else None, "不适用": cov.not_applicable if cov else None,
                      "因空白未能检查": cov.not_checkable if cov else None,
                      "首要问题": err or first})
@@ -173,7 +171,7 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
                 for cell in row:
                     if isinstance(cell.value, str) and cell.data_type == "f":
                         cell.data_type = "s"  # text that looks like a formula stays text
-            for col, width in zip("ABCDEFGHI", (36, 10, 8, 8, 8, 10, 8, 14, 90)):
+            for col, width in zip("ABCDEFGHIJ", (36, 10, 8, 8, 8, 8, 10, 8, 14, 90)):
                 ws.column_dimensions[col].width = width
 
     outputs.write_with(path, write, force)

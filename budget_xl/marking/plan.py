@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, split_ref, summarize
+from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, count_text, split_ref, summarize
 from budget_xl.marking.state import (
     NOTE_KEPT,
     NOTE_PREFIX,
@@ -356,8 +356,7 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
     identities += [_identity_row(e.rule, e.where, e.message, e.identity) for e in left if has_identity(e.identity)]
     counts = summarize(findings)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
-    title = clean(f"校验结果（{stamp}{'，' + source if source else ''}）：错误 {counts['error']} 条，"
-                  f"警告 {counts['warning']} 条，提示 {counts['info']} 条{_coverage_tail(coverage)}")
+    title = clean(f"校验结果（{stamp}{'，' + source if source else ''}）：{count_text(counts)}{_coverage_tail(coverage)}")
     return MarkPlan(title=title, rows=rows, gone=gone, links=links, restore=restore, marks=marks,
                     state=state_rows([m.own for m in marks], identities), warnings=warnings)
 
