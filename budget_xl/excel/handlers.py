@@ -34,8 +34,11 @@ from budget_xl.marking.plan import (
     MONEY_FORMAT,
     RESULT_SHEET,
     STATE_SHEET,
+    WRAPPED,
+    gone_row,
     plan_marks,
 )
+from budget_xl.marking.plan import RESULT_WIDTHS as PLAN_WIDTHS
 from budget_xl.read.grid import ReadResult, read_grids
 from budget_xl.rules import check_budget
 from budget_xl.writeback import LOG_HEADER, LOG_SHEET, held_rows, log_rows
@@ -45,7 +48,7 @@ LOG_TITLE = "重算汇总变更记录"
 LINK_HEADER = "转到"
 # sheets the add-in writes itself: never read as budget tables
 OWN_SHEETS = (RESULT_SHEET, STATE_SHEET, LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET)
-RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 6, 30, 40, 8)
+RESULT_WIDTHS = (*PLAN_WIDTHS, 8)  # the command line's widths, and the 转到 link
 LOG_WIDTHS = (20, 22, 46, 14, 14, 50)
 
 
@@ -126,7 +129,7 @@ def _write_results(io: BookIO, plan) -> None:
     for row, link in zip(plan.rows, plan.links, strict=True):
         rows.append([as_text(v) for v in row] + [_link(link)])
     if plan.gone:
-        rows += [[], [GONE_TITLE]] + [[as_text(v) for v in g] for g in plan.gone]
+        rows += [[], [GONE_TITLE]] + [[as_text(v) for v in gone_row(g)] for g in plan.gone]
     sheet = io.fresh_sheet(RESULT_SHEET, first=True)
     io.write(RESULT_SHEET, 0, 0, [r + [None] * (len(header) - len(r)) for r in rows])
     _format_results(io, sheet, plan)
@@ -141,7 +144,8 @@ def _format_results(io: BookIO, sheet, plan) -> None:
     if not n:
         return
     sheet.range((3, AMOUNT_COLS[0]), (n + 2, AMOUNT_COLS[-1])).number_format = MONEY_FORMAT
-    sheet.range((3, 5), (n + 2, 5)).wrap_text = True
+    for col in WRAPPED:  # 问题 and the other long columns wrap: nothing is cut
+        sheet.range((3, col), (n + 2, col)).wrap_text = True
     sheet.range((3, 2), (n + 2, 2)).font.bold = True
     colours = {ERROR: _hex(FONT_COLOR[ERROR]), WARNING: _hex(FONT_COLOR[WARNING])}
     zh = {SEVERITY_ZH[k]: v for k, v in colours.items()}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, count_text, split_ref, summarize
+from budget_xl.findings import ERROR, LOCATE_RULE, SEVERITY_ZH, WARNING, Finding, count_text, split_ref, summarize
 from budget_xl.marking.state import (
     NOTE_KEPT,
     NOTE_PREFIX,
@@ -33,8 +33,13 @@ from budget_xl.marking.state import (
 )
 
 RESULT_SHEET = "校验结果"
+# printed on A4 landscape, one page wide: the widths add up to about 100 % of the printable width at 85 %
+RESULT_WIDTHS = (5, 6, 13, 18, 44, 11, 11, 10, 5, 20, 22)
+WRAPPED = (3, 4, 5, 10, 11)  # 1-based: 规则, 位置, 问题, 涉及单元格, 说明 wrap; nothing is cut
 FILL = {ERROR: "FFFFC7CE", WARNING: "FFFFEB9C"}
-OUR_FILLS = {v[-6:] for v in FILL.values()}
+LOCATE_FILL = "FFF4B084"  # the cell localization names (最可能出错): orange, apart from the red of what it explains
+LOCATE_LEAD = "【最可能出错】"
+OUR_FILLS = {v[-6:] for v in (*FILL.values(), LOCATE_FILL)}
 FONT_COLOR = {ERROR: "FF9C0006", WARNING: "FF9C5700"}
 HEADER = ["序号", "级别", "规则", "位置", "问题", "应为", "实为", "差额", "单位", "涉及单元格", "说明（请填写）"]
 EXPLAIN_COL = len(HEADER)  # 1-based column of 说明
@@ -65,6 +70,7 @@ class CellMark:
     cell: str
     severity: str
     lines: list[str] = field(default_factory=list)
+    locate: bool = False  # named by a LOCATE finding: the cell to fix first
 
     @property
     def note(self) -> str:
@@ -87,10 +93,11 @@ class Mark:
     severity: str
     note: str | None  # our note (with the cell's own after it); None: leave the cell's unreadable note
     own: SavedCell    # what the cell held before our first mark, for the record
+    locate: bool = False
 
     @property
     def fill(self) -> str:
-        return FILL[self.severity]
+        return LOCATE_FILL if self.locate else FILL[self.severity]
 
 
 @dataclass
@@ -174,7 +181,10 @@ def read_explanations(grid: list[list] | None, state: State | None = None) -> li
         if isinstance(first, str) and first.startswith(GONE_TITLE[:8]):
             in_gone = True
             continue
-        if in_gone:
+        if in_gone and _laid_out(row):
+            row += [None] * (max(cols.values()) + 1 - len(row))
+            rule, where, message, text = (row[cols[k]] for k in ("规则", "位置", "问题", "说明"))
+        elif in_gone:  # the layout before issue 17: 规则, 位置, 问题, 说明 from column A
             rule, where, message, text = (row + [None] * 4)[:4]
         elif after_header or isinstance(first, (int, float)) and not isinstance(first, bool):
             row += [None] * (max(cols.values()) + 1 - len(row))
@@ -186,6 +196,22 @@ def read_explanations(grid: list[list] | None, state: State | None = None) -> li
         rule, where, message, text = (_cell_text(v) for v in (rule, where, message, text))
         out.append(Explained(rule, where, message, text, state.identities.get((rule, where, message))))
     return out
+
+
+GONE_LEVEL = "已消除"
+
+
+def gone_row(g: list) -> list:
+    """A gone explanation ([规则, 位置, 问题, 说明]) as a 校验结果 row: each field under its own header."""
+    rule, where, message, text = g
+    row: list = [None] * len(HEADER)
+    row[1], row[2], row[3], row[4], row[EXPLAIN_COL - 1] = GONE_LEVEL, rule, where, message, text
+    return row
+
+
+def _laid_out(row: list) -> bool:
+    """A gone row written under the headers (``gone_row``), not the older four columns from A."""
+    return row[0] in (None, "") and any(v not in (None, "") for v in row[4:])
 
 
 def _carry(findings: list[Finding], explained: list[Explained]) -> tuple[list[str | None], list[Explained]]:
@@ -280,7 +306,11 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
             m = cells.setdefault(ref, CellMark(cell=ref, severity=f.severity))
             if f.severity == ERROR:
                 m.severity = ERROR
-            m.lines.append(clean(f"[{SEVERITY_ZH[f.severity]} {f.rule}] {f.message}"))
+            if f.rule == LOCATE_RULE and f.severity == ERROR:
+                m.locate = True  # its own colour, and the LOCATE line first in its note
+                m.lines.insert(0, clean(f"{LOCATE_LEAD}{f.message}"))
+            else:
+                m.lines.append(clean(f"[{SEVERITY_ZH[f.severity]} {f.rule}] {f.message}"))
 
     # 2. where our earlier notes are now (found by their text, wherever rows have moved them)
     ours = saved.ours()
@@ -323,7 +353,7 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
             else:
                 own = SavedCell(ref, fill, now_.note, now_.author)
         note = None if own.author == NOTE_KEPT else wrap(m.note, own)
-        marks.append(Mark(ref, m.severity, note, replace(own, cell=ref, ours=note or "")))
+        marks.append(Mark(ref, m.severity, note, replace(own, cell=ref, ours=note or ""), m.locate))
 
     # 4. what to put back where our marks are no longer needed
     restore: list[Restore] = []
@@ -343,6 +373,7 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
         restore.append(Restore(ref, rec.fill, note, rec.author))
 
     # 5. 校验结果, each 说明 carried by its finding's identity
+    findings = sorted(findings, key=lambda f: f.rule != LOCATE_RULE)  # the cells to fix first, then the rest
     texts, left = _carry(findings, read_explanations(results, saved))
     rows, links, identities = [], [], []
     for i, (f, text) in enumerate(zip(findings, texts, strict=True), start=1):
@@ -369,6 +400,7 @@ def _coverage_tail(coverage) -> str:
     return f"；{coverage_text(coverage)}"
 
 
-__all__ = ["AMOUNT_COLS", "EXPLAIN_COL", "FILL", "FONT_COLOR", "GONE_TITLE", "HEADER", "MONEY_FORMAT",
+__all__ = ["AMOUNT_COLS", "EXPLAIN_COL", "FILL", "FONT_COLOR", "GONE_TITLE", "HEADER", "MONEY_FORMAT", "RESULT_WIDTHS",
+           "WRAPPED", "gone_row", "LOCATE_FILL", "LOCATE_LEAD",
            "NOTE_KEPT", "NOTE_PREFIX", "RESULT_SHEET", "STATE_SHEET", "CellMark", "CellNow", "Explained",
            "Mark", "MarkPlan", "Restore", "finding_key", "plan_marks", "read_explanations", "unit_of"]
