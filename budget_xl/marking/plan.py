@@ -199,6 +199,27 @@ def read_explanations(grid: list[list] | None, state: State | None = None) -> li
 
 
 GONE_LEVEL = "已消除"
+LINE_HEIGHT = 15.0  # points per line of the default 11-point font
+
+
+def text_width(text: str) -> int:
+    """How many character widths a text takes in a column: a CJK character (or a full-width one) takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(row: list, widths: tuple[float, ...] = RESULT_WIDTHS, wrapped: tuple[int, ...] = WRAPPED) -> float:
+    """The height (points) a 校验结果 row needs for its wrapped cells to show whole: neither Excel nor LibreOffice
+    grows a row written by a program, so the writer sets it."""
+    lines = 1
+    for col in wrapped:
+        v = row[col - 1] if col - 1 < len(row) else None
+        if v in (None, ""):
+            continue
+        room = max(widths[col - 1] - 1.5, 1)
+        lines = max(lines, sum(max(1, -(-text_width(part) // int(room))) for part in str(v).split("\n")))
+    return lines * LINE_HEIGHT + 2
 
 
 def gone_row(g: list) -> list:
@@ -401,6 +422,6 @@ def _coverage_tail(coverage) -> str:
 
 
 __all__ = ["AMOUNT_COLS", "EXPLAIN_COL", "FILL", "FONT_COLOR", "GONE_TITLE", "HEADER", "MONEY_FORMAT", "RESULT_WIDTHS",
-           "WRAPPED", "gone_row", "LOCATE_FILL", "LOCATE_LEAD",
+           "WRAPPED", "gone_row", "LOCATE_FILL", "LOCATE_LEAD", "row_height",
            "NOTE_KEPT", "NOTE_PREFIX", "RESULT_SHEET", "STATE_SHEET", "CellMark", "CellNow", "Explained",
            "Mark", "MarkPlan", "Restore", "finding_key", "plan_marks", "read_explanations", "unit_of"]

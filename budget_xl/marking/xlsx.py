@@ -25,6 +25,7 @@ from budget_xl.marking.plan import (
     MarkPlan,
     gone_row,
     plan_marks,
+    row_height,
 )
 from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX, OUR_AUTHOR, STATE_SHEET
 
@@ -298,12 +299,15 @@ def _write_results(wb, plan: MarkPlan) -> None:
 
     for i, width in enumerate(RESULT_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=2):  # wrapped and top-aligned: a long 问题 grows its row, never cut
+    for row in ws.iter_rows(min_row=2):  # wrapped and top-aligned, each row as tall as its text: never cut
         for c in row:
             if c.column in WRAPPED or c.row == 2:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
             elif c.row > 2:
                 c.alignment = Alignment(vertical="top")
+        values = [c.value for c in row]
+        if any(v not in (None, "") for v in values):
+            ws.row_dimensions[row[0].row].height = row_height(values)
     _print_setup(ws)
     ws.freeze_panes = "A3"
 
