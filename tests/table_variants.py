@@ -45,6 +45,7 @@ class Printing:
     split_codes: bool = True
     page: int = 1
     notes: list[str] = field(default_factory=list)
+    total_above: float = 0.0  # the 合计 label set this much higher than its figures, on a line of its own (Jiangsu)
 
 
 def _word(text: str, x0: float, top: float) -> Word:
@@ -95,7 +96,11 @@ def coded_lines(table: Table, printing: Printing) -> list[Line]:
         if code:
             parts = [code[:3], code[3:5], code[5:7]] if printing.split_codes else [code]
             words += [_word(part, CODE_X + 25 * i, top) for i, part in enumerate(x for x in parts if x)]
-        words.append(_word(row.text("name") or "合计", NAME_X, top))
+        label = _word(row.text("name") or "合计", NAME_X, top)
+        if row.key == "合计" and printing.total_above:
+            lines.append(Line(p, top - printing.total_above, [label]))
+        else:
+            words.append(label)
         for k in keys:
             v = row.amount(k)
             if v is not None:

@@ -3,6 +3,7 @@ province, level, year or subject prints around it — variants generated from th
 
 from __future__ import annotations
 
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -125,6 +126,26 @@ def test_a_lone_amount_column_is_the_total_and_the_others_are_unknown(sample):
     assert {p for _, p, how in report.normalised if "未印此列" in how} == {"基本支出", "项目支出"}
 
 
+@pytest.mark.parametrize("above", [3.5, 4.5])
+def test_a_total_label_set_above_its_figures_on_a_line_of_its_own_is_the_total_line(sample, above):
+    """Jiangsu sets “合计” 3–4 pt above its figures: two printed lines to the text layer, one row to a reader."""
+    table = sample["T5"]
+    printing = Printing(title="公开07表 一般公共预算支出预算表（功能科目）", columns={"total": "金额"}, total_above=above)
+    budget, report = import_lines(coded_lines(table, printing), "jiangsu", "合计在上")
+    assert [t.key for t in report.tables] == ["T5"] and report.unfitted == []
+    assert amounts(budget["T5"]) == {(r, c): v for (r, c), v in amounts(table).items() if c == "total"}
+    assert budget["T5"].get("合计").amount("total") == table.get("合计").amount("total")
+
+
+@pytest.mark.parametrize("lay", load_schema("jiangsu").tables, ids=lambda lay: lay.key)
+def test_every_printed_variant_of_a_jiangsu_title_names_its_table(lay):
+    core = re.sub(r"（[^（）]*）$", "", lay.title)  # the note in brackets (功能科目) is printed or not
+    for printed in [*title_variants(core, dept="江苏省政协办公厅", year=2019), f"公开05表 2019年{lay.title}", f"表五 {lay.title}"]:
+        m = match_title(printed, "jiangsu")
+        assert m is not None and m.layout.key == lay.key, printed
+    assert choose_profile([t.title for t in load_schema("jiangsu").tables]) == "jiangsu"
+
+
 def test_an_extra_column_is_reported_with_its_figures_never_added_to_another(sample):
     table = sample["T3"]
     extra = {"合计": Decimal("12.34"), "2040601": Decimal("5.00")}
@@ -201,16 +222,17 @@ def test_pages_turned_90_degrees_import_to_the_same_figures(tmp_path):
 
 
 @pytest.mark.skipif(not (SHARED / "jiangsu").is_dir(), reason="../shared/samples/jiangsu 不在本机")
-def test_a_document_of_a_template_we_do_not_have_exits_2_instead_of_passing_its_tables_as_missing(tmp_path):
-    """Jiangsu's 12 tables: two titles read like national ones, the others are another template's. Importing
-    the two would report the rest as missing tables of a correct document (C-EMPTY errors)."""
+def test_a_document_read_as_a_template_it_does_not_follow_exits_2_instead_of_passing_its_tables_as_missing(tmp_path):
+    """Jiangsu's 12 tables read as the national template (--template national): a few titles read like national
+    ones, the rest are another template's. Importing the few would report the rest as missing tables of a correct
+    document (C-EMPTY errors). (Read as Jiangsu, the documents import: tests/test_jiangsu.py.)"""
     from conftest import run_cli
 
     for pdf in sorted((SHARED / "jiangsu").glob("*公开表.pdf")):
-        r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx")
+        r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx", "--template", "national")
         out = r.stderr + r.stdout
         assert r.returncode == 2, (pdf.name, out[-400:])
-        assert "不是本工具已有表式的公开表" in out and "财政拨款基本支出预算表" in out, pdf.name
+        assert "不是所指定表式（全国）的公开表" in out and "收入预算总表" in out, pdf.name
         assert not (tmp_path / "x.xlsx").exists()
 
 

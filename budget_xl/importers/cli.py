@@ -10,18 +10,34 @@ from budget_xl.errors import InputError
 REPORT_SHEET = "导入报告"
 
 
-def import_source(src: Path):
-    """PDF → import_pdf; text in the seed's form → the seed importer. Returns (Budget, ImportReport)."""
-    from budget_xl.importers.pdf import ImportReport, import_pdf
-
+def _is_pdf(src: Path) -> bool:
     if not src.exists():
         raise InputError("文件不存在。请检查路径和文件名。", file=str(src))
     if src.is_dir():
         raise InputError("这是一个文件夹，不是 PDF 或文本文件。", file=str(src))
     with src.open("rb") as fh:
-        head = fh.read(1024)
-    if b"%PDF-" in head:
-        return import_pdf(src)
+        return b"%PDF-" in fh.read(1024)
+
+
+def import_sources(sources: list[Path], profile: str | None = None):
+    """One disclosure published as several PDFs (说明.pdf 公开表.pdf): read as one document, in the order given.
+    ``profile`` forces the template (--template); None = recognised from the titles."""
+    from budget_xl.importers.pdf import import_pdfs
+
+    if len(sources) == 1:
+        return import_source(sources[0], profile)
+    for src in sources:
+        if not _is_pdf(src):
+            raise InputError("几个文件一起导入时，每个都须是 PDF（同一份公开文件的情况说明和公开表）。", file=str(src))
+    return import_pdfs(sources, profile=profile)
+
+
+def import_source(src: Path, profile: str | None = None):
+    """PDF → import_pdf; text in the seed's form → the seed importer. Returns (Budget, ImportReport)."""
+    from budget_xl.importers.pdf import ImportReport, import_pdf
+
+    if _is_pdf(src):
+        return import_pdf(src, profile=profile)
     try:
         text = src.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -120,12 +136,15 @@ def write_imported(budget, report, out: Path) -> Path:
 
 
 def cmd_import(args) -> int:
-    src = Path(args.source)
+    sources = [Path(s) for s in args.source]
     out = Path(args.output)
     from budget_xl.outputs import prepare
+    from budget_xl.schema import PROFILES
 
-    out = prepare(out, inputs=[src, args.prior], suffixes=(".xlsx", ".xlsm"))
-    budget, report = import_source(src)
+    if args.template and args.template not in PROFILES:
+        raise InputError(f"没有名为“{args.template}”的表式（可用：{'、'.join(PROFILES)}）。")
+    out = prepare(out, inputs=[*sources, args.prior], suffixes=(".xlsx", ".xlsm"))
+    budget, report = import_sources(sources, args.template)
     if args.prior:
         last = read_last_year(Path(args.prior))
         if budget.year and last.year and last.year != budget.year - 1:
@@ -141,8 +160,10 @@ def cmd_import(args) -> int:
 
 def register(sub) -> None:
     s = sub.add_parser("import", help="导入公开的预算文件（带文字层的 PDF 或文本），生成主表工作簿")
-    s.add_argument("source", metavar="来源", help="预算公开 PDF 或文本文件")
+    s.add_argument("source", metavar="来源", nargs="+",
+                   help="预算公开 PDF 或文本文件；一份公开文件分成几个 PDF 的（说明.pdf 公开表.pdf），依次全部列出")
     s.add_argument("-o", "--output", required=True, metavar="输出.xlsx", help="输出的主表工作簿")
     s.add_argument("--prior", metavar="上年文件", help="上年的预算公开 PDF 或主表工作簿：其各表的数填入“上年数”工作表，"
                    "供校验文字中的“比上年”和情况说明使用")
+    s.add_argument("--template", metavar="表式", help="按指定表式读取（national、shanghai、jiangsu）；不指定时按表题自动识别")
     s.set_defaults(func=cmd_import)

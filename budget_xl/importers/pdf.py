@@ -41,9 +41,6 @@ _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]
 LINE_TOLERANCE = 3.0
 HEADER_LINES = 6  # the most printed lines one table header is split over
 
-# The 三公 table prints its figures across one row under these headers (Shanghai); the workbook lists them down.
-T9_PRINTED = {"合计": "total", "因公出国(境)费": "abroad", "公务接待费": "recep", "小计": "car", "购置费": "car_buy",
-              "运行费": "car_run", "机关运行经费预算数": "opex"}
 @dataclass
 class Word:
     text: str
@@ -313,7 +310,6 @@ class _TableReader:
         self.lay, self.table, self.report, self.classes = lay, table, report, classes
         self.centers: dict[str, float] = {}  # amount column (or T9 row) → x centre of its header
         self.name_x: float | None = None  # where names start (codes stand left of it)
-        self.split_x: float | None = None  # two-sided tables: labels right of this are the 支出 side
         self.absent: list[str] = []  # declared amount columns this printing does not have
         self.unknown: dict[str, int] = {}  # header words of the last header set that name no column → page
         self.unknown_seen: dict[str, int] = {}  # … of every header set, reported once at the end
@@ -321,26 +317,47 @@ class _TableReader:
         self.unread_figures = 0  # lines of figures that fitted no column or row of this layout
         self.structural = structural  # header words that name no column (the profile's header_words)
         self.seq: Word | None = None  # the header's 序号: the row numbers under it are not figures
+        self.bounds: list[float] = []  # two-sided tables: x where each side after the first begins
+        self.consumed: set[str] = set()  # fixed rows whose label was printed without figures
+        self.pending_text: dict[str, list[str]] = {}  # records: a name broken over lines, before its figures
+        self.continued: set[str] = set()  # records: columns of the last record whose name may go on below
+        self.text_x: dict[str, float] = {}  # records: where each text column's header starts
 
     # header ---------------------------------------------------------------------------------------
     @property
     def _across(self) -> bool:
-        """The 三公 table printed as one row of figures (Shanghai), not one row per item (national)."""
-        return self.lay.key == "T9" and self.lay.kind == "fixed" and len(self.lay.amount_columns) == 1
+        """A fixed table printed as one row of figures under a header per row (the layout's ``across``: the
+        三公 tables of Shanghai and Jiangsu), not one printed row per item (national)."""
+        return self.lay.kind == "fixed" and bool(self.lay.across)
+
+    @property
+    def _header_lines(self) -> int:
+        # a header printed across stacks every row's name over up to three lines under two group headers
+        return 2 * HEADER_LINES if self._across else HEADER_LINES
 
     def _leaves(self) -> list[tuple[str, str]]:
         if self._across:
-            return [(_norm(k), v) for k, v in T9_PRINTED.items()]
+            return [(_norm(h), k) for h, k in self.lay.across]
         return [(name, c.key) for c in self.lay.columns for name in column_names(c)]
 
     def _header_cells(self, lines: list[Line]) -> list[Word]:
-        """Header words, with words stacked in one cell (事业单位/经营收入) joined."""
+        """Header words, with words stacked in one cell (事业单位/经营收入, 公务用车/运行维护/费) joined, and a
+        header spaced out letter by letter on one line (合　计, 金　额) joined."""
         words = [w for line in lines for w in line.words]
         cells = list(words)
+
+        def under(a: Word) -> list[Word]:
+            return [b for b in words if b.top > a.top and b.top - a.top < 26 and abs(a.xc - b.xc) < 14]
+
         for a in words:
-            for b in words:
-                if b.top > a.top and b.top - a.top < 26 and abs(a.xc - b.xc) < 14:
-                    cells.append(Word(a.text + b.text, min(a.x0, b.x0), max(a.x1, b.x1), a.top))
+            for b in under(a):
+                cells.append(Word(a.text + b.text, min(a.x0, b.x0), max(a.x1, b.x1), a.top))
+                for c in under(b):
+                    cells.append(Word(a.text + b.text + c.text, min(a.x0, b.x0, c.x0), max(a.x1, b.x1, c.x1), a.top))
+        for line in lines:
+            for a, b in zip(line.words, line.words[1:]):
+                if len(a.text) == 1 and len(b.text) == 1 and b.x0 - a.x1 < 60:
+                    cells.append(Word(a.text + b.text, a.x0, b.x1, a.top))
         return cells
 
     def set_header(self, lines: list[Line], lenient: bool = False) -> bool:
@@ -376,9 +393,13 @@ class _TableReader:
             self.name_x = found[name_col].x0 - 50
         if self.lay.kind in ("coded", "two_sided"):
             self._unknown_columns(lines, found)
+        if self.lay.kind == "records":
+            self.text_x = {k: w.x0 for k, w in found.items() if self.lay.column(k).type in ("text", "label")}
         if self.lay.kind == "two_sided":
-            in_amount = self.lay.sides[0].columns[0]
-            self.split_x = found[in_amount].x0
+            # each side's labels start right of the figures of the side before it (its first amount header)
+            self.bounds = [found[s.columns[0]].x0 for s in self.lay.sides[:-1] if s.columns and s.columns[0] in found]
+            if len(self.bounds) != len(self.lay.sides) - 1:
+                return False
         return True
 
     def _unknown_columns(self, lines: list[Line], found: dict[str, Word]) -> None:
@@ -423,7 +444,7 @@ class _TableReader:
         header: list[Line] = []
         rows_before = len(self.table.rows)
         pending: list[tuple[Line, str, list[Word]]] = []  # two-sided: (line, side text, numbers)
-        for line in lines:
+        for line in _labels_with_figures(lines):
             line = self._without_seq(line)
             text = line.text
             if not line.words or text.startswith("栏次") or _PAGE_NO.match(text):
@@ -446,7 +467,11 @@ class _TableReader:
             if not is_data or (kind == "coded" and not self.centers and not has_number):
                 if self.centers and label_key(text) in ("合计", "总计", "无"):
                     continue  # before the header is read, a lone 合计 is a header cell (the 三公 table's)
-                header = [*header[-(HEADER_LINES - 1):], line]  # a header spans a few lines, never the whole page
+                if self.centers and kind == "fixed" and not self._across and self._label_only(line):
+                    continue
+                if self.centers and kind == "records" and self._record_text(line):
+                    continue
+                header = [*header[-(self._header_lines - 1):], line]  # a header spans a few lines, never the page
                 continue
             if header:
                 self._take_header(header)
@@ -458,6 +483,8 @@ class _TableReader:
                 self._coded_line(line)
             elif kind == "two_sided":
                 pending.append(line)
+            elif kind == "records":
+                self._record_line(line)
             else:
                 self._t9_line(line) if self._across else self._fixed_line(line)
             header = []
@@ -474,8 +501,8 @@ class _TableReader:
         """At a table's first figures (on every page): the fewest last header lines that show every declared
         column; failing that, the window that maps the most printed columns (its absent ones are reported).
         A page whose header cannot be read keeps the columns of the page before."""
-        old = (self.centers, self.name_x, self.split_x, self.absent)
-        for k in range(1, min(HEADER_LINES, len(header)) + 1):
+        old = (self.centers, self.name_x, self.absent, self.bounds)
+        for k in range(1, min(self._header_lines, len(header)) + 1):
             if self.set_header(header[-k:]):
                 self.unknown_seen.update(self.unknown)
                 return
@@ -484,7 +511,7 @@ class _TableReader:
             if self.set_header(header[-k:], lenient=True) and (best is None or len(self.centers) > best[0]):
                 best = (len(self.centers), k)
         if best is None:
-            self.centers, self.name_x, self.split_x, self.absent = old
+            self.centers, self.name_x, self.absent, self.bounds = old
             return
         self.set_header(header[-best[1]:], lenient=True)
         self.unknown_seen.update(self.unknown)
@@ -528,8 +555,8 @@ class _TableReader:
             self.report.normalised.append((line.page, " ".join(codes) + " " + name,
                                            f"科目编码的款/项只印了一位，按“{code}”读取"))
         values = self._set_aside(line, self._assign(numbers, self.amount_keys()))
-        if code is None and label_key(name) in ("合计", "总计"):
-            key = TOTAL_KEY
+        if code is None and (label_key(name) in ("合计", "总计") or (self.lay.totals_only and not name)):
+            key = TOTAL_KEY  # a table of totals (Jiangsu's 支出预算总表) prints its one line without 合计
             name = "合计"
         elif code is None:
             self.report.unfitted.append((line.page, line.text, "有金额但没有科目编码"))
@@ -551,13 +578,78 @@ class _TableReader:
         """One printed row of a table with fixed rows: its label, then its figures by column."""
         numbers = [w for w in line.words if _is_amount(w.text)]
         text = "".join(w.text for w in line.words if not _is_amount(w.text))
-        key = None if _SENTENCE.search(text) else self._row_key(self.lay.rows, text, self.table.rows)
+        key = self._fixed_key(line)
         if key is None or any(r.key == key for r in self.table.rows):  # a row is printed once: the second is other text
             why = "不是" if key is None else "已读过，不再是"
             self.report.unfitted.append((line.page, line.text, f"“{text}”{why}“{self.lay.title}”的标准行次"))
             return
         values = self._set_aside(line, self._assign(numbers, self.amount_keys()))
         self.table.rows.append(Row(key=key, values={"item": self.lay.fixed_row(key).label, **values}))
+
+    def _fixed_key(self, line: Line) -> str | None:
+        """The fixed row a printed line names: its whole label, or its last label word when a group's name is
+        printed beside it (“一般公共预算资金　公共财政拨款(补助)资金”). A label printed for several rows (“小计”)
+        names the first of them not read yet, so rows are matched in printed order."""
+        labels = [w.text for w in line.words if not _is_amount(w.text)]
+        text = "".join(labels)
+        if not labels or _SENTENCE.search(text):
+            return None
+        taken = [*self.table.rows, *(Row(key=k, values={}) for k in self.consumed)]
+        key = self._row_key(self.lay.rows, text, taken)
+        if key is None and len(labels) > 1:
+            key = self._row_key(self.lay.rows, labels[-1], taken)
+        return key
+
+    def _label_only(self, line: Line) -> bool:
+        """A fixed row printed without figures (blank, unknown): taken as read, so that the next row of the same
+        label (the next 小计) is the next one printed."""
+        key = self._fixed_key(line)
+        if key is None or any(r.key == key for r in self.table.rows) or key in self.consumed:
+            return False
+        self.consumed.add(key)
+        return True
+
+    # records ---------------------------------------------------------------------------------------
+    def _record_text(self, line: Line) -> bool:
+        """Text without figures inside a records table: a name broken over lines. Before the record's figures
+        it waits; after a record whose name began so, it ends that name."""
+        if not self.text_x:
+            return False
+        last = self.table.rows[-1] if self.table.rows else None
+        for col, text in self._text_by_column(line.words).items():
+            if last is not None and col in self.continued:
+                last.values[col] = f"{last.values.get(col) or ''}{text}"
+                self.continued.discard(col)
+            else:
+                self.pending_text.setdefault(col, []).append(text)
+        return True
+
+    def _text_by_column(self, words: list[Word]) -> dict[str, str]:
+        """Texts by the column whose header starts nearest to where they start."""
+        out: dict[str, str] = {}
+        for w in words:
+            col = min(self.text_x, key=lambda k: abs(self.text_x[k] - w.x0))
+            out[col] = out.get(col, "") + w.text
+        return out
+
+    def _record_line(self, line: Line) -> None:
+        """One printed line of figures of a records table (政府采购: 品目大类, 专项 and 物品 lines alike): one
+        record, its texts by column, its figures by column; the 合计 line is the record keyed 合计."""
+        numbers = [w for w in line.words if _is_amount(w.text)]
+        values: dict = self._set_aside(line, self._assign(numbers, self.amount_keys()))
+        texts = self._text_by_column([w for w in line.words if not _is_amount(w.text)]) if self.text_x else {}
+        self.continued = set()
+        for col, parts in self.pending_text.items():
+            if col not in texts:
+                texts[col] = "".join(parts)
+                self.continued.add(col)
+        self.pending_text = {}
+        if label_key("".join(texts.values())) in ("合计", "总计") and self.table.get(TOTAL_KEY) is None:
+            first = next(c.key for c in self.lay.columns if c.type in ("text", "label"))
+            self.table.rows.append(Row(key=TOTAL_KEY, values={**texts, first: "合计", **values}))
+            self.table.reindex()
+            return
+        self.table.rows.append(Row(key=f"#{len(self.table.rows) + 1}", values={**texts, **values}))
 
     def _t9_line(self, line: Line) -> None:
         numbers = [w for w in line.words if _is_amount(w.text)]
@@ -567,45 +659,61 @@ class _TableReader:
             self.table.rows.append(Row(key=k, values={"item": self.lay.fixed_row(k).label, "total": v}))
 
     def _two_sided(self, lines: list[Line]) -> None:
-        in_side, out_side = self.lay.sides[0], self.lay.sides[1]
-        left: list[tuple[Line, str, list[Word]]] = []
-        right: list[list] = []
+        """Sides printed next to each other (收入 | 支出, or Jiangsu's 收入 | 功能分类 | 支出用途): a label belongs
+        to the side it stands in, a figure to the side of its column. A label standing left of its side's column
+        (Jiangsu's 当年支出小计 under 功能分类, its figure under 支出用途) goes to the side whose rows it names."""
+        sides = self.lay.sides
+        entries: list[list[list]] = [[] for _ in sides]
         for line in lines:
-            lt, ln, rt, rn = [], [], [], []
+            texts: list[list[str]] = [[] for _ in sides]
+            nums: list[list[Word]] = [[] for _ in sides]
             for w in line.words:
                 if _is_amount(w.text):
-                    side = "in" if self._column_of(w, list(self.centers)) in self._side_keys(in_side) else "out"
-                    (ln if side == "in" else rn).append(w)
-                elif w.x0 < self.split_x:
-                    lt.append(w.text)
+                    nums[self._side_of_column(self._column_of(w, list(self.centers)))].append(w)
                 else:
-                    rt.append(w.text)
-            if lt or ln:
-                left.append((line, "".join(lt), ln))
-            if rt or rn:
-                right.append([line, "".join(rt), rn])
-        # a label broken over two lines, its figures printed between them (“四、文化旅游体育与传媒 / 200,000 / 支出”)
+                    texts[sum(w.x0 >= b for b in self.bounds)].append(w.text)
+            joined = ["".join(t) for t in texts]
+            for i in range(1, len(sides)):
+                if joined[i] and self._row_key(sides[i].rows, joined[i], []) is None:
+                    home = next((j for j in range(1, len(sides)) if j != i and not joined[j]
+                                 and self._row_key(sides[j].rows, joined[i], []) is not None), None)
+                    if home is not None:
+                        joined[home], joined[i] = joined[i], ""
+            for i in range(len(sides)):
+                if joined[i] or nums[i]:
+                    entries[i].append([line, joined[i], nums[i]])
+        for i, side in enumerate(sides):
+            rows = entries[i] if i == 0 else self._merge_broken(entries[i], side)
+            for line, text, nums in rows:
+                self._side_row(side, line, text, nums)
+
+    def _merge_broken(self, entries: list[list], side) -> list[list]:
+        """A label broken over two lines, its figures printed between them (“四、文化旅游体育与传媒 / 200,000 / 支出”)."""
         merged: list[list] = []
-        for entry in right:
+        for entry in entries:
             line, text, nums = entry
             if merged and not text and nums and not merged[-1][2]:
                 merged[-1][2] = nums
             elif merged and text and not nums and not _ENUM_START.match(text) and merged[-1][1] \
-                    and label_key(text) not in ("支出总计", "合计"):
+                    and label_key(text) not in ("支出总计", "合计") and self._row_key(side.rows, text, []) is None:
                 merged[-1][1] += text
             else:
                 merged.append(entry)
-        for line, text, nums in left:
-            self._side_row(in_side, line, text, nums)
-        for line, text, nums in merged:
-            self._side_row(out_side, line, text, nums)
+        return merged
+
+    def _side_of_column(self, key: str) -> int:
+        """The side an amount column belongs to; an unknown column ("?…") to the side its position falls in."""
+        sides = self.lay.sides
+        for i, side in enumerate(sides):
+            if key in side.columns:
+                return i
+        firsts = [self.centers.get(s.columns[0], 0.0) for s in sides[:-1] if s.columns]
+        return min(len(sides) - 1, sum(self.centers[key] > x for x in firsts))
 
     def _side_keys(self, side) -> list[str]:
-        """The printed amount columns of one side, left to right, with the unknown ones standing in its half."""
-        first_in = self.centers.get(self.lay.sides[0].columns[0], 0.0)
-        is_in = side.name == self.lay.sides[0].name
-        return [k for k in self.amount_keys()
-                if k in side.columns or (k.startswith("?") and (self.centers[k] <= first_in) == is_in)]
+        """The printed amount columns of one side, left to right, with the unknown ones standing in its part."""
+        i = next(n for n, s in enumerate(self.lay.sides) if s.name == side.name)
+        return [k for k in self.amount_keys() if self._side_of_column(k) == i]
 
     def _side_row(self, side, line: Line, text: str, numbers: list[Word]) -> None:
         key = self._side_key(side, text, line.page, [r for r in self.table.rows if r.side == side.name])
@@ -644,6 +752,24 @@ class _TableReader:
                 self.report.normalised.append((page, text, f"旧科目名称，按“{change['code']} {change['new']}”读取"))
                 return change["code"]
         return None
+
+
+FIGURES_BELOW = 5.0  # a label set this much higher than its figures (Jiangsu: 3.1–3.6 pt) is on their line
+
+
+def _labels_with_figures(lines: list[Line]) -> list[Line]:
+    """A line of figures alone set a little lower than the labels before it (收入合计 … / 9,066.79 9,066.79,
+    合计 / 1,624.42): one printed row, read as one line. Rows are never this close."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and prev.page == line.page and 0 < line.top - prev.top <= FIGURES_BELOW \
+                and line.words and all(_is_amount(w.text) for w in line.words) \
+                and not any(_is_amount(w.text) for w in prev.words):
+            out[-1] = Line(prev.page, prev.top, sorted([*prev.words, *line.words], key=lambda w: w.x0))
+            continue
+        out.append(line)
+    return out
 
 
 def _join_code(parts: list[str]) -> str | None:
@@ -740,7 +866,7 @@ def extract_figures(budget: Budget, text: str, report: ImportReport) -> None:
     def note(what: str, value) -> None:
         report.extracted.append((what, str(value)))
 
-    if "PROC" in tables:
+    if "PROC" in tables and tables["PROC"].layout.kind == "fixed":  # Jiangsu prints it as a table of records
         proc = tables["PROC"]
         pats = {"total": r"政府采购预算" + _NUM + "万元", "goods": r"政府采购货物预算" + _NUM + "万元",
                 "works": r"政府采购工程预算" + _NUM + "万元", "services": r"政府采购服务预算" + _NUM + "万元",
@@ -841,11 +967,11 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
     if not report.tables or (report.unknown_titles and len(read) * 2 < len(required)):
         # most of what is printed as tables is not of any template we have: importing the rest would pass
         # the tables we could not read as missing ones
-        raise InputError(_nothing_recognised(lines, report), file=source)
+        raise InputError(_nothing_recognised(lines, report, forced=profile is not None), file=source)
     return budget, report
 
 
-def _nothing_recognised(lines: list[Line], report: ImportReport) -> str:
+def _nothing_recognised(lines: list[Line], report: ImportReport, forced: bool = False) -> str:
     """Why a document gave no table, in the reader's terms: what it is, and what its titles are."""
     toc = _toc_pages(lines)
     body = [x for x in lines if x.page not in toc]
@@ -858,6 +984,9 @@ def _nothing_recognised(lines: list[Line], report: ImportReport) -> str:
         span = f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
         shown = "”“".join(dict.fromkeys(t for _, t in report.unknown_titles[:4]))
         got = f"只认出{len(report.tables)}张表" if report.tables else "未导入任何表"
+        if forced:  # --template named a template the document does not follow
+            return (f"第{span}页的表题是“{shown}”等，不是所指定表式（{PROFILE_LABELS.get(report.profile, report.profile)}）"
+                    f"的公开表，{got}。不加 --template 时按表题识别表式。")
         return (f"第{span}页的表题是“{shown}”等，不是本工具已有表式的公开表，{got}。"
                 f"可用 --template 指定表式（{'、'.join(PROFILES)}），或为这种表式建一个 profile 并登记这些表题。")
     if report.chapters or sum("。" in x.text for x in lines) >= 10:  # headings we know, or simply prose
@@ -932,7 +1061,7 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
                                     f"第{'、'.join(map(str, pages))}页未导入"))
             continue
         chapter = str(obj)
-        paras = _paragraphs(body)
+        paras = _paragraphs([x for x in body if x.page not in toc_pages])  # a 目录 page is no chapter's text
         if chapter == "主要职能":
             _duties(budget, paras, report)
         elif chapter == "机构设置":
@@ -951,11 +1080,18 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
     m = re.search(r"(?:预算主管部门|预算单位|编制部门|编制单位|部门)[:：]\s*(?!万?元)(\S+?)(?:单位[:：]|\s|$)",
                   "\n".join(x.text for x in lines[:12]))
     if m is None:  # “承德市司法局 2024 年部门预算信息公开” on the cover: the publisher before the year
-        m = re.search(r"^([^\d\s:：]{3,30}?)(?:19|20)\d{2}年度?(?:区级|市级|省级)?(?:部门|单位)预算",
-                      "\n".join(re.sub(r"\s+", "", x.text) for x in lines[:40]), re.M)
+        m = re.search(r"^(?!第[一二三四五六七八九十]+部分)([^\d\s:：]{3,30}?)(?:19|20)\d{2}年度?(?:区级|市级|省级)?(?:部门|单位)预算",
+                      "\n".join(re.sub(r"\s+", "", x.text) for x in lines[:40]), re.M)  # not “第二部分 2018年度部门预算表”
+    if m is None:  # a cover broken over lines (Jiangsu): the “部门：…” line over the tables of the second PDF
+        m = re.search(r"^(?:预算主管部门|预算单位|编制部门|编制单位|部门)[:：]\s*(?!万?元)(\S+?)(?:单位[:：]|\s|$)",
+                      "\n".join(x.text for x in lines), re.M)
     if m:
         _info(budget, "dept_name", m.group(1))
     m = re.search(r"(\d{4})年", "\n".join(x.text for x in lines[:3]))
+    if m is None:  # a cover printed as a picture (Jiangsu 2019): the year of the contents' “2019年度部门预算…”
+        m = re.search(r"((?:19|20)\d{2})年度?(?:部门|单位)预算", "\n".join(x.text for x in lines[:60]))
+    if m is None:  # tables without their 说明: a title with its year (“2017年政府采购预算表”)
+        m = re.search(r"^((?:19|20)\d{2})年度?[^\d\s，。；]{2,20}预算表$", "\n".join(x.text for x in lines), re.M)
     if m:
         _info(budget, "year", m.group(1))
     _info(budget, "profile", PROFILE_LABELS.get(profile, profile))
@@ -963,9 +1099,9 @@ def import_lines(lines: list[Line], profile: str, source: str) -> tuple[Budget, 
         first = "\n".join(x.text for x in lines[:5])
         _info(budget, "budget_type", "单位预算" if re.search(r"单位预算", first) else "部门预算")
         _info(budget, "region", "区级" if "区级" in first else ("市级" if "市级" in first else ""))
-    for key, table in budget.tables.items():
-        if key.startswith("T") and f"unit:{key}" in {r.key for r in budget.tables["INFO"].layout.rows}:
-            _info(budget, f"unit:{key}", table.unit)
+    for lay in tables:  # the template's printed tables (T1…T9; Jiangsu's FFUNC, OPEX … too)
+        if f"unit:{lay.key}" in {r.key for r in budget.tables["INFO"].layout.rows}:
+            _info(budget, f"unit:{lay.key}", budget.tables[lay.key].unit)
     extract_figures(budget, "\n".join(other_text), report)
     text_table = budget.tables["TEXT"]
     text_table.rows = [Row(key=f"#{i}", values=t) for i, t in enumerate(texts, start=1)]

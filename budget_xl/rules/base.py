@@ -86,8 +86,8 @@ def row_label(table: Table, row: Row) -> str:
 
 def col_label(table: Table, col: str) -> str:
     lay = table.layout
-    if lay.kind == "two_sided" and col in ("in_amount", "out_amount"):
-        return ""
+    if lay.kind == "two_sided" and any(side.columns == (col,) for side in lay.sides):
+        return ""  # a side's one amount column: the row label says it all (收支预算总表“一、基本支出”)
     return lay.column(col).header[-1]
 
 

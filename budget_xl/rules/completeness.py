@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from budget_xl.findings import ERROR, WARNING, Finding
 from budget_xl.model import Budget
 from budget_xl.rounding import DEFAULT, Tolerances
@@ -25,6 +27,14 @@ def missing_tables(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
+# “本表为空表”, or as Jiangsu says it: “本部门无该项目”, “我单位无2017年政府性基金支出安排”
+_EMPTY_NOTE = re.compile(r"空表|(?:本|我)(?:部门|单位)(?:\d{4}年)?无")
+
+
+def _says_empty(note: str) -> bool:
+    return bool(_EMPTY_NOTE.search(note))
+
+
 @check("C-EMPTY-NOTE", ERROR, "空表须注明空表说明；有数的表不能注明为空表")
 def empty_table_notes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """An empty table must carry its 空表 note; a table with figures must not claim to be empty."""
@@ -32,7 +42,7 @@ def empty_table_notes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding
     for t in budget.tables.values():
         if not t.present or not t.layout.may_be_empty:
             continue
-        empty_notes = [(text, cell) for text, cell in t.notes if "空表" in text]
+        empty_notes = [(text, cell) for text, cell in t.notes if _says_empty(text)]
         if t.has_amounts():
             for text, cell in empty_notes:
                 out.append(Finding("C-EMPTY-NOTE", ERROR, f"{t.sheet_name()}有金额，但注明“{text}”。",

@@ -112,7 +112,8 @@ _STATED: list[tuple[str, tuple[str, str, str], str]] = [
     (r"国有资本经营预算拨款支出预算" + NUM + "万元", ("T4", "out_grand", "soe"), "国有资本经营预算拨款支出"),
     (r"财政拨款支出预算" + NUM + "万元", ("T4", "out_grand", "total"), "财政拨款支出"),
     (r"(?<![拨款])支出预算" + NUM + "万元", ("T1", "out_grand", "out_amount"), "支出预算"),
-    (r"收入预算" + NUM + "万元", ("T1", "in_grand", "in_amount"), "收入预算"),
+    # not “一般公共预算收入预算”, “政府性基金收入预算” (Jiangsu): the income of one fund, not the total
+    (r"(?<!一般公共预算)(?<!政府性基金)(?<!国有资本经营预算)收入预算" + NUM + "万元", ("T1", "in_grand", "in_amount"), "收入预算"),
     (r"财政拨款收入" + NUM + "万元", ("T1", "fin", "in_amount"), "财政拨款收入"),
     (r"(?<!经营)(?<!单位)事业收入" + NUM + "万元", ("T1", "biz", "in_amount"), "事业收入"),
     (r"事业单位经营收入" + NUM + "万元", ("T1", "oper", "in_amount"), "事业单位经营收入"),

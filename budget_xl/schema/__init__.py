@@ -103,6 +103,7 @@ class Layout:
     aliases: tuple[str, ...] = ()  # other printed titles of this table (matched by budget_xl.recognise)
     not_printed: frozenset[str] = frozenset()  # columns / fixed rows of other templates this one does not print
     totals_only: bool = False  # a coded table printed with its 合计 line only (no rows by code)
+    across: tuple[tuple[str, str], ...] = ()  # a fixed table printed across: (printed header, row key), left to right
 
     @cached_property
     def column_map(self) -> dict[str, Column]:
@@ -180,8 +181,8 @@ class Schema:
 
     @property
     def tables(self) -> tuple[Layout, ...]:
-        """The nine standard disclosure tables, T1…T9."""
-        return tuple(lay for lay in self.layouts if re.fullmatch(r"T\d", lay.key))
+        """The disclosure's printed tables the template requires (national and Shanghai: T1…T9; Jiangsu: 12)."""
+        return tuple(lay for lay in self.layouts if lay.published and lay.required)
 
 
 def _side(raw: dict, columns: tuple[Column, ...], classes: tuple[tuple[str, str], ...]) -> Side:
@@ -225,6 +226,7 @@ def _layout(raw: dict, classes: tuple[tuple[str, str], ...]) -> Layout:
         published=raw.get("published", False), may_be_empty=raw.get("may_be_empty", False),
         aliases=tuple(raw.get("aliases", ())),
         not_printed=frozenset(raw.get("not_printed", ())), totals_only=raw.get("totals_only", False),
+        across=tuple((h, k) for h, k in raw.get("across", ())),
     )
 
 

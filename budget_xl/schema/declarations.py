@@ -90,6 +90,8 @@ class SheetDecl(_Strict):
     # naming them is not applicable here, and a part it names contributes nothing
     not_printed: list[str] = []
     totals_only: bool = False  # a coded table this template prints with its 合计 line only, no rows by code
+    # a fixed table printed across one line of figures: (printed column header, row key), left to right
+    across: list[tuple[str, str]] = []
 
     @model_validator(mode="after")
     def _references(self):
@@ -115,6 +117,9 @@ class SheetDecl(_Strict):
                     raise ValueError(f"合计关系引用了未声明的行“{name}”")
         if self.kind == "coded" and not self.code_system:
             raise ValueError("按科目编码的表（kind = coded）必须写 code_system（func 或 econ）")
+        for _, name in self.across:
+            if name not in rows:
+                raise ValueError(f"横印的栏引用了未声明的行“{name}”")
         if self.totals_only and self.kind != "coded":
             raise ValueError("totals_only 只用于按科目编码的表（kind = coded）")
         return self
