@@ -23,7 +23,7 @@ from budget_xl.excel.book_io import (
 from budget_xl.excel.ranges import blocks_by, value_blocks
 from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
 from budget_xl.fill import recompute_plan
-from budget_xl.fill_preview import preview_lines
+from budget_xl.fill_preview import IN_A_MESSAGE, preview_lines
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
 from budget_xl.localize.fold import locate_findings
 from budget_xl.marking.plan import (
@@ -192,7 +192,7 @@ def recompute(book, now: datetime | None = None) -> Outcome:
         io.column_widths(LOG_SHEET, LOG_WIDTHS)
         top = 2
     io.sheet(LOG_SHEET).range((top + 1, 4), (top + len(log), 5)).number_format = MONEY_FORMAT
-    text = "\n".join(preview_lines(plan, done=True, log_sheet=LOG_SHEET))
+    text = "\n".join(preview_lines(plan, done=True, log_sheet=LOG_SHEET, shown=IN_A_MESSAGE))
     return Outcome(message=text, counts={"changed": len(changes), "held": len(held)}, cells=[c.cell for c in changes])
 
 
