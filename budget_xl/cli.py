@@ -52,12 +52,13 @@ def _err(text: str) -> None:
 def cmd_new(args) -> int:
     from budget_xl import outputs
     from budget_xl.model import empty_budget
-    from budget_xl.schema import PROFILE_LABELS
+    from budget_xl.schema import PROFILE_LABELS, profile_for
     from budget_xl.write import write_workbook
 
     out = _safe_output(args.output)
-    outputs.write_with(out, lambda tmp: write_workbook(empty_budget(profile=args.template), tmp), args.force)
-    print(f"已生成空白主表工作簿（{PROFILE_LABELS[args.template]}表式）：{out}")
+    profile = profile_for(args.template, args.kind)
+    outputs.write_with(out, lambda tmp: write_workbook(empty_budget(profile=profile), tmp), args.force)
+    print(f"已生成空白主表工作簿（{PROFILE_LABELS[profile]}表式）：{out}")
     return 0
 
 
@@ -109,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
     s.add_argument("--template", choices=("national", "shanghai"), default="national", metavar="表式",
                    help="表式：national（全国/河北，默认）或 shanghai（上海区级部门预算）")
+    s.add_argument("--kind", choices=("预算", "决算"), default="预算", metavar="类型",
+                   help="公开类型：预算（部门预算，默认）或 决算（部门决算，全国通行的九张决算表）")
     s.add_argument("--force", action="store_true", help="替换已有的空白文件时不备份（有数据的工作簿从不替换）")
     s.set_defaults(func=cmd_new)
 
@@ -129,14 +132,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.register(sub)
     from budget_xl.batch.cli import register as batch_command  # issue 13: review at scale
+    from budget_xl.review.cli import register as review_command  # issue 21: the 公开情况检查表
     from budget_xl.synth.cli import register as synth_command
 
     batch_command(sub)
+    review_command(sub)
     synth_command(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from budget_xl import lifecycle
+
+    try:
+        with lifecycle.guarded():
+            return _main(argv)
+    except KeyboardInterrupt:  # before a command started (argparse, imports)
+        _err(lifecycle.INTERRUPTED)
+        return 130
+    except lifecycle.Terminated:
+        _err(lifecycle.TERMINATED)
+        return 143
+
+
+def _main(argv: list[str] | None) -> int:
+    from budget_xl import lifecycle
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -144,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except lifecycle.Terminated:
+        _err(lifecycle.TERMINATED)
+        return 143
     except InputError as e:
         _err(f"错误：{e.text}")
         return 2
@@ -155,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"错误：无法读写文件{where}：{os_reason(e)}。输入文件没有被修改。")
         return 2
     except KeyboardInterrupt:
-        _err("已中断。")
+        _err(lifecycle.INTERRUPTED)
         return 130
     except Exception as e:  # never show a traceback to a user
         if os.environ.get("BUDGET_XL_DEBUG"):

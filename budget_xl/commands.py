@@ -36,6 +36,8 @@ def cmd_check(args) -> int:
     src = files[0]
     mark = outputs.prepare(args.mark, inputs=[src], what="--mark 的输出文件") if args.mark else None
     findings, coverage = _check_one(src, mark, force)
+    if getattr(args, "budget", None):
+        findings = _against_budget(src, Path(args.budget)) + findings
     if args.json:
         sys.stdout.write(to_json(str(src), findings, coverage) + "\n")
     else:
@@ -46,6 +48,27 @@ def cmd_check(args) -> int:
     if args.summary:
         _write_summary(Path(args.summary), [(src, findings, None, coverage)], force)
     return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _against_budget(src: Path, plan_path: Path) -> list:
+    """``--budget``: the 预算数 the 决算 prints against the year's published 预算 (a workbook, or its PDF)."""
+    from budget_xl.read import read_workbook
+    from budget_xl.rules.against_budget import against_budget
+
+    final = read_workbook(src).budget
+    if final.kind != "决算":
+        raise InputError("--budget 只用于部门决算工作簿（与当年的部门预算核对）；这是一份部门预算。", file=str(src))
+    if plan_path.suffix.lower() == ".pdf":
+        from budget_xl.importers.pdf import import_pdf
+
+        plan = import_pdf(plan_path)[0]
+    else:
+        plan = read_workbook(plan_path).budget
+    if plan.kind != "预算":
+        raise InputError("--budget 应给出部门预算（主表工作簿或 PDF），这是一份部门决算。", file=str(plan_path))
+    if plan.year and final.year and plan.year != final.year:
+        raise InputError(f"预算文件是{plan.year}年的，决算是{final.year}年的：应给出同一年度的部门预算。", file=str(plan_path))
+    return against_budget(final, plan, plan_path.name)
 
 
 def _check_one(src: Path, mark: Path | None, force: bool = False):
@@ -191,6 +214,9 @@ def cmd_fill(args) -> int:
     result = read_workbook(src)
     out = None if dry else _out_path(src, args.output, args.in_place, force)
     refuse_on_reader_errors(src, result.notes)
+    for n in result.notes:
+        if n.rule == "READ-SHEET-COPY":  # which of two copies of a table is rewritten, as check says
+            print(f"注意：{n.message}")
     plan = recompute_plan(result.budget)
     if dry:  # the list of what would be written, nothing written
         print("\n".join(preview_lines(plan)))
@@ -255,6 +281,7 @@ def register(sub) -> None:
     s.add_argument("--summary", metavar="汇总.xlsx", help="写出一个文件一行的校验汇总表")
     s.add_argument("--detail", action="store_true", help="多个文件时逐个列出全部问题")
     s.add_argument("--no-info", action="store_true", help="不显示“提示”级（尾差等）")
+    s.add_argument("--budget", metavar="预算主表.xlsx", help="部门决算：与当年公开的部门预算（主表工作簿或 PDF）核对决算中印的预算数")
     s.add_argument("--force", action="store_true", help="输出文件已存在时直接替换（默认先在旁边备份）")
     s.set_defaults(func=cmd_check)
 

@@ -19,7 +19,7 @@ SAMPLE_NAME = "样例_承德市司法局2024.xlsx"
 
 def overview(budget: Budget) -> RichTable:
     """One line per sheet: rows read and the key total."""
-    t = RichTable(title=Text(f"{budget.dept_name} {budget.year or ''} 年部门预算主表工作簿"), show_lines=False)
+    t = RichTable(title=Text(f"{budget.dept_name} {budget.year or ''} 年部门{budget.kind}主表工作簿"), show_lines=False)
     t.add_column("工作表")
     t.add_column("表名")
     t.add_column("行数", justify="right")

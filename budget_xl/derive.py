@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from budget_xl.model import Budget
 from budget_xl.relations import COPY, PRIORITY, SUM, Instance, Term, expand
-from budget_xl.rounding import Tolerances, yuan_printing
+from budget_xl.rounding import Tolerances, is_printed_sum, yuan_printing
+from budget_xl.schema import load_schema
 from budget_xl.units import convert
 
 
@@ -84,7 +85,8 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None,
         instances = expand(budget)
     printing = yuan_printing(budget, instances)
     summed = summed_cells(budget)
-    if not summed:
+    by_parts = load_schema(budget.profile).printed_sums  # 决算: code-tree totals printed as sums of rounded parts
+    if not summed and not by_parts:
         return printing
     shares: dict[str, Decimal] = {}
 
@@ -94,7 +96,7 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None,
 
     for d in graph if graph is not None else derivations(budget, instances):
         cell, value = d.target.cell, d.target.value()
-        if cell is None or value is None or cell not in summed:
+        if cell is None or value is None or not (cell in summed or (by_parts and is_printed_sum(d.rule))):
             continue
         computed = d.compute()
         if computed is not None and computed == value:

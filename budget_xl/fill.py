@@ -52,6 +52,7 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
     graph = graph_from(instances)  # depends on which rows exist, not on values: one graph serves throughout
     originals: dict[str, Decimal | None] = {}
     kept: list[Derivation] = []
+    summed = _printed_sum_shares(filled, graph, instances)
     moved: dict[str, Decimal] = {}  # how far fill moved each cell it wrote, in its table's unit
     derived = {d.target.cell: d for d in graph}
     peers = _peers(instances)
@@ -61,7 +62,7 @@ def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> 
         for c in inst.cells:
             touching[c].append(inst)
     for _round in range(40):  # until nothing moves: a figure pushed down, or a copy filled later, goes round again
-        changed = _forward(graph, keep, moved, originals, kept, peers, pinned)
+        changed = _forward(graph, keep, moved, originals, kept, peers, pinned, summed)
         pushed = _push_summary_copies(instances, derived, keep, moved, originals)
         if not pushed and not changed and not _pin_by_delta(touching, derived, keep, moved, originals, pinned):
             break
@@ -153,7 +154,7 @@ def _pin_by_delta(touching, derived, keep, moved, originals, pinned) -> bool:
     return False
 
 
-def _forward(graph, keep, moved, originals, kept, peers, pinned=None) -> bool:
+def _forward(graph, keep, moved, originals, kept, peers, pinned=None, summed=None) -> bool:
     """One pass over the graph, dependencies first: each derived cell follows its parts (``_follow``), from the
     value it had before fill (or takes the value ``_pin_by_delta`` found). Returns whether any cell changed."""
     changed = False
@@ -166,6 +167,11 @@ def _forward(graph, keep, moved, originals, kept, peers, pinned=None) -> bool:
         new = pinned[target.cell] if target.cell in pinned else _follow(d, old, moved, originals)
         if new is None:
             continue
+        if old is not None and d.kind == COPY and summed and d.parts and new != old:
+            src = d.parts[0]
+            shift = convert(moved.get(src.cell, Decimal(0)), src.table.unit, target.table.unit)
+            if _copy_of_printed_sum(d, old, new - shift, summed):
+                new = old + shift  # 决算: the exact figure's rounding, copied from a total printed as Σ rounded parts
         if old is None and d.kind == SUM:
             new = _from_peer(d, new, peers, originals)
         if old is not None and d.kind == SUM and new != d.compute() and d not in kept:
@@ -252,6 +258,26 @@ def _follow(d: Derivation, old: Decimal | None, moved: dict[str, Decimal],
         if keeps_printed_total(guess, computed, present, unit):
             return guess
     return computed
+def _printed_sum_shares(budget: Budget, graph, instances) -> dict[str, Decimal]:
+    """Cells whose total the profile prints as the sum of rounded parts (``printed_sums``), with their shares."""
+    from budget_xl.derive import tolerances
+    from budget_xl.schema import load_schema
+
+    if not load_schema(budget.profile).printed_sums:
+        return {}
+    return dict(tolerances(budget, graph, instances).inherited)
+
+
+def _copy_of_printed_sum(d: Derivation, old: Decimal, new: Decimal, summed: dict[str, Decimal]) -> bool:
+    """A printed copy that differs from its source — a total printed as Σ rounded parts — by no more than the
+    source's share: the copy is the exact figure's rounding, and is kept (check reports it as 尾差)."""
+    from budget_xl.rounding import own_share, to_yuan
+
+    src = d.parts[0] if d.parts else None
+    if src is None or src.cell not in summed:
+        return False
+    gap = abs(to_yuan(old, d.target.table.unit) - to_yuan(new, src.table.unit))
+    return gap <= summed[src.cell] + own_share(d.target.table.unit)
 
 
 def _log(filled: Budget, changes: list[Change]) -> None:

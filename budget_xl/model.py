@@ -113,6 +113,13 @@ class Budget:
         return "单位预算" if "单位" in self.info("budget_type") else "部门预算"
 
     @property
+    def kind(self) -> str:
+        """预算 or 决算: the kind of the profile the workbook follows (基本信息 “模板”, or its tables' titles)."""
+        from budget_xl.schema import load_schema
+
+        return load_schema(self.profile).kind
+
+    @property
     def year(self) -> int | None:
         return parse_year(self.info("year"))
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -36,6 +39,8 @@ def os_reason(e: OSError) -> str:
         return "磁盘空间不足"
     if code == errno.EDQUOT:
         return "超出磁盘配额"
+    if code == errno.EFBIG:
+        return "文件超出了允许的大小（磁盘或系统的限制）"
     if isinstance(e, IsADirectoryError):
         return "这是一个文件夹，不是文件"
     if isinstance(e, NotADirectoryError) or code == errno.ENOTDIR:
@@ -79,6 +84,10 @@ def keep_backup(path: Path) -> Path:
     data = path.read_bytes()
     with atomic(dest) as tmp:
         tmp.write_bytes(data)
+    try:
+        os.chmod(dest, stat.S_IMODE(os.stat(path).st_mode))  # a private file's backup is private too
+    except OSError:
+        pass
     return dest
 
 
@@ -91,13 +100,14 @@ def prepare(path: str | Path, *, inputs: Iterable[str | Path | None] = (), force
     a workbook that holds data. The backup of an existing file is made by ``write_with`` when it replaces it.
     """
     p = Path(path)
+    check_portable_name(p, what)
     if p.suffix.lower() not in suffixes:
         raise InputError(f"{what}应以 {' / '.join(suffixes)} 结尾。", file=str(path))
     if p.is_dir():
         raise InputError(f"{what}的路径是一个文件夹。", file=str(path))
     _check_parent(p)
     if parent_must_exist and not p.parent.is_dir():
-        raise InputError(f"输出文件夹“{p.parent}”不存在。", file=str(path))
+        raise InputError(f"输出文件夹“{p.parent}”不存在，请先建好文件夹或换一个路径。", file=str(path))
     for src in inputs:
         if src and same_file(src, p):
             raise InputError(f"{what}就是输入文件“{src}”（与输入文件相同：同一个文件或其链接）；"
@@ -109,6 +119,26 @@ def prepare(path: str | Path, *, inputs: Iterable[str | Path | None] = (), force
         if why:
             raise InputError(f"{why}，不会被覆盖。请换一个文件名。", file=str(path))
     return p
+
+
+_ILLEGAL = set('<>:"|?*\\')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def check_portable_name(p: Path, what: str = "输出文件") -> None:
+    """A name Windows, a shared drive or a USB stick would refuse (``x:y*?.xlsx``, ``CON.xlsx``, a trailing
+    dot) is refused here, before any work, rather than written where the office cannot open it."""
+    name = p.name
+    bad = sorted({ch for ch in name if ch in _ILLEGAL or ord(ch) < 32})
+    if bad:
+        shown = "、".join(f"“{ch}”" if ord(ch) >= 32 else f"控制字符 {ord(ch)}" for ch in bad)
+        raise InputError(f"{what}的文件名中有 Windows 和共享盘不允许的字符 {shown}，请换一个文件名"
+                         '（不能含 < > : " / \\ | ? *）。', file=str(p))
+    if name.split(".", 1)[0].strip().upper() in _RESERVED:
+        raise InputError(f"{what}的文件名“{name}”是 Windows 的保留设备名（CON、PRN、AUX、NUL、COM1、LPT1 等），"
+                         "无法在 Windows 上打开，请换一个文件名。", file=str(p))
+    if name != name.rstrip(". "):
+        raise InputError(f"{what}的文件名以空格或句点结尾，Windows 上无法打开，请换一个文件名。", file=str(p))
 
 
 def _check_parent(p: Path) -> None:
@@ -155,12 +185,20 @@ def _default_mode() -> int:
 
 @contextmanager
 def atomic(path: str | Path, force: bool = True):
-    """Yield a temporary path beside ``path``; on success fsync it and rename it over ``path``.
+    """Yield a temporary path beside ``path``; on success fsync it and put it in place of ``path``.
 
-    Unless ``force``, a file already at ``path`` is first copied beside it as a backup. On any failure the
-    temporary file is removed and ``path`` is as it was.
+    Unless ``force``, a file already at ``path`` is first copied beside it as a backup. A replaced file
+    keeps its permissions, and a file with other hard links is rewritten in place (the links still show
+    the new content). On any failure — a full disk, Ctrl+C, SIGTERM — the temporary file is removed,
+    ``path`` is as it was, and an OSError is a Chinese InputError naming ``path``. Inside another atomic
+    write (a writer that itself writes atomically) the temporary file is written directly.
     """
+    from budget_xl import lifecycle
+
     p = Path(path)
+    if lifecycle.is_temp(p):
+        yield p
+        return
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.stem[:40]}.", suffix=f".tmp{p.suffix}", dir=p.parent)
@@ -168,27 +206,79 @@ def atomic(path: str | Path, force: bool = True):
     except OSError as e:
         raise os_error(e, path) from None
     tmp_path = Path(tmp)
+    lifecycle.register_temp(tmp_path)
     try:
-        yield tmp_path
         try:
+            yield tmp_path
             with open(tmp_path, "rb+") as fh:
                 os.fsync(fh.fileno())
-            os.chmod(tmp_path, _default_mode())
             if not force and p.is_file():
                 kept = keep_backup(p)
                 print(f"已有同名文件，已先备份为：{kept}（加 --force 可不备份直接替换）", file=sys.stderr)
-            os.replace(tmp_path, p)
+            _put_in_place(tmp_path, p)
             _fsync_dir(p.parent)
-        except OSError as e:
-            raise os_error(e, path) from None
-    except OSError as e:  # the writer itself failed (disk full, permissions…)
-        raise os_error(e, path) from None
+        except BaseException as e:
+            failure = None if isinstance(e, InputError) else _write_failure(e, tmp_path.parent)
+            if failure is not None or not isinstance(e, Exception):
+                lifecycle.discard_failed_writer(e)
+            if failure is not None:
+                raise os_error(failure, path) from None
+            raise
     finally:
-        if tmp_path.exists():
-            try:
-                tmp_path.unlink()
-            except OSError:
-                pass
+        lifecycle.unregister_temp(tmp_path)
+        try:
+            tmp_path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _put_in_place(tmp: Path, p: Path) -> None:
+    """``os.replace`` keeping the replaced file's permissions and owner; a file with other hard links is
+    overwritten in place instead, so every link sees the new content (it was fully written and fsynced
+    first, and the callers that replace a user's file keep a backup)."""
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        os.chmod(tmp, _default_mode())
+        os.replace(tmp, p)
+        return
+    if st.st_nlink > 1 and not p.is_symlink():
+        with open(tmp, "rb") as src, open(p, "r+b") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+            dst.truncate()
+            dst.flush()
+            os.fsync(dst.fileno())
+        return
+    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown"):
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except OSError:  # not ours to give away: the new file stays the user's
+            pass
+    os.replace(tmp, p)
+
+
+def _write_failure(e: BaseException, folder: Path) -> OSError | None:
+    """The operating-system error behind a writer's failure: an OSError, or one a library wrapped (lxml says
+    ``IO_ENOSPC``), or — when a library hides it entirely — a folder that has no space left."""
+    seen = set()
+    cur: BaseException | None = e
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError):
+            return cur
+        m = re.search(r"\bIO_(E[A-Z]+)\b", str(cur))
+        if m and hasattr(errno, m.group(1)):
+            code = getattr(errno, m.group(1))
+            return OSError(code, os.strerror(code))
+        cur = cur.__cause__ or cur.__context__
+    if isinstance(e, Exception):
+        try:
+            if shutil.disk_usage(folder).free < 1024 * 1024:
+                return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except OSError:
+            pass
+    return None
 
 
 def _fsync_dir(folder: Path) -> None:

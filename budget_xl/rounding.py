@@ -18,6 +18,10 @@ Every comparison happens in 元, exactly (a 万元 figure × 10000). A figure ca
 - A total of n ≥ 2 printed addends may differ from their sum by up to the sum of every figure's share —
   (n+1) × 0.005 when all are 万元 — that is 尾差 (info); beyond it, an error.
 - A total that 重算汇总 computed from rounded parts (listed in 变更记录) inherits its parts' shares.
+- So does a 类/款 total of a table whose system prints it as the sum of its rounded 项 (部门决算: the profile
+  declares ``printed_sums``) when it equals that sum: 208 社会保障和就业支出 printed 326.72 (= 84.65 + 160.75 +
+  80.38 + 0.94) in the 支出决算表 and 326.71 (the exact figure rounded) in the 收支总表 is 尾差, not an error;
+  the same figure printed by two tables that both round the exact figure must still be identical.
 - 万元 amounts the text converts from 元 tables are 四舍五入 or, in a document that does so consistently, 截尾
   (``text_conversion``): a consistent convention is one note, not an error per sentence.
 
@@ -128,6 +132,12 @@ def copy_verdict(a: Decimal, a_unit: str, b: Decimal, b_unit: str, shares: tuple
     if inherited and abs(a - b) <= envelope(shares):
         return ROUNDING
     return OFF
+
+
+def is_printed_sum(rule: str) -> bool:
+    """The derivations whose totals a ``printed_sums`` system prints as Σ rounded parts: the code trees
+    (类 = Σ款, 款 = Σ项, 合计 = Σ类), not the copies between tables nor the row sums across columns."""
+    return rule.endswith("-TREE-SUM")
 
 
 def round_wan(yuan: Decimal) -> Decimal:

@@ -64,12 +64,13 @@ def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | Non
                   force: bool = False, held=()) -> tuple[list, list[str]]:
     """Write ``changes`` into a copy of ``src`` at ``out`` (atomically). Returns (changes written, formula
     cells left untouched). ``held``: totals kept on purpose (``fill.Held``), logged with the reason."""
-    import openpyxl
     from openpyxl.styles import Font
 
     src, out = Path(src), Path(out)
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
-    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
+    from budget_xl.read.editable import load_for_edit
+
+    wb = load_for_edit(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
     written, formulas, originals = [], [], {}
     for c in changes:
         sheet, ref = split_ref(c.cell)

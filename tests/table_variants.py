@@ -46,6 +46,8 @@ class Printing:
     page: int = 1
     notes: list[str] = field(default_factory=list)
     total_above: float = 0.0  # the 合计 label set this much higher than its figures, on a line of its own (Jiangsu)
+    unit_line: str = "单位：{unit}"  # how the unit is printed: 金额单位：万元, 单位:元, （单位：万元）
+    number: str = "{:,.2f}"  # how an amount is printed: 1,234.56 / 1234.56 / 1,235
 
 
 def _word(text: str, x0: float, top: float) -> Word:
@@ -56,12 +58,12 @@ def _centred(text: str, centre: float, top: float) -> Word:
     return _word(text, centre - CH * len(text) / 2, top)
 
 
-def _amount(v: Decimal, unit: str, table_unit: str) -> str:
+def _amount(v: Decimal, unit: str, table_unit: str, number: str = "{:,.2f}") -> str:
     if table_unit == "万元" and unit == "元":
         v = v * 10000
     elif table_unit == "元" and unit == "万元":
         v = v / 10000
-    return f"{v:,.2f}"
+    return number.format(v)
 
 
 def coded_lines(table: Table, printing: Printing) -> list[Line]:
@@ -73,7 +75,7 @@ def coded_lines(table: Table, printing: Printing) -> list[Line]:
     extra_x = FIRST_AMOUNT_X + len(keys) * STEP
     p = printing.page
     lines = [Line(p, 20, [_word(printing.title, 300, 20)]),
-             Line(p, 40, [_word("编制部门：承德市司法局", CODE_X, 40), _word(f"单位：{printing.unit}", 800, 40)])]
+             Line(p, 40, [_word("编制部门：承德市司法局", CODE_X, 40), _word(printing.unit_line.format(unit=printing.unit), 800, 40)])]
     groups: dict[str, list[float]] = {}
     top_words, leaf_words = [], [_centred("科目编码", CODE_X + 30, 80), _centred("科目名称", NAME_X + 80, 80)]
     for k in keys:
@@ -104,7 +106,7 @@ def coded_lines(table: Table, printing: Printing) -> list[Line]:
         for k in keys:
             v = row.amount(k)
             if v is not None:
-                words.append(_centred(_amount(v, printing.unit, table.unit), xs[k], top))
+                words.append(_centred(_amount(v, printing.unit, table.unit, printing.number), xs[k], top))
         if printing.extra and row.key in printing.extra[1]:
             words.append(_centred(_amount(printing.extra[1][row.key], printing.unit, table.unit), extra_x, top))
         lines.append(Line(p, top, words))

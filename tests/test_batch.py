@@ -59,7 +59,7 @@ def test_summary_has_one_row_per_file_worst_first(local_report):
     assert pdf[4] == "无法读取" and "PDF 文件已损坏" in pdf[11] and pdf[8:11] == [None, None, None]
     assert all(isinstance(r[8], int) and r[8] > 0 for r in rows if r[4] != "无法读取")  # relations were checked
     text = next(r for r in rows if r[0] == "seed.txt")
-    assert text[1:4] == ["承德市司法局", "2024", "national（文本导入）"]
+    assert text[1:4] == ["承德市司法局", "2024", "national（文本导入）·部门预算"]  # 模板·类型: a batch may mix 预算 and 决算
 
 
 def test_a_file_named_like_a_formula_is_written_as_text(local_report):
@@ -118,7 +118,7 @@ def test_the_report_never_replaces_an_input(folder, tmp_path, capsys):
     before = target.read_bytes()
     assert main(["batch", str(target), "--report", str(target)]) == 2
     assert target.read_bytes() == before
-    assert "报告文件与某个待校验的文件相同" in capsys.readouterr().err
+    assert "与输入文件相同" in capsys.readouterr().err  # one guard for every output (outputs.prepare)
 
 
 def test_nothing_to_check_is_a_clear_error(tmp_path, capsys):
@@ -153,7 +153,7 @@ def test_libreoffice_opens_the_report_and_keeps_the_formula_like_name_as_text(lo
 
     from tests.conftest import soffice
 
-    exe = soffice()
+    exe = soffice("calc")  # to CSV: no font involved
     every_sheet_utf8 = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
     subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
                     every_sheet_utf8, "--outdir", str(tmp_path), str(local_report[1])], capture_output=True,
@@ -162,3 +162,21 @@ def test_libreoffice_opens_the_report_and_keeps_the_formula_like_name_as_text(lo
     assert summary[0].startswith("文件,部门,年度,模板,状态,错误")
     assert any(line.startswith("=1+2.xlsx,承德市司法局,2024,") for line in summary)
     assert len((tmp_path / "报告-明细.csv").read_text(encoding="utf-8").splitlines()) > 1
+
+
+def test_a_published_pdf_in_batch_gets_the_findings_of_import_then_check():
+    """One path: batch on the 单位预算 PDF must not report what import + check of the same PDF does not
+    (it once gave a C-ROWS error for the 三公 table's standard rows that the imported workbook has)."""
+    import pytest
+
+    from budget_xl.read import read_workbook
+    from budget_xl.rules import run_checks
+    from tests.shanghai_fixtures import sample_pdfs, shanghai_workbook
+
+    pdfs = [p for p in sample_pdfs() if "单位预算" in p.stem]
+    if not pdfs:
+        pytest.skip("上海样例 PDF 不在此机器上")
+    res = work.check_file(str(pdfs[0]))
+    by_import = run_checks(read_workbook(shanghai_workbook(pdfs[0])).budget)
+    assert res.problem is None
+    assert res.count("error") == sum(f.severity == "error" for f in by_import) == 0

@@ -124,7 +124,7 @@ def test_the_glossary_is_in_the_document(document_file):
 
 
 def test_libreoffice_prints_the_whole_document(document_file, tmp_path):
-    exe = soffice()
+    exe = soffice("writer", "cjk")
     pdfplumber = pytest.importorskip("pdfplumber")
     subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(document_file)], check=True, capture_output=True, timeout=240)

@@ -17,7 +17,7 @@ TABLES = [f"T{i}" for i in range(1, 10)]
 
 @pytest.fixture(scope="module")
 def printed(sample_file, tmp_path_factory):
-    exe = soffice()
+    exe = soffice("writer", "cjk")  # a .docx printed, its Chinese text read back
     d = tmp_path_factory.mktemp("roundtrip")
     docx = d / "document.docx"
     r = run_cli("document", sample_file, "-o", docx)

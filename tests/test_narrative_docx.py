@@ -72,7 +72,7 @@ def test_the_unit_and_asset_tables(document):
 
 
 def test_libreoffice_opens_the_docx_and_prints_its_pages(narrative_docx, tmp_path):
-    exe = soffice()
+    exe = soffice("writer", "cjk")
     pdfplumber = pytest.importorskip("pdfplumber")
     subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(narrative_docx)], check=True, capture_output=True, timeout=240)

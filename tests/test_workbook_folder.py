@@ -58,7 +58,7 @@ def test_sheets_look_like_the_official_tables():
 
 @pytest.mark.parametrize("path", [BLANK, SAMPLE], ids=["blank", "sample"])
 def test_libreoffice_opens_and_prints_the_workbook(tmp_path, path):
-    exe = soffice()
+    exe = soffice("calc", "cjk")  # the PDF's Chinese titles need a CJK font
     src = tmp_path / ("blank.xlsx" if path == BLANK else "sample.xlsx")  # ASCII copy: soffice and odd names
     shutil.copy(path, src)
     subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",

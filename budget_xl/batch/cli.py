@@ -22,14 +22,14 @@ def _progress(console, total: int):
 def _check_report_path(report: str | None, files: list[Path]) -> Path | None:
     if report is None:
         return None
-    p = Path(report)
-    if p.suffix.lower() != ".xlsx":
-        raise InputError("报告文件应以 .xlsx 结尾。", file=report)
-    if p.is_dir():
-        raise InputError("报告路径是一个文件夹，请给出 .xlsx 文件名。", file=report)
-    if p.exists() and any(p.resolve() == f.resolve() for f in files):
-        raise InputError("报告文件与某个待校验的文件相同；为保护原文件，请另选报告文件名。", file=report)
-    return p
+    from budget_xl import outputs
+
+    return outputs.prepare(report, inputs=files, suffixes=(".xlsx",), what="报告文件")
+
+
+def max_jobs() -> int:
+    """More worker processes than cores only queue for them; each costs ~100 MB of memory."""
+    return max(1, min(os.cpu_count() or 1, 32))
 
 
 def cmd_batch(args) -> int:
@@ -40,11 +40,19 @@ def cmd_batch(args) -> int:
 
     if args.jobs < 1:
         raise InputError("--jobs 应为正整数。")
+    if args.jobs > max_jobs():
+        print(f"注意：--jobs {args.jobs} 超过本机可用的 {max_jobs()} 个处理器核，按 {max_jobs()} 个进程运行。",
+              file=sys.stderr)
+        args.jobs = max_jobs()
     report = Path(args.report) if args.report else None
     files = collect(args.paths, exclude=[report] if report else [])
     if not files:
         raise InputError("没有找到可校验的文件（.xlsx、.xlsm、.txt、.pdf）。")
     _check_report_path(args.report, files)
+    if args.review:  # issue 21: one filled 检查表 per PDF and a 汇总
+        from budget_xl.review.cli import review_folder
+
+        return review_folder(files, Path(args.review))
     console = Console(highlight=False, stderr=True)
     errors = unread = 0
     with _progress(console, len(files)) as bar:
@@ -98,5 +106,6 @@ def register(sub) -> None:
     s.add_argument("--dask", metavar="调度器地址", help="在 dask.distributed 集群上运行（如 tcp://10.0.0.5:8786）；"
                    "各计算节点须能以相同路径读到这些文件")
     s.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果（供脚本使用）")
+    s.add_argument("--review", metavar="输出文件夹", help="为每个 PDF 写出填好的公开情况检查表（含问题截图），另写汇总.xlsx")
     s.add_argument("--top", type=int, default=20, metavar="N", help="屏幕上列出最严重的 N 个文件（默认 20）")
     s.set_defaults(func=cmd_batch)

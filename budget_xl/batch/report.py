@@ -11,7 +11,6 @@ written row by row (openpyxl write-only): a province's findings fit in constant 
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -138,7 +137,8 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
         name = _cell(ws, Path(r.path).name, LINK_FONT)
         name.hyperlink = _link(r.path, report_dir)
         st = status(r)
-        ws.append([name, *(_cell(ws, v) for v in (r.dept, r.year, r.template)), _cell(ws, st, fill=STATUS_FILL.get(st)),
+        template = f"{r.template}·{r.kind}" if r.kind else r.template  # 预算 and 决算 files side by side
+        ws.append([name, *(_cell(ws, v) for v in (r.dept, r.year, template)), _cell(ws, st, fill=STATUS_FILL.get(st)),
                    *(_cell(ws, v) for v in (r.count("error"), r.count("warning"), r.count("info"),
                                             *(r.covered(k) for k in COVERAGE), first_problem(r)))])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEAD))}{max(2, len(ordered) + 1)}"
@@ -179,15 +179,9 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
 
 def write_report(results: list[FileResult], path: Path) -> Path:
     """Build in memory, save to a temporary file beside ``path``, then move it into place (os.replace)."""
+    from budget_xl import outputs
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = build_report(results, path.parent.resolve())
-    fd, tmp = tempfile.mkstemp(prefix=".budget-xl-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # built inside the atomic write: the write-only sheets already write (to temporary files) while built
+    outputs.write_with(path, lambda tmp: build_report(results, path.parent.resolve()).save(tmp), force=True)
     return path

@@ -32,10 +32,19 @@ def run_local(files: list[Path], jobs: int = 1, on_result: OnResult | None = Non
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        from budget_xl.lifecycle import ignore_interrupts
+
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupts)
+        try:
             futures = {pool.submit(check_file, _absolute(n)): n for n in names}
             for fut in as_completed(futures):
                 done(futures[fut], fut.result())
+        except BaseException:  # Ctrl+C, SIGTERM: stop the workers now rather than after the queue
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            raise
+        pool.shutdown()
     return [results[n] for n in names]
 
 

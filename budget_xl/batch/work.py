@@ -27,6 +27,7 @@ class FileResult:
     dept: str = ""
     year: str = ""
     template: str = ""
+    kind: str = ""  # 部门预算 or 部门决算: a batch may mix the spring and the summer disclosures
     problem: str | None = None
     findings: list[dict] = field(default_factory=list)  # rule, severity, message, cells (+ identity parts)
     coverage: dict | None = None  # the relations' account (Coverage.to_json): checked / not applicable / blank
@@ -47,7 +48,7 @@ class FileResult:
     def to_json(self) -> dict:
         from budget_xl.findings import SEVERITIES
 
-        return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template,
+        return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template, "kind": self.kind,
                 "error_reading": self.problem, "summary": {s: self.count(s) for s in (*SEVERITIES, "located")},
                 "coverage": self.coverage, "findings": self.findings, "seconds": round(self.seconds, 4)}
 
@@ -87,8 +88,9 @@ def read_any(path: Path):
         return result, result.budget.profile
     if suffix == ".txt":
         from budget_xl.importers.seed_text import import_seed_text
+        from budget_xl.inputs import MAX_TEXT_BYTES, read_bounded
 
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_TEXT_BYTES, "文本文件")
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = raw.decode(encoding)
@@ -100,7 +102,11 @@ def read_any(path: Path):
         try:
             imported = import_seed_text(text)
         except (ValueError, StopIteration, IndexError, KeyError):
-            raise InputError("文本无法按部门预算公开文本导入（找不到九张表的表题或说明章节）。", file=str(path)) from None
+            from budget_xl.importers.cli import not_importable_text, spaces_for_tabs
+
+            why = not_importable_text(text) if spaces_for_tabs(text) else \
+                "文本无法按部门预算公开文本导入（找不到九张表的表题或说明章节）。"
+            raise InputError(why, file=str(path)) from None
         result = _as_read_result(imported, str(path))
         # a text has no number cells: "stored as text" says nothing about a published text
         result.notes = [n for n in result.notes if n.rule != "READ-TEXT-NUMBER"]
@@ -109,9 +115,26 @@ def read_any(path: Path):
         importer = pdf_importer()
         if importer is None:
             raise InputError(NO_PDF, file=str(path))
-        result = _as_read_result(importer(path), str(path))
+        imported = importer(path)
+        result = _through_workbook(_as_read_result(imported, str(path)).budget, path)
         return result, f"{result.budget.profile}（PDF导入）"
     raise InputError(f"不支持的文件类型“{path.suffix}”。", file=str(path))
+
+
+def _through_workbook(budget, path: Path):
+    """An imported PDF read back from the workbook ``import`` would write, so that batch finds exactly what
+    ``import`` then ``check`` finds (one path: rounding model, standard rows, findings keyed by cell)."""
+    import tempfile
+
+    from budget_xl.read import read_workbook
+    from budget_xl.write import write_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "导入.xlsx"
+        write_workbook(budget, book)
+        result = read_workbook(book)
+    result.budget.source = str(path)
+    return result
 
 
 def finding_dict(f) -> dict:
@@ -131,6 +154,7 @@ def check_file(path: str) -> FileResult:
         result, res.template = read_any(Path(path))
         budget = result.budget
         res.dept = budget.dept_name
+        res.kind = f"部门{budget.kind}"
         res.year = str(budget.year or budget.info("year") or "")
         checked = check_budget(budget, result.notes)
         res.findings = [finding_dict(f) for f in checked.findings]

@@ -12,10 +12,12 @@ import logging
 import os
 from importlib import metadata
 
+from jinja2 import BaseLoader
 from xlwings_server.main import main_app  # noqa: E402 - reads the environment set by server.py
 from xlwings_server.routers.xlwings import custom_functions, custom_scripts
 from xlwings_server.templates import templates
 
+from budget_xl.excel.chinese import TEMPLATE_ZH, ConsoleFilter
 from budget_xl.excel.functions_core import ARG_NAMES
 from budget_xl.excel.guard import MAX_BYTES, Guard
 
@@ -59,6 +61,28 @@ def _env_list(name: str) -> list[str]:
 
 
 templates.env.globals["budget_xl_manifest_version"] = manifest_version()
+
+
+class _ChineseTemplates(BaseLoader):
+    """xlwings Server's base.html with what a user sees in Chinese (title, the load-error banner)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if template == "base.html":
+            for en, zh in TEMPLATE_ZH:
+                source = source.replace(en, zh)
+        return source, filename, uptodate
+
+    def list_templates(self):
+        return self.inner.list_templates()
+
+
+templates.env.loader = _ChineseTemplates(templates.env.loader)
+templates.env.cache = {} if templates.env.cache is not None else None
+logging.getLogger("uvicorn.error").addFilter(ConsoleFilter())
 
 app = Guard(
     main_app,

@@ -125,6 +125,10 @@ def install_cert(folder: Path | None = None, *, trust: bool = True) -> Path:
 
 def check_pair(cert: Path, key: Path, now: dt.datetime | None = None) -> None:
     """Refuse, in Chinese, a certificate and key that cannot serve HTTPS: unreadable, not matching, expired."""
+    from budget_xl.inputs import MAX_SMALL_BYTES, require_size
+
+    require_size(cert, MAX_SMALL_BYTES, "证书文件")  # a FIFO would hang OpenSSL, a device never ends
+    require_size(key, MAX_SMALL_BYTES, "私钥文件")
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
         ctx.load_cert_chain(str(cert), str(key))

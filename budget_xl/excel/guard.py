@@ -23,6 +23,8 @@ import logging
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
+from budget_xl.excel.chinese import detail_for
+
 logger = logging.getLogger("budget_xl.server")
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -30,6 +32,7 @@ SCRIPTS_CALL = "/xlwings/custom-scripts-call/"
 FUNCTIONS_CALL = "/xlwings/custom-functions-call"
 FUNCTIONS_META = ("/xlwings/custom-functions-meta", "/xlwings/custom-functions-meta.json")
 MANIFEST_DOWNLOAD = "/manifest/download"
+MANIFEST_PATHS = ("/manifest", "/manifest.xml")
 MANIFEST_FILENAME = "budget-xl-manifest.xml"
 MANIFEST_FILENAME_ZH = "预算公开助手-manifest.xml"
 
@@ -78,6 +81,8 @@ def parse_object(body: bytes) -> dict:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise Refusal(400, "请求内容不是有效的 JSON，无法处理。") from None
+    except RecursionError:  # [[[[…]]]] nested beyond the parser's stack
+        raise Refusal(400, "请求内容的 JSON 嵌套层数过多，无法处理。") from None
     if not isinstance(data, dict):
         raise Refusal(400, "请求内容应为 JSON 对象（{…}）。")
     return data
@@ -166,13 +171,35 @@ class Guard:
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
         started = False
+        held: dict | None = None   # an error answer's start, kept until its body says whether it is English
+        chunks: list[bytes] = []
 
         async def tracked_send(message):
-            nonlocal started
+            nonlocal started, held
             if message["type"] == "http.response.start":
                 started = True
                 if path == MANIFEST_DOWNLOAD:
                     message = {**message, "headers": _download_headers(message.get("headers", []))}
+                elif path in MANIFEST_PATHS:
+                    message = {**message, "headers": _xml_headers(message.get("headers", []))}
+                if message.get("status", 200) >= 400:
+                    held = message
+                    return
+            elif message["type"] == "http.response.body" and held is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                start, held = held, None
+                body = b"".join(chunks)
+                zh = detail_for(start["status"], body, scope.get("method", ""), path)
+                if zh is None:
+                    await send(start)
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                status, headers, body = _json_response(zh[0], {"detail": zh[1]})
+                kept = [(k, v) for k, v in start.get("headers", [])
+                        if k.lower() not in (b"content-type", b"content-length")]
+                return await _send(send, status, kept + headers, body)
             await send(message)
 
         try:
@@ -202,6 +229,7 @@ class Guard:
         check_json_type(scope)
         length = _headers(scope).get("content-length")
         if length and length.isdigit() and int(length) > self.max_bytes:
+            await _drain(receive, int(length))  # read and dropped, so the client hears the 413, not a reset
             raise Refusal(413, _too_big(self.max_bytes))
         body = await _read_body(receive, self.max_bytes)
         data = parse_object(body)
@@ -238,6 +266,26 @@ async def _read_body(receive, limit: int) -> bytes:
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
+
+
+MAX_DRAIN = 256 * 1024 * 1024
+
+
+async def _drain(receive, length: int) -> None:
+    """Read an oversized body to its end without keeping it (up to ``MAX_DRAIN``: beyond, the connection
+    is closed after the answer, as any server must)."""
+    if length > MAX_DRAIN:
+        return
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body"):
+            return
+
+
+def _xml_headers(headers: list) -> list:
+    """The manifest is XML (Office and browsers then show it as such, not as text)."""
+    kept = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+    return kept + [(b"content-type", b"application/xml; charset=utf-8")]
 
 
 def _download_headers(headers: list) -> list:

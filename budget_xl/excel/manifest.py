@@ -50,11 +50,8 @@ def render_manifest(url: str) -> str:
 
 def write_manifest(url: str, out: str | Path) -> Path:
     text = render_manifest(url)
-    p = Path(out)
-    if p.suffix.lower() != ".xml":
-        raise InputError("清单文件应以 .xml 结尾。", file=str(p))
-    try:
-        p.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"无法写入清单文件（{e.strerror or e}）。", file=str(p)) from None
+    from budget_xl import outputs
+
+    p = outputs.prepare(out, suffixes=(".xml",), what="清单文件", parent_must_exist=True)
+    outputs.write_bytes(p, text.encode("utf-8"), force=True)  # regenerated from the URL: nothing to back up
     return p

@@ -4,33 +4,25 @@ JSON action on Office.js)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from budget_xl.a1 import address
+from budget_xl.a1 import parse as a1_parse
 from budget_xl.findings import split_ref
-from budget_xl.read.grid import col_letter
 
 V = TypeVar("V")
-_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
 def parse_a1(a1: str) -> tuple[int, int]:
     """'D5' → (4, 3): 0-based row and column."""
-    m = _A1.match(a1.strip())
-    if not m:
-        raise ValueError(f"不是单元格地址：{a1!r}")
-    letters, digits = m.groups()
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return int(digits) - 1, col - 1
+    return a1_parse(a1)
 
 
 def a1(row: int, col: int) -> str:
     """(4, 3) → 'D5'."""
-    return f"{col_letter(col)}{row + 1}"
+    return address(row, col)
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, certs: str | Path | None = 
         print(f"工作进程：{opts.workers} 个。")
     print("按 Ctrl+C 停止。")
     uvicorn.run(APP, host=host, port=port, log_level="warning", workers=opts.workers,
+                http="budget_xl.excel.chinese:ChineseHTTPProtocol",  # garbage gets a Chinese 400
                 proxy_headers=False,  # guard reads X-Forwarded-* itself and checks the proxy's own address
                 ssl_certfile=str(tls[0]) if tls else None, ssl_keyfile=str(tls[1]) if tls else None)
     return 0

@@ -26,10 +26,10 @@ _cache: dict[str, tuple[float, dict[str, str]]] = {}
 def read_users(path: str | Path) -> dict[str, str]:
     """token → user name; a malformed line is refused with its line number."""
     p = Path(path)
+    from budget_xl.inputs import MAX_SMALL_BYTES, read_bounded
+
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise InputError(f"无法读取用户名单（{e.strerror or e}）。", file=str(p)) from None
+        text = read_bounded(p, MAX_SMALL_BYTES, "用户名单").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("用户名单应为 UTF-8 编码的文本文件。", file=str(p)) from None
     users: dict[str, str] = {}

@@ -11,35 +11,38 @@ REPORT_SHEET = "导入报告"
 
 
 def _is_pdf(src: Path) -> bool:
-    if not src.exists():
-        raise InputError("文件不存在。请检查路径和文件名。", file=str(src))
-    if src.is_dir():
-        raise InputError("这是一个文件夹，不是 PDF 或文本文件。", file=str(src))
-    with src.open("rb") as fh:
-        return b"%PDF-" in fh.read(1024)
+    """Through the one input guard: a FIFO or a device is refused, never opened blocking."""
+    from budget_xl.inputs import read_head
+
+    return b"%PDF-" in read_head(src, 1024, "来源文件")
 
 
 def import_sources(sources: list[Path], profile: str | None = None):
     """One disclosure published as several PDFs (说明.pdf 公开表.pdf): read as one document, in the order given.
     ``profile`` forces the template (--template); None = recognised from the titles."""
     from budget_xl.importers.pdf import import_pdfs
+    from budget_xl.inputs import MAX_PDF_BYTES, require_size
 
     if len(sources) == 1:
         return import_source(sources[0], profile)
     for src in sources:
         if not _is_pdf(src):
             raise InputError("几个文件一起导入时，每个都须是 PDF（同一份公开文件的情况说明和公开表）。", file=str(src))
+        require_size(src, MAX_PDF_BYTES, "PDF 文件")
     return import_pdfs(sources, profile=profile)
 
 
 def import_source(src: Path, profile: str | None = None):
     """PDF → import_pdf; text in the seed's form → the seed importer. Returns (Budget, ImportReport)."""
     from budget_xl.importers.pdf import ImportReport, import_pdf
+    from budget_xl.inputs import MAX_PDF_BYTES, MAX_TEXT_BYTES, read_bounded, require_size
 
     if _is_pdf(src):
+        require_size(src, MAX_PDF_BYTES, "PDF 文件")
         return import_pdf(src, profile=profile)
+    raw = read_bounded(src, MAX_TEXT_BYTES, "文本文件")
     try:
-        text = src.read_text(encoding="utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("不是 PDF 文件，也不是 UTF-8 文本：无法导入。请提供公开的预算 PDF（带文字层）或文本。",
                          file=str(src)) from None
@@ -48,10 +51,8 @@ def import_source(src: Path, profile: str | None = None):
 
     try:
         grids = import_seed_text(text).grids
-    except (ValueError, StopIteration) as e:
-        why = f"（{e}）" if str(e) else ""
-        raise InputError(f"文本中找不到预算公开表格{why}：导入文本须是公开文件的文字稿（各表为制表符分隔的行）。",
-                         file=str(src)) from None
+    except (ValueError, StopIteration, IndexError, KeyError) as e:
+        raise InputError(not_importable_text(text, e), file=str(src)) from None
     result = read_grids(grids, source=str(src))
     report = ImportReport(source=str(src), profile=result.budget.profile)
     from budget_xl.importers.pdf import TableFound
@@ -60,6 +61,20 @@ def import_source(src: Path, profile: str | None = None):
         if re.fullmatch(r"T\d", lay.key) and lay.present:
             report.tables.append(TableFound(lay.key, lay.layout.title, [], len(lay.rows), lay.unit))
     return result.budget, report
+
+
+def spaces_for_tabs(text: str) -> bool:
+    """A disclosure's text whose columns were turned into spaces (copied from a web page or a PDF viewer)."""
+    return "\t" not in text and re.search(r"\S[ \u3000\u00a0]{2,}\S|\d[ \u3000\u00a0]\d|\S\u3000\S", text) is not None
+
+
+def not_importable_text(text: str, e: Exception | None = None) -> str:
+    """Why a text is not a disclosure the seed importer reads, in words that say what to do."""
+    if spaces_for_tabs(text):
+        return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的列是用空格隔开的"
+                "（从网页或 PDF 复制时常被转换）。请从原文件重新复制，或直接导入公开的 PDF。")
+    why = f"（{e}）" if e is not None and isinstance(e, ValueError) and str(e) else ""
+    return f"文本中找不到预算公开表格{why}：导入文本须是公开文件的文字稿（各表为制表符分隔的行）。"
 
 
 # 上年数 rows ← last year's tables: (table, row, column)
@@ -109,6 +124,9 @@ def read_last_year(path: Path):
     """Last year's document: a PDF (imported) or a workbook."""
     if path.suffix.lower() == ".pdf":
         from budget_xl.importers.pdf import import_pdf
+        from budget_xl.inputs import MAX_PDF_BYTES, require_size
+
+        require_size(path, MAX_PDF_BYTES, "上年 PDF 文件")
 
         return import_pdf(path)[0]
     from budget_xl.read import read_workbook

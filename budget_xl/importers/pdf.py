@@ -17,6 +17,7 @@ from pathlib import Path
 
 from budget_xl.errors import InputError
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table, empty_budget
+from budget_xl.recognise.names import code_named, newer
 from budget_xl.recognise.tables import (
     LEADER,
     TitleMatch,
@@ -29,12 +30,12 @@ from budget_xl.recognise.tables import (
     unknown_title,
 )
 from budget_xl.recognise.titles import fold
+from budget_xl.recognise.unit_line import printed_unit
 from budget_xl.schema import PROFILE_LABELS, PROFILES, Layout, label_key, load_schema
 
 _AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
 _CODE_PART = re.compile(r"^\d{1,7}$")
 _YEAR = re.compile(r"^\d{4}年")
-_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _PAGE_NO = re.compile(r"^[—\-－]*\d+[—\-－]*$")
 _SENTENCE = re.compile(r"[。，；]|万元")  # a line of text, never a row label
 _ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])")
@@ -116,10 +117,10 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
     ``pdfium`` (pypdfium2, which pdfplumber itself installs) reads the text layer about 40× faster than
     ``pdfplumber`` (pdfminer); both give the same words. pdfplumber stays available as the reference reader."""
     name = str(path)
-    if not path.exists():
-        raise InputError("文件不存在。请检查路径和文件名。", file=name)
-    with path.open("rb") as fh:
-        head = fh.read(1024)
+    from budget_xl.inputs import MAX_PDF_BYTES, read_head, require_size
+
+    head = read_head(path, 1024, "PDF 文件")
+    require_size(path, MAX_PDF_BYTES, "PDF 文件")
     if b"%PDF-" not in head:
         raise InputError("不是 PDF 文件，也不是文本文件：请提供公开的预算 PDF（带文字层）或文本。", file=name)
     lines = _lines_pdfium(path) if engine == "pdfium" else _lines_pdfplumber(path)
@@ -231,6 +232,10 @@ def _group_lines(page: int, words: list[dict]) -> list[Line]:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+def _unit(line: Line, alone: bool = True) -> str | None:
+    return printed_unit((w.text for w in line.words), alone)
+
+
 @lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     return header_words(text)
@@ -290,13 +295,13 @@ def _title_at(lines: list[Line], i: int, profile: str) -> tuple[TitleMatch, int]
 
 def _confirmed_unknown(lines: list[Line], i: int) -> bool:
     """A line printed like a table title and followed by a 单位 line: a table of some template."""
-    return any(_UNIT.search(x.text) for x in lines[i + 1: i + 4])
+    return any(_unit(x) for x in lines[i + 1: i + 4])
 
 
 def _confirmed(lines: list[Line], last: int, lay: Layout) -> bool:
     words = {h for c in lay.columns for h in column_names(c)} - {""}
     for line in lines[last + 1: last + 7]:
-        if _UNIT.search(line.text) or any(_norm(w.text) in words for w in line.words):
+        if _unit(line) or any(_norm(w.text) in words for w in line.words):
             return True
     return False
 
@@ -338,7 +343,7 @@ class _TableReader:
     def _leaves(self) -> list[tuple[str, str]]:
         if self._across:
             return [(_norm(h), k) for h, k in self.lay.across]
-        return [(name, c.key) for c in self.lay.columns for name in column_names(c)]
+        return [(name, c.key) for c in self.lay.columns for name in column_names(c, self.lay)]
 
     def _header_cells(self, lines: list[Line]) -> list[Word]:
         """Header words, with words stacked in one cell (事业单位/经营收入, 公务用车/运行维护/费) joined, and a
@@ -449,9 +454,9 @@ class _TableReader:
             text = line.text
             if not line.words or text.startswith("栏次") or _PAGE_NO.match(text):
                 continue  # 序号 alone, the 栏次 line under the header, a page number
-            m = _UNIT.search(text)
-            if m:
-                self.table.unit = m.group(1)
+            unit = _unit(line, alone=not self.centers)
+            if unit:
+                self.table.unit = unit
                 continue
             if text.startswith("编制部门") or text.startswith("编制单位"):
                 continue
@@ -744,14 +749,14 @@ class _TableReader:
         key = self._row_key(side.rows, text, list(taken))
         if key is not None or not label_key(text):
             return key
-        k = label_key(text)
-        from budget_xl.rules.text import name_changes  # a 类 printed under its old name (医疗卫生与计划生育支出)
-
-        for change in name_changes():
-            if k == label_key(change["old"]) and any(d.key == change["code"] for d in side.rows):
-                self.report.normalised.append((page, text, f"旧科目名称，按“{change['code']} {change['new']}”读取"))
-                return change["code"]
-        return None
+        # a 类 printed under another year's name (医疗卫生与计划生育支出 / 卫生健康支出): either way round
+        code = code_named(text, [d.key for d in side.rows])
+        if code is None:
+            return None
+        declared = next(d.label for d in side.rows if d.key == code)
+        age = "新" if newer(text, declared, code) else "旧"
+        self.report.normalised.append((page, text, f"{age}科目名称，按“{code} {declared}”读取"))
+        return code
 
 
 FIGURES_BELOW = 5.0  # a label set this much higher than its figures (Jiangsu: 3.1–3.6 pt) is on their line
@@ -959,7 +964,12 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
         files.append((str(path), offset + 1, lines[-1].page if lines else offset))
     source = "、".join(str(p) for p in paths)
     chosen = profile or _choose_profile(lines)
-    budget, report = import_lines(lines, chosen, source)
+    if load_schema(chosen).kind == "决算":  # 部门决算: tables read from their ruled grids
+        from budget_xl.importers.final_accounts import import_final_accounts
+
+        budget, report = import_final_accounts(paths, lines, chosen, source)
+    else:
+        budget, report = import_lines(lines, chosen, source)
     if len(files) > 1:
         report.files = files
     read = [t for t in report.tables if t.rows]
@@ -978,7 +988,11 @@ def _nothing_recognised(lines: list[Line], report: ImportReport, forced: bool = 
     final = final_accounts_titles(x.text for x in body[:400])
     if final or any("部门决算" in fold(x.text) or "单位决算" in fold(x.text) for x in lines[:8]):
         where = f"（第{_page_of(body, final[0])}页“{final[0].strip()}”等）" if final else ""
-        return (f"这是一份部门决算{where}，不是部门预算公开文件：本工具目前只导入部门预算，未导入任何表。")
+        from budget_xl.schema import profiles_of_kind
+
+        known = "、".join(PROFILE_LABELS[p] for p in profiles_of_kind("决算")) or "无"
+        return (f"这是一份部门决算{where}，但其中的表没有一张与已有的决算表式（{known}）相符，未导入任何表。"
+                "可用 --template 指定表式，或为这种决算表式建一个 profile。")
     if report.unknown_titles:
         pages = sorted({p for p, _ in report.unknown_titles})
         span = f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from budget_xl.localize.model import LE, Constraint
@@ -42,16 +43,20 @@ SCALE = 10000.0  # solve in 万元: keeps HiGHS' absolute tolerances meaningful 
 def _rows(cells: list[str], touched: list[Constraint], values: dict[str, Decimal]):
     """Coefficient matrix over ``cells`` and the bounds of Σ a·d for each touched constraint (scaled)."""
     index = {c: i for i, c in enumerate(cells)}
-    A = np.zeros((len(touched), len(cells)))
+    rows, cols, coefs = [], [], []
     lo, hi = np.empty(len(touched)), np.empty(len(touched))
     for i, k in enumerate(touched):
         for c, a in k.terms.items():
             if c in index:
-                A[i, index[c]] = a
+                rows.append(i)
+                cols.append(index[c])
+                coefs.append(a)
         r = float(k.residual(values)) / SCALE
         tol = float(k.tol) / SCALE
         lo[i] = -np.inf if k.sense == LE else -tol - r
         hi[i] = tol - r
+    # sparse: a relation of 6,000 projects touches 6,000 cells, and a dense matrix of them all is quadratic
+    A = sparse.csr_array((coefs, (rows, cols)), shape=(len(touched), len(cells)), dtype=float)
     return A, lo, hi
 
 
@@ -66,7 +71,10 @@ def minimal_sets(cells: list[str], touched: list[Constraint], values: dict[str, 
     # each cell's change is bounded by twice the largest residual it sits in (a tight big-M keeps the
     # relaxation strong); if that proves too tight, one bound for all
     gap = np.where(np.isfinite(lo), np.maximum(np.abs(lo), np.abs(hi)), np.abs(hi))
-    per_cell = np.array([2 * float(np.max(gap[A[:, j] != 0], initial=0)) + 1 for j in range(n)])
+    coo = A.tocoo()
+    per_cell = np.zeros(n)
+    np.maximum.at(per_cell, coo.col, gap[coo.row])
+    per_cell = 2 * per_cell + 1
     found = _enumerate(cells, A, lo, hi, per_cell, touched, values, weights, limit, time_limit, at_most)
     if not found and at_most is None:
         found = _enumerate(cells, A, lo, hi, np.full(n, 2 * float(np.sum(gap)) + 2 * max(
@@ -80,11 +88,11 @@ def _enumerate(cells, A, lo, hi, big, touched, values, weights, limit, time_limi
     n = len(cells)
     w = np.array([weights.get(c, 1.0) for c in cells])
     cost = np.concatenate([np.zeros(n), w])
-    link = np.zeros((2 * n, 2 * n))
-    for i in range(n):
-        link[i, i], link[i, n + i] = 1, -big[i]          # d - M z ≤ 0
-        link[n + i, i], link[n + i, n + i] = -1, -big[i]  # -d - M z ≤ 0
-    base = [LinearConstraint(np.hstack([A, np.zeros((len(touched), n))]), lo, hi),
+    i = np.arange(n)
+    link = sparse.coo_array((np.concatenate([np.ones(n), -big, -np.ones(n), -big]),  # d - M z ≤ 0, -d - M z ≤ 0
+                             (np.concatenate([i, i, n + i, n + i]), np.concatenate([i, n + i, i, n + i]))),
+                            shape=(2 * n, 2 * n)).tocsr()
+    base = [LinearConstraint(sparse.hstack([A, sparse.csr_array((len(touched), n))], format="csr"), lo, hi),
             LinearConstraint(link, -np.inf, 0)]
     bounds = Bounds(np.concatenate([-big, np.zeros(n)]), np.concatenate([big, np.ones(n)]))
     integrality = np.concatenate([np.zeros(n), np.ones(n)])
@@ -123,6 +131,7 @@ def refine(cells: list[str], touched: list[Constraint], values: dict[str, Decima
         return None
     rel = [k for k in touched if any(c in k.terms for c in cells)]
     A, lo, hi = _rows(cells, rel, values)
+    A = A.toarray()  # a few cells
     n, m = len(cells), len(rel)
     r = np.array([float(k.residual(values)) / SCALE for k in rel])
     # variables: d (n), e (m) with e ≥ |A d + r|; minimise Σ e

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from budget_xl.a1 import address
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, split_ref
 from budget_xl.marking.plan import (
     AMOUNT_COLS,
@@ -123,9 +123,8 @@ def _anchors(wb) -> Callable[[str, str], str]:
 
 
 def _a1(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(col)}{row}"
+    """1-based (openpyxl's) row and column → 'D5'."""
+    return address(row - 1, col - 1)
 
 
 def plan_for_workbook(wb, findings: list[Finding], source: str = "", now: datetime | None = None,
@@ -174,7 +173,6 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
     """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
     Chinese warning (a damaged hidden record); by default they go to standard error. ``coverage``: how many
     relations were checked, said on 校验结果's title line."""
-    import openpyxl
     from openpyxl.cell.cell import MergedCell
 
     src, out = Path(src), Path(out)
@@ -183,7 +181,9 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
 
         raise InputError("--mark 的输出文件就是输入文件；请另选文件名（原文件不会被改动）。", file=str(src))
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
-    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
+    from budget_xl.read.editable import load_for_edit
+
+    wb = load_for_edit(src, keep_vba=src.suffix.lower() == out.suffix.lower() == ".xlsm")
     plan = plan_for_workbook(wb, findings, source=src.name, now=now, coverage=coverage)
     sheets = {ws.title: ws for ws in wb.worksheets}
     for text in plan.warnings:
@@ -326,20 +326,9 @@ def _print_setup(ws) -> None:
 
 def _save_atomic(wb, out: Path) -> None:
     """Saved beside its final place and renamed over it: an interrupted run leaves the old file whole."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as a plain save would leave it, not mkstemp's 0600
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from budget_xl import outputs
+
+    outputs.write_with(out, wb.save, force=True)
 
 
 __all__ = ["FILL", "mark_workbook"]

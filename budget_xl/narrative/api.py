@@ -17,6 +17,10 @@ UNREADABLE_RULES = ("READ-CELL-ERROR", "READ-FORMULA-UNCACHED", "READ-MERGED", "
 def narrative_of(budget: Budget, *, prior: str | Path | None = None, templates: str | Path | None = None,
                  whole_document: bool = False) -> Narrative:
     """Render the 情况说明 of a budget; last year's figures from ``prior`` (a workbook) or the 上年数 sheet."""
+    if budget.kind == "决算":  # the 决算情况说明 (narrative/final_accounts.py, templates/juesuan/)
+        from budget_xl.narrative import final_accounts
+
+        return final_accounts.render(budget, templates)
     if budget.profile == "shanghai":  # the Shanghai chapters (narrative/shanghai.py, templates/shanghai/)
         from budget_xl.narrative import shanghai
 

@@ -16,14 +16,25 @@ PART_TEXT = "部门预算信息公开情况说明"
 
 
 def document_title(budget: Budget) -> str:
+    if budget.kind == "决算":
+        return f"{budget.dept_name}{budget.year}年度部门决算"
     return f"{budget.dept_name}{budget.year}年{budget.budget_type}信息公开"
+
+
+def _parts(budget: Budget) -> tuple[str, str]:
+    """The two parts' headings: 公开表 and 情况说明 (部门决算表 / 部门决算情况说明 for a 决算)."""
+    if budget.kind == "决算":
+        return f"{budget.dept_name}{budget.year}年度部门决算表", f"{budget.dept_name}{budget.year}年度部门决算情况说明"
+    return PART_TABLES, PART_TEXT
 
 
 def contents(narrative: Narrative) -> list[tuple[int, str]]:
     """目录 entries as (level, text): the two parts, the nine tables, the eleven sections."""
     kind = narrative.budget.budget_type
-    out = [(0, typed_title(PART_TABLES, kind))] + [(1, typed_title(lay.title, kind)) for lay in load_schema().tables]
-    out += [(0, typed_title(PART_TEXT, kind))] + [(1, h) for h in narrative.section_headings()]
+    tables, text = _parts(narrative.budget)
+    out = [(0, typed_title(tables, kind))] + [(1, typed_title(lay.title, kind))
+                                              for lay in load_schema(narrative.budget.profile).tables]
+    out += [(0, typed_title(text, kind))] + [(1, h) for h in narrative.section_headings()]
     return out
 
 
@@ -38,7 +49,7 @@ def document_docx(budget: Budget, narrative: Narrative) -> bytes:
         p.paragraph_format.left_indent = Pt(32 * level)
         p.paragraph_format.line_spacing = Pt(22)
     new_section(doc, landscape=True)
-    for i, lay in enumerate(load_schema().tables):
+    for i, lay in enumerate(load_schema(budget.profile).tables):
         if i:
             page_break(doc)
         add_grid(doc, table_grid(budget, lay.key), title_level=1)

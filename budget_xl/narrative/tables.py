@@ -116,7 +116,8 @@ def caption(budget: Budget, table: Table) -> tuple[str, str, str]:
     if table.key == "ASSET":
         date = budget.info("asset_date")
         return dept, f"截止时间：{date}" if date else "", ""
-    return dept, f"预算年度：{budget.year or ''}", f"单位：{table.unit}"
+    year_label = "决算年度" if budget.kind == "决算" else "预算年度"
+    return dept, f"{year_label}：{budget.year or ''}", f"单位：{table.unit}"
 
 
 # -- the nine tables and 政府采购 ------------------------------------------------------------------------------

@@ -12,5 +12,9 @@ __all__ = ["ReadResult", "read_grids", "read_workbook"]
 
 def read_workbook(path: str | Path, engine: str = "calamine", profile: str | None = None) -> ReadResult:
     """``profile`` None: the template is recognised from 基本信息 “模板” or the sheet titles."""
+    from budget_xl.read.copies import grid_copy_notes
+
     grids = ENGINES[engine](path)
-    return read_grids(grids, source=str(path), profile=profile)
+    result = read_grids(grids, source=str(path), profile=profile)
+    result.notes.extend(grid_copy_notes(grids, result.budget.profile))  # a stale sheet beside its edited copy
+    return result

@@ -5,15 +5,16 @@ Nothing here writes: the user's file is only ever opened for reading.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import zipfile
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
+from budget_xl.a1 import index as a1_index
 from budget_xl.errors import InputError
+from budget_xl.inputs import require_regular_file
 from budget_xl.read.values import CellError, Uncached
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -26,23 +27,6 @@ MAX_COLS = 1_000
 MAX_CELLS = 4_000_000    # rows × columns of the dense grid a reader builds
 MAX_MEMBERS = 10_000     # parts in the package (a workbook of 20 sheets has about 60)
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-
-
-def require_regular_file(path: str | Path, what: str = "文件") -> Path:
-    """A FIFO, a device or a socket is refused before anything opens it (opening a FIFO would hang)."""
-    p = Path(path)
-    name = str(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        raise InputError(f"{what}不存在。请检查路径和文件名。", file=name) from None
-    except OSError:
-        raise InputError(f"{what}无法访问（没有权限或路径有误）。", file=name) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError("这是一个文件夹，不是 Excel 工作簿。", file=name)
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"这不是普通文件（可能是管道或设备），不能作为{what}读取。", file=name)
-    return p
 
 
 def _is_old_xls(p: Path) -> bool:
@@ -60,7 +44,7 @@ def _is_old_xls(p: Path) -> bool:
 
 def check_workbook_file(path: str | Path) -> Path:
     """Refuse, with a clear message, anything that is not a readable .xlsx / .xlsm."""
-    p = require_regular_file(path)
+    p = require_regular_file(path, "Excel 工作簿")
     name = str(path)
     suffix = p.suffix.lower()
     try:
@@ -92,7 +76,29 @@ def check_workbook_file(path: str | Path) -> Path:
     return p
 
 
+def _check_members(z: zipfile.ZipFile, name: str) -> None:
+    """Two members of one name: readers disagree on which is meant (calamine takes the first, openpyxl and
+    zipfile the last), so check and fill would read different sheets. Refused, naming the sheet."""
+    seen: set[str] = set()
+    twice = []
+    for info in z.infolist():
+        key = info.filename.lower()
+        if key in seen and info.filename not in twice:
+            twice.append(info.filename)
+        seen.add(key)
+    if not twice:
+        return
+    try:
+        sheets = {part: sheet for sheet, part in _sheet_paths(z).items()}
+    except Exception:
+        sheets = {}
+    what = "、".join(f"“{m}”" + (f"（工作表“{sheets[m]}”）" if m in sheets else "") for m in twice[:3])
+    raise InputError(f"文件内容异常：压缩包中 {what} 出现了两份，无法确定以哪一份为准（不同程序会读到不同的内容），"
+                     "已拒绝读取。请在 Excel 中打开后另存再试。", file=name)
+
+
 def _check_sizes(z: zipfile.ZipFile, name: str) -> None:
+    _check_members(z, name)
     total = 0
     if len(z.infolist()) > MAX_MEMBERS:
         raise InputError(f"文件内容异常：包含 {len(z.infolist())} 个部件，不像正常的工作簿，已拒绝读取。", file=name)
@@ -127,10 +133,7 @@ _REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 
 
 def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
+    return a1_index(letters)
 
 
 def col_index_of(a1: str) -> tuple[int, int]:
@@ -173,6 +176,44 @@ def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+_OPEN = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ROW_R = re.compile(rb'\br="(\d{1,9})"')
+
+
+def sheet_extent(data: bytes) -> tuple[int, int]:
+    """(rows, columns) of the grid a reader builds for a sheet part: the cells present, not <row> elements
+    (a formatted empty row allocates nothing).
+
+    A ``<c>`` or ``<row>`` without ``r=`` is legal and takes the place after the one before it: such cells
+    are counted by position, so a sheet of unnumbered cells cannot slip past the limit."""
+    refs = _REF.findall(data)
+    if b":c" in data:  # a namespace prefix somewhere: count the cells by the full pattern
+        cells = len(_CELL_TAG.findall(data))
+    else:
+        cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+    if cells == len(refs):  # every cell says where it is (what Excel writes)
+        rows = max((int(r) for _, r in refs), default=0)
+        cols = max((_col_index(c) + 1 for c in {c for c, _ in refs}), default=0)
+        return rows, cols
+    rows = cols = 0
+    row, col = -1, -1
+    for m in _OPEN.finditer(data):
+        at = m.group(2)
+        if m.group(1) == b"row":
+            r = _ROW_R.search(at)
+            row = int(r.group(1)) - 1 if r else row + 1
+            col = -1
+            continue
+        ref = _ATTR_R.search(at)
+        if ref:
+            row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+        else:
+            col += 1
+        rows, cols = max(rows, row + 1), max(cols, col + 1)
+    return rows, cols
+
+
 def scan_package(path: str | Path) -> dict[str, SheetScan]:
     """Per sheet: error cells, formulas saved without a result, and the extent of the cells present.
 
@@ -187,9 +228,7 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
                 continue
             data = z.read(part)
             scan = SheetScan()
-            refs = _REF.findall(data)  # cells, not <row> elements: a formatted empty row allocates nothing
-            scan.rows = max((int(r) for _, r in refs), default=0)
-            scan.cols = max((_col_index(c) + 1 for c in {c for c, _ in refs}), default=0)
+            scan.rows, scan.cols = sheet_extent(data)
             if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
                 raise InputError(f"工作表“{sheet}”的范围达 {scan.rows} 行 × {scan.cols} 列，远超预算公开表的合理大小，"
                                  "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
@@ -201,37 +240,58 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
     return out
 
 
+_HINT = re.compile(rb't="e"|<(?:\w+:)?f\b')
+
+
 def _scan_cells(data: bytes, scan: SheetScan) -> None:
-    for m in _CELL.finditer(data):
-        attrs, body = m.group(1), m.group(2) or b""
-        at = _ATTR_R.search(attrs)
-        if at is None:
+    """Error values and formulas without a result. Only the cells around a ``t="e"`` or an ``<f`` are
+    parsed (a sheet of 5,000 rows has a handful), not every cell of the sheet."""
+    if b":c" in data:  # namespace-prefixed cells (<x:c>): every cell, the plain way
+        for m in _CELL.finditer(data):
+            _scan_cell(m, scan)
+        return
+    seen: set[int] = set()
+    for hint in _HINT.finditer(data):
+        start = max(data.rfind(b"<c ", 0, hint.start()), data.rfind(b"<c>", 0, hint.start()))
+        if start < 0 or start in seen:
             continue
-        rc = (int(at.group(2)) - 1, _col_index(at.group(1)))
-        t = _ATTR_T.search(attrs)
-        v = _VALUE.search(body)
-        if t and t.group(1) == b"e":
-            code = (v.group(1).decode("utf-8", "replace") if v else "").strip() or "#VALUE!"
-            scan.errors[rc] = code
-            continue
-        f = _FORMULA.search(body)
-        if f is not None and (v is None or not v.group(1).strip()):
-            if t and t.group(1) in (b"str", b"inlineStr") and v is not None:
-                continue  # a formula whose result is an empty text: it was computed
-            formula = (f.group(1) or b"").decode("utf-8", "replace")
-            from html import unescape
-            scan.uncached[rc] = unescape(formula) or "（共享公式）"
+        seen.add(start)
+        m = _CELL.match(data, start)
+        if m is not None:
+            _scan_cell(m, scan)
+
+
+def _scan_cell(m: re.Match, scan: SheetScan) -> None:
+    attrs, body = m.group(1), m.group(2) or b""
+    at = _ATTR_R.search(attrs)
+    if at is None:
+        return
+    rc = (int(at.group(2)) - 1, _col_index(at.group(1)))
+    t = _ATTR_T.search(attrs)
+    v = _VALUE.search(body)
+    if t and t.group(1) == b"e":
+        code = (v.group(1).decode("utf-8", "replace") if v else "").strip() or "#VALUE!"
+        scan.errors[rc] = code
+        return
+    f = _FORMULA.search(body)
+    if f is not None and (v is None or not v.group(1).strip()):
+        if t and t.group(1) in (b"str", b"inlineStr") and v is not None:
+            return  # a formula whose result is an empty text: it was computed
+        formula = (f.group(1) or b"").decode("utf-8", "replace")
+        scan.uncached[rc] = unescape(formula) or "（共享公式）"
 
 
 class Grids(dict):
     """Sheet name → rows of values, plus each sheet's merged ranges (row1, col1, row2, col2), 0-based."""
 
     merged: dict[str, list[tuple[int, int, int, int]]]
+    hidden: set[str]  # sheets hidden (or very hidden) in Excel
 
 
 def mark_unreadable(grids: dict[str, list[list]], scans: dict[str, SheetScan]) -> Grids:
     """Put CellError / Uncached in place of the blank an engine gave for those cells; attach merged ranges."""
     grids = Grids(grids)
+    grids.hidden = set()
     grids.merged = {sheet: scan.merged for sheet, scan in scans.items() if scan.merged}
     for sheet, scan in scans.items():
         grid = grids.get(sheet)
@@ -261,10 +321,13 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
             grids[name] = sheet.to_python(skip_empty_area=False)
+        hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
     except Exception as e:  # calamine raises its own error types for broken parts
         raise InputError(f"文件无法读取（{type(e).__name__}）：可能已损坏。请在 Excel 中打开后另存再试。",
                          file=str(path)) from None
-    return mark_unreadable(grids, scans)
+    out = mark_unreadable(grids, scans)
+    out.hidden = hidden
+    return out
 
 
 def _scan(p: Path, path) -> dict[str, SheetScan]:
@@ -289,9 +352,12 @@ def load_grids_openpyxl(path: str | Path) -> dict[str, list[list]]:
     try:
         grids = {ws.title: [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
                  for ws in wb.worksheets}
+        hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
     finally:
         wb.close()
-    return mark_unreadable(grids, scans)  # openpyxl gives error values as text: the scan knows which they are
+    out = mark_unreadable(grids, scans)
+    out.hidden = hidden
+    return out  # openpyxl gives error values as text: the scan knows which they are
 
 
 ENGINES = {"calamine": load_grids_calamine, "openpyxl": load_grids_openpyxl}

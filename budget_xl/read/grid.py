@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
+from budget_xl.a1 import letter
 from budget_xl.errors import InputError
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
@@ -24,14 +24,7 @@ Grid = Sequence[Sequence[Any]]
 HEADER_SEARCH_ROWS = 40
 
 
-@cache
-def col_letter(index: int) -> str:
-    """0 → 'A', 26 → 'AA'."""
-    s, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+col_letter = letter  # 0 → 'A', 26 → 'AA' (budget_xl.a1)
 
 
 def ref(sheet: str, row: int, col: int) -> str:

@@ -7,12 +7,15 @@ reduced by ``titles.title_key`` / ``header_words``; no title or header is spelt 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from budget_xl.recognise.titles import fold, is_final_accounts_title, title_key
 from budget_xl.schema import PROFILES, Column, Layout, header_key, label_key, load_schema
+from budget_xl.schema.declarations import LayoutError
 
 LEADER = re.compile(r"[…\.．·]{3,}")  # the dot leaders of a 目录 line
 _SENTENCE = re.compile(r"[。，；;,]")
@@ -81,13 +84,39 @@ def header_words(text: object) -> str:
     return label_key(header_key(fold(text)))
 
 
-def column_names(col: Column) -> tuple[str, ...]:
-    """Every way a column's header is printed: its leaf header and its declared aliases."""
+@cache
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    """A header's meaning → its other printings (budget_xl/schema/header_synonyms.toml)."""
+    raw = tomllib.loads(resources.files("budget_xl.schema").joinpath("header_synonyms.toml").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, ...]] = {}
+    for i, e in enumerate(raw.get("same", []), 1):
+        if not (isinstance(e.get("means"), str) and isinstance(e.get("printed"), list)
+                and all(isinstance(p, str) and p.strip() for p in e["printed"])):
+            raise LayoutError("schema/header_synonyms.toml", f"第{i}条 same", "须有 means（表头）和 printed（其他写法的列表）")
+        key = header_words(e["means"])
+        out[key] = out.get(key, ()) + tuple(header_words(p) for p in e["printed"])
+    return out
+
+
+def _own_names(col: Column) -> tuple[str, ...]:
     return tuple(dict.fromkeys(header_words(h) for h in (col.header[-1], *col.aliases)))
 
 
+def column_names(col: Column, lay: Layout | None = None) -> tuple[str, ...]:
+    """Every way a column's header is printed: its leaf header, its declared aliases and, given its table, the
+    general other printings of those (header_synonyms.toml) that name no other column of the table."""
+    names = _own_names(col)
+    if lay is None:
+        return names
+    others = {n for c in lay.columns if c.key != col.key for n in (*_own_names(c), *map(header_words, c.header))}
+    more = [p for n in names for p in _synonyms().get(n, ()) if p not in others and p not in names]
+    return tuple(dict.fromkeys((*names, *more)))
+
+
 def known_header_words(lay: Layout, structural: Iterable[str] = ()) -> set[str]:
-    """Words a header of this table may carry that name no amount column: group headers, label columns, and
-    the profile's structural words (科目编码, 栏次 …: ``header_words`` in its layouts file)."""
+    """Words a header of this table may carry that name no amount column: group headers, label columns, the
+    other printings of its columns' headers, and the profile's structural words (科目编码, 栏次 …:
+    ``header_words`` in its layouts file)."""
     words = {header_words(h) for c in lay.columns for h in (*c.header, *c.aliases)}
+    words |= {n for c in lay.columns for n in column_names(c, lay)}
     return words | {header_words(w) for w in structural}

@@ -25,7 +25,11 @@ _NUMBERING = re.compile(
     rf"|^\(?[{_CN_NUM}\d]+\)"  # (一) 1)
     r"|^\d+(?:[-.]\d+)*[、.:\s]?(?![\d\s]*年)"  # 1. 2-1
 )
-_YEAR_AT = re.compile(r"(?:19|20|21)\d{2}(?:年度?|年)")
+_YEAR_AT = re.compile(r"(?:(?:19|20|21)\d{2}|[二][〇○零][一二三四五六七八九〇○零]{2})(?:年度?|年)")  # 2027年 二〇二七年
+# a publisher printed after the year ("2027年上海市普陀区万里街道办事处部门收入预算总表"): a name ending as bodies'
+# names end, right before the subject word
+_PUBLISHER = re.compile(r"^[\u4e00-\u9fffA-Za-z()]{2,30}?(?:委员会|办公室|办公厅|办事处|人民政府|中心|局|委|厅|处|室|院|所|站|馆|会"
+                        r"|政府|街道|镇|乡|部|队|校|社|团|联)(?=(?:预算单位|部门|单位))")
 _SUBJECT = re.compile(r"^(?:(?:省|市|区|县|乡镇|省级|市级|区级|县级|本级)?(?:预算单位|部门|单位)(?:预算)?|省级|市级|区级|县级)")
 _TRAIL_NOTE = re.compile(r"\([^()]*\)$")
 _BLANK = re.compile(r"[\s\u3000\u00a0]+")
@@ -56,6 +60,7 @@ def title_key(text: object) -> str:
     if m is not None and m.start() <= 30:  # "上海市普陀区2025年…", "承德市司法局2024年部门收支总表"
         s = s[m.end():]
     s = strip_numbering(s)
+    s = _PUBLISHER.sub("", s, count=1)
     prev = None
     while prev != s:
         prev = s

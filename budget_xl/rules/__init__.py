@@ -19,9 +19,14 @@ from budget_xl.schema import load_schema
 if TYPE_CHECKING:
     from budget_xl.relations import Coverage
 
-for _id, (_sev, _desc, _example) in _text.TEXT_RULE_DOCS.items():
+from budget_xl.rules import final_text as _final_text  # noqa: E402  (决算情况说明 ↔ 决算 tables)
+
+for _id, (_sev, _desc, _example) in {**_text.TEXT_RULE_DOCS, **_final_text.RULE_DOCS}.items():
     register_info(_id, _sev, _desc, _example)
-TEXT_CHECKS = _text.TEXT_RULES
+TEXT_CHECKS = _text.TEXT_RULES + _final_text.RULES
+from budget_xl.rules import against_budget as _against_budget  # noqa: E402  (check --budget)
+
+register_info(_against_budget.RULE, *_against_budget.RULE_DOC)
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 NOTHING_CHECKED = "C-NOTHING-CHECKED"
@@ -58,8 +63,10 @@ def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolera
     for rule_id, fn in PYTHON_CHECKS:
         if applies(rule_id, schema):
             found += fn(budget, tol)
+    final = budget.kind == "决算"
     for _id, fn in TEXT_CHECKS:
-        found += fn(budget)
+        if not (final and _id in _final_text.BUDGET_ONLY):
+            found += fn(budget)
     found = absent_columns(budget, found)
     found = unit_slips(budget, found, instances)
     return CheckResult(sorted(found, key=lambda f: _ORDER[f.severity]), cov)

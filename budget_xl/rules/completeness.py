@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from budget_xl.findings import ERROR, WARNING, Finding
-from budget_xl.model import Budget
+from budget_xl.model import TOTAL_KEY, Budget
 from budget_xl.rounding import DEFAULT, Tolerances
 from budget_xl.rules.registry import check
 from budget_xl.schema import load_schema
@@ -27,8 +27,8 @@ def missing_tables(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
-# “本表为空表”, or as Jiangsu says it: “本部门无该项目”, “我单位无2017年政府性基金支出安排”
-_EMPTY_NOTE = re.compile(r"空表|(?:本|我)(?:部门|单位)(?:\d{4}年)?无")
+# “本表为空表”, or as Jiangsu says it: “本部门无该项目”, “我单位无2017年政府性基金支出安排”; 决算: “故本表无数据”
+_EMPTY_NOTE = re.compile(r"空表|(?:本|我)(?:部门|单位)(?:\d{4}年)?无|本表无数据")
 
 
 def _says_empty(note: str) -> bool:
@@ -127,7 +127,7 @@ def missing_rows(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
                                + "。请从空白模板复制这些行（行次文字不可改动）。", (t.title_cell,) if t.title_cell else (),
                                table=t.key))
     for t in budget.tables.values():
-        if not t.present or t.layout.kind != "coded" or t.total_row is not None:
+        if not t.present or t.layout.kind != "coded" or t.total_row is not None or TOTAL_KEY in t.layout.not_printed:
             continue
         if t.coded_rows():
             out.append(Finding("C-ROWS", ERROR, f"{t.sheet_name()}缺少“合计”行，表内合计和表间核对都无法进行。",

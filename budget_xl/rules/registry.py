@@ -67,6 +67,7 @@ READER_RULES = (
     ("READ-MERGED", ERROR, "科目编码或金额的单元格跨行合并：每一行应分别填写"),
     ("READ-DUP-CODE", ERROR, "同一张表中科目编码重复出现"),
     ("READ-CONTROL-CHAR", WARNING, "文字中有不可见的控制字符，已忽略这些字符读取"),
+    ("READ-SHEET-COPY", WARNING, "表的工作表另有副本（如“支出总表 (2)”，或旧表被隐藏）：说明校验读取的是哪一张"),
 )
 for _id, _sev, _desc in READER_RULES:
     register_info(_id, _sev, _desc, source="reader")
@@ -128,5 +129,7 @@ def registry(profile: str = "national") -> dict[str, RuleInfo]:
             out.setdefault(rule_id, info)
     return out
 
+
+import budget_xl.review.document  # noqa: E402,F401  (issue 21: the document checks register their ids)
 
 __all__ = ["INFO", "PYTHON_CHECKS", "RuleInfo", "check", "register_info", "registry"]

@@ -11,18 +11,16 @@ leftovers and 部门/单位 wording that does not fit the budget type are report
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import Budget, Row, Table
+from budget_xl.recognise.names import current_name, name_changes, same_subject
 from budget_xl.rounding import ROUND, TRUNCATE, rounds_to, text_conversion, text_matches, truncates_to
+from budget_xl.rules.phrases import CLASS, NUM, phrases, resolve
 from budget_xl.units import WAN, to_wan
 
-NUM = r"(\d[\d,]*(?:\.\d+)?)"
 HUNDRED = Decimal(100)
 
 
@@ -105,36 +103,9 @@ def _amount(budget: Budget, table: str, row: str, column: str) -> tuple[Decimal,
     return (_wan(t, v), r.cell(column)) if v is not None else None
 
 
-# phrase (regex, figure captured) → (table, row, column); first match wins, so the longer phrases come first
-_STATED: list[tuple[str, tuple[str, str, str], str]] = [
-    (r"一般公共预算拨款支出预算" + NUM + "万元", ("T4", "out_grand", "gen"), "一般公共预算拨款支出"),
-    (r"政府性基金拨款支出预算" + NUM + "万元", ("T4", "out_grand", "fund"), "政府性基金拨款支出"),
-    (r"国有资本经营预算拨款支出预算" + NUM + "万元", ("T4", "out_grand", "soe"), "国有资本经营预算拨款支出"),
-    (r"财政拨款支出预算" + NUM + "万元", ("T4", "out_grand", "total"), "财政拨款支出"),
-    (r"(?<![拨款])支出预算" + NUM + "万元", ("T1", "out_grand", "out_amount"), "支出预算"),
-    # not “一般公共预算收入预算”, “政府性基金收入预算” (Jiangsu): the income of one fund, not the total
-    (r"(?<!一般公共预算)(?<!政府性基金)(?<!国有资本经营预算)收入预算" + NUM + "万元", ("T1", "in_grand", "in_amount"), "收入预算"),
-    (r"财政拨款收入" + NUM + "万元", ("T1", "fin", "in_amount"), "财政拨款收入"),
-    (r"(?<!经营)(?<!单位)事业收入" + NUM + "万元", ("T1", "biz", "in_amount"), "事业收入"),
-    (r"事业单位经营收入" + NUM + "万元", ("T1", "oper", "in_amount"), "事业单位经营收入"),
-    (r"其他收入" + NUM + "万元", ("T1", "other", "in_amount"), "其他收入"),
-    (r"“三公”经费预算(?:数)?为" + NUM + "万元", ("T9", "total", "total"), "“三公”经费"),
-    (r"因公出国（境）费" + NUM + "万元", ("T9", "abroad", "total"), "因公出国（境）费"),
-    (r"公务用?车购置及运行(?:维护)?费" + NUM + "万元", ("T9", "car", "total"), "公务用车购置及运行费"),
-    (r"公务用车购置费" + NUM + "万元", ("T9", "car_buy", "total"), "公务用车购置费"),
-    (r"公务(?:车)?用车运行(?:维护)?费" + NUM + "万元", ("T9", "car_run", "total"), "公务用车运行费"),
-    (r"公务接待费" + NUM + "万元", ("T9", "recep", "total"), "公务接待费"),
-    (r"机关运行经费预算(?:数)?为" + NUM + "万元", ("T9", "opex", "total"), "机关运行经费"),
-]
 # the phrase that ends a figure's clause of change: "比2024年预算增加3,355.65万元" / "比上年持平"
 _CHANGE = re.compile(r"^[，,。]?(?:比|与|较)(\d{4}年|上年)(?:度)?(?:预算)?(?:（[^）]*）)?(?:预算)?"
                      r"(增加|减少|持平|增长|下降)" + NUM + "?(万元)?")
-_PRIOR_KEY = {("T1", "in_grand", "in_amount"): "total", ("T1", "out_grand", "out_amount"): "total",
-              ("T1", "fin", "in_amount"): "fin", ("T4", "out_grand", "total"): "fin", ("T4", "out_grand", "gen"): "gen",
-              ("T4", "out_grand", "fund"): "fund", ("T4", "out_grand", "soe"): "soe",
-              **{("T9", k, "total"): v for k, v in (("total", "sangong"), ("abroad", "abroad"), ("car", "car"),
-                                                   ("car_buy", "car_buy"), ("car_run", "car_run"), ("recep", "recep"),
-                                                   ("opex", "opex"))}}
 _UP = {"增加", "增长"}
 _DOWN = {"减少", "下降"}
 
@@ -144,18 +115,21 @@ def _stated_figures(budget: Budget):
     cell) or None when the cell is blank)."""
     for s in paragraphs(budget):
         taken: list[tuple[int, int]] = []
-        for pat, where, what in _STATED:
-            for m in re.finditer(pat, s.text):
-                if any(a <= m.start(1) < b for a, b in taken):
+        for phrase in phrases(budget.profile):
+            for m in phrase.pattern.finditer(s.text):
+                if any(a <= m.start("amount") < b for a, b in taken):
+                    continue
+                where = resolve(phrase, m, budget.profile)
+                if where is None:  # a 类 the template does not know by this name: not a figure we can find
                     continue
                 taken.append((m.start(), m.end()))
-                yield s, m, where, what, _amount(budget, *where)
+                yield s, m, where, phrase.what.replace(CLASS, m.groupdict().get("cls") or ""), _amount(budget, *where)
 
 
 def _conversions(budget: Budget) -> list[tuple[Sentence, str, Decimal, str | None]]:
     """(sentence, amount as written, the table's exact figure in 万元, its cell) for every 万元 amount of the text
     taken from a table: the evidence of how the document turns table figures into the text's 万元."""
-    out = [(s, m.group(1), got[0], got[1]) for s, m, _w, _what, got in _stated_figures(budget) if got is not None]
+    out = [(s, m.group("amount"), got[0], got[1]) for s, m, _w, _what, got in _stated_figures(budget) if got is not None]
     for s in paragraphs(budget):
         item = _item_figure(budget, s)
         if item is not None and item[4] is not None:
@@ -177,16 +151,16 @@ def stated_amounts(budget: Budget) -> list[Finding]:
     convention = None  # read from the whole text only when an amount is not the 四舍五入 of its figure
     for s, m, (table, row, col), what, got in _stated_figures(budget):
         if got is None:  # blank in the table: unknown, nothing to compare; the change is still read
-            out += _change(budget, s, m, _dec(m.group(1)), (table, row, col), what)
+            out += _change(budget, s, m, _dec(m.group("amount")), (table, row, col), what)
             continue
         exact, cell = got
-        if not rounds_to(_dec(m.group(1)), exact):
+        if not rounds_to(_dec(m.group("amount")), exact):
             convention = convention or conversion(budget)
-        if not text_matches(_dec(m.group(1)), exact, convention or ROUND):
+        if not text_matches(_dec(m.group("amount")), exact, convention or ROUND):
             out.append(_finding("TXT-AMOUNT", ERROR, s,
-                                f"文字中{what}为{m.group(1)}万元，表中为{_fmt(exact)}万元{_neither(convention)}："
+                                f"文字中{what}为{m.group('amount')}万元，表中为{_fmt(exact)}万元{_neither(convention)}："
                                 f"“{_clip(s.text, m.start(), m.end())}”",
-                                *(c for c in (cell,) if c), expected=exact, actual=_dec(m.group(1))))
+                                *(c for c in (cell,) if c), expected=exact, actual=_dec(m.group("amount"))))
         out += _change(budget, s, m, exact, (table, row, col), what)
     return out
 
@@ -228,7 +202,7 @@ def _change(budget: Budget, s: Sentence, m: re.Match, now: Decimal, where: tuple
         out.append(_finding("TXT-YEAR", WARNING, s, f"{what}与“{year}预算”比较，但本预算就是{budget.year}年的："
                             f"应为{budget.year - 1}年。“{_clip(s.text, m.start(), m.end() + c.end())}”"))
     prior = None
-    key = _PRIOR_KEY.get(where)
+    key = next((p.prior for p in phrases(budget.profile) if p.where == where), None)
     if key:
         p = budget.tables.get("PRIOR")
         r = p.get(key) if p is not None and p.present else None
@@ -287,9 +261,7 @@ def _item_row(budget: Budget, names: tuple[str, str, str], code: str | None) -> 
 
 def _same_name(printed: str, said: str, code: str | None = None, budget: Budget | None = None) -> bool:
     p, s = re.sub(r"\s+", "", printed), re.sub(r"\s+", "", said)
-    if p == s:
-        return True
-    return code is not None and any(ch["code"] == code and ch["old"] == s for ch in name_changes())
+    return p == s or same_subject(p, s, code)  # another year's name of the same 科目, either way round
 
 
 def _item_figure(budget: Budget, s: Sentence):
@@ -385,12 +357,6 @@ def _pct(s: Sentence, what: str, before: Decimal, now: Decimal, before_txt: str,
 
 
 # -- names, leftovers, 部门/单位 ------------------------------------------------------------------------------
-@cache
-def name_changes() -> tuple[dict, ...]:
-    raw = tomllib.loads(resources.files(__package__).joinpath("name_changes.toml").read_text(encoding="utf-8"))
-    return tuple(c for c in raw["change"] if c["old"] != c["new"])
-
-
 def old_names(budget: Budget) -> list[Finding]:
     """TXT-OLD-NAME: a 科目 name replaced before the budget year, in the text or on a table."""
     year = budget.year
@@ -400,9 +366,9 @@ def old_names(budget: Budget) -> list[Finding]:
     out: list[Finding] = []
     for s in paragraphs(budget):
         for c in changes:
-            i = s.text.find(c["old"])
+            i = s.text.find(c["old"]) if c["prose"] else -1
             if i >= 0:
-                out.append(_finding("TXT-OLD-NAME", WARNING, s, f"“{c['old']}”自{c['from']}年起已更名为“{c['new']}”"
+                out.append(_finding("TXT-OLD-NAME", WARNING, s, f"“{c['old']}”{_renamed(c, year)}"
                                     f"（{c['code']}）：“{_clip(s.text, i, i + len(c['old']))}”", row=f"{s.row.key}:{c['code']}"))
     for key, t in budget.tables.items():
         if t.layout.kind != "coded" or not t.present:
@@ -411,9 +377,16 @@ def old_names(budget: Budget) -> list[Finding]:
             for c in changes:
                 if r.code == c["code"] and re.sub(r"\s+", "", r.text("name")) == c["old"]:
                     out.append(Finding("TXT-OLD-NAME", WARNING,
-                                       f"{t.sheet_name()}“{r.code} {c['old']}”自{c['from']}年起已更名为“{c['new']}”。",
+                                       f"{t.sheet_name()}“{r.code} {c['old']}”{_renamed(c, year)}。",
                                        tuple(x for x in (r.cell("name"),) if x), table=key, row=r.code, column="name"))
     return out
+
+
+def _renamed(change: dict, year: int) -> str:
+    """“自2019年起已更名为“卫生健康支出””, and the name of the budget year when renamed again since."""
+    now = current_name(change["code"], year)
+    later = f"，{year}年为“{now}”" if now and now != change["new"] else ""
+    return f"自{change['from']}年起已更名为“{change['new']}”{later}"
 
 
 _LEFTOVERS = [
@@ -475,7 +448,8 @@ TEXT_RULES = [
 # every id a text rule can emit, with its severity and what it checks (for the registry and docs/rules.md)
 TEXT_RULE_DOCS = {
     "TXT-AMOUNT": ("error", "文字中的金额与表格不符（收入、支出、财政拨款、“三公”经费各项、机关运行经费、各功能科目），"
-                   "按文字印出的位数四舍五入比较；同一段前后两个数不一致；文字中的科目在表中找不到（警告）",
+                   "按文字印出的位数四舍五入比较（各表式的说法见 profiles/<模板>/text.toml）；同一段前后两个数不一致；"
+                   "文字中的科目在表中找不到（警告）",
                    "文字“住房公积金（项）208.8万元……2026年预算安排201.50万元”"),
     "TXT-TRUNCATED": ("info", "文字中的万元数一贯由元表截尾取得（不是四舍五入）：只提示一次，不逐句报错；"
                       "既不是四舍五入也不是截尾的金额仍报 TXT-AMOUNT", "877,080.00元写作“87.70万元”（四舍五入为87.71）"),
@@ -485,7 +459,7 @@ TEXT_RULE_DOCS = {
                       "或与“上年数”不符；原因写的方向与增减相反（警告）",
                       "43269.3→3845.49万元写作“增加17.62%”"),
     "TXT-YEAR": ("warning", "与本预算年度自身比较（“2026年预算比2026年预算增加”）", "2026年预算中“比2026年预算增加793.14万元”"),
-    "TXT-OLD-NAME": ("warning", "使用已更名的科目名称（更名表：budget_xl/rules/name_changes.toml）",
+    "TXT-OLD-NAME": ("warning", "使用已更名的科目名称（更名表：budget_xl/schema/name_changes.toml）",
                      "2026年预算中的“医疗卫生与计划生育支出”（2019年起为“卫生健康支出”）"),
     "TXT-LEFTOVER": ("error", "模板残留：“增加（减少）”、“XX”、“主要原因是。”、只有编号的段落；重复句号、空小标题为警告",
                      "“主要原因是。”"),

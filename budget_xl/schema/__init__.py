@@ -171,6 +171,8 @@ class Schema:
     default_unit: str = "万元"  # unit of a table whose unit 基本信息 does not state (Shanghai: 元)
     header_words: tuple[str, ...] = ()  # printed header words that name no column (recognition)
     chapters: tuple[tuple[str, str], ...] = ()  # 情况说明 headings (pattern, chapter) the importer splits by
+    kind: str = "预算"  # 预算 or 决算 (部门决算, the year-end disclosure)
+    printed_sums: bool = False  # totals printed as sums of their rounded parts (see rounding.py)
 
     @property
     def name(self) -> str:
@@ -276,7 +278,8 @@ def schema_from_texts(layouts_text: str, relations_text: str = "", profile: str 
     return Schema(layouts=layouts, func_classes=classes, by_key={lay.key: lay for lay in layouts},
                   relations=tuple(rels.relation), profile=profile,
                   default_unit=raw.get("default_unit", "万元"), header_words=tuple(raw.get("header_words", ())),
-                  chapters=tuple((c[0], c[1]) for c in raw.get("chapters", ())))
+                  chapters=tuple((c[0], c[1]) for c in raw.get("chapters", ())),
+                  kind=raw.get("kind", "预算"), printed_sums=raw.get("printed_sums", False))
 
 
 def _toml(text: str, file: str) -> dict:
@@ -289,10 +292,31 @@ def _toml(text: str, file: str) -> dict:
 def profile_from_label(text: object) -> str | None:
     """基本信息 “模板” (上海 / shanghai / 全国) → profile name; None when it names none."""
     s = str(text or "").strip().lower()
-    for name, label in PROFILE_LABELS.items():
-        if s and (s == name or label in s):
-            return name
-    return None
+    if not s:
+        return None
+    if s in PROFILE_LABELS:
+        return s
+    hits = [(len(label), name) for name, label in PROFILE_LABELS.items() if label in s]
+    return max(hits)[1] if hits else None  # the longest label: “上海部门决算” is not “上海”
+
+
+def profiles_of_kind(kind: str) -> tuple[str, ...]:
+    """The profiles of one kind (预算 / 决算), from each layouts file's top-level ``kind``."""
+    return tuple(p for p in PROFILES if load_schema(p).kind == kind)
+
+
+def profile_for(template: str, kind: str = "预算") -> str:
+    """The profile of a template (national, shanghai) and a kind: the template itself for its own kind, else the
+    profile of that kind named after it (shanghai_juesuan), else the only one of that kind."""
+    if load_schema(template).kind == kind:
+        return template
+    same = profiles_of_kind(kind)
+    named = [p for p in same if p.startswith(template + "_")]
+    if named:
+        return named[0]
+    if not same:
+        raise LayoutError(f"profiles/{template}", "kind", f"没有{kind}表式")
+    return same[0]
 
 
 def typed_title(title: str, budget_type: str = "部门预算") -> str:

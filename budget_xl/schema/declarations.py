@@ -130,6 +130,9 @@ class LayoutFile(_Strict):
     default_unit: Literal["元", "万元"] = "万元"  # unit of a table whose unit 基本信息 does not state
     header_words: list[str] = []  # words printed in table headers that name no column of figures (科目编码, 栏次…)
     kind: Literal["预算", "决算"] = "预算"
+    # totals of coded tables printed as the sum of their rounded parts (决算 systems), not as the rounding of the
+    # exact figure: such a total carries its parts' shares (rounding.py)
+    printed_sums: bool = False
     chapters: list[tuple[str, str]] = []  # 情况说明 headings: (regular expression, chapter name) — the importer splits by them
     profile_label: str | None = None  # the profile's name for users (全国, 上海, 江苏)
     sheet: list[SheetDecl] = Field(min_length=1)

@@ -85,7 +85,8 @@ class _SheetWriter:
         # 部门 / 预算年度 / 单位 line: formulas on 基本信息, so editing 基本信息 updates every sheet
         info = "基本信息"
         dept = f'="部门："&{info}!$B$4&" "&{info}!$B$3'
-        year = f'="预算年度："&{info}!$B$5'
+        year_label = next((r.label for r in load_schema(self.budget.profile)["INFO"].rows if r.key == "year"), "预算年度")
+        year = f'="{year_label}："&{info}!$B$5'
         unit_row = self._info_row("unit:" + self.lay.key, self.budget.profile)
         unit = f'="单位："&{info}!$B${unit_row}' if unit_row else f"单位：{self.table.unit}"
         if self.lay.key == "ASSET":
@@ -219,9 +220,10 @@ class _SheetWriter:
             if row is None and d.unit_of:
                 unit = self.budget.tables[d.unit_of].unit if d.unit_of in self.budget.tables else "万元"
                 row = Row(key=d.key, values={"value": unit})
-            elif row is None and self.lay.key == "INFO" and d.key in ("profile", "budget_type"):
+            elif row is None and self.lay.key == "INFO" and d.key in ("profile", "budget_type", "doc_kind"):
+                kind = load_schema(self.budget.profile).kind  # 公开类型: 部门预算 or 部门决算
                 row = Row(key=d.key, values={"value": PROFILE_LABELS.get(self.budget.profile, self.budget.profile)
-                                                 if d.key == "profile" else "部门预算"})
+                                                 if d.key == "profile" else f"部门{kind}"})
             if self.lay.kind == "keyvalue" and d.type == "amount" and row is not None:
                 row = Row(key=d.key, values={"value": row.values.get("amount", row.values.get("value"))})
             self._put_row(r, row, seq, label=d.label, bold=d.total)

@@ -74,6 +74,34 @@ COMMANDS.update({
     "template-chinese-numerals": _template("总计四千一百四十八万元。"),
     "template-extra-decimal": _template("总计{{ income.total|num }}5。"),
 })
+# names Windows, a shared drive or a USB stick refuses: refused before any work (issue 19)
+WINDOWS_NAMES = {
+    "fill-colon-star-query": ("fill", "x:y*?.xlsx", "不允许的字符"),
+    "fill-pipe": ("fill", "a|b.xlsx", "不允许的字符"),
+    "fill-angle": ("fill", "<重算>.xlsx", "不允许的字符"),
+    "fill-quote": ("fill", '重"算.xlsx', "不允许的字符"),
+    "fill-backslash": ("fill", "a\\b.xlsx", "不允许的字符"),
+    "fill-control-char": ("fill", "重\x01算.xlsx", "控制字符"),
+    "fill-con": ("fill", "CON.xlsx", "保留设备名"),
+    "mark-con-lower": ("mark", "con.xlsx", "保留设备名"),
+    "summary-aux": ("summary", "AUX.xlsx", "保留设备名"),
+    "fill-nul-with-dots": ("fill", "nul.备份.xlsx", "保留设备名"),
+    "fill-com1": ("fill", "COM1.xlsx", "保留设备名"),
+    "mark-lpt9": ("mark", "LPT9.xlsx", "保留设备名"),
+    "fill-trailing-dot": ("fill", "重算.xlsx.", "以空格或句点结尾"),
+    "fill-trailing-space": ("fill", "重算.xlsx ", "以空格或句点结尾"),
+}
+
+
+def _named_output(command: str, name: str):
+    flag = {"fill": "-o", "mark": "--mark", "summary": "--summary"}[command]
+    verb = "fill" if command == "fill" else "check"
+    return lambda p, out: [verb, str(p), flag, str(out / name)]
+
+
+COMMANDS.update({key: _named_output(cmd, name) for key, (cmd, name, _t) in WINDOWS_NAMES.items()})
+WINDOWS_OUTPUTS = {key: (2, text) for key, (_c, _n, text) in WINDOWS_NAMES.items()}
+
 ODD_OUTPUTS = {
     "summary-over-input": (2, "汇总表就是输入文件"), "mark-over-input": (2, "与输入文件相同"),
     "fill-over-input": (2, "与输入文件相同"), "fill-over-hard-link": (2, "与输入文件相同"),
@@ -373,6 +401,43 @@ def _formula_cell(ref: str, formula: str, cached: str | None):
     return _replace_cell(ref, f'<c r="{ref}"><f>{formula}</f>{v}</c>'.encode())
 
 
+def _unnumbered(name: str, rows: str) -> Callable[[Path], Path]:
+    """Cells without ``r=`` (legal OOXML: each takes the place after the one before): ``rows`` is the XML."""
+    return _patch_xml(name, "__SHEET__:收入总表", lambda d: d.replace(b"</sheetData>", rows.encode() + b"</sheetData>"))
+
+
+def _twice(name: str, part: str, change: Callable[[bytes], bytes]) -> Callable[[Path], Path]:
+    """A package holding ``part`` twice (the second one changed): readers disagree on which is meant."""
+    def build(folder: Path) -> Path:
+        import warnings
+
+        src = zipfile.ZipFile(io.BytesIO(sample_bytes()))
+        out = io.BytesIO()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile's "Duplicate name" is the point
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+                for info in src.infolist():
+                    data = src.read(info.filename)
+                    z.writestr(info.filename, data)
+                    if info.filename == part:
+                        z.writestr(info.filename, change(data))
+        return _write(folder, f"{name}.xlsx", out.getvalue())
+    return build
+
+
+def _sheet_copy(name: str, sheet: str, copy_name: str, hide_original: bool, edit: tuple[str, object] | None):
+    """A workbook with ``sheet`` copied as ``copy_name`` (the copy edited), the original hidden or not."""
+    def change(wb):
+        ws = wb[sheet]
+        cp = wb.copy_worksheet(ws)
+        cp.title = copy_name
+        if edit:
+            cp[edit[0]] = edit[1]
+        if hide_original:
+            ws.sheet_state = "hidden"
+    return _edit(name, change)
+
+
 # -- the corpus --------------------------------------------------------------------------------------
 def cases() -> list[Case]:
     ERR = "支出总表"
@@ -411,6 +476,18 @@ def cases() -> list[Case]:
         ("renamed-sheet", _edit("改名", _rename("收入总表", "收入")), "可能被改了名"),
         ("missing-sheet", _edit("缺工作表", _remove("支出总表")), "缺少工作表"),
         ("header-changed", _edit("表头", _set(ERR, "D3", "总数")), "表头"),
+        # issue 19: cells without r= are counted where they fall, not trusted to be nowhere
+        ("unnumbered-cells-far", _unnumbered("无编号远处", '<row r="1000000"><c><v>1</v></c></row><row>'
+                                             + "<c><v>1</v></c>" * 16000 + "</row>"), "远超"),
+        ("unnumbered-cells-wide", _unnumbered("无编号过宽", "<row>" + "<c><v>1</v></c>" * 5000 + "</row>"), "远超"),
+        ("unnumbered-rows-tall", _unnumbered("无编号过长", '<row r="199990"/>' + "<row><c><v>1</v></c></row>" * 20), "远超"),
+        ("unnumbered-after-numbered", _unnumbered("编号后无编号", '<row r="40"><c r="ALK40"><v>1</v></c><c><v>1</v></c>'
+                                                  "<c><v>1</v></c></row>"), "远超"),
+        ("unclosed-cell-xml", _patch_xml("未闭合", "__SHEET__:支出总表", lambda d: d.replace(
+            b"</sheetData>", b'<row r="99"><c r="A99"><v>1</v></row></sheetData>')), "无法读取"),
+        ("duplicate-sheet-member", _twice("同名部件", "__SHEET__:支出总表",
+                                          lambda d: d.replace(b"<v>3397.31</v>", b"<v>9999</v>")), "出现了两份"),
+        ("duplicate-workbook-member", _twice("同名工作簿部件", "xl/workbook.xml", lambda d: d), "出现了两份"),
     ]:
         add(Case(name, build, dict(READ_REFUSED), ALL, text))
     for case in c:
@@ -498,6 +575,30 @@ def cases() -> list[Case]:
     # odd output paths and hostile templates, against the sample itself
     add(Case("odd-output-paths", _copy_sample("主表.xlsx"), dict(ODD_OUTPUTS), tuple(ODD_OUTPUTS)))
     add(Case("hostile-templates", _copy_sample("主表.xlsx"), dict(HOSTILE_TEMPLATES), tuple(HOSTILE_TEMPLATES)))
+
+    # issue 19: malformed XML python-calamine tolerates is read the same by check, fill and --mark
+    for name, patch in [
+        ("duplicate-attribute-r", lambda d: re.sub(rb'<c r="D7"', b'<c r="D7" r="D7"', d, count=1)),
+        ("duplicate-attribute-s", lambda d: re.sub(rb'<c r="D9" s="(\d+)"', rb'<c r="D9" s="\1" s="\1"', d, count=1)),
+        ("bare-ampersand", lambda d: d.replace("<t>行政运行</t>".encode(), "<t>行政运行 & 管理</t>".encode(), 1)),
+        ("bare-less-than", lambda d: d.replace("<t>行政运行</t>".encode(), "<t>行政运行 < 管理</t>".encode(), 1)),
+        ("html-entity", lambda d: d.replace("<t>行政运行</t>".encode(), "<t>行政运行&nbsp;</t>".encode(), 1)),
+    ]:
+        add(Case(name, _patch_xml(name, f"__SHEET__:{ERR}", patch),
+                 {"check": (0, None), "mark": (0, None), "fill": (0, None), "inplace": (0, None)}, (*FAST, "mark")))
+
+    # issue 19: a table sheet beside a copy of it — said, naming both, by check and by fill
+    for name, sheet, copy_name, hidden, edit in [
+        ("hidden-stale-table-and-visible-copy", ERR, "支出总表 (2)", True, ("D9", 1000)),
+        ("visible-table-and-wps-copy", ERR, "支出总表(2)", False, ("D9", 1000)),
+        ("table-and-copy-named-fuben", "收入总表", "收入总表 副本", False, None),
+        ("hidden-table-and-copy-3", "三公经费表", "三公经费表 (3)", True, ("D12", 1)),
+    ]:
+        text = f"还有它的副本 “{copy_name}”"
+        add(Case(name, _sheet_copy(name, sheet, copy_name, hidden, edit),
+                 {"check": ((0, 1), text), "fill": (0, text), "show": (0, None)}, LIGHT))
+
+    add(Case("windows-output-names", _copy_sample("主表.xlsx"), dict(WINDOWS_OUTPUTS), tuple(WINDOWS_OUTPUTS)))
 
     # what --mark finds in a workbook marked before
     add(Case("damaged-mark-state", _edit("坏标记", _hidden_state_sheet), {}, ("check", "mark")))

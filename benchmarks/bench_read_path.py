@@ -1,0 +1,108 @@
+"""The read path against the raw read, in one run (issue 19); figures go to benchmarks/RESULTS.md.
+
+    python benchmarks/bench_read_path.py [DIR]
+
+1. ``check`` of one workbook (read + every rule + localization, what ``budget-xl check`` does in-process) against
+   python-calamine merely reading every sheet, on the sample and on a synthetic department of ~5,000 rows;
+   and the growth from ~500 to ~5,000 rows (linear: the time per row stays flat).
+2. ``batch`` over DIR (made by ``budget-xl synth --count 100 --out DIR``) against ``pandas.read_excel`` of the
+   same files with openpyxl and with calamine (all sheets, one after the other).
+
+CPU time (process_time, worker processes included) so that the other jobs of a shared machine count less.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_scale import load, machine, synth_file  # noqa: E402
+
+
+def cpu_median(fn, rounds: int) -> float:
+    fn()
+    out = []
+    for _ in range(rounds):
+        t = time.process_time()
+        fn()
+        out.append(time.process_time() - t)
+    return statistics.median(out)
+
+
+def raw_read(path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python()
+
+
+def check(path: Path) -> None:
+    from budget_xl.localize.fold import locate_findings
+    from budget_xl.read import read_workbook
+    from budget_xl.rules import check_budget
+
+    r = read_workbook(path)
+    checked = check_budget(r.budget, r.notes)
+    locate_findings(r.budget, checked.findings)
+
+
+def rows_of(path: Path) -> int:
+    from budget_xl.read import read_workbook
+
+    return sum(len(t.rows) for t in read_workbook(path).budget.tables.values())
+
+
+def one(rounds: int = 7) -> None:
+    from budget_xl.sample import write_sample
+
+    print("1. check 与 python-calamine 原始读取（CPU 时间中位数）")
+    print(f"{'工作簿':<24}{'行数':>8}{'check ms':>10}{'calamine ms':>13}{'比值':>8}{'每行 µs':>9}")
+    with tempfile.TemporaryDirectory() as d:
+        files = [("样例（承德市司法局）", write_sample(Path(d) / "sample.xlsx")),
+                 ("模拟部门 约 500 行", synth_file(Path(d) / "500", 450)),
+                 ("模拟部门 约 5,000 行", synth_file(Path(d) / "5000", 4850))]
+        for label, path in files:
+            c = cpu_median(lambda p=path: check(p), rounds)
+            r = cpu_median(lambda p=path: raw_read(p), rounds)
+            n = rows_of(path)
+            print(f"{label:<24}{n:>8}{c * 1000:>10.1f}{r * 1000:>13.1f}{c / r:>8.2f}{c / n * 1e6:>9.0f}")
+    print("目标：check / calamine ≤ 3；每行耗时不随行数增长（线性）")
+
+
+def batch(folder: str, jobs: int) -> None:
+    import pandas as pd
+
+    from budget_xl.batch import collect, run_local
+
+    files = collect([folder])
+    print(f"\n2. batch 与 pandas.read_excel（{len(files)} 个模拟部门，--jobs {jobs}）")
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, cpu = time.perf_counter(), time.process_time()
+    run_local(files, jobs)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
+    idle = cpu + workers / jobs if jobs > 1 else cpu
+    print(f"batch：实测 {wall:.1f} s，CPU 主进程 {cpu:.1f} s + 工作进程 {workers:.1f} s，空闲 {jobs} 核估计 {idle:.1f} s")
+    for engine, goal in (("openpyxl", 5), ("calamine", 1)):
+        w, c = time.perf_counter(), time.process_time()
+        for f in files:
+            pd.read_excel(f, sheet_name=None, engine=engine)
+        w, c = time.perf_counter() - w, time.process_time() - c
+        print(f"pandas(engine={engine!r})：实测 {w:.1f} s，CPU {c:.1f} s；batch 快 {w / wall:.2f} 倍（实测）/ "
+              f"{c / idle:.2f} 倍（空闲机器估计）；目标 ≥ {goal}")
+
+
+if __name__ == "__main__":
+    print(f"{machine()}；{load()}")
+    one()
+    if len(sys.argv) > 1:
+        batch(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else min(2, os.cpu_count() or 1))
+    print(load())

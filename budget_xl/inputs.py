@@ -1,0 +1,117 @@
+"""Every file the user names is opened here: regular files only, and never read without a bound.
+
+A FIFO would hang the reader, ``/dev/zero`` would fill the memory, a 5 GB "text" is a mistake: each is
+refused with a Chinese message naming the file before anything is read. The file is opened with
+``O_NONBLOCK`` and checked on the open descriptor, so a path swapped for a FIFO after the check cannot
+hang either.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from budget_xl.errors import InputError
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024        # a published disclosure as text is well under 1 MB
+MAX_PDF_BYTES = 200 * 1024 * 1024        # the largest real ones are about 20 MB
+MAX_SMALL_BYTES = 1024 * 1024            # user lists, certificates, templates
+
+
+def _kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "special"
+
+
+def require_regular_file(path: str | Path, what: str = "文件") -> Path:
+    """A FIFO, a device or a socket is refused before anything opens it (opening a FIFO would hang)."""
+    p = Path(path)
+    name = str(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(f"{what}不存在。请检查路径和文件名。", file=name) from None
+    except NotADirectoryError:
+        raise InputError(f"{what}的路径中有一段是文件而不是文件夹。", file=name) from None
+    except OSError as e:
+        raise InputError(f"{what}无法访问（{_reason(e)}）。", file=name) from None
+    kind = _kind(st.st_mode)
+    if kind == "folder":
+        raise InputError(f"这是一个文件夹，不是{what}。", file=name)
+    if kind == "special":
+        raise InputError(f"这不是普通文件（可能是管道或设备），不能作为{what}读取。", file=name)
+    return p
+
+
+def _reason(e: OSError) -> str:
+    from budget_xl.outputs import os_reason
+
+    return os_reason(e).replace("写入", "读取")
+
+
+def read_bounded(path: str | Path, limit: int, what: str = "文件") -> bytes:
+    """The whole file, when it is a regular file of at most ``limit`` bytes; InputError otherwise."""
+    p = require_regular_file(path, what)
+    name = str(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as e:
+        raise InputError(f"{what}无法打开（{_reason(e)}）。", file=name) from None
+    try:
+        st = os.fstat(fd)
+        if _kind(st.st_mode):
+            raise InputError(f"这不是普通文件（可能是管道或设备），不能作为{what}读取。", file=name)
+        if st.st_size > limit:
+            raise InputError(f"{what}过大（约 {_size(st.st_size)}，上限 {_size(limit)}），不像应提供的文件，已拒绝读取。",
+                             file=name)
+        chunks, total = [], 0
+        while True:  # a file growing while it is read is bounded too
+            chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise InputError(f"{what}过大（超过 {_size(limit)}），已拒绝读取。", file=name)
+        return b"".join(chunks)
+    except OSError as e:
+        raise InputError(f"{what}读取失败（{_reason(e)}）。", file=name) from None
+    finally:
+        os.close(fd)
+
+
+def read_head(path: str | Path, n: int, what: str = "文件") -> bytes:
+    """The first ``n`` bytes of a regular file (a FIFO or a device is refused, never opened blocking)."""
+    p = require_regular_file(path, what)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as e:
+        raise InputError(f"{what}无法打开（{_reason(e)}）。", file=str(path)) from None
+    try:
+        if _kind(os.fstat(fd).st_mode):
+            raise InputError(f"这不是普通文件（可能是管道或设备），不能作为{what}读取。", file=str(path))
+        return os.read(fd, n)
+    except OSError as e:
+        raise InputError(f"{what}读取失败（{_reason(e)}）。", file=str(path)) from None
+    finally:
+        os.close(fd)
+
+
+def require_size(path: str | Path, limit: int, what: str = "文件") -> Path:
+    """A regular file of at most ``limit`` bytes, for readers that open the path themselves (PDF, zip)."""
+    p = require_regular_file(path, what)
+    size = p.stat().st_size
+    if size > limit:
+        raise InputError(f"{what}过大（约 {_size(size)}，上限 {_size(limit)}），不像应提供的文件，已拒绝读取。",
+                         file=str(path))
+    return p
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MB"
+    return f"{max(n // 1024, 1)} KB"

@@ -1,0 +1,97 @@
+"""``budget-xl review 文件.pdf … -o 检查表.xlsx`` and ``batch --review 文件夹``: the 公开情况检查表 filled in."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from budget_xl.errors import InputError
+
+
+def _threshold(text: str) -> Decimal:
+    try:
+        value = Decimal(text.rstrip("%％"))
+    except InvalidOperation:
+        raise InputError(f"--threshold 应为百分数（如 10），而不是“{text}”。") from None
+    if value <= 0:
+        raise InputError("--threshold 应为正数。")
+    return value
+
+
+def _output(path: str, sources: list[Path]) -> Path:
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError("检查表应以 .xlsx 结尾。", file=path)
+    if any(out.resolve() == s.resolve() for s in sources):
+        raise InputError("检查表文件与输入文件相同；为保护原文件，请另选文件名。", file=path)
+    return out
+
+
+def cmd_review(args) -> int:
+    from budget_xl import outputs
+    from budget_xl.review.run import review_pdf
+    from budget_xl.review.workbook import write_checklist
+
+    files = [Path(f) for f in args.files]
+    threshold = _threshold(args.threshold)
+    out = _output(args.output, files)
+    rv = review_pdf(files, threshold=threshold, checklist_file=args.checklist)
+    outputs.write_with(out, lambda tmp: write_checklist(rv, tmp), True)
+    bad = [row for row in rv.rows if not row.ok]
+    print(f"{rv.path}：检查 {len(rv.rows)} 项，不符合 {len(bad)} 项（问题 {rv.problems} 处）"
+          + (f"：{'、'.join(r.label for r in bad)}" if bad else ""))
+    print(f"已写出检查表：{out}")
+    return 1 if bad else 0
+
+
+_PART = re.compile(r"[_\-－—\s]*(?:公开表|情况说明|说明|附表|表格)$")
+
+
+def documents(files: list[Path]) -> list[list[Path]]:
+    """The PDFs of a folder as documents: “…_说明.pdf” and “…_公开表.pdf” of one name are one document."""
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    for f in files:
+        if f.suffix.lower() == ".pdf":
+            groups.setdefault((f.parent, _PART.sub("", f.stem)), []).append(f)
+    # the 说明 first, as it is read (目录 and chapters before the tables)
+    return [sorted(g, key=lambda p: (_PART.search(p.stem) is None or "表" in _PART.search(p.stem).group(0), p.name))
+            for g in groups.values()]
+
+
+def review_folder(files: list[Path], outdir: Path, threshold: Decimal = Decimal(10)) -> int:
+    """``batch --review``: one checklist per document in ``outdir`` and 汇总.xlsx; a document that cannot be
+    reviewed is a line of the 汇总, never the end of the batch."""
+    from budget_xl import outputs
+    from budget_xl.review.run import review_pdf
+    from budget_xl.review.workbook import write_checklist, write_summary
+
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError("--review 应为文件夹。", file=str(outdir))
+    outdir.mkdir(parents=True, exist_ok=True)
+    results: list = []
+    for doc in documents(files):
+        name = _PART.sub("", doc[0].stem) if len(doc) > 1 else doc[0].stem
+        try:
+            rv = review_pdf(doc, threshold=threshold)
+        except InputError as e:
+            results.append(("、".join(str(f) for f in doc), e.text))
+            print(f"{'、'.join(str(f) for f in doc)}：无法审核")
+            continue
+        outputs.write_with(outdir / f"{name}_检查表.xlsx", lambda tmp, rv=rv: write_checklist(rv, tmp), True)
+        results.append(rv)
+        print(f"{rv.path}：不符合 {sum(not r.ok for r in rv.rows)} 项")
+    outputs.write_with(outdir / "汇总.xlsx", lambda tmp: write_summary(results, tmp), True)
+    print(f"已写出 {sum(not isinstance(r, tuple) for r in results)} 份检查表和汇总：{outdir}")
+    return 1 if any(isinstance(r, tuple) or any(not x.ok for x in r.rows) for r in results) else 0
+
+
+def register(sub) -> None:
+    s = sub.add_parser("review", help="公开情况检查表：审核公开的 PDF，逐项填写是/否、问题和截图")
+    s.add_argument("files", metavar="文件.pdf", nargs="+", help="公开的预算 PDF（一份文件分成几个 PDF 时依次给出，如 说明.pdf 公开表.pdf；"
+                   "多个部门请用 batch 文件夹 --review 输出文件夹）")
+    s.add_argument("-o", "--output", required=True, metavar="检查表.xlsx", help="写出的检查表")
+    s.add_argument("--threshold", default="10", metavar="百分数",
+                   help="增减达到这一幅度（%%，默认 10）或从零安排时，文字须写明主要原因")
+    s.add_argument("--checklist", metavar="检查表配置.toml", help="本地的检查项目（默认按表式：budget_xl/review/checklists/）")
+    s.set_defaults(func=cmd_review)

@@ -1,0 +1,230 @@
+"""The document as a reader sees it: every character of the text layer with its box on the displayed page and
+whether its glyph is actually drawn there (the page rendered with pypdfium2 and looked at under the box).
+
+Text a reader cannot see (clipped, white, drawn outside the page) and glyphs the text layer cannot name
+(no ToUnicode map: nothing, U+FFFD, private-use code points) are both document problems; the checks in
+``budget_xl.review.document`` read them from here. I/O lives here; everything after it is pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from budget_xl.errors import InputError
+
+SCALE = 2.0            # render 144 dpi: a 10.5 pt glyph is ~21 px high
+INK = 225              # a grey level darker than this is ink (light grey print counts)
+LINE_TOLERANCE = 3.0   # characters whose tops differ by less than this share a line (pt)
+UNNAMED = {"\x00", "\ufffd", "\ufffe", "\uffff", "\u25a1", "\u25af", "\u2610"}  # nothing, replacement, boxes
+
+
+@dataclass
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    ink: float | None  # share of the box's pixel rows holding ink (None: off the displayed page)
+
+    @property
+    def unnamed(self) -> bool:
+        """The text layer gives no real character for this glyph."""
+        o = ord(self.text)
+        return self.text in UNNAMED or 0xE000 <= o <= 0xF8FF or o < 0x20 or 0xF0000 <= o
+
+
+@dataclass
+class Line:
+    page: int  # 1-based
+    chars: list[Char]
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
+
+    @property
+    def x0(self) -> float:
+        return min(c.x0 for c in self.chars)
+
+    @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.chars)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def on_page(self) -> bool:
+        return any(c.ink is not None for c in self.chars)
+
+    @property
+    def shown(self) -> float:
+        """How much of the line is drawn: the median ink share of its full-height ideographs (1 ≈ all)."""
+        probe = [c.ink for c in self.chars if c.ink is not None and _full_height(c.text)]
+        if not probe:
+            probe = [c.ink for c in self.chars if c.ink is not None]
+        if not probe:
+            return 0.0
+        probe.sort()
+        return probe[len(probe) // 2]
+
+
+def _full_height(ch: str) -> bool:
+    """An ideograph whose strokes fill its box from top to bottom (一二三 and the like do not)."""
+    return "\u4e00" <= ch <= "\u9fff" and ch not in "一二三四五六七八十工土士上下口日曰目"
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    ink_share: float = 0.0  # share of the page's pixels holding ink (0: a blank page)
+    paths: int = 0  # drawn path objects (a ruled table has dozens)
+    source: str = ""  # the PDF the page is in, and its number there (a document may come as several PDFs)
+    local: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for line in self.shown_lines)
+
+    @property
+    def shown_lines(self) -> list[Line]:
+        """Lines a reader sees (on the page and drawn at least in part)."""
+        return [line for line in self.lines if line.on_page and line.shown >= 0.5]
+
+
+@dataclass
+class Document:
+    path: str
+    pages: list[Page]
+
+    def page(self, number: int) -> Page:
+        return self.pages[number - 1]
+
+
+def read_document(path: str | Path) -> Document:
+    """Every page's characters, their displayed boxes and how much of each glyph is drawn."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    from budget_xl.importers.pdf import _displayed_box
+
+    name = str(path)
+    if not Path(path).exists():
+        raise InputError("文件不存在。请检查路径和文件名。", file=name)
+    try:
+        pdf = pdfium.PdfDocument(name)
+    except pdfium.PdfiumError as e:
+        raise InputError(f"PDF 文件无法读取（{e}）。", file=name) from None
+    pages: list[Page] = []
+    try:
+        for i in range(len(pdf)):
+            pg = pdf[i]
+            rotation = pg.get_rotation() % 360
+            width, height = pg.get_width(), pg.get_height()
+            w0, h0 = (width, height) if rotation in (0, 180) else (height, width)
+            if rotation in (90, 270):
+                width, height = height, width
+            img = np.asarray(pg.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
+            dark = img < INK
+            paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
+            page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1)
+            tp = pg.get_textpage()
+            chars: list[Char] = []
+            for j in range(tp.count_chars()):
+                if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
+                    continue
+                ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
+                if ch.isspace() and ch != "\x00":
+                    continue
+                x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
+                glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
+                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height)))
+            page.lines = _lines(i + 1, chars)
+            tp.close()
+            pg.close()
+            pages.append(page)
+    finally:
+        pdf.close()
+    return Document(name, pages)
+
+
+def read_documents(paths) -> Document:
+    """One disclosure published as several PDFs (说明 and 公开表): their pages as one document, in order."""
+    pages: list[Page] = []
+    for path in paths:
+        part = read_document(path)
+        for page in part.pages:
+            page.number += len(pages)
+            for line in page.lines:
+                line.page = page.number
+        pages += part.pages
+    return Document("、".join(str(p) for p in paths), pages)
+
+
+def _ink(dark, x0: float, x1: float, top: float, bottom: float, width: float, height: float) -> float | None:
+    if bottom <= 0 or top >= height or x1 <= 0 or x0 >= width:
+        return None
+    r0, r1 = max(0, int(top * SCALE)), min(dark.shape[0], int(bottom * SCALE) + 1)
+    c0, c1 = max(0, int(x0 * SCALE)), min(dark.shape[1], int(x1 * SCALE) + 1)
+    box = dark[r0:r1, c0:c1]
+    if box.size == 0:
+        return 0.0
+    full = max(1, int((bottom - top) * SCALE) + 1)  # rows cut off by the page edge count as not drawn
+    return float(box.any(axis=1).sum()) / full
+
+
+def _lines(page: int, chars: list[Char]) -> list[Line]:
+    lines: list[Line] = []
+    for c in sorted(chars, key=lambda c: (round(c.bottom), c.x0)):
+        if lines and abs(lines[-1].chars[-1].bottom - c.bottom) <= LINE_TOLERANCE:
+            lines[-1].chars.append(c)
+        else:
+            lines.append(Line(page, [c]))
+    for line in lines:
+        line.chars.sort(key=lambda c: c.x0)
+    return lines
+
+
+def render_region(path: str | Path, page: int, box: tuple[float, float, float, float] | None, marks=(),
+                  margin: float = 36.0, scale: float = 2.0):
+    """A PIL picture of the page region around ``box`` (pt, displayed; None: the whole page) with a red frame
+    drawn around each of ``marks`` — what a reviewer pastes as 问题截图."""
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pg = pdf[page - 1]
+        im = pg.render(scale=scale).to_pil().convert("RGB")
+        pg.close()
+    finally:
+        pdf.close()
+    w, h = im.size
+    draw = ImageDraw.Draw(im)
+    for x0, top, x1, bottom in marks:
+        draw.rectangle([x0 * scale - 4, top * scale - 4, x1 * scale + 4, bottom * scale + 4], outline=(230, 40, 40),
+                       width=max(2, int(scale * 1.5)))
+    if box is None:
+        return im
+    x0, top, x1, bottom = box
+    left, right = 0, w  # whole width of the page: the reader sees the line in its paragraph
+    upper = max(0, int((top - margin) * scale))
+    lower = min(h, int((bottom + margin) * scale))
+    if lower - upper < 40:
+        upper, lower = max(0, upper - 40), min(h, lower + 40)
+    return im.crop((left, upper, right, lower))
