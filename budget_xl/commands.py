@@ -10,6 +10,8 @@ from rich.markup import escape
 
 from budget_xl import outputs
 from budget_xl.errors import InputError
+from budget_xl.read.files import is_xls
+from budget_xl.write.keep import XLS_NOTE, xlsx_name
 
 
 def _out_path(src: Path, out: str | None, in_place: bool, force: bool = False) -> Path:
@@ -34,6 +36,9 @@ def cmd_check(args) -> int:
     if len(files) > 1:
         return _check_many(files, args)
     src = files[0]
+    xls = is_xls(src)
+    if xls and args.mark:  # an .xls is read as it is; its marked copy is an .xlsx
+        args.mark = str(xlsx_name(Path(args.mark)))
     mark = outputs.prepare(args.mark, inputs=[src], what="--mark 的输出文件") if args.mark else None
     findings, coverage = _check_one(src, mark, force)
     if getattr(args, "budget", None):
@@ -44,6 +49,8 @@ def cmd_check(args) -> int:
         console = Console(highlight=False)
         print_findings(console, str(src), findings, show_info=not args.no_info, coverage=coverage)
         if args.mark:
+            if xls:
+                console.print(XLS_NOTE + escape(args.mark), soft_wrap=True)
             console.print(f"已写出标注副本：{escape(args.mark)}（错误标红、警告标黄，详见“校验结果”工作表）", soft_wrap=True)
     if args.summary:
         _write_summary(Path(args.summary), [(src, findings, None, coverage)], force)
@@ -212,7 +219,14 @@ def cmd_fill(args) -> int:
     force = getattr(args, "force", False)
     dry = getattr(args, "dry_run", False)
     result = read_workbook(src)
-    out = None if dry else _out_path(src, args.output, args.in_place, force)
+    xls = is_xls(src)
+    if dry:
+        out = None
+    elif xls:  # an .xls is read as it is and never written: the output is an .xlsx (beside it for --in-place)
+        out = outputs.prepare(xlsx_name(Path(args.output)) if args.output else src.with_suffix(".xlsx"),
+                              inputs=[src], force=force)
+    else:
+        out = _out_path(src, args.output, args.in_place, force)
     refuse_on_reader_errors(src, result.notes)
     for n in result.notes:
         if n.rule == "READ-SHEET-COPY":  # which of two copies of a table is rewritten, as check says
@@ -223,10 +237,12 @@ def cmd_fill(args) -> int:
         print("（预览：没有写出任何文件。去掉 --dry-run 并用 -o 指定输出文件即按上面所列改写。）")
         return 0
     changes, held = plan.changes, plan.held
-    if args.in_place:
+    if xls:
+        print(XLS_NOTE + str(out))
+    elif args.in_place:
         kept = outputs.keep_backup(src)
         print(f"已备份原文件：{kept}")
-    written, formulas = apply_changes(src, out, changes, force=force or args.in_place, held=held)
+    written, formulas = apply_changes(src, out, changes, force=force or (args.in_place and not xls), held=held)
     tail = (f"；校验错误 {plan.errors_before} 处 → {plan.errors_after} 处"
             if plan.errors_before or plan.errors_after else "")
     print(f"重算汇总：改写 {len(written)} 个单元格{tail}，已写出 {out}（明细见“变更记录”工作表）")

@@ -61,12 +61,19 @@ def is_formula(cell) -> bool:
 
 
 def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | None = None,
-                  force: bool = False, held=()) -> tuple[list, list[str]]:
+                  force: bool = False, held=(), keep_all: bool = True) -> tuple[list, list[str]]:
     """Write ``changes`` into a copy of ``src`` at ``out`` (atomically). Returns (changes written, formula
     cells left untouched). ``held``: totals kept on purpose (``fill.Held``), logged with the reason."""
     from openpyxl.styles import Font
 
     src, out = Path(src), Path(out)
+    from budget_xl.read.files import is_xls
+    from budget_xl.write.keep import fill_keeping, from_xls, lossless_needed
+
+    if is_xls(src):  # read as it is, written as an .xlsx
+        return from_xls(src, lambda copy: apply_changes(copy, out, changes, now, force, held, keep_all))
+    if keep_all and lossless_needed(src):  # text boxes, pictures, x14 validations…: write into the package itself
+        return fill_keeping(src, out, changes, now=now, force=force, held=held)
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
     from budget_xl.read.editable import load_for_edit
 

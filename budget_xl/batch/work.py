@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls: read through python-calamine
 SUFFIXES = (*WORKBOOK_SUFFIXES, ".txt", ".pdf")
 PDF_MODULE = "budget_xl.importers.pdf"
 NO_PDF = "暂不支持 PDF：本版本还没有 PDF 导入功能，请提供 Excel 工作簿。"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from budget_xl.errors import InputError
@@ -40,6 +41,12 @@ def import_source(src: Path, profile: str | None = None):
     if _is_pdf(src):
         require_size(src, MAX_PDF_BYTES, "PDF 文件")
         return import_pdf(src, profile=profile)
+    from budget_xl.inputs import require_regular_file
+    from budget_xl.read.files import is_xls
+
+    require_regular_file(src, "文件")  # a FIFO or device is refused before anything opens it
+    if zipfile.is_zipfile(src) or is_xls(src):
+        return import_workbook(src, profile)
     raw = read_bounded(src, MAX_TEXT_BYTES, "文本文件")
     try:
         text = raw.decode("utf-8-sig")
@@ -75,6 +82,24 @@ def not_importable_text(text: str, e: Exception | None = None) -> str:
                 "（从网页或 PDF 复制时常被转换）。请从原文件重新复制，或直接导入公开的 PDF。")
     why = f"（{e}）" if e is not None and isinstance(e, ValueError) and str(e) else ""
     return f"文本中找不到预算公开表格{why}：导入文本须是公开文件的文字稿（各表为制表符分隔的行）。"
+
+
+def import_workbook(src: Path, profile: str | None = None):
+    """A workbook of the official tables (the district's template, the budget system's export) → (Budget,
+    report), read as its PDF would be; the budget is laid out afresh as the master workbook."""
+    from budget_xl.read.files import ENGINES
+    from budget_xl.read.official import import_grids, is_official
+
+    grids = ENGINES["calamine"](src)
+    if not is_official(grids):
+        raise InputError("这个工作簿里找不到预算公开表的表题（如“部门财务收支预算总表”），无法导入。"
+                         "若它已是主表工作簿，可直接校验：budget-xl check。", file=str(src))
+    budget, report, _notes = import_grids(grids, str(src), profile)
+    for table in budget.tables.values():  # the master workbook has its own sheets and cells
+        table.sheet = table.title_cell = None
+        for row in table.rows:
+            row.cells = {}
+    return budget, report
 
 
 # 上年数 rows ← last year's tables: (table, row, column)
@@ -177,9 +202,10 @@ def cmd_import(args) -> int:
 
 
 def register(sub) -> None:
-    s = sub.add_parser("import", help="导入公开的预算文件（带文字层的 PDF 或文本），生成主表工作簿")
+    s = sub.add_parser("import", help="导入公开的预算文件（带文字层的 PDF、文本，或按正式公开表填写的 Excel 工作簿），生成主表工作簿")
     s.add_argument("source", metavar="来源", nargs="+",
-                   help="预算公开 PDF 或文本文件；一份公开文件分成几个 PDF 的（说明.pdf 公开表.pdf），依次全部列出")
+                   help="预算公开 PDF、文本文件或正式公开表的工作簿（.xlsx/.xlsm/.xls）；一份公开文件分成几个 PDF 的"
+                   "（说明.pdf 公开表.pdf），依次全部列出")
     s.add_argument("-o", "--output", required=True, metavar="输出.xlsx", help="输出的主表工作簿")
     s.add_argument("--prior", metavar="上年文件", help="上年的预算公开 PDF 或主表工作簿：其各表的数填入“上年数”工作表，"
                    "供校验文字中的“比上年”和情况说明使用")

@@ -10,6 +10,7 @@ every printed line that carried figures but fitted nowhere is listed with its pa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -48,6 +49,7 @@ class Word:
     x0: float
     x1: float
     top: float
+    cell: str | None = None  # read from a workbook (read/official.py): the cell it stands in, sheet!A1
 
     @property
     def xc(self) -> float:
@@ -59,6 +61,7 @@ class Line:
     page: int  # 1-based
     top: float
     words: list[Word]
+    where: Callable[[float], str] | None = None  # read from a workbook: x → the cell of this row there
 
     @property
     def text(self) -> str:
@@ -434,6 +437,14 @@ class _TableReader:
     def _column_of(self, word: Word, keys: list[str]) -> str:
         return min(keys, key=lambda k: abs(self.centers[k] - word.xc))
 
+    def _cells(self, line: Line, keys, labels: dict[str, Word | None] | None = None) -> dict[str, str]:
+        """A row read from a workbook: the cell of each printed column (blank ones too) and of its labels."""
+        if line.where is None:
+            return {}
+        out = {k: line.where(self.centers[k]) for k in keys if k in self.centers and not k.startswith("?")}
+        out.update({k: w.cell for k, w in (labels or {}).items() if w is not None and w.cell})
+        return out
+
     def _assign(self, numbers: list[Word], keys: list[str]) -> dict[str, Decimal | None]:
         if len(numbers) == len(keys):
             return {k: _amount(w.text) for k, w in zip(keys, numbers)}
@@ -546,14 +557,17 @@ class _TableReader:
         codes: list[str] = []
         names: list[str] = []
         numbers: list[Word] = []
+        first: dict[str, Word | None] = {"code": None, "name": None}
         for w in line.words:
             if _is_amount(w.text) and (names or not _CODE_PART.match(w.text)
                                        or (self.name_x is not None and w.x0 > self.name_x)):
                 numbers.append(w)
             elif not names and not numbers and _CODE_PART.match(w.text):
                 codes.append(w.text)
+                first["code"] = first["code"] or w
             else:
                 names.append(w.text)
+                first["name"] = first["name"] or w
         code = _join_code(codes)
         name = "".join(names)
         if code and any(len(p) == 1 for p in codes[1:]):
@@ -569,7 +583,8 @@ class _TableReader:
             return
         else:
             key = code
-        row = Row(key=key, values={"code": code, "name": name, **values})
+        row = Row(key=key, values={"code": code, "name": name, **values},
+                  cells=self._cells(line, self.lay.amount_columns, first))
         self.table.rows.append(row)
 
     def _set_aside(self, line: Line, values: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
@@ -589,7 +604,9 @@ class _TableReader:
             self.report.unfitted.append((line.page, line.text, f"“{text}”{why}“{self.lay.title}”的标准行次"))
             return
         values = self._set_aside(line, self._assign(numbers, self.amount_keys()))
-        self.table.rows.append(Row(key=key, values={"item": self.lay.fixed_row(key).label, **values}))
+        label = next((w for w in line.words if not _is_amount(w.text)), None)
+        self.table.rows.append(Row(key=key, values={"item": self.lay.fixed_row(key).label, **values},
+                                   cells=self._cells(line, self.lay.amount_columns, {"item": label})))
 
     def _fixed_key(self, line: Line) -> str | None:
         """The fixed row a printed line names: its whole label, or its last label word when a group's name is
@@ -660,8 +677,11 @@ class _TableReader:
         numbers = [w for w in line.words if _is_amount(w.text)]
         keys = [k for _, k in self._leaves()]
         values = self._assign(numbers, keys)
+        if line.where is not None:  # a workbook's row: its blank cells are rows too (unknown, to be filled)
+            values = {k: values.get(k) for k in keys}
         for k, v in values.items():
-            self.table.rows.append(Row(key=k, values={"item": self.lay.fixed_row(k).label, "total": v}))
+            cells = {"total": line.where(self.centers[k])} if line.where and k in self.centers else {}
+            self.table.rows.append(Row(key=k, values={"item": self.lay.fixed_row(k).label, "total": v}, cells=cells))
 
     def _two_sided(self, lines: list[Line]) -> None:
         """Sides printed next to each other (收入 | 支出, or Jiangsu's 收入 | 功能分类 | 支出用途): a label belongs
@@ -728,7 +748,11 @@ class _TableReader:
             return
         values = self._set_aside(line, self._assign(numbers, self._side_keys(side)))
         d = self.lay.fixed_row(key)
-        self.table.rows.append(Row(key=key, side=side.name, values={side.label: d.label, **values}))
+        at = next(n for n, s in enumerate(self.lay.sides) if s.name == side.name)
+        label = next((w for w in line.words if w.text and not _is_amount(w.text)
+                      and sum(w.x0 >= b for b in self.bounds) == at), None)
+        self.table.rows.append(Row(key=key, side=side.name, values={side.label: d.label, **values},
+                                   cells=self._cells(line, side.columns, {side.label: label})))
 
     @staticmethod
     def _row_key(rows, text: str, taken: list[Row]) -> str | None:

@@ -169,7 +169,7 @@ def _cells_of(ws):
 
 
 def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now: datetime | None = None,
-                  warn: Callable[[str], None] | None = None, coverage=None) -> Path:
+                  warn: Callable[[str], None] | None = None, coverage=None, keep_all: bool = True) -> Path:
     """Write a marked copy of ``src`` to ``out`` (``src`` itself is never written). ``warn`` gets each
     Chinese warning (a damaged hidden record); by default they go to standard error. ``coverage``: how many
     relations were checked, said on 校验结果's title line."""
@@ -180,6 +180,13 @@ def mark_workbook(src: str | Path, out: str | Path, findings: list[Finding], now
         from budget_xl.errors import InputError
 
         raise InputError("--mark 的输出文件就是输入文件；请另选文件名（原文件不会被改动）。", file=str(src))
+    from budget_xl.read.files import is_xls
+    from budget_xl.write.keep import from_xls, lossless_needed, mark_keeping
+
+    if is_xls(src):  # read as it is, marked in an .xlsx copy
+        return from_xls(src, lambda copy: mark_workbook(copy, out, findings, now, warn, coverage, keep_all))
+    if keep_all and lossless_needed(src):  # text boxes, pictures, x14 validations…: write into the package itself
+        return mark_keeping(src, out, findings, now=now, warn=warn, coverage=coverage)
     # macros survive only into an .xlsm: an .xlsx with a macro part is a file Excel refuses to open
     from budget_xl.read.editable import load_for_edit
 
@@ -217,7 +224,8 @@ def marked_names(files: list[Path], folder: Path) -> list[Path]:
     for src in files:
         n = 1
         while True:
-            name = f"{src.stem}_标注{'' if n == 1 else f'_{n}'}{src.suffix}"
+            suffix = ".xlsx" if src.suffix.lower() == ".xls" else src.suffix  # an .xls is marked in an .xlsx
+            name = f"{src.stem}_标注{'' if n == 1 else f'_{n}'}{suffix}"
             path = folder / name
             if name.lower() not in taken and not any(same(path, f) or path.resolve() == f.resolve() for f in files):
                 break

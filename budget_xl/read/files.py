@@ -5,7 +5,9 @@ Nothing here writes: the user's file is only ever opened for reading.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from html import unescape
@@ -42,6 +44,19 @@ def _is_old_xls(p: Path) -> bool:
     return any(name.encode("utf-16-le") + b"\x00\x00" in data for name in ("Workbook", "Book"))
 
 
+def is_xls(path: str | Path) -> bool:
+    """An old binary .xls workbook (read through python-calamine; never written)."""
+    p = Path(path)
+    try:
+        if p.suffix.lower() != ".xls" or not stat.S_ISREG(os.stat(p).st_mode):
+            return False  # never open a pipe or a device to look (opening a FIFO would hang)
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head == OLE_MAGIC and _is_old_xls(p)
+
+
 def check_workbook_file(path: str | Path) -> Path:
     """Refuse, with a clear message, anything that is not a readable .xlsx / .xlsm."""
     p = require_regular_file(path, "Excel 工作簿")
@@ -53,6 +68,8 @@ def check_workbook_file(path: str | Path) -> Path:
     except OSError:
         raise InputError("文件无法打开（没有读取权限，或正被其他程序独占）。", file=name) from None
     old_xls = "不支持旧版 .xls 格式。请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再试。"
+    if suffix == ".xls" and head == OLE_MAGIC and _is_old_xls(p):
+        return p  # a real old .xls: python-calamine reads it; whatever is written goes to an .xlsx beside it
     if suffix in (".xls", ".et") or (head == OLE_MAGIC and suffix not in (".xlsx", ".xlsm")):
         raise InputError(old_xls, file=name)
     if head == OLE_MAGIC and _is_old_xls(p):
@@ -314,7 +331,7 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     from python_calamine import CalamineWorkbook
 
     p = check_workbook_file(path)
-    scans = _scan(p, path)
+    scans = _scan(p, path) if not is_xls(p) else {}
     try:
         wb = CalamineWorkbook.from_path(str(p))
         grids = {}
@@ -344,6 +361,8 @@ def load_grids_openpyxl(path: str | Path) -> dict[str, list[list]]:
     import openpyxl
 
     p = check_workbook_file(path)
+    if is_xls(p):
+        raise InputError("openpyxl 读不了旧版 .xls 文件，请用默认的读取方式（python-calamine）。", file=str(path))
     scans = _scan(p, path)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)

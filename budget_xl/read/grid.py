@@ -394,7 +394,11 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
     uncached: list[str] = []
     tables: dict[str, Table] = {}
     sheet_units: dict[str, str | None] = {}
-    if not any(_find_sheet(grids, lay) for lay in schema.layouts):
+    if not any(_find_sheet(grids, lay) for lay in schema.layouts if lay.written):  # 变更记录 alone: not ours
+        from budget_xl.read.official import is_official, read_official
+
+        if is_official(grids):  # the official tables as the district hands them out (read/official.py)
+            return read_official(grids, source, None if profile == DEFAULT_PROFILE else profile)
         raise InputError("这不是预算公开主表工作簿：找不到任何一张约定的工作表（如“收支总表”“收入总表”）。"
                          "请用“budget-xl new”生成的模板填报。", file=source)
     for lay in schema.layouts:

@@ -68,6 +68,9 @@ READER_RULES = (
     ("READ-DUP-CODE", ERROR, "同一张表中科目编码重复出现"),
     ("READ-CONTROL-CHAR", WARNING, "文字中有不可见的控制字符，已忽略这些字符读取"),
     ("READ-SHEET-COPY", WARNING, "表的工作表另有副本（如“支出总表 (2)”，或旧表被隐藏）：说明校验读取的是哪一张"),
+    # issue 18: a workbook of the official tables (the district's template)
+    ("READ-UNFITTED", WARNING, "正式公开表式的工作簿中，有数字的行不能归入本表式（无科目编码、不是标准行次），未核对；"
+     "本表式不核对的列（如单位预算收支总表的人员经费）只作提示"),
 )
 for _id, _sev, _desc in READER_RULES:
     register_info(_id, _sev, _desc, source="reader")
