@@ -155,12 +155,28 @@ def _format_results(io: BookIO, sheet, plan) -> None:
 
 
 # -- 重算汇总 ------------------------------------------------------------------------------------------
-def recompute_preview(book) -> Outcome:
+def recompute_preview(book, shown: int | None = None) -> Outcome:
     """What 重算汇总 would change and hold, and why — the list ``fill --dry-run`` prints — writing nothing."""
     io = BookIO(book)
     plan = recompute_plan(_read(io, _recompute_grids(io)).budget)
-    return Outcome(message="\n".join(preview_lines(plan)), counts={"changed": len(plan.changes), "held": len(plan.held)},
+    lines = preview_lines(plan) if shown is None else preview_lines(plan, shown=shown)
+    return Outcome(message="\n".join(lines), counts={"changed": len(plan.changes), "held": len(plan.held)},
                    cells=[c.cell for c in plan.changes])
+
+
+CONFIRM = "\n\n按“确定”写入这些改动（记入“变更记录”），按“取消”不改动工作簿。"
+
+
+def recompute_confirmed(book, confirm, now: datetime | None = None) -> Outcome:
+    """重算汇总 as the button runs it: the preview first (the same list ``fill --dry-run`` prints), then
+    writing only when the user says yes to it — ``confirm(text) -> bool`` is the message box."""
+    preview = recompute_preview(book, shown=IN_A_MESSAGE)
+    if not preview.counts["changed"]:
+        return preview
+    if not confirm(preview.message + CONFIRM):
+        return Outcome(message="已取消重算汇总：工作簿没有改动。", counts={"changed": 0, "held": preview.counts["held"]},
+                       cells=[])
+    return recompute(book, now=now)
 
 
 def _recompute_grids(io: BookIO) -> dict[str, list[list]]:

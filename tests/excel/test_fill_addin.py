@@ -53,3 +53,42 @@ def test_dry_run_and_the_add_in_preview_name_the_held_totals(tmp_path):
     assert [a for a in actions_of(book) if a["func"] == "setValues"] == []  # nothing written
     assert preview.message.splitlines() == r.stdout.splitlines()[:-1]  # the same list, less the dry-run's last line
     assert preview.counts == {"changed": 40, "held": 10}
+
+
+def _desktop_book(src):
+    from .fake_desktop import DesktopBook
+
+    return DesktopBook(sample_grids_from_file(src))
+
+
+def test_the_desktop_button_shows_the_plan_and_writes_nothing_when_cancelled(tmp_path):
+    _, edited, _ = scenario("sample", "added", tmp_path)
+    src = tmp_path / "新增.xlsx"
+    dry = run_cli("fill", src, "--dry-run").stdout.splitlines()
+    book = _desktop_book(src)
+    before = {sheet.name: dict(sheet.values) for sheet in book.sheets}
+    asked: list[str] = []
+    outcome = handlers.recompute_confirmed(book, lambda text: asked.append(text) or False)
+    assert len(asked) == 1 and asked[0].splitlines()[0] == dry[0]  # the same list fill --dry-run starts with
+    assert "按“确定”写入" in asked[0]
+    assert outcome.counts["changed"] == 0 and "已取消" in outcome.message
+    assert {sheet.name: dict(sheet.values) for sheet in book.sheets} == before
+
+
+def test_the_desktop_button_writes_the_plan_once_confirmed(tmp_path):
+    _, edited, _ = scenario("sample", "added", tmp_path)
+    src = tmp_path / "新增.xlsx"
+    book = _desktop_book(src)
+    outcome = handlers.recompute_confirmed(book, lambda text: True)
+    plan = recompute_plan(edited)
+    assert outcome.counts == {"changed": len(plan.changes), "held": 0} and len(plan.changes) == 40
+    assert all(book.cell(c.cell)[0] == float(c.new) for c in plan.changes)
+
+
+def test_the_task_pane_offers_the_preview_the_server_script_runs():
+    from pathlib import Path
+
+    import budget_xl.excel.addin.custom_scripts as scripts
+
+    pane = (Path(scripts.__file__).parents[1] / "templates" / "taskpane.html").read_text(encoding="utf-8")
+    assert 'xw-click="recompute_preview"' in pane and callable(scripts.recompute_preview)
