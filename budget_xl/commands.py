@@ -136,8 +136,6 @@ def _check_many(files: list[Path], args) -> int:
 
         out = [{"file": str(src), "error_reading": err, **file_json(str(src), fs, cov)}
                for src, fs, err, cov in results]
-        for item in out:
-            item["summary"] = {k: v for k, v in item["summary"].items() if k != "located"}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
         for src, fs, err, cov in results:
@@ -190,7 +188,7 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
             next((f.message for f in fs if f.severity == "warning"), "")
         passed = "通过" if cov is None or cov.checked else "未核对"  # nothing checked is not a pass
         rows.append({"文件": str(src), "状态": "无法读取" if err else ("有错误" if c["error"] else passed),
-                     "错误": c["error"], "警告": c["warning"], "提示": c["info"],
+                     "错误": c["error"], "警告": c["warning"], "提示": c["info"], "定位": c["located"],
                      "检查关系": cov.checked if cov else None, "不适用": cov.not_applicable if cov else None,
                      "因空白未能检查": cov.not_checkable if cov else None,
                      "首要问题": err or first})
@@ -203,14 +201,15 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
                 for cell in row:
                     if isinstance(cell.value, str) and cell.data_type == "f":
                         cell.data_type = "s"  # text that looks like a formula stays text
-            for col, width in zip("ABCDEFGHI", (36, 10, 8, 8, 8, 10, 8, 14, 90)):
+            for col, width in zip("ABCDEFGHIJ", (36, 10, 8, 8, 8, 8, 10, 8, 14, 90)):
                 ws.column_dimensions[col].width = width
 
     outputs.write_with(path, write, force)
 
 
 def cmd_fill(args) -> int:
-    from budget_xl.fill import plan_recompute
+    from budget_xl.fill import recompute_plan
+    from budget_xl.fill_preview import held_line, preview_lines
     from budget_xl.read import read_workbook
     from budget_xl.writeback import apply_changes
 
@@ -218,9 +217,12 @@ def cmd_fill(args) -> int:
     if args.in_place:
         src = Path(os.path.realpath(src))  # a link: the file it points to is rewritten (after its backup)
     force = getattr(args, "force", False)
+    dry = getattr(args, "dry_run", False)
     result = read_workbook(src)
     xls = is_xls(src)
-    if xls:  # an .xls is read as it is and never written: the output is an .xlsx (beside it for --in-place)
+    if dry:
+        out = None
+    elif xls:  # an .xls is read as it is and never written: the output is an .xlsx (beside it for --in-place)
         out = outputs.prepare(xlsx_name(Path(args.output)) if args.output else src.with_suffix(".xlsx"),
                               inputs=[src], force=force)
     else:
@@ -229,19 +231,28 @@ def cmd_fill(args) -> int:
     for n in result.notes:
         if n.rule == "READ-SHEET-COPY":  # which of two copies of a table is rewritten, as check says
             print(f"注意：{n.message}")
-    _filled, changes, held = plan_recompute(result.budget)
+    plan = recompute_plan(result.budget)
+    if dry:  # the list of what would be written, nothing written
+        print("\n".join(preview_lines(plan)))
+        print("（预览：没有写出任何文件。去掉 --dry-run 并用 -o 指定输出文件即按上面所列改写。）")
+        return 0
+    changes, held = plan.changes, plan.held
     if xls:
         print(XLS_NOTE + str(out))
     elif args.in_place:
         kept = outputs.keep_backup(src)
         print(f"已备份原文件：{kept}")
     written, formulas = apply_changes(src, out, changes, force=force or (args.in_place and not xls), held=held)
-    print(f"重算汇总：改写 {len(written)} 个单元格，已写出 {out}（明细见“变更记录”工作表）")
+    tail = (f"；校验错误 {plan.errors_before} 处 → {plan.errors_after} 处"
+            if plan.errors_before or plan.errors_after else "")
+    print(f"重算汇总：改写 {len(written)} 个单元格{tail}，已写出 {out}（明细见“变更记录”工作表）")
     if held:
-        cells = sorted({h.reason for h in held})
-        print(f"注意：{len(held)} 个合计保留原数、没有按明细重算，因为其下明细疑有错误：")
-        for reason in cells[:5]:
-            print(f"  {reason}")
+        print(f"注意：{len(held)} 个合计保留原数、没有计入疑错的明细，请先核对：")
+        for line in sorted({h.reason for h in held})[:5]:
+            print(f"  {line}")
+        if len(held) <= 5:
+            for h in held:
+                print(held_line(h))
     if formulas:
         some = "、".join(formulas[:5]) + ("等" if len(formulas) > 5 else "")
         print(f"注意：{len(formulas)} 个应重算的单元格是您的公式（{some}），公式保留未改写；"
@@ -294,6 +305,7 @@ def register(sub) -> None:
     s.add_argument("file", metavar="文件", help="主表工作簿 .xlsx")
     s.add_argument("-o", "--output", metavar="输出.xlsx", help="输出文件（原文件不变）")
     s.add_argument("--in-place", action="store_true", help="改写原文件（先自动备份）")
+    s.add_argument("--dry-run", action="store_true", help="预览：列出将改写的每个单元格（原值、新值、原因）和保留原数的合计，不写文件")
     s.add_argument("--force", action="store_true", help="输出文件已存在时直接替换（默认先在旁边备份）")
     s.set_defaults(func=cmd_fill)
 

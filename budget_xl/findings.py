@@ -48,11 +48,28 @@ class Finding:
                 "table": self.table, "row": self.row, "column": self.column}
 
 
+LOCATE_RULE = "LOCATE"  # budget_xl.localize.fold.LOCATE: which cell to fix, not a problem of its own
+
+
 def summarize(findings: list[Finding]) -> dict[str, int]:
+    """The one count every output prints (terminal, JSON, 校验结果, ``--summary``, batch): errors, warnings and
+    infos leave localization's LOCATE findings out — they explain the others, they are not more problems — and
+    ``located`` counts them apart (定位: the suspect cells named)."""
     counts = {s: 0 for s in SEVERITIES}
+    located = 0
     for f in findings:
+        if f.rule == LOCATE_RULE:
+            located += f.severity == ERROR
+            continue
         counts[f.severity] += 1
+    counts["located"] = located
     return counts
+
+
+def count_text(counts: dict[str, int]) -> str:
+    """“错误 7 条，警告 3 条，提示 20 条；定位 2 处” — the same words wherever the counts are printed."""
+    tail = f"；定位 {counts['located']} 处（最可能出错的单元格）" if counts.get("located") else ""
+    return f"错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条{tail}"
 
 
 def split_ref(ref: str) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 
-from budget_xl.findings import SEVERITY_ZH, Finding, summarize
+from budget_xl.findings import SEVERITY_ZH, Finding, count_text, summarize
 
 if TYPE_CHECKING:
     from budget_xl.relations import Coverage
@@ -34,15 +34,6 @@ def finding_json(f: Finding) -> dict:
     return out
 
 
-def _counts(findings: list[Finding]) -> dict[str, int]:
-    return summarize([f for f in findings if f.rule != LOCATE])
-
-
-def _located(findings: list[Finding]) -> int:
-    """Suspect cells named (LOCATE errors; a LOCATE warning says none could be)."""
-    return sum(1 for f in findings if f.rule == LOCATE and f.severity == "error")
-
-
 def to_json(source: str, findings: list[Finding], coverage: Coverage | None = None) -> str:
     return json.dumps(file_json(source, findings, coverage), ensure_ascii=False, indent=2)
 
@@ -50,7 +41,7 @@ def to_json(source: str, findings: list[Finding], coverage: Coverage | None = No
 def file_json(source: str, findings: list[Finding], coverage: Coverage | None = None) -> dict:
     """One checked file as JSON: counts, the coverage of its relations (checked / not applicable / not
     checkable, per table and per rule) and every finding."""
-    summary = {**_counts(findings), "located": _located(findings)}
+    summary = summarize(findings)  # the one count (findings.summarize): LOCATE apart, as "located"
     out = {"file": source, "summary": summary}
     if coverage is not None:
         out["coverage"] = coverage.to_json()
@@ -68,11 +59,8 @@ def coverage_text(coverage: Coverage | None) -> str:
 
 
 def summary_line(findings: list[Finding], coverage: Coverage | None = None) -> str:
-    c = _counts(findings)
-    located = _located(findings)
-    tail = f"；定位到 {located} 条最可能出错之处" if located else ""
     cov = f"；{coverage_text(coverage)}" if coverage is not None else ""
-    return f"错误 {c['error']} 条，警告 {c['warning']} 条，提示 {c['info']} 条{tail}{cov}"
+    return f"{count_text(summarize(findings))}{cov}"
 
 
 def _line(console: Console, f: Finding, indent: str = "  ") -> None:

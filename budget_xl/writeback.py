@@ -43,8 +43,17 @@ def log_rows(changes, now: datetime | None = None, originals: dict | None = None
     rows = []
     for c in changes:
         old = originals[c.cell] if c.cell in originals else (None if c.old is None else float(c.old))
-        rows.append([stamp, c.cell, c.what, old, float(c.new)])
+        rows.append([stamp, c.cell, c.what, old, float(c.new), getattr(c, "why", "") or None])
     return rows
+
+
+def held_rows(held, now: datetime | None = None) -> list[list]:
+    """The 变更记录 rows of the totals 重算汇总 held (``fill.Held``): the reason in 内容, old and new value."""
+    from budget_xl.fill import held_note
+
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    return [[stamp, h.cell, held_note(h), float(h.old if h.old is not None else h.value), float(h.value),
+             "其下明细疑有错误，未计入"] for h in held]
 
 
 def is_formula(cell) -> bool:
@@ -93,18 +102,15 @@ def apply_changes(src: str | Path, out: str | Path, changes, now: datetime | Non
         ws.append(LOG_HEADER)
         for cell in ws[2]:
             cell.font = Font(bold=True)
-        for col, width in zip("ABCDE", (20, 22, 46, 14, 14)):
+        for col, width in zip("ABCDEF", (20, 22, 46, 14, 14, 50)):
             ws.column_dimensions[col].width = width
     rows = log_rows(written, now, originals)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
     for cell in formulas:
         rows.append([stamp, cell, "公式单元格，保留未改写（Excel 打开时自动重算）", None, None])
-    from budget_xl.fill import held_note
-
-    for h in held:
-        rows.append([stamp, h.cell, held_note(h), float(h.value), float(h.value)])
+    rows += held_rows(held, now)
     if not rows:
-        rows = [[stamp, "", "没有需要改写的合计数", None, None]]
+        rows = [[stamp, "", "没有需要改写的合计数", None, None, None]]
     for r in rows:
         ws.append(r)
         for col in (2, 3, 4):

@@ -148,7 +148,7 @@ def test_fold_puts_one_locate_finding_first_and_keeps_the_explained_ones(monkeyp
 def test_fill_is_told_the_wrong_detail():
     reasons = suspects_for_fill(xingzheng_yunxing_case())
     assert list(reasons) == ["支出总表!F8"]
-    assert "依赖它的合计保留原数" in reasons["支出总表!F8"]
+    assert "依赖它的合计不计入这个数" in reasons["支出总表!F8"]
     assert suspects_for_fill(sample_budget()) == {}
 
 

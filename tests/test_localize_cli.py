@@ -36,7 +36,7 @@ def test_check_names_the_cell_to_fix_first_with_its_findings_folded_under_it(mis
     assert data["summary"]["error"] == sum(1 for f in data["findings"] if f["severity"] == "error") - 1
 
     text = run_cli("check", path).stdout
-    assert "【最可能出错的单元格】" in text and "定位到 1 条最可能出错之处" in text
+    assert "【最可能出错的单元格】" in text and "定位 1 处（最可能出错的单元格）" in text
     assert text.index("最可能出错：") < text.index("T3-TREE-SUM")
 
 

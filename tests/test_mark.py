@@ -6,6 +6,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from budget_xl.mark import EXPLAIN_COL, FILL
+from budget_xl.marking.plan import LOCATE_FILL
 from tests.conftest import run_cli
 
 EXPLAIN = EXPLAIN_COL - 1  # 0-based: 说明 is the last column
@@ -28,7 +29,8 @@ def test_mark_colours_error_and_warning_cells_with_notes(broken, tmp_path):
     assert r.returncode == 1
     wb = openpyxl.load_workbook(out)
     cell = wb["支出总表"]["F22"]
-    assert cell.fill.fgColor.rgb == FILL["error"]
+    assert cell.fill.fgColor.rgb == LOCATE_FILL  # the cell to fix first: its own colour (issue 17)
+    assert cell.comment.text.startswith("【校验】【最可能出错】")
     assert cell.comment.text.startswith("【校验】") and "用户自己的批注" in cell.comment.text
     assert wb["项目"]["M31"].fill.fgColor.rgb == FILL["warning"]  # 目标内容 1
     assert wb["收入总表"]["D6"].fill.fgColor.rgb != FILL["error"]  # 尾差 stays uncoloured
@@ -166,7 +168,7 @@ def test_a_finding_on_a_merged_cell_marks_the_merges_first_cell_instead_of_crash
     r = run_cli("check", sample_copy, "--mark", out)
     assert r.returncode == 1 and "Traceback" not in r.stderr and "内部错误" not in r.stderr
     d8 = openpyxl.load_workbook(out)["收入总表"]["D8"]
-    assert d8.fill.fgColor.rgb == FILL["error"] and "收入总表“20406 司法”" in d8.comment.text
+    assert d8.fill.fgColor.rgb == LOCATE_FILL and "收入总表“20406 司法”" in d8.comment.text
     res = [[c.value for c in row] for row in openpyxl.load_workbook(out)["校验结果"].iter_rows(min_row=3)]
     assert any("收入总表!E8" in (row[9] or "") for row in res)  # the finding still names the merged cell
 
@@ -208,7 +210,7 @@ def test_a_damaged_hidden_record_is_skipped_with_a_chinese_warning(broken, tmp_p
     assert r.returncode == 1 and "Traceback" not in r.stderr and "内部错误" not in r.stderr
     assert "隐藏工作表“_校验标记”第" in r.stderr and "不是可识别的单元格记录，已忽略" in r.stderr
     assert "原填充色无法识别" in r.stderr
-    assert openpyxl.load_workbook(out)["支出总表"]["F22"].fill.fgColor.rgb == FILL["error"]
+    assert openpyxl.load_workbook(out)["支出总表"]["F22"].fill.fgColor.rgb == LOCATE_FILL
 
 
 def test_explanations_that_look_like_formulas_stay_text_after_re_marking(broken, tmp_path):

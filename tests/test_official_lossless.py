@@ -102,7 +102,7 @@ def test_mark_keeps_the_users_workbook_and_marks_the_planted_cell(workbooks, tmp
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "校验结果"
     cell = wb[SHEET].cell(workbooks["leaf"], 6)
-    assert cell.fill.fgColor.rgb.endswith("FFC7CE") and cell.comment is not None
+    assert cell.fill.fgColor.rgb.endswith("F4B084") and cell.comment is not None  # the planted cell is the LOCATE cell: orange (issue 17)
     assert cell.comment.text.startswith("【校验】") and f"{SHEET}!F{workbooks['leaf']}" in cell.comment.text
     results = [row for row in wb["校验结果"].iter_rows(min_row=3, values_only=True) if row[0]]
     assert results[0][2] == "LOCATE" and results[0][3] == f"{SHEET}!F{workbooks['leaf']}"
@@ -120,7 +120,7 @@ def test_marking_the_marked_copy_again_keeps_everything(workbooks, tmp_path):
     assert run_cli("check", once, "--mark", twice).returncode == 1
     wb = openpyxl.load_workbook(twice)
     assert wb.sheetnames.count("校验结果") == 1 and wb.sheetnames[0] == "校验结果"
-    assert wb[SHEET].cell(workbooks["leaf"], 6).fill.fgColor.rgb.endswith("FFC7CE")
+    assert wb[SHEET].cell(workbooks["leaf"], 6).fill.fgColor.rgb.endswith("F4B084")
     after = _parts(twice)
     assert after["xl/media/seal_fx1.png"] == png_bytes() and "<x14:dataValidation " in after[
         _sheet_part(after, SHEET)].decode()

@@ -34,7 +34,12 @@ class FileResult:
     seconds: float = 0.0  # CPU time of this file's check (thread time: the same under dask threads)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f["severity"] == severity)
+        """The one count (``findings.summarize``): LOCATE findings are counted apart, as ``located``."""
+        from budget_xl.findings import LOCATE_RULE
+
+        if severity == "located":
+            return sum(1 for f in self.findings if f["rule"] == LOCATE_RULE and f["severity"] == "error")
+        return sum(1 for f in self.findings if f["severity"] == severity and f["rule"] != LOCATE_RULE)
 
     def covered(self, what: str) -> int | None:
         """How many relation instances were ``checked`` / ``not_applicable`` / ``not_checkable`` (None: unread)."""
@@ -44,7 +49,7 @@ class FileResult:
         from budget_xl.findings import SEVERITIES
 
         return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template, "kind": self.kind,
-                "error_reading": self.problem, "summary": {s: self.count(s) for s in SEVERITIES},
+                "error_reading": self.problem, "summary": {s: self.count(s) for s in (*SEVERITIES, "located")},
                 "coverage": self.coverage, "findings": self.findings, "seconds": round(self.seconds, 4)}
 
 

@@ -222,6 +222,10 @@ class BookIO:
     def alert(self, text: str, title: str = "预算公开助手") -> None:
         self.book.app.alert(text, title=title)
 
+    def confirm(self, text: str, title: str = "预算公开助手") -> bool:
+        """A 确定/取消 message box (desktop Excel; xlwings returns "ok" or "cancel")."""
+        return self.book.app.alert(text, title=title, buttons="ok_cancel") == "ok"
+
 
 def _author(note) -> str:
     try:

@@ -7,6 +7,7 @@ a fixed ASCII module name, so renaming the workbook breaks nothing. The work is 
 import xlwings as xw
 
 from budget_xl.excel import handlers
+from budget_xl.excel.book_io import BookIO
 
 
 def _run(handler):
@@ -25,8 +26,8 @@ def validate_caller():
 
 
 def recompute_caller():
-    """按钮“重算汇总”。"""
-    return _run(handlers.recompute)
+    """按钮“重算汇总”：先列出将改写的单元格和保留的合计，确认后才写入。"""
+    return _run(lambda book: handlers.recompute_confirmed(book, BookIO(book).confirm))
 
 
 def export_narrative_caller():

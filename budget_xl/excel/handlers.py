@@ -22,7 +22,8 @@ from budget_xl.excel.book_io import (
 )
 from budget_xl.excel.ranges import blocks_by, value_blocks
 from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
-from budget_xl.fill import held_note, plan_recompute
+from budget_xl.fill import recompute_plan
+from budget_xl.fill_preview import IN_A_MESSAGE, preview_lines
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
 from budget_xl.localize.fold import locate_findings
 from budget_xl.marking.plan import (
@@ -33,19 +34,22 @@ from budget_xl.marking.plan import (
     MONEY_FORMAT,
     RESULT_SHEET,
     STATE_SHEET,
+    WRAPPED,
+    gone_row,
     plan_marks,
 )
+from budget_xl.marking.plan import RESULT_WIDTHS as PLAN_WIDTHS
 from budget_xl.read.grid import ReadResult, read_grids
 from budget_xl.rules import check_budget
-from budget_xl.writeback import LOG_HEADER, LOG_SHEET, log_rows
+from budget_xl.writeback import LOG_HEADER, LOG_SHEET, held_rows, log_rows
 
 NARRATIVE_SHEET = "情况说明"
 LOG_TITLE = "重算汇总变更记录"
 LINK_HEADER = "转到"
 # sheets the add-in writes itself: never read as budget tables
 OWN_SHEETS = (RESULT_SHEET, STATE_SHEET, LOG_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET)
-RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 6, 30, 40, 8)
-LOG_WIDTHS = (20, 22, 46, 14, 14)
+RESULT_WIDTHS = (*PLAN_WIDTHS, 8)  # the command line's widths, and the 转到 link
+LOG_WIDTHS = (20, 22, 46, 14, 14, 50)
 
 
 @dataclass
@@ -125,7 +129,7 @@ def _write_results(io: BookIO, plan) -> None:
     for row, link in zip(plan.rows, plan.links, strict=True):
         rows.append([as_text(v) for v in row] + [_link(link)])
     if plan.gone:
-        rows += [[], [GONE_TITLE]] + [[as_text(v) for v in g] for g in plan.gone]
+        rows += [[], [GONE_TITLE]] + [[as_text(v) for v in gone_row(g)] for g in plan.gone]
     sheet = io.fresh_sheet(RESULT_SHEET, first=True)
     io.write(RESULT_SHEET, 0, 0, [r + [None] * (len(header) - len(r)) for r in rows])
     _format_results(io, sheet, plan)
@@ -140,7 +144,8 @@ def _format_results(io: BookIO, sheet, plan) -> None:
     if not n:
         return
     sheet.range((3, AMOUNT_COLS[0]), (n + 2, AMOUNT_COLS[-1])).number_format = MONEY_FORMAT
-    sheet.range((3, 5), (n + 2, 5)).wrap_text = True
+    for col in WRAPPED:  # 问题 and the other long columns wrap: nothing is cut
+        sheet.range((3, col), (n + 2, col)).wrap_text = True
     sheet.range((3, 2), (n + 2, 2)).font.bold = True
     colours = {ERROR: _hex(FONT_COLOR[ERROR]), WARNING: _hex(FONT_COLOR[WARNING])}
     zh = {SEVERITY_ZH[k]: v for k, v in colours.items()}
@@ -150,18 +155,48 @@ def _format_results(io: BookIO, sheet, plan) -> None:
 
 
 # -- 重算汇总 ------------------------------------------------------------------------------------------
-def recompute(book, now: datetime | None = None) -> Outcome:
-    """Fill every derivable total and parent row from its parts (leaf values untouched) and log each
-    change on 变更记录, below the earlier runs' records."""
+def recompute_preview(book, shown: int | None = None) -> Outcome:
+    """What 重算汇总 would change and hold, and why — the list ``fill --dry-run`` prints — writing nothing."""
     io = BookIO(book)
-    grids = io.read_grids(skip=(RESULT_SHEET, STATE_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
+    plan = recompute_plan(_read(io, _recompute_grids(io)).budget)
+    lines = preview_lines(plan) if shown is None else preview_lines(plan, shown=shown)
+    return Outcome(message="\n".join(lines), counts={"changed": len(plan.changes), "held": len(plan.held)},
+                   cells=[c.cell for c in plan.changes])
+
+
+CONFIRM = "\n\n按“确定”写入这些改动（记入“变更记录”），按“取消”不改动工作簿。"
+
+
+def recompute_confirmed(book, confirm, now: datetime | None = None) -> Outcome:
+    """重算汇总 as the button runs it: the preview first (the same list ``fill --dry-run`` prints), then
+    writing only when the user says yes to it — ``confirm(text) -> bool`` is the message box."""
+    preview = recompute_preview(book, shown=IN_A_MESSAGE)
+    if not preview.counts["changed"]:
+        return preview
+    if not confirm(preview.message + CONFIRM):
+        return Outcome(message="已取消重算汇总：工作簿没有改动。", counts={"changed": 0, "held": preview.counts["held"]},
+                       cells=[])
+    return recompute(book, now=now)
+
+
+def _recompute_grids(io: BookIO) -> dict[str, list[list]]:
+    return io.read_grids(skip=(RESULT_SHEET, STATE_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
+
+
+def recompute(book, now: datetime | None = None) -> Outcome:
+    """Fill every derivable total and parent row from its parts (leaf values untouched) with the plan the
+    command line uses (``recompute_plan``), and log each change and each held total on 变更记录, below the
+    earlier runs' records. The message is the same list ``fill --dry-run`` prints."""
+    io = BookIO(book)
+    grids = _recompute_grids(io)
     result = _read(io, grids)
-    _filled, changes, held = plan_recompute(result.budget)
+    plan = recompute_plan(result.budget)
+    changes, held = plan.changes, plan.held
     for b, matrix in value_blocks({c.cell: c.new for c in changes}):
         io.write(b.sheet, b.row, b.col, matrix)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
-    log = log_rows(changes, now) + [[stamp, h.cell, held_note(h), float(h.value), float(h.value)] for h in held]
-    log = log or [[stamp, "", "没有需要改写的合计数", None, None]]
+    log = log_rows(changes, now) + held_rows(held, now)
+    log = log or [[stamp, "", "没有需要改写的合计数", None, None, None]]
     if LOG_SHEET in grids:
         top = last_used_row(grids[LOG_SHEET])
         io.write(LOG_SHEET, top, 0, log)
@@ -173,11 +208,8 @@ def recompute(book, now: datetime | None = None) -> Outcome:
         io.column_widths(LOG_SHEET, LOG_WIDTHS)
         top = 2
     io.sheet(LOG_SHEET).range((top + 1, 4), (top + len(log), 5)).number_format = MONEY_FORMAT
-    text = (f"重算汇总：改写 {len(changes)} 个单元格（明细见“{LOG_SHEET}”工作表）。" if changes
-            else "重算汇总：合计数都与明细一致，没有改写。")
-    if held:
-        text += f"另有 {len(held)} 个合计保留原数：其下明细疑有错误，请先核对（见“{LOG_SHEET}”）。"
-    return Outcome(message=text, counts={"changed": len(changes)}, cells=[c.cell for c in changes])
+    text = "\n".join(preview_lines(plan, done=True, log_sheet=LOG_SHEET, shown=IN_A_MESSAGE))
+    return Outcome(message=text, counts={"changed": len(changes), "held": len(held)}, cells=[c.cell for c in changes])
 
 
 # -- 导出说明 ------------------------------------------------------------------------------------------

@@ -192,20 +192,79 @@ def locate_findings(budget, findings: list[Finding]) -> list[Finding]:
 
     slipped = frozenset(f.table for f in findings if f.rule == "UNIT-SLIP" and f.table)  # already explained
     _inputs, loc = localize_budget(budget, slipped)
+    if loc.groups and _only_details(loc):  # details first suspects: unless they agree everywhere (issue 17)
+        stale = stale_totals(budget, findings)
+        if stale is not None:
+            return stale
     return fold(findings, loc) if loc.groups else findings
 
 
+def _only_details(loc: Localization) -> bool:
+    """Every suspect of every group is a detail (no total among the candidates)."""
+    cells = [c for g in loc.groups for e in g.candidates for c in e.cells]
+    return bool(cells) and all(loc.meta.get(c) is not None and not loc.meta[c].total for c in cells)
+
+
+STALE = "合计未随明细更新"
+
+
+def stale_totals(budget, findings: list[Finding]) -> list[Finding] | None:
+    """The details agree wherever they appear — an edit made in every table, a new 项 row in all of them — and
+    only the totals above them were not recomputed: then the totals are the suspects, not the details (which a
+    slip search would otherwise name first, e.g. "疑为一位数字错" for an amount changed on purpose). Decided by
+    重算汇总's own plan: when following the details leaves no error among the tables, one LOCATE finding names
+    the stale totals and every error is folded under it. None when that is not the case."""
+    from budget_xl.fill import TEXT_RULES, recompute_plan
+
+    errors = [f for f in findings if f.severity == ERROR and not f.rule.startswith(TEXT_RULES)]
+    if not errors:
+        return None
+    plan = recompute_plan(budget)
+    if plan.errors_after or plan.held or not plan.changes:
+        return None
+    named = {c for f in errors for c in f.cells}
+    stale = [c for c in plan.changes if c.cell in named] or plan.changes
+    first = stale[0]
+    explained = [f for f in findings if f.severity in (ERROR, WARNING) and set(f.cells) & (named | {c.cell for c in
+                                                                                                   plan.changes})]
+    n = sum(1 for f in explained if f.severity == ERROR)
+    more = f"等 {len(stale)} 个合计" if len(stale) > 1 else ""
+    msg = (f"最可能出错：{STALE}——{first.cell}（{first.what}）{more}仍是明细改动前的数；各表的明细彼此一致，"
+           f"按明细重算汇总（budget-xl fill，或“重算汇总”按钮）可使{n}处不符全部消除（{first.cell}应为"
+           f"{first.new:,.2f}）。")
+    head = Finding(LOCATE, ERROR, msg, tuple(c.cell for c in stale), expected=first.new, actual=first.old,
+                   difference=None if first.old is None else first.old - first.new, unit=budget_unit(budget, first.cell),
+                   extra={"kind": STALE, "explains": [_summary(f) for f in explained],
+                          "candidates": [[{"cell": c.cell, "value": f"{c.new:.2f}", "kind": STALE} for c in stale]]})
+    ids = {id(f) for f in explained}
+    rest = [dataclasses.replace(f, extra={**f.extra, "folded_under": first.cell}) if id(f) in ids else f
+            for f in findings]
+    return [head] + rest
+
+
+def budget_unit(budget, cell: str) -> str:
+    """The unit of the table a cell is on."""
+    sheet = cell.rpartition("!")[0]
+    return next((t.unit for t in budget.tables.values() if t.sheet_name() == sheet), WAN)
+
+
 def suspects_for_fill(budget) -> dict[str, str]:
-    """Detail cells localization says are wrong: 重算汇总 keeps the totals that depend on them and reports them.
+    """Detail cells localization says are wrong, with the Chinese sentence for the 变更记录 (see ``fill_suspects``)."""
+    return {cell: why for cell, (why, _value) in fill_suspects(budget).items()}
+
+
+def fill_suspects(budget) -> dict[str, tuple[str, object]]:
+    """Detail cells localization says are wrong: 重算汇总 keeps the totals above them from taking up their figure.
 
     A uniquely determined group counts when its best set holds only details; an undecided one when every
-    candidate set does (when a total might be the wrong one, fill's own logic decides). The reason is the
-    Chinese sentence for the 变更记录.
+    candidate set does (when a total might be the wrong one, fill's own logic decides). Each suspect comes with
+    the reason (the Chinese sentence for the 变更记录) and the value it should have, in its table's unit (None for
+    a figure that should be blank): the figure the printed totals were made with.
     """
     from budget_xl.localize.adapter import localize_budget
 
     _inputs, loc = localize_budget(budget)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, object]] = {}
     for group in loc.groups:
         sets = group.candidates[:1] if group.unique else group.candidates
         if not sets or any(loc.meta.get(c) is None or loc.meta[c].total for e in sets for c in e.cells):
@@ -213,7 +272,8 @@ def suspects_for_fill(budget) -> dict[str, str]:
         for e in sets:
             for change in e.changes:
                 lead = "最可能出错" if group.unique else f"{UNSURE}，候选之一"
-                out.setdefault(change.cell, f"{lead}：{_where(change.cell, loc)}疑为{change.kind}，"
-                                            f"应为{_amount(change, loc)}；依赖它的合计保留原数，未按明细重算。")
+                m = loc.meta.get(change.cell)
+                value = None if change.new == 0 and change.kind == EXTRA else printed(change.new, m.unit if m else "元")
+                out.setdefault(change.cell, (f"{lead}：{_where(change.cell, loc)}疑为{change.kind}，"
+                                             f"应为{_amount(change, loc)}；依赖它的合计不计入这个数。", value))
     return out
-

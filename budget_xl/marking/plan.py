@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, Finding, split_ref, summarize
+from budget_xl.findings import ERROR, LOCATE_RULE, SEVERITY_ZH, WARNING, Finding, count_text, split_ref, summarize
 from budget_xl.marking.state import (
     NOTE_KEPT,
     NOTE_PREFIX,
@@ -33,8 +33,13 @@ from budget_xl.marking.state import (
 )
 
 RESULT_SHEET = "校验结果"
+# printed on A4 landscape, one page wide: the widths add up to about 100 % of the printable width at 85 %
+RESULT_WIDTHS = (5, 6, 13, 18, 44, 11, 11, 10, 5, 20, 22)
+WRAPPED = (3, 4, 5, 10, 11)  # 1-based: 规则, 位置, 问题, 涉及单元格, 说明 wrap; nothing is cut
 FILL = {ERROR: "FFFFC7CE", WARNING: "FFFFEB9C"}
-OUR_FILLS = {v[-6:] for v in FILL.values()}
+LOCATE_FILL = "FFF4B084"  # the cell localization names (最可能出错): orange, apart from the red of what it explains
+LOCATE_LEAD = "【最可能出错】"
+OUR_FILLS = {v[-6:] for v in (*FILL.values(), LOCATE_FILL)}
 FONT_COLOR = {ERROR: "FF9C0006", WARNING: "FF9C5700"}
 HEADER = ["序号", "级别", "规则", "位置", "问题", "应为", "实为", "差额", "单位", "涉及单元格", "说明（请填写）"]
 EXPLAIN_COL = len(HEADER)  # 1-based column of 说明
@@ -65,6 +70,7 @@ class CellMark:
     cell: str
     severity: str
     lines: list[str] = field(default_factory=list)
+    locate: bool = False  # named by a LOCATE finding: the cell to fix first
 
     @property
     def note(self) -> str:
@@ -87,10 +93,11 @@ class Mark:
     severity: str
     note: str | None  # our note (with the cell's own after it); None: leave the cell's unreadable note
     own: SavedCell    # what the cell held before our first mark, for the record
+    locate: bool = False
 
     @property
     def fill(self) -> str:
-        return FILL[self.severity]
+        return LOCATE_FILL if self.locate else FILL[self.severity]
 
 
 @dataclass
@@ -174,7 +181,10 @@ def read_explanations(grid: list[list] | None, state: State | None = None) -> li
         if isinstance(first, str) and first.startswith(GONE_TITLE[:8]):
             in_gone = True
             continue
-        if in_gone:
+        if in_gone and _laid_out(row):
+            row += [None] * (max(cols.values()) + 1 - len(row))
+            rule, where, message, text = (row[cols[k]] for k in ("规则", "位置", "问题", "说明"))
+        elif in_gone:  # the layout before issue 17: 规则, 位置, 问题, 说明 from column A
             rule, where, message, text = (row + [None] * 4)[:4]
         elif after_header or isinstance(first, (int, float)) and not isinstance(first, bool):
             row += [None] * (max(cols.values()) + 1 - len(row))
@@ -186,6 +196,43 @@ def read_explanations(grid: list[list] | None, state: State | None = None) -> li
         rule, where, message, text = (_cell_text(v) for v in (rule, where, message, text))
         out.append(Explained(rule, where, message, text, state.identities.get((rule, where, message))))
     return out
+
+
+GONE_LEVEL = "已消除"
+LINE_HEIGHT = 15.0  # points per line of the default 11-point font
+
+
+def text_width(text: str) -> int:
+    """How many character widths a text takes in a column: a CJK character (or a full-width one) takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(row: list, widths: tuple[float, ...] = RESULT_WIDTHS, wrapped: tuple[int, ...] = WRAPPED) -> float:
+    """The height (points) a 校验结果 row needs for its wrapped cells to show whole: neither Excel nor LibreOffice
+    grows a row written by a program, so the writer sets it."""
+    lines = 1
+    for col in wrapped:
+        v = row[col - 1] if col - 1 < len(row) else None
+        if v in (None, ""):
+            continue
+        room = max(widths[col - 1] - 1.5, 1)
+        lines = max(lines, sum(max(1, -(-text_width(part) // int(room))) for part in str(v).split("\n")))
+    return lines * LINE_HEIGHT + 2
+
+
+def gone_row(g: list) -> list:
+    """A gone explanation ([规则, 位置, 问题, 说明]) as a 校验结果 row: each field under its own header."""
+    rule, where, message, text = g
+    row: list = [None] * len(HEADER)
+    row[1], row[2], row[3], row[4], row[EXPLAIN_COL - 1] = GONE_LEVEL, rule, where, message, text
+    return row
+
+
+def _laid_out(row: list) -> bool:
+    """A gone row written under the headers (``gone_row``), not the older four columns from A."""
+    return row[0] in (None, "") and any(v not in (None, "") for v in row[4:])
 
 
 def _carry(findings: list[Finding], explained: list[Explained]) -> tuple[list[str | None], list[Explained]]:
@@ -280,7 +327,11 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
             m = cells.setdefault(ref, CellMark(cell=ref, severity=f.severity))
             if f.severity == ERROR:
                 m.severity = ERROR
-            m.lines.append(clean(f"[{SEVERITY_ZH[f.severity]} {f.rule}] {f.message}"))
+            if f.rule == LOCATE_RULE and f.severity == ERROR:
+                m.locate = True  # its own colour, and the LOCATE line first in its note
+                m.lines.insert(0, clean(f"{LOCATE_LEAD}{f.message}"))
+            else:
+                m.lines.append(clean(f"[{SEVERITY_ZH[f.severity]} {f.rule}] {f.message}"))
 
     # 2. where our earlier notes are now (found by their text, wherever rows have moved them)
     ours = saved.ours()
@@ -323,7 +374,7 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
             else:
                 own = SavedCell(ref, fill, now_.note, now_.author)
         note = None if own.author == NOTE_KEPT else wrap(m.note, own)
-        marks.append(Mark(ref, m.severity, note, replace(own, cell=ref, ours=note or "")))
+        marks.append(Mark(ref, m.severity, note, replace(own, cell=ref, ours=note or ""), m.locate))
 
     # 4. what to put back where our marks are no longer needed
     restore: list[Restore] = []
@@ -343,6 +394,7 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
         restore.append(Restore(ref, rec.fill, note, rec.author))
 
     # 5. 校验结果, each 说明 carried by its finding's identity
+    findings = sorted(findings, key=lambda f: f.rule != LOCATE_RULE)  # the cells to fix first, then the rest
     texts, left = _carry(findings, read_explanations(results, saved))
     rows, links, identities = [], [], []
     for i, (f, text) in enumerate(zip(findings, texts, strict=True), start=1):
@@ -356,8 +408,7 @@ def plan_marks(findings: list[Finding], *, results: list[list] | None = None, st
     identities += [_identity_row(e.rule, e.where, e.message, e.identity) for e in left if has_identity(e.identity)]
     counts = summarize(findings)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
-    title = clean(f"校验结果（{stamp}{'，' + source if source else ''}）：错误 {counts['error']} 条，"
-                  f"警告 {counts['warning']} 条，提示 {counts['info']} 条{_coverage_tail(coverage)}")
+    title = clean(f"校验结果（{stamp}{'，' + source if source else ''}）：{count_text(counts)}{_coverage_tail(coverage)}")
     return MarkPlan(title=title, rows=rows, gone=gone, links=links, restore=restore, marks=marks,
                     state=state_rows([m.own for m in marks], identities), warnings=warnings)
 
@@ -370,6 +421,7 @@ def _coverage_tail(coverage) -> str:
     return f"；{coverage_text(coverage)}"
 
 
-__all__ = ["AMOUNT_COLS", "EXPLAIN_COL", "FILL", "FONT_COLOR", "GONE_TITLE", "HEADER", "MONEY_FORMAT",
+__all__ = ["AMOUNT_COLS", "EXPLAIN_COL", "FILL", "FONT_COLOR", "GONE_TITLE", "HEADER", "MONEY_FORMAT", "RESULT_WIDTHS",
+           "WRAPPED", "gone_row", "LOCATE_FILL", "LOCATE_LEAD", "row_height",
            "NOTE_KEPT", "NOTE_PREFIX", "RESULT_SHEET", "STATE_SHEET", "CellMark", "CellNow", "Explained",
            "Mark", "MarkPlan", "Restore", "finding_key", "plan_marks", "read_explanations", "unit_of"]

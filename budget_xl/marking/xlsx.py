@@ -19,13 +19,16 @@ from budget_xl.marking.plan import (
     HEADER,
     MONEY_FORMAT,
     RESULT_SHEET,
+    RESULT_WIDTHS,
+    WRAPPED,
     CellNow,
     MarkPlan,
+    gone_row,
     plan_marks,
+    row_height,
 )
 from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX, OUR_AUTHOR, STATE_SHEET
 
-RESULT_WIDTHS = (6, 6, 16, 22, 70, 12, 12, 12, 6, 30, 40)
 FORMULA_START = "="  # openpyxl takes a str starting so for a formula
 
 
@@ -298,13 +301,35 @@ def _write_results(wb, plan: MarkPlan) -> None:
         ws.append([GONE_TITLE])
         for g in plan.gone:
             r = ws.max_row + 1
-            for j, v in enumerate(g, start=1):
+            for j, v in enumerate(gone_row(g), start=1):
                 _set(ws.cell(r, j), v)
     from openpyxl.utils import get_column_letter
 
     for i, width in enumerate(RESULT_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=2):  # wrapped and top-aligned, each row as tall as its text: never cut
+        for c in row:
+            if c.column in WRAPPED or c.row == 2:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+            elif c.row > 2:
+                c.alignment = Alignment(vertical="top")
+        values = [c.value for c in row]
+        if any(v not in (None, "") for v in values):
+            ws.row_dimensions[row[0].row].height = row_height(values)
+    _print_setup(ws)
     ws.freeze_panes = "A3"
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, one page wide (as many pages down as it takes), the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "2:2"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_options.horizontalCentered = True
 
 
 def _save_atomic(wb, out: Path) -> None:

@@ -14,13 +14,11 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-import cn2an
-from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from budget_xl.model import TOTAL_KEY, Budget, Table
 from budget_xl.narrative.render import TITLE, Block, Narrative
-from budget_xl.narrative.templates import default_template_dir
+from budget_xl.narrative.templates import folder_environment
 from budget_xl.units import round2, to_wan
 
 SECTIONS = ("01_overview.md.j2", "02_general.md.j2", "03_other.md.j2")
@@ -179,14 +177,7 @@ def build_context(budget: Budget) -> dict:
 
 
 def _environment(templates: str | Path | None) -> SandboxedEnvironment:
-    dirs = []
-    if templates:
-        dirs.append(str(Path(templates) / "juesuan") if (Path(templates) / "juesuan").is_dir() else str(templates))
-    dirs.append(str(default_template_dir() / "juesuan"))
-    env = SandboxedEnvironment(loader=FileSystemLoader(dirs, encoding="utf-8"), undefined=StrictUndefined,
-                               autoescape=False, trim_blocks=True, lstrip_blocks=True)
-    env.filters["cn"] = lambda n: cn2an.an2cn(int(n))
-    return env
+    return folder_environment(templates, "juesuan")
 
 
 def render(budget: Budget, templates: str | Path | None = None) -> Narrative:

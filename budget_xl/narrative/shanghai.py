@@ -12,14 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace as NS
 
-import cn2an
-from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from budget_xl.errors import InputError
 from budget_xl.model import TOTAL_KEY, Budget, Table
 from budget_xl.narrative.render import HEADING, PARA, TITLE, Block, Narrative
-from budget_xl.narrative.templates import default_template_dir
+from budget_xl.narrative.templates import folder_environment
 from budget_xl.units import round2, to_wan
 
 SECTIONS = ("01_duties.md.j2", "02_orgs.md.j2", "03_glossary.md.j2", "04_budget.md.j2", "06_other.md.j2",
@@ -206,14 +204,7 @@ def _projects(budget: Budget) -> list[tuple[str, list[str]]]:
 
 # -- rendering -------------------------------------------------------------------------------------------
 def _environment(templates: str | Path | None) -> SandboxedEnvironment:
-    dirs = []
-    if templates:
-        dirs.append(str(Path(templates) / "shanghai") if (Path(templates) / "shanghai").is_dir() else str(templates))
-    dirs.append(str(default_template_dir() / "shanghai"))
-    env = SandboxedEnvironment(loader=FileSystemLoader(dirs, encoding="utf-8"), undefined=StrictUndefined,
-                               autoescape=False, trim_blocks=True, lstrip_blocks=True)
-    env.filters["cn"] = lambda n: cn2an.an2cn(int(n))
-    return env
+    return folder_environment(templates, "shanghai")
 
 
 def render(budget: Budget, prior: Budget | None = None, templates: str | Path | None = None) -> Narrative:

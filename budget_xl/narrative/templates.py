@@ -60,6 +60,21 @@ def default_template_dir() -> Path:
     raise InputError("找不到情况说明的内置模板（budget_xl/templates 或源码目录下的 templates）。请重新安装本工具。")
 
 
+def folder_environment(templates: str | Path | None, folder: str) -> SandboxedEnvironment:
+    """The Jinja2 environment of one template family (``shanghai``, ``juesuan``): the user's folder first
+    (its ``folder`` subfolder if it has one), then the shipped copy."""
+    import cn2an
+
+    dirs = []
+    if templates:
+        dirs.append(str(Path(templates) / folder) if (Path(templates) / folder).is_dir() else str(templates))
+    dirs.append(str(default_template_dir() / folder))
+    env = SandboxedEnvironment(loader=FileSystemLoader(dirs, encoding="utf-8"), undefined=StrictUndefined,
+                               autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters["cn"] = lambda n: cn2an.an2cn(int(n))
+    return env
+
+
 def template_dirs(office_dir: str | Path | None = None) -> tuple[str, ...]:
     """Search path: the office's folder (if any), then the shipped templates."""
     dirs = []

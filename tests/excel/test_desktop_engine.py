@@ -5,6 +5,7 @@ same), and 导出说明 also writes a Word file beside a saved workbook."""
 from budget_xl.excel import handlers
 from budget_xl.findings import ERROR
 from budget_xl.mark import FILL, NOTE_PREFIX, STATE_SHEET
+from budget_xl.marking.plan import LOCATE_FILL
 
 from .fake_desktop import DesktopBook
 from .fake_excel import with_value
@@ -12,6 +13,7 @@ from .test_handlers import CHANGED, cells_of, findings_of
 
 OWN_FILL, OWN_NOTE = (255, 255, 0), ("请财务科核对", "张三")
 RED = tuple(int(FILL[ERROR][i:i + 2], 16) for i in (2, 4, 6))
+ORANGE = tuple(int(LOCATE_FILL[i:i + 2], 16) for i in (2, 4, 6))  # the cell to fix first (issue 17)
 
 
 def test_desktop_keeps_the_cells_own_fill_and_note_and_restores_them(grids):
@@ -21,7 +23,7 @@ def test_desktop_keeps_the_cells_own_fill_and_note_and_restores_them(grids):
     t2.cell_notes[(7, 3)] = OWN_NOTE
     handlers.validate(book)
     value, fill, note = book.cell(CHANGED)
-    assert fill == RED
+    assert fill == ORANGE  # the LOCATE cell: apart from the red cells it explains
     assert note[0].startswith(NOTE_PREFIX)
     assert note[0].endswith(f"——原批注：{OWN_NOTE[0]}\n——原批注作者：{OWN_NOTE[1]}\n——原底色：FFFFFF00")
     assert note[1] == OWN_NOTE[1]  # the user's note object carries ours: its author stays
@@ -65,7 +67,8 @@ def test_export_narrative_of_an_unsaved_desktop_workbook_writes_only_the_sheet(g
 def test_a_desktop_button_reports_in_a_message_box(grids):
     book = DesktopBook(with_value(grids, "收入总表!D8", ""))
     handlers.run_for_button(book, handlers.recompute, show_outcome=True)
-    assert book.app.alerts == ["重算汇总：改写 1 个单元格（明细见“变更记录”工作表）。"]
+    assert book.app.alerts == ["重算汇总：改写 1 个单元格（明细见“变更记录”工作表）；校验错误 1 处 → 0 处。\n"
+                               "  收入总表!D8 收入总表“20406 司法”合计：空白 → 1,365.88（原为空白，填入明细之和）"]
     assert book.cell("收入总表!D8")[0] == 1365.88
 
 

@@ -11,6 +11,7 @@ from budget_xl.excel.book_io import NOTE_KEPT, BookIO
 from budget_xl.excel.handlers import NARRATIVE_SHEET, run_for_button
 from budget_xl.findings import ERROR, WARNING
 from budget_xl.mark import FILL, GONE_TITLE, HEADER, NOTE_PREFIX, RESULT_SHEET, STATE_SHEET
+from budget_xl.marking.plan import LOCATE_FILL
 from budget_xl.read.files import load_grids_calamine
 from budget_xl.read.grid import read_grids
 from budget_xl.rules import check_budget, run_checks
@@ -19,6 +20,7 @@ from budget_xl.writeback import LOG_HEADER, LOG_SHEET
 from .fake_excel import FakeExcel, actions_of, cell_count, covered, padded, sheet_names, with_value
 
 RED, YELLOW = f"#{FILL[ERROR][-6:]}", f"#{FILL[WARNING][-6:]}"
+ORANGE = f"#{LOCATE_FILL[-6:]}"
 CHANGED = "收入总表!D8"  # 20406 司法, 合计 1365.88
 
 
@@ -57,8 +59,10 @@ def test_a_changed_amount_reddens_exactly_the_cells_of_the_failed_relations(grid
     actions, sheets = validate(broken)
     errors = cells_of(findings_of(broken), ERROR)
     assert CHANGED in errors
-    assert covered(actions, sheets, "setRangeColor", RED) == errors
-    # 收入总表 D7, D8:E8, M8, D9:D19 and 支出总表 D8: one colour call per block, not per cell
+    # the cell to fix first has its own colour (issue 17), the cells it explains are red
+    assert covered(actions, sheets, "setRangeColor", ORANGE) == {CHANGED}
+    assert covered(actions, sheets, "setRangeColor", RED) == errors - {CHANGED}
+    # 收入总表 D7, E8, M8, D9:D19 and 支出总表 D8: one colour call per block, not per cell
     assert len([a for a in actions if a["func"] == "setRangeColor" and a["args"] == [RED]]) == 5
 
 
@@ -70,8 +74,8 @@ def test_each_marked_cell_gets_one_note_with_its_findings(grids):
     findings = findings_of(broken)
     assert set(notes) == cells_of(findings, ERROR) | cells_of(findings, WARNING)
     assert notes[CHANGED].startswith(NOTE_PREFIX)
-    assert notes[CHANGED].count("[错误 ") == 5  # the cell to fix first, row sum, two tree sums, 收入总表 vs 支出总表
-    assert notes[CHANGED].startswith(NOTE_PREFIX + "[错误 LOCATE] 最可能出错：收入总表!D8")
+    assert notes[CHANGED].count("[错误 ") == 4  # row sum, two tree sums, 收入总表 vs 支出总表
+    assert notes[CHANGED].startswith(NOTE_PREFIX + "【最可能出错】最可能出错：收入总表!D8")  # the LOCATE line first
 
 
 def test_the_result_sheet_is_written_in_one_call_with_every_finding(grids):
@@ -123,7 +127,9 @@ def test_a_second_run_clears_the_marks_the_fix_removed_and_keeps_the_users_expla
     rows = excel.sheet(RESULT_SHEET)["values"]
     gone = next(i for i, r in enumerate(rows) if r and r[0] == GONE_TITLE)
     # rule, place, the finding as it read, and the user's text (kept as text, not a formula)
-    assert rows[gone + 1][:4] == [explained[2], explained[3], explained[4], "-已与财政核对，次年调整"]
+    # each under its own header (issue 17): 级别 says it is gone, then 规则, 位置, 问题 … 说明
+    assert rows[gone + 1][1:5] == ["已消除", explained[2], explained[3], explained[4]]
+    assert rows[gone + 1][len(HEADER) - 1] == "-已与财政核对，次年调整"
     state = excel.sheet(STATE_SHEET)["values"]
     assert {r[0] for r in state[1:] if r and r[0]} == yellow
 
@@ -198,7 +204,7 @@ def test_recompute_writes_derived_totals_in_blocks_and_logs_them(grids):
                            ("收入总表!D7", 3397.31)}
     order = [cell for cell, _ in logged]  # parts before the totals made of them
     assert order.index("收入总表!D9") < order.index("收入总表!D8") < order.index("收入总表!D7")
-    assert outcome.counts == {"changed": 4}
+    assert outcome.counts == {"changed": 4, "held": 0}
 
 
 def test_recompute_appends_below_the_earlier_log_and_says_when_nothing_changed(grids):

@@ -17,6 +17,7 @@ import xlwings as xw
 from budget_xl.excel.server import project_dir
 from budget_xl.findings import ERROR, WARNING
 from budget_xl.mark import FILL, HEADER, RESULT_SHEET
+from budget_xl.marking.plan import LOCATE_FILL
 
 from .fake_excel import FakeExcel, covered, sheet_names, with_value
 from .test_handlers import CHANGED, cells_of, findings_of
@@ -49,7 +50,9 @@ def test_validate_over_http_reddens_exactly_the_failed_relations_and_writes_the_
     sheets = sheet_names(payload)
     errors = cells_of(findings_of(broken), ERROR)
     assert CHANGED in errors
-    assert covered(actions, sheets, "setRangeColor", RED) == errors
+    # the cell to fix first in its own colour (issue 17), the cells it explains red
+    assert covered(actions, sheets, "setRangeColor", f"#{LOCATE_FILL[-6:]}") == {CHANGED}
+    assert covered(actions, sheets, "setRangeColor", RED) == errors - {CHANGED}
     result = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 0]
     assert result and result[0]["values"][1][:len(HEADER)] == HEADER
     assert ["addSheet", 0, RESULT_SHEET] == ["addSheet", *next(a["args"] for a in actions if a["func"] == "addSheet")]

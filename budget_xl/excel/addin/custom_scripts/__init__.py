@@ -32,6 +32,12 @@ async def recompute(book: xw.Book):
 
 
 @script
+async def recompute_preview(book: xw.Book):
+    """预览重算：列出重算汇总将改写的单元格（原数 → 新数、原因）和保留的合计，不改动工作簿。"""
+    await asyncio.to_thread(handlers.run_for_button, book, handlers.recompute_preview, show_outcome=True)
+
+
+@script
 async def export_narrative(book: xw.Book):
     """导出说明：把情况说明写入“情况说明”工作表。"""
     await _in_thread(book, handlers.export_narrative)
