@@ -83,7 +83,7 @@ def test_model_to_workbook_to_model_is_the_identity(base, data):
     assert snapshot(back) == snapshot(budget)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+@settings(max_examples=12, deadline=None, derandomize=True, phases=(Phase.explicit, Phase.reuse, Phase.generate),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_blanked_totals_filled_then_checked_give_no_error(base, data):

@@ -49,10 +49,10 @@ def test_a_json_array_or_empty_body_is_refused(client):
     assert r.status_code == 400 and detail(r).startswith("请求中没有数据")
 
 
-def test_an_unknown_script_is_a_404_naming_the_three_that_exist(client, grids):
+def test_an_unknown_script_is_a_404_naming_those_that_exist(client, grids):
     r = client.post("/xlwings/custom-scripts-call/format_disk", json=FakeExcel(grids).payload())
     assert r.status_code == 404
-    assert detail(r) == "没有名为“format_disk”的功能。可用的有：export_narrative、recompute、validate。"
+    assert detail(r) == "没有名为“format_disk”的功能。可用的有：export_narrative、recompute、recompute_preview、validate。"
 
 
 def test_a_script_with_extra_arguments_is_a_400(client, grids):

@@ -11,6 +11,7 @@ import xlwings as xw
 from budget_xl.excel import handlers
 from budget_xl.findings import ERROR, WARNING
 from budget_xl.mark import FILL, RESULT_SHEET
+from budget_xl.marking.plan import LOCATE_FILL
 
 from .fake_excel import FakeExcel, actions_of, covered, sample_grids_from_file, sheet_names
 
@@ -54,7 +55,8 @@ def test_the_addin_marks_the_cells_check_mark_marks(planted, tmp_path):
     yellow = covered(actions, sheets, "setRangeColor", YELLOW)
     marked = tmp_path / "标注.xlsx"
     assert run_cli("check", src, "--mark", marked).returncode == 1
-    assert cell in red
+    assert cell in covered(actions, sheets, "setRangeColor", f"#{LOCATE_FILL[-6:]}")  # the LOCATE cell, apart
+    assert cell in _filled_cells(marked, LOCATE_FILL)
     assert red == _filled_cells(marked, FILL[ERROR])
     assert yellow == _filled_cells(marked, FILL[WARNING])
     assert all(c.split("!")[0] in sheets for c in red | yellow)  # the user's own sheets
@@ -84,7 +86,7 @@ def test_the_addins_recompute_fills_a_blank_total_in_the_users_cell(planted):
     excel.apply(actions)
     assert excel.sheet(sheet)["values"][int(a1[1:]) - 2][5] == pytest.approx(expected)
     assert [r[1] for r in excel.sheet(LOG_SHEET)["values"][2:]] == [parent]
-    assert outcome.counts == {"changed": 1}
+    assert outcome.counts == {"changed": 1, "held": 0}
 
 
 def test_the_addins_narrative_reads_the_templates_text_sheets(planted):

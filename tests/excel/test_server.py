@@ -22,7 +22,8 @@ from budget_xl.marking.plan import LOCATE_FILL
 from .fake_excel import FakeExcel, covered, sheet_names, with_value
 from .test_handlers import CHANGED, cells_of, findings_of
 
-SCRIPTS = {"validate", "recompute", "export_narrative"}
+SCRIPTS = {"validate", "recompute", "export_narrative"}  # the ribbon's three buttons
+PANE_SCRIPTS = SCRIPTS | {"recompute_preview"}  # the task pane also previews 重算汇总 (issue 17)
 RED, YELLOW = f"#{FILL[ERROR][-6:]}", f"#{FILL[WARNING][-6:]}"
 OFFICE = "{http://schemas.microsoft.com/office/taskpaneappversionoverrides}"
 
@@ -35,10 +36,10 @@ def call(client, func_name, *args):
     return r.json()["result"]
 
 
-def test_the_scripts_meta_lists_the_three_buttons(client):
+def test_the_scripts_meta_lists_the_three_buttons_and_the_preview(client):
     r = client.get("/xlwings/custom-scripts-meta")
     assert r.status_code == 200
-    assert {m["function_name"] for m in r.json()} == SCRIPTS
+    assert {m["function_name"] for m in r.json()} == PANE_SCRIPTS
 
 
 def test_validate_over_http_reddens_exactly_the_failed_relations_and_writes_the_result_sheet(client, grids):
@@ -137,9 +138,9 @@ def test_the_ribbon_script_binds_every_manifest_button_to_its_custom_script(clie
     assert "event.completed()" in js
 
 
-def test_the_task_pane_offers_the_three_buttons(client):
+def test_the_task_pane_offers_the_three_buttons_and_the_preview(client):
     html = client.get("/taskpane.html").text
-    assert set(re.findall(r'xw-click="(\w+)"', html)) == SCRIPTS
+    assert set(re.findall(r'xw-click="(\w+)"', html)) == PANE_SCRIPTS
 
 
 def _wait_for(url, proc, **kw):
@@ -175,7 +176,7 @@ def test_budget_xl_serve_answers_on_loopback_port_8765():
     try:
         r = _wait_for("http://127.0.0.1:8765/xlwings/custom-scripts-meta", proc)
         assert r.status_code == 200
-        assert {m["function_name"] for m in r.json()} == SCRIPTS
+        assert {m["function_name"] for m in r.json()} == PANE_SCRIPTS
     finally:
         out, _err = _stop(proc)
     assert "http://localhost:8765" in out
