@@ -31,7 +31,7 @@ from tests.fill_scenarios import (
 )
 
 # derandomized: the same examples on every run and in CI
-PROPERTY = settings(max_examples=20, deadline=None, derandomize=True, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+PROPERTY = settings(max_examples=12, deadline=None, derandomize=True, phases=(Phase.explicit, Phase.reuse, Phase.generate),
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

@@ -263,7 +263,7 @@ def test_our_own_national_document_gives_no_document_finding(sample_file, tmp_pa
     """The sample → document → LibreOffice PDF: a correct document, national checklist, no DOC-* finding."""
     from tests.conftest import run_cli, soffice
 
-    exe = soffice()
+    exe = soffice("writer", "cjk")  # a .docx printed, its Chinese text read back
     docx = tmp_path / "document.docx"
     assert run_cli("document", sample_file, "-o", docx).returncode == 0
     subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",

@@ -41,5 +41,5 @@ def missed_cells(cells: list[str], delta: float) -> list[str]:
 
 @pytest.mark.parametrize("delta", [1, -1])
 def test_a_change_of_one_wanyuan_anywhere_is_an_error_on_that_cell(delta):
-    sample = random.Random(f"every-amount{delta}").sample(CELLS, len(CELLS) // 3)
+    sample = random.Random(f"every-amount{delta}").sample(CELLS, len(CELLS) // 6)  # all 362: bench_every_amount
     assert missed_cells(sample, delta) == []
