@@ -120,12 +120,7 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
     ``pdfium`` (pypdfium2, which pdfplumber itself installs) reads the text layer about 40× faster than
     ``pdfplumber`` (pdfminer); both give the same words. pdfplumber stays available as the reference reader."""
     name = str(path)
-    from budget_xl.inputs import MAX_PDF_BYTES, read_head, require_size
-
-    head = read_head(path, 1024, "PDF 文件")
-    require_size(path, MAX_PDF_BYTES, "PDF 文件")
-    if b"%PDF-" not in head:
-        raise InputError("不是 PDF 文件，也不是文本文件：请提供公开的预算 PDF（带文字层）或文本。", file=name)
+    require_pdf(path)
     lines = _lines_pdfium(path) if engine == "pdfium" else _lines_pdfplumber(path)
     if not any(line.text.strip() for line in lines):
         raise InputError("PDF 中没有文字层（可能是扫描件或图片），无法导入。请提供由电子文档导出的 PDF，"
@@ -136,24 +131,46 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
 _ENCRYPTED = "PDF 已加密（设有密码），无法读取。请提供未加密的文件。"
 
 
-def _lines_pdfium(path: Path) -> list[Line]:
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+def require_pdf(path: Path) -> None:
+    """The one way in for a PDF (import and review): a regular file of bounded size that starts like a PDF."""
+    from budget_xl.inputs import MAX_PDF_BYTES, read_head, require_size
 
-    name = str(path)
+    head = read_head(path, 1024, "PDF 文件")
+    require_size(path, MAX_PDF_BYTES, "PDF 文件")
+    if b"%PDF-" not in head:
+        raise InputError("不是 PDF 文件，也不是文本文件：请提供公开的预算 PDF（带文字层）或文本。", file=str(path))
+
+
+def open_pdfium(path: Path):
+    """pdfium's document, or a Chinese reason it cannot be opened (encrypted, broken)."""
+    import pypdfium2 as pdfium
+
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
         if "password" in str(e).lower():
-            raise InputError(_ENCRYPTED, file=name) from None
-        raise InputError(f"PDF 文件已损坏，无法读取（{e}）。", file=name) from None
+            raise InputError(_ENCRYPTED, file=str(path)) from None
+        raise InputError(f"PDF 文件已损坏，无法读取（{e}）。", file=str(path)) from None
+
+
+def page_geometry(page) -> tuple[int, float, float]:
+    """(rotation, w0, h0): the page's /Rotate and its unrotated size, which ``_displayed_box`` turns boxes by
+    (pdfium gives width and height as displayed, swapped for a page turned 90°)."""
+    rotation = page.get_rotation() % 360
+    width, height = page.get_width(), page.get_height()
+    return rotation, *((width, height) if rotation in (0, 180) else (height, width))
+
+
+def _lines_pdfium(path: Path) -> list[Line]:
+    import pypdfium2.raw as raw
+
+    pdf = open_pdfium(path)
     lines: list[Line] = []
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            rotation = page.get_rotation() % 360
-            height = page.get_height()  # as displayed (pdfium swaps width and height of a page turned 90°)
-            w0, h0 = (page.get_width(), height) if rotation in (0, 180) else (height, page.get_width())
+            rotation, w0, h0 = page_geometry(page)
+            height = page.get_height()  # as displayed
             tp = page.get_textpage()
             words: list[dict] = []
             cur: dict | None = None

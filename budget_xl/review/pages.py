@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budget_xl.errors import InputError
-
 SCALE = 2.0            # render 144 dpi: a 10.5 pt glyph is ~21 px high
 INK = 225              # a grey level darker than this is ink (light grey print counts)
 LINE_TOLERANCE = 3.0   # characters whose tops differ by less than this share a line (pt)
@@ -118,31 +116,22 @@ class Document:
 def read_document(path: str | Path) -> Document:
     """Every page's characters, their displayed boxes and how much of each glyph is drawn."""
     import numpy as np
-    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from budget_xl.importers.pdf import _displayed_box
+    from budget_xl.importers.pdf import _displayed_box, open_pdfium, page_geometry, require_pdf
 
     name = str(path)
-    if not Path(path).exists():
-        raise InputError("文件不存在。请检查路径和文件名。", file=name)
-    try:
-        pdf = pdfium.PdfDocument(name)
-    except pdfium.PdfiumError as e:
-        raise InputError(f"PDF 文件无法读取（{e}）。", file=name) from None
+    require_pdf(Path(path))  # the importer's guard: a FIFO or a device is refused before pdfium opens it
+    pdf = open_pdfium(Path(path))
     pages: list[Page] = []
     try:
         for i in range(len(pdf)):
             pg = pdf[i]
-            rotation = pg.get_rotation() % 360
-            width, height = pg.get_width(), pg.get_height()
-            w0, h0 = (width, height) if rotation in (0, 180) else (height, width)
-            if rotation in (90, 270):
-                width, height = height, width
+            rotation, w0, h0 = page_geometry(pg)
             img = np.asarray(pg.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
             dark = img < INK
             paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
-            page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1)
+            page = Page(i + 1, w0, h0, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1)
             tp = pg.get_textpage()
             chars: list[Char] = []
             for j in range(tp.count_chars()):
@@ -153,7 +142,7 @@ def read_document(path: str | Path) -> Document:
                     continue
                 x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
                 glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
-                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height)))
+                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, w0, h0)))
             page.lines = _lines(i + 1, chars)
             tp.close()
             pg.close()
