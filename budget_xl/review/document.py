@@ -268,19 +268,23 @@ def missing_full_stop(ctx: Context) -> list[Finding]:
     return out
 
 
+def _matches(ctx: Context, pattern: re.Pattern, plain: bool = True):
+    """Every match of ``pattern`` in the prose: (the text searched, the match, its page, its box)."""
+    for para in ctx.prose():
+        text = _plain(para.text) if plain else para.text
+        for m in pattern.finditer(text):
+            page, box = para.box_of(m.start(), m.end())
+            yield text, m, page, box
+
+
 _DOUBLE = re.compile(r"(。。|，，|、、|；；|：：|！！|？？|[。，；][，。；])")
 
 
 @doc_check("DOC-PUNCT-DOUBLE", "连续两个标点（“。。”“，，”“。，”等）", "“信息化建设及运行维护等方面的支出。。”")
 def doubled_punctuation(ctx: Context) -> list[Finding]:
-    out = []
-    for para in ctx.prose():
-        text = para.text
-        for m in _DOUBLE.finditer(text):
-            page, box = para.box_of(m.start(), m.end())
-            out.append(_finding("DOC-PUNCT-DOUBLE", f"第{page}页连续两个标点“{m.group(0)}”：“{_clip(text, m.start(), m.end())}”",
-                                page, box, m.group(0) + text[max(0, m.start() - 10):m.start()]))
-    return out
+    return [_finding("DOC-PUNCT-DOUBLE", f"第{page}页连续两个标点“{m.group(0)}”：“{_clip(text, m.start(), m.end())}”",
+                     page, box, m.group(0) + text[max(0, m.start() - 10):m.start()])
+            for text, m, page, box in _matches(ctx, _DOUBLE, plain=False)]
 
 
 def _pair_ok(text: str, left: str, right: str) -> bool:
@@ -429,14 +433,9 @@ _ZERO_PCT = re.compile(r"(?:为|是)0(?:\.0+)?万元[^。；]{0,40}?(增加|增�
 
 @doc_check("DOC-ZERO-BASE", "从零起增长却写了增长百分比（上年为0时百分比无法计算）", "“2025年执行数为0万元……增长100%”")
 def zero_base(ctx: Context) -> list[Finding]:
-    out = []
-    for para in ctx.prose():
-        text = _plain(para.text)
-        for m in _ZERO_PCT.finditer(text):
-            page, box = para.box_of(m.start(), m.end())
-            out.append(_finding("DOC-ZERO-BASE", f"第{page}页上年为0却写“{m.group(1)}{m.group(2)}%”（从零起增长不能用百分比表示，"
-                                f"应写“新增”）：“{_clip(text, m.start(), m.end())}”", page, box, m.group(0)))
-    return out
+    return [_finding("DOC-ZERO-BASE", f"第{page}页上年为0却写“{m.group(1)}{m.group(2)}%”（从零起增长不能用百分比表示，"
+                     f"应写“新增”）：“{_clip(text, m.start(), m.end())}”", page, box, m.group(0))
+            for text, m, page, box in _matches(ctx, _ZERO_PCT)]
 
 
 _NO_PCT = re.compile(r"(?:比|较)[^，。；]{0,20}?(?:增加|减少|增长|下降)(?:了)?(\d+\.\d+|\d+)(?=[。，；]|$)")
@@ -444,14 +443,9 @@ _NO_PCT = re.compile(r"(?:比|较)[^，。；]{0,20}?(?:增加|减少|增长|下
 
 @doc_check("DOC-PCT-SIGN", "增减幅度后面漏了百分号（“增加17.62。”）", "“比2025年预算执行数增加17.62。”")
 def missing_percent(ctx: Context) -> list[Finding]:
-    out = []
-    for para in ctx.prose():
-        text = _plain(para.text)
-        for m in _NO_PCT.finditer(text):
-            page, box = para.box_of(m.start(), m.end())
-            out.append(_finding("DOC-PCT-SIGN", f"第{page}页增减数“{m.group(1)}”后面没有单位或百分号：“{_clip(text, m.start(), m.end())}”",
-                                page, box, m.group(0)))
-    return out
+    return [_finding("DOC-PCT-SIGN", f"第{page}页增减数“{m.group(1)}”后面没有单位或百分号：“{_clip(text, m.start(), m.end())}”",
+                     page, box, m.group(0))
+            for text, m, page, box in _matches(ctx, _NO_PCT)]
 
 
 _INDICATOR = re.compile(r"(?:((?:19|20)\d{2})年(?:度)?)?(“三公”经费预算|机关运行经费预算|政府采购预算|政府采购货物预算"
