@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -23,16 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_scale import load, machine, synth_file  # noqa: E402
-
-
-def cpu_median(fn, rounds: int) -> float:
-    fn()
-    out = []
-    for _ in range(rounds):
-        t = time.process_time()
-        fn()
-        out.append(time.process_time() - t)
-    return statistics.median(out)
+from bench_scale import med as cpu_median  # noqa: E402
 
 
 def raw_read(path: Path) -> None:

@@ -16,21 +16,14 @@ from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from budget_xl.model import TOTAL_KEY, Budget, Table
+from budget_xl.model import TOTAL_KEY, Budget
 from budget_xl.narrative.render import TITLE, Block, Narrative
+from budget_xl.narrative.shanghai import wan
 from budget_xl.narrative.templates import folder_environment
-from budget_xl.units import round2, to_wan
+from budget_xl.units import round2
 
 SECTIONS = ("01_overview.md.j2", "02_general.md.j2", "03_other.md.j2")
 HUNDRED = Decimal(100)
-
-
-def _wan(table: Table | None, row: str, col: str) -> Decimal | None:
-    if table is None or not table.present:
-        return None
-    r = table.get(row)
-    v = r.amount(col) if r is not None else None
-    return None if v is None else to_wan(v, table.unit)
 
 
 def money(v: Decimal | None) -> str:
@@ -91,20 +84,20 @@ def build_context(budget: Budget) -> dict:
     year = budget.year or 0
 
     def last(key: str) -> Decimal | None:
-        return _wan(prior, key, "amount")
+        return wan(prior, key, "amount")
 
-    total = _wan(t1, "in_grand", "in_amount")
-    in_total = _wan(t1, "in_total", "in_amount")
-    income = [("财政拨款收入", _wan(t2, TOTAL_KEY, "fin"))]
+    total = wan(t1, "in_grand", "in_amount")
+    in_total = wan(t1, "in_total", "in_amount")
+    income = [("财政拨款收入", wan(t2, TOTAL_KEY, "fin"))]
     for key, label in (("upper", "上级补助收入"), ("biz", "事业收入"), ("oper", "经营收入"),
                        ("affil", "附属单位上缴收入"), ("other", "其他收入")):
-        income.append((label, _wan(t1, key, "in_amount")))
-    out_total = _wan(t1, "out_total", "out_amount")
-    spending = [(label, _wan(t3, TOTAL_KEY, col)) for col, label in
+        income.append((label, wan(t1, key, "in_amount")))
+    out_total = wan(t1, "out_total", "out_amount")
+    spending = [(label, wan(t3, TOTAL_KEY, col)) for col, label in
                 (("basic", "基本支出"), ("project", "项目支出"), ("oper", "经营支出"))]
-    gen = _wan(t5, TOTAL_KEY, "total")
-    classes = [(r.text("name"), _wan(t5, r.key, "total")) for r in (t5.coded_rows() if t5 else [])
-               if len(r.key) == 3 and _wan(t5, r.key, "total")]
+    gen = wan(t5, TOTAL_KEY, "total")
+    classes = [(r.text("name"), wan(t5, r.key, "total")) for r in (t5.coded_rows() if t5 else [])
+               if len(r.key) == 3 and wan(t5, r.key, "total")]
     general = _texts(budget, "一般公共预算财政拨款支出决算情况说明")
     plan = tb.get("PLAN")
     plan_rows = list(plan.rows) if plan is not None and plan.present else []
@@ -115,7 +108,7 @@ def build_context(budget: Budget) -> dict:
         if len(code) != 7 or t5 is None or t5.get(code) is None:
             continue
         name = t5.get(code).text("name")
-        done, planned = _wan(t5, code, "total"), r.amount("budget")
+        done, planned = wan(t5, code, "total"), r.amount("budget")
         items.append({
             "cls": t5.get(code[:3]).text("name") if t5.get(code[:3]) else "",
             "kuan": t5.get(code[:5]).text("name") if t5.get(code[:5]) else "", "name": name,
@@ -128,13 +121,13 @@ def build_context(budget: Budget) -> dict:
     person_items = [r.text("name") for r in econ if r.key[:3] in ("301", "303")]
     public_items = [r.text("name") for r in econ if r.key[:3] in ("302", "310", "309", "399")]
     t9 = tb.get("T9")
-    sangong = {k: {"budget": _wan(t9, k, "budget"), "final": _wan(t9, k, "final")}
+    sangong = {k: {"budget": wan(t9, k, "budget"), "final": wan(t9, k, "final")}
                for k in ("total", "abroad", "car", "recep")}
     sangong_rate = {k: (pct(v["final"] or Decimal(0), v["budget"]) if v["budget"] else None) for k, v in sangong.items()}
     fund_empty = not (tb.get("T7") and tb["T7"].has_amounts())
     soe_empty = not (tb.get("T8") and tb["T8"].has_amounts())
-    opex = _wan(tb.get("OPEX"), "opex", "amount")
-    proc = {k: _wan(tb.get("PROC"), k, "amount") for k in
+    opex = wan(tb.get("OPEX"), "opex", "amount")
+    proc = {k: wan(tb.get("PROC"), k, "amount") for k in
             ("total", "goods", "works", "services", "sme", "sme_small", "sme_won", "small_won", "other_sme_won")}
     asset = tb.get("ASSET")
     cars = {r.key: r.amount("qty") for r in asset.rows} if asset is not None and asset.present else {}
@@ -147,8 +140,8 @@ def build_context(budget: Budget) -> dict:
         "income": [(label, money(v), pct(v, in_total)) for label, v in income if v],
         "out_total": money(out_total),
         "spending": [(label, money(v), pct(v, out_total)) for label, v in spending if v],
-        "fin_total": money(_wan(t4, "in_grand", "in_amount")),
-        "fin_change": change(_wan(t4, "in_grand", "in_amount"), last("fin")),
+        "fin_total": money(wan(t4, "in_grand", "in_amount")),
+        "fin_change": change(wan(t4, "in_grand", "in_amount"), last("fin")),
         "fin_reason": _after(_texts(budget, "财政拨款收入支出决算总体情况说明"), "主要原因"),
         "gen": money(gen), "gen_share": pct(gen, out_total), "gen_change": change(gen, last("gen")),
         "gen_reason": _after(general, "主要原因", "与"),
@@ -157,9 +150,9 @@ def build_context(budget: Budget) -> dict:
         "plan_rate": pct(gen, plan_total), "plan_versus": versus(gen, plan_total),
         "plan_reason": _after(general, "数的主要原因", "年初预算为" + (money(plan_total) if plan_total else "")),
         "items": items,
-        "basic": money(_wan(t5, TOTAL_KEY, "basic")),
-        "person": money(_wan(tb.get("T6S"), "person", "amount")),
-        "public": money(_wan(tb.get("T6S"), "public", "amount")),
+        "basic": money(wan(t5, TOTAL_KEY, "basic")),
+        "person": money(wan(tb.get("T6S"), "person", "amount")),
+        "public": money(wan(tb.get("T6S"), "public", "amount")),
         "person_items": "、".join(person_items), "public_items": "、".join(public_items),
         "sangong": {k: {"budget": money(v["budget"]), "final": money(v["final"])} for k, v in sangong.items()},
         "sangong_rate": sangong_rate,
