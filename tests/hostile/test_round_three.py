@@ -295,14 +295,35 @@ def test_the_command_line_installs_the_handler_from_its_first_import(tmp_path):
     assert "_on_signal" not in plain.stdout  # a library user's process is left alone
 
 
+def _wait_for_our_handler(proc, limit: float = 30.0) -> None:
+    """Until the command's own signal handler is in place (SIGTERM caught, per /proc; Python alone does not catch
+    it): a fixed sleep sent Ctrl+C into interpreter start-up on a loaded machine (returncode -2), which is
+    pip's launcher's moment, not the command's. Without /proc, a second's wait."""
+    import time
+
+    status = Path(f"/proc/{proc.pid}/status")
+    if not status.exists():
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            caught = next((int(line.split()[1], 16) for line in status.read_text().splitlines()
+                           if line.startswith("SigCgt:")), 0)
+        except OSError:
+            return  # the process has ended
+        if caught & (1 << (signal.SIGTERM - 1)):
+            time.sleep(0.2)  # into the check itself
+            return
+        time.sleep(0.02)
+
+
 @POSIX
 def test_ctrl_c_during_a_real_check_exits_130_in_chinese(tmp_path):
     src = _sample(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "budget_xl", "check", str(src), "--mark", str(tmp_path / "标注.xlsx")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
-    import time
-
-    time.sleep(1.0)
+    _wait_for_our_handler(proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode in (0, 1, 130), err  # a fast machine may have finished
