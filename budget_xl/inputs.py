@@ -115,3 +115,28 @@ def _size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.0f} MB"
     return f"{max(n // 1024, 1)} KB"
+
+
+def broken_reason(e: BaseException) -> str:
+    """Why a reader (python-calamine, openpyxl, zipfile, pdfminer) refused a file, in Chinese: the
+    exception's class name or English text is never shown to the user."""
+    import re
+
+    name = type(e).__name__
+    text = str(e.args[0]) if e.args else ""
+    part = re.search(r"""['"]([^'"]+\.(?:xml|rels|bin))['"]""", text)
+    if part and (isinstance(e, KeyError) or "not found" in text.lower()):
+        return f"缺少其中的部件“{part.group(1)}”"
+    if name == "WorksheetNotFound":
+        return f"工作簿目录中列出的工作表“{text}”在文件里找不到" if text else "工作簿目录中列出的工作表在文件里找不到"
+    if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
+        return "文件设有密码或已加密"
+    if name in ("XmlError", "ParseError", "XMLSyntaxError") or "xml" in text.lower():
+        return "其中的 XML 内容不完整或格式有误"
+    if name in ("ZipError", "BadZipFile", "LargeZipFile") or "zip" in text.lower():
+        return "压缩包结构有误"
+    if isinstance(e, (IndexError, KeyError)):
+        return "其中的编号引用了不存在的内容（如样式、共享文字）"
+    if isinstance(e, (UnicodeError,)):
+        return "其中有无法识别的文字编码"
+    return "内容不符合文件格式"

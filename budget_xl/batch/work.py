@@ -162,7 +162,9 @@ def check_file(path: str) -> FileResult:
     except InputError as e:
         res.problem = e.text
     except OSError as e:
-        res.problem = f"文件“{path}”无法打开：{e.strerror or type(e).__name__}。"
+        from budget_xl.outputs import os_reason
+
+        res.problem = f"文件“{path}”无法打开：{os_reason(e).replace('写入', '读取')}。"
     except Exception as e:  # a batch reports and goes on; the message names the file
         res.problem = f"文件“{path}”处理时发生内部错误（{type(e).__name__}：{e}）。"
     res.seconds = time.thread_time() - start

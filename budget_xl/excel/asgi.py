@@ -22,6 +22,21 @@ from budget_xl.excel.functions_core import ARG_NAMES
 from budget_xl.excel.guard import MAX_BYTES, Guard
 
 logging.getLogger("budget_xl.server").setLevel(logging.WARNING)
+for _level, _zh in ((logging.DEBUG, "调试"), (logging.INFO, "信息"), (logging.WARNING, "警告"),
+                    (logging.ERROR, "错误"), (logging.CRITICAL, "严重错误")):
+    logging.addLevelName(_level, _zh)  # the console's "WARNING:" prefix, in this server process only
+
+
+def _console_handler() -> logging.Handler:
+    h = logging.StreamHandler()
+    h.setFormatter(logging.Formatter("%(levelname)s：%(message)s"))
+    return h
+
+
+_server_log = logging.getLogger("budget_xl.server")
+if not _server_log.handlers:
+    _server_log.addHandler(_console_handler())
+    _server_log.propagate = False
 
 
 def package_version() -> str:

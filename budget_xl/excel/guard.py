@@ -37,6 +37,9 @@ MANIFEST_FILENAME = "budget-xl-manifest.xml"
 MANIFEST_FILENAME_ZH = "预算公开助手-manifest.xml"
 
 
+RUNNING = "预算公开助手加载项服务正在运行。清单文件：/manifest；在 Excel 中通过“预算公开”选项卡使用。"
+
+
 class Refusal(Exception):
     """A request the server will not run: HTTP status and the Chinese reason."""
 
@@ -203,6 +206,8 @@ class Guard:
             await send(message)
 
         try:
+            if path == "/" and scope.get("method") == "GET":  # xlwings Server's {"status":"ok"}, said
+                return await _send(send, *_json_response(200, {"status": "ok", "detail": RUNNING}))
             if path in FUNCTIONS_META and self.functions_meta and scope.get("method") == "GET":
                 return await _send(send, *_json_response(200, self.functions_meta()))
             if scope.get("method") == "POST" and path.startswith("/xlwings/"):

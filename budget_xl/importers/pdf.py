@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from budget_xl.errors import InputError
+from budget_xl.inputs import broken_reason
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table, empty_budget
 from budget_xl.recognise.names import code_named, newer
 from budget_xl.recognise.tables import (
@@ -225,7 +226,7 @@ def _lines_pdfplumber(path: Path) -> list[Line]:
     except Exception as e:  # pdfplumber wraps pdfminer's errors
         if "password" in str(e).lower() or "encrypt" in str(e).lower() or "Password" in type(e).__name__:
             raise InputError(_ENCRYPTED, file=name) from None
-        raise InputError(f"PDF 文件已损坏，无法读取（{type(e).__name__}）。", file=name) from None
+        raise InputError(f"PDF 文件已损坏，无法读取（{broken_reason(e)}）。", file=name) from None
     lines: list[Line] = []
     try:
         with pdf:

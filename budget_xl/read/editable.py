@@ -9,6 +9,7 @@ parser, the way Excel repairs it) and the copy is written from the repaired part
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -26,14 +27,36 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
         return wb
     except ElementTree.ParseError:
         pass
+    except (IndexError, KeyError, ValueError, TypeError, AttributeError) as e:
+        if not isinstance(e, (IndexError, KeyError)):  # a style past the style sheet, a lost [Content_Types].xml
+            raise _unrepairable(e, src) from None
     data, repaired = repaired_package(Path(src))
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
     except Exception as e:
-        raise InputError(f"文件的内容格式有误，无法修复后写出副本（{type(e).__name__}）。请在 Excel 中打开后另存再试。",
-                         file=str(src)) from None
+        raise _unrepairable(e, src) from None
     wb.repaired = repaired
     return wb
+
+
+_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?)\s+s="(\d+)"')
+
+
+def _style_count(z: zipfile.ZipFile) -> int:
+    """How many cell formats the style sheet holds (openpyxl's default one when it is missing)."""
+    try:
+        xml = z.read("xl/styles.xml")
+    except KeyError:
+        return 1
+    m = re.search(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", xml, re.S)
+    return len(re.findall(rb"<(?:\w+:)?xf\b", m.group(1))) if m else 1
+
+
+def _unrepairable(e: BaseException, src) -> InputError:
+    from budget_xl.inputs import broken_reason
+
+    return InputError(f"文件的内容格式有误（{broken_reason(e)}），无法修复后写出副本。请在 Excel 中打开后另存再试。",
+                      file=str(src))
 
 
 def repaired_package(src: Path) -> tuple[bytes, list[str]]:
@@ -44,8 +67,14 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
     repaired = []
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        styles = _style_count(z)
         for info in z.infolist():
             part = z.read(info)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                mended = _STYLE.sub(lambda m: m.group(0) if int(m.group(2)) < styles else m.group(1), part)
+                if mended != part:  # a style past the style sheet: the cell keeps its value, loses the format
+                    part = mended
+                    repaired.append(info.filename)
             if info.filename.endswith((".xml", ".rels")):
                 try:
                     ElementTree.fromstring(part)
@@ -63,4 +92,22 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
                     part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                     repaired.append(info.filename)
             w.writestr(info, part)
+        if TYPES not in z.namelist():  # the part list Excel rebuilds from the parts themselves
+            w.writestr(TYPES, _content_types(z.namelist()))
+            repaired.append(TYPES)
     return out.getvalue(), repaired
+
+
+TYPES = "[Content_Types].xml"
+_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+
+
+def _content_types(names: list[str]) -> bytes:
+    kinds = {"xl/workbook.xml": "sheet.main+xml", "xl/styles.xml": "styles+xml", "xl/sharedStrings.xml": "sharedStrings+xml"}
+    overrides = [(n, _MAIN + kinds[n]) for n in names if n in kinds]
+    overrides += [(n, _MAIN + "worksheet+xml") for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    overrides += [(n, "application/vnd.openxmlformats-officedocument.theme+xml") for n in names if n.startswith("xl/theme/")]
+    body = "".join(f'<Override PartName="/{n}" ContentType="{t}"/>' for n, t in overrides)
+    return ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>{body}</Types>').encode()

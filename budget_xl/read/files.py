@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 
 from budget_xl.a1 import index as a1_index
 from budget_xl.errors import InputError
-from budget_xl.inputs import require_regular_file
+from budget_xl.inputs import broken_reason, require_regular_file
 from budget_xl.read.values import CellError, Uncached
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -360,7 +360,7 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
             grids[name] = sheet.to_python(skip_empty_area=False)
         hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
     except Exception as e:  # calamine raises its own error types for broken parts
-        raise InputError(f"文件无法读取（{type(e).__name__}）：可能已损坏。请在 Excel 中打开后另存再试。",
+        raise InputError(f"文件无法读取（{broken_reason(e)}）：可能已损坏。请在 Excel 中打开后另存再试。",
                          file=str(path)) from None
     out = mark_unreadable(grids, scans)
     out.hidden = hidden
@@ -387,7 +387,7 @@ def load_grids_openpyxl(path: str | Path) -> dict[str, list[list]]:
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:
-        raise InputError(f"文件无法读取（{type(e).__name__}）：可能已损坏。", file=str(path)) from None
+        raise InputError(f"文件无法读取（{broken_reason(e)}）：可能已损坏。", file=str(path)) from None
     try:
         grids = {ws.title: [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
                  for ws in wb.worksheets}

@@ -1,0 +1,619 @@
+# ruff: noqa: E501, B023
+"""The reviewer's probe: every command over the round-four inputs, odd paths and odd environments, each
+in its own process with a timeout. Reports every run that crashed (exit 3, 134, 139, a signal), printed a
+traceback, hung, printed English, changed an input (bytes, mtime or mode) or left a temporary file.
+
+    python -m tests.hostile.probe OUT [--only SUBSTRING] [--jobs 2]
+
+Not a test (it takes minutes); what it finds becomes a case in ``tests/hostile/test_round_four.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.hostile import round_four
+from tests.hostile.make_corpus import sample_bytes
+
+TIMEOUT = 60
+EXE = [sys.executable, "-m", "budget_xl"]
+
+# ASCII words a Chinese user may see: product and format names, option names, rule ids
+ALLOWED = {w.lower() for w in """
+    budget xlsx xlsm xlam docx json html http https localhost excel word office xlwings server manifest
+    libreoffice soffice true false none null dask debug budget_xl_debug utf gbk pdfium pdfplumber wps
+    calamine openpyxl python locate unit slip sheet content types xml rels styles sharedstrings worksheets
+    workbook shanghai jiangsu national detail origin application plain text content-type
+    ctrl sigterm windows com1 lpt9 aux con daxie rollup wanyuan zengjian validate recompute recompute_preview
+    export_narrative delete patch trace post polyform check fill import narrative document batch review synth
+    serve demo show sample noncommercial remote readme xlwings_license_key connectionreseterror
+""".split()}
+WORD = re.compile(r"(?<![A-Za-z0-9_\-./\\])[A-Za-z]{4,}(?![A-Za-z0-9_])")
+RULE_ID = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
+PATHLIKE = re.compile(r"(?:[\w.\-\u4e00-\u9fff（）() ]*[/\\][^\s“”，。：；（）]*)|(?:\S+\.(?:xlsx|xls|xlsm|pdf|txt|docx|md|xml|toml|pem|j2))")
+
+
+@dataclass
+class Run:
+    id: str
+    argv: list[str]
+    watch: list[Path] = field(default_factory=list)     # inputs that must not change
+    env: dict[str, str | None] = field(default_factory=dict)
+    cwd: Path | None = None
+    stdin: str = "devnull"      # devnull | closed
+    stdout: str = "pipe"        # pipe | closed | head
+    expect_codes: tuple[int, ...] = (0, 1, 2)
+    timeout: int = TIMEOUT
+
+
+def snapshot(paths: list[Path]) -> dict[str, tuple]:
+    out = {}
+    for p in paths:
+        try:
+            st = os.lstat(p)
+        except OSError:
+            out[str(p)] = None
+            continue
+        digest = hashlib.sha256(p.read_bytes()).hexdigest() if stat.S_ISREG(st.st_mode) else None
+        out[str(p)] = (digest, st.st_mtime_ns, stat.S_IMODE(st.st_mode))
+    return out
+
+
+def english(text: str, run: Run) -> list[str]:
+    for a in sorted(run.argv, key=len, reverse=True):
+        if len(a) > 2:
+            text = text.replace(a, " ")
+    text = RULE_ID.sub(" ", text)
+    text = PATHLIKE.sub(" ", text)
+    words = [w for w in WORD.findall(text) if w.lower() not in ALLOWED]
+    return sorted(set(words))
+
+
+def leftovers(folders: list[Path]) -> list[str]:
+    found = []
+    for f in folders:
+        if f.is_dir():
+            found += [str(p) for p in f.rglob("*") if ".tmp" in p.name or p.name.startswith(".~")]
+    return found
+
+
+def execute(run: Run, scratch: Path) -> dict:
+    env = dict(os.environ)
+    env.pop("BUDGET_XL_DEBUG", None)
+    for k, v in run.env.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    before = snapshot(run.watch)
+    tmp_before = set(os.listdir(env.get("TMPDIR", "/tmp"))) if os.path.isdir(env.get("TMPDIR", "/tmp")) else set()
+    cmd = EXE + run.argv
+    t = time.monotonic()
+    stdin = subprocess.DEVNULL
+    preexec = None
+    if run.stdin == "closed":
+        preexec = lambda: os.close(0)  # noqa: E731
+    try:
+        if run.stdout == "head":
+            shell = " ".join(_q(c) for c in cmd) + " 2>&1 | head -1; exit ${PIPESTATUS[0]}"
+            p = subprocess.run(["bash", "-c", shell], capture_output=True, env=env, cwd=run.cwd, timeout=run.timeout,
+                               stdin=stdin)
+        elif run.stdout == "closed":
+            shell = " ".join(_q(c) for c in cmd) + " >&-"
+            p = subprocess.run(["bash", "-c", shell], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env,
+                               cwd=run.cwd, timeout=run.timeout, stdin=stdin)
+        else:
+            p = subprocess.run(cmd, capture_output=True, env=env, cwd=run.cwd, timeout=run.timeout,
+                               stdin=None if run.stdin == "closed" else stdin, preexec_fn=preexec)
+        code, out = p.returncode, (p.stdout or b"") + (p.stderr or b"")
+        hung = False
+    except subprocess.TimeoutExpired as e:
+        code, out, hung = None, (e.stdout or b"") + (e.stderr or b""), True
+    seconds = time.monotonic() - t
+    text = out.decode("utf-8", "replace")
+    problems = []
+    if hung:
+        problems.append(f"hang>{run.timeout}s")
+    elif code not in run.expect_codes:
+        problems.append(f"exit {code}")
+    if "Traceback" in text or "Exception ignored" in text or "内部错误" in text or "panicked" in text:
+        problems.append("traceback/internal")
+    en = [] if "--json" in run.argv else english(text, run)
+    if en:
+        problems.append("english:" + ",".join(en[:12]))
+    after = snapshot(run.watch)
+    changed = [k for k in before if before[k] != after.get(k)]
+    if changed:
+        problems.append("input changed:" + ",".join(changed))
+    left = leftovers([run.cwd]) if run.cwd and scratch in run.cwd.parents else []
+    tmp_after = set(os.listdir(env.get("TMPDIR", "/tmp"))) if os.path.isdir(env.get("TMPDIR", "/tmp")) else set()
+    new_tmp = [n for n in tmp_after - tmp_before if "budget" in n.lower() or ".tmp" in n]
+    if left:
+        problems.append("leftover:" + ",".join(left[:3]))
+    if new_tmp:
+        problems.append("tmp-leftover?:" + ",".join(new_tmp[:3]))
+    return {"id": run.id, "argv": run.argv, "code": code, "seconds": round(seconds, 1), "problems": problems,
+            "output": text[-1500:]}
+
+
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+# -- the runs ------------------------------------------------------------------------------------------
+def runs(root: Path) -> list[Run]:
+    inputs = root / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    built: dict[str, Path] = {}
+    for name, build in round_four.all_inputs().items():
+        folder = inputs / name
+        folder.mkdir(exist_ok=True)
+        built[name] = build(folder)
+    out_root = root / "out"
+    out_root.mkdir(exist_ok=True)
+    rs: list[Run] = []
+
+    def out(rid: str) -> Path:
+        d = out_root / rid
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    def copy(name: str, rid: str) -> Path:
+        d = out(rid) / "in"
+        d.mkdir(exist_ok=True)
+        return Path(shutil.copy2(built[name], d / built[name].name))
+
+    xlsx = {**round_four.xlsx_inputs(), **round_four.cell_inputs()}
+    for name in xlsx:
+        p = built[name]
+        for cmd, argv in {
+            "check": lambda o: ["check", str(p)],
+            "json": lambda o: ["check", str(p), "--json"],
+            "mark": lambda o: ["check", str(p), "--mark", str(o / "标注.xlsx")],
+            "fill": lambda o: ["fill", str(p), "-o", str(o / "重算.xlsx")],
+            "dry": lambda o: ["fill", str(p), "--dry-run"],
+            "narrative": lambda o: ["narrative", str(p), "-o", str(o / "说明.docx"), "--force"],
+            "document": lambda o: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
+            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "batch": lambda o: ["batch", str(p.parent), "--report", str(o / "报告.xlsx"), "--jobs", "1"],
+        }.items():
+            rid = f"{name}.{cmd}"
+            o = out(rid)
+            rs.append(Run(rid, argv(o), [p], cwd=o))
+        rid = f"{name}.inplace"
+        c = copy(name, rid)
+        rs.append(Run(rid, ["fill", str(c), "--in-place"], [], cwd=out(rid)))
+
+    for name in round_four.text_inputs():
+        p = built[name]
+        for cmd, argv in {
+            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "batch": lambda o: ["batch", str(p), "--jobs", "1"],
+            "check": lambda o: ["check", str(p)],
+            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
+        }.items():
+            rid = f"{name}.{cmd}"
+            o = out(rid)
+            rs.append(Run(rid, argv(o), [p], cwd=o))
+
+    for name in round_four.pdf_inputs():
+        p = built[name]
+        for cmd, argv in {
+            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
+            "batch": lambda o: ["batch", str(p), "--review", str(o / "检查表"), "--jobs", "1"],
+            "check": lambda o: ["check", str(p)],
+            "prior": lambda o: ["import", str(built["txt-utf8-bom"]), "--prior", str(p), "-o", str(o / "导入.xlsx")],
+        }.items():
+            rid = f"{name}.{cmd}"
+            o = out(rid)
+            rs.append(Run(rid, argv(o), [p], cwd=o, timeout=120 if "500" in name else TIMEOUT))
+
+    rs += path_runs(root)
+    rs += env_runs(root)
+    return rs
+
+
+def path_runs(root: Path) -> list[Run]:
+    base = root / "paths"
+    base.mkdir(exist_ok=True)
+    s = sample_bytes()
+    rs: list[Run] = []
+
+    def sample_at(p: Path) -> Path:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(s)
+        return p
+
+    d = base / "目录 with space"
+    names = {
+        "space": "主 表 .xlsx", "nfd": "主表\u0065\u0301.xlsx", "long": "长" * 80 + ".xlsx",
+        "newline": "主\n表.xlsx", "dash": "-主表.xlsx", "emoji": "预算😀.xlsx", "tab": "主\t表.xlsx",
+        "upper": "主表.XLSX", "nosuffix": "主表", "xls-suffix": "主表.xls", "dot-only": ".xlsx",
+    }
+    for key, name in names.items():
+        p = sample_at(d / key / name)
+        o = base / "out" / key
+        o.mkdir(parents=True, exist_ok=True)
+        rs += [
+            Run(f"path-{key}.check", ["check", "--", str(p)] if key == "dash" else ["check", str(p)], [p]),
+            Run(f"path-{key}.check-rel", ["check", name], [p], cwd=p.parent),
+            Run(f"path-{key}.fill", ["fill", str(p), "-o", str(o / ("重算" + name.replace("/", "")))], [p]),
+            Run(f"path-{key}.mark", ["check", str(p), "--mark", str(o / ("标注-" + name))], [p]),
+            Run(f"path-{key}.batch", ["batch", str(p.parent), "--report", str(o / "报告.xlsx"), "--jobs", "1"], [p]),
+        ]
+    # a leading dash without --: argparse decides
+    p = d / "dash" / "-主表.xlsx"
+    rs.append(Run("path-dash.check-no-ddash", ["check", "-主表.xlsx"], [p], cwd=p.parent))
+    rs.append(Run("path-dash.fill-out-dash", ["fill", "主表.xlsx", "-o", "-重算.xlsx"], [], cwd=sample_at(base / "dash-out" / "主表.xlsx").parent))
+    # symlink loops, dangling links, folders and files swapped
+    loop = base / "loop"
+    loop.mkdir(exist_ok=True)
+    for a, b in (("a.xlsx", "b.xlsx"), ("b.xlsx", "a.xlsx")):
+        if not (loop / a).is_symlink():
+            (loop / a).symlink_to(loop / b)
+    if not (loop / "self").is_symlink():
+        (loop / "self").symlink_to(loop / "self")
+    if not (loop / "dangling.xlsx").is_symlink():
+        (loop / "dangling.xlsx").symlink_to(loop / "nowhere.xlsx")
+    good = sample_at(base / "good" / "主表.xlsx")
+    filedir = base / "good" / "文件"
+    filedir.write_text("x")
+    folderx = base / "folder.xlsx"
+    folderx.mkdir(exist_ok=True)
+    txtdir = base / "folder.txt"
+    txtdir.mkdir(exist_ok=True)
+    pdfdir = base / "folder.pdf"
+    pdfdir.mkdir(exist_ok=True)
+    o = base / "out" / "odd"
+    o.mkdir(parents=True, exist_ok=True)
+    for tag, target in (("loop", loop / "a.xlsx"), ("self", loop / "self"), ("dangling", loop / "dangling.xlsx"),
+                        ("folder", folderx), ("file-as-dir", filedir / "主表.xlsx")):
+        rs += [
+            Run(f"odd-{tag}.check", ["check", str(target)], []),
+            Run(f"odd-{tag}.fill", ["fill", str(target), "-o", str(o / f"{tag}.xlsx")], []),
+            Run(f"odd-{tag}.import", ["import", str(target), "-o", str(o / f"{tag}-导入.xlsx")], []),
+            Run(f"odd-{tag}.review", ["review", str(target), "-o", str(o / f"{tag}-检查.xlsx")], []),
+            Run(f"odd-{tag}.narrative", ["narrative", str(target), "-o", str(o / f"{tag}.docx")], []),
+            Run(f"odd-{tag}.batch", ["batch", str(target)], []),
+            Run(f"odd-{tag}.prior", ["narrative", str(good), "--prior", str(target), "-o", str(o / f"{tag}-p.docx")], [good]),
+            Run(f"odd-{tag}.budget", ["check", str(good), "--budget", str(target)], [good]),
+            Run(f"odd-{tag}.templates", ["narrative", str(good), "--templates", str(target), "-o", str(o / f"{tag}-t.docx")], [good]),
+        ]
+    rs += [Run("odd-folder-txt.import", ["import", str(txtdir), "-o", str(o / "t.xlsx")], []),
+           Run("odd-folder-pdf.review", ["review", str(pdfdir), "-o", str(o / "r.xlsx")], []),
+           Run("odd-loop.batch-folder", ["batch", str(loop)], [])]
+    # outputs: missing folder, a file as folder, a folder as output, output == input, links to input
+    missing = base / "没有的文件夹" / "子"
+    link = base / "good" / "链接.xlsx"
+    if not link.is_symlink():
+        link.symlink_to(good)
+    outs = {
+        "missing": missing / "x", "file-parent": filedir / "x", "folder": folderx, "input": good, "link": link,
+    }
+    for tag, target in outs.items():
+        rs += [
+            Run(f"out-{tag}.fill", ["fill", str(good), "-o", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx")], [good]),
+            Run(f"out-{tag}.mark", ["check", str(good), "--mark", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx")], [good]),
+            Run(f"out-{tag}.summary", ["check", str(good), "--summary", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx")], [good]),
+            Run(f"out-{tag}.narrative", ["narrative", str(good), "-o", str(target) + ".docx"], [good]),
+            Run(f"out-{tag}.document", ["document", str(good), "-o", str(target) + ".docx"], [good]),
+            Run(f"out-{tag}.import", ["import", str(round_four.SHANGHAI_PDF), "-o", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx")], [good]),
+            Run(f"out-{tag}.review", ["review", str(round_four.SHANGHAI_PDF), "-o", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx")], [good]),
+            Run(f"out-{tag}.batch-report", ["batch", str(good.parent), "--report", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx"), "--jobs", "1"], [good]),
+            Run(f"out-{tag}.batch-review", ["batch", str(round_four.SHANGHAI_PDF), "--review", str(target), "--jobs", "1"], [good]),
+            Run(f"out-{tag}.new", ["new", "-o", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx")], [good]),
+            Run(f"out-{tag}.sample", ["sample", "-o", str(target) + ("" if tag in ("folder", "input", "link") else ".xlsx")], [good]),
+            Run(f"out-{tag}.synth", ["synth", "--count", "2", "--out", str(target)], [good]),
+            Run(f"out-{tag}.manifest", ["manifest", "-o", str(target) + ("" if tag in ("folder", "input", "link") else ".xml")], [good]),
+            Run(f"out-{tag}.demo", ["demo", "--out", str(target)], [good], timeout=180),
+        ]
+    # argument values out of range
+    rs += [
+        Run("arg-jobs-0", ["batch", str(good.parent), "--jobs", "0"], [good]),
+        Run("arg-jobs-neg", ["batch", str(good.parent), "--jobs", "-3"], [good]),
+        Run("arg-jobs-text", ["batch", str(good.parent), "--jobs", "两"], [good]),
+        Run("arg-top-neg", ["batch", str(good.parent), "--top", "-1"], [good]),
+        Run("arg-synth-count-neg", ["synth", "--count", "-5", "--out", str(o / "s1")], []),
+        Run("arg-synth-count-huge", ["synth", "--count", "99999999999999999999", "--out", str(o / "s2")], [], timeout=30),
+        Run("arg-synth-rows-0", ["synth", "--count", "1", "--rows", "0", "--out", str(o / "s3")], []),
+        Run("arg-synth-rows-huge", ["synth", "--count", "1", "--rows", "100000000", "--out", str(o / "s4")], [], timeout=30),
+        Run("arg-synth-errors-huge", ["synth", "--count", "1", "--errors", "100000", "--out", str(o / "s5")], []),
+        Run("arg-synth-error-rate", ["synth", "--count", "1", "--error-rate", "7", "--out", str(o / "s6")], []),
+        Run("arg-synth-seed-text", ["synth", "--count", "1", "--seed", "abc", "--out", str(o / "s7")], []),
+        Run("arg-review-threshold", ["review", str(round_four.SHANGHAI_PDF), "-o", str(o / "th.xlsx"), "--threshold", "-5"], []),
+        Run("arg-review-threshold-nan", ["review", str(round_four.SHANGHAI_PDF), "-o", str(o / "th2.xlsx"), "--threshold", "nan"], []),
+        Run("arg-review-checklist-missing", ["review", str(round_four.SHANGHAI_PDF), "-o", str(o / "th3.xlsx"), "--checklist", str(o / "no.toml")], []),
+        Run("arg-review-checklist-garbage", ["review", str(round_four.SHANGHAI_PDF), "-o", str(o / "th4.xlsx"), "--checklist", str(good)], [good]),
+        Run("arg-port-huge", ["serve", "--port", "99999"], []),
+        Run("arg-port-text", ["serve", "--port", "八千"], []),
+        Run("arg-host-bad", ["serve", "--host", "999.1.1.1", "--port", "8931"], [], timeout=20),
+        Run("arg-workers-0", ["serve", "--workers", "0", "--port", "8932"], [], timeout=20),
+        Run("arg-manifest-url-bad", ["manifest", "--url", "ftp://例子 /x", "-o", str(o / "m.xml")], []),
+        Run("arg-manifest-url-http", ["manifest", "--url", "not a url", "-o", str(o / "m2.xml")], []),
+        Run("arg-import-template-bad", ["import", str(round_four.SHANGHAI_PDF), "--template", "beijing", "-o", str(o / "i.xlsx")], []),
+        Run("arg-none", [], []),
+        Run("arg-unknown-command", ["frobnicate"], []),
+        Run("arg-check-nothing", ["check"], []),
+        Run("arg-version", ["--version"], []),
+        Run("arg-help-check", ["check", "--help"], []),
+        Run("arg-abbrev", ["check", str(good), "--su", str(o / "su.xlsx")], [good]),
+        Run("arg-dask-bad", ["batch", str(good.parent), "--dask", "tcp://127.0.0.1:1"], [good], timeout=40),
+        Run("arg-users-missing", ["serve", "--users", str(o / "no-users.txt"), "--port", "8933"], [], timeout=20),
+        Run("arg-add-user-bad", ["serve", "--add-user", "a b\n", "--users", str(o / "users.txt")], []),
+        Run("arg-certs-missing", ["serve", "--certs", str(o / "nocerts"), "--port", "8934"], [], timeout=20),
+        Run("arg-certs-garbage", ["serve", "--certs", str(filedir.parent), "--port", "8935"], [], timeout=20),
+    ]
+    return rs
+
+
+def env_runs(root: Path) -> list[Run]:
+    base = root / "env"
+    base.mkdir(exist_ok=True)
+    good = base / "主表.xlsx"
+    good.write_bytes(sample_bytes())
+    bad = base / "截断.xlsx"
+    bad.write_bytes(sample_bytes()[:5000])
+    wrong = base / "错误.xlsx"
+    import openpyxl
+
+    wb = openpyxl.load_workbook(good)
+    wb["支出总表"]["D7"].value = 3497.31
+    wb.save(wrong)
+    ro = base / "只读"
+    ro.mkdir(exist_ok=True)
+    notdir = base / "notdir"
+    notdir.write_text("x")
+    envs = {
+        "lang-c": {"LANG": "C", "LC_ALL": "C"},
+        "lang-posix-no-utf8": {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+        "io-gbk": {"PYTHONIOENCODING": "gbk"},
+        "io-ascii": {"PYTHONIOENCODING": "ascii"},
+        "io-latin1": {"PYTHONIOENCODING": "latin-1"},
+        "no-home": {"HOME": None},
+        "home-missing": {"HOME": str(base / "没有的家")},
+        "tmpdir-missing": {"TMPDIR": str(base / "没有的临时")},
+        "tmpdir-file": {"TMPDIR": str(notdir)},
+        "columns-1": {"COLUMNS": "1"},
+        "columns-0": {"COLUMNS": "0"},
+        "columns-text": {"COLUMNS": "wide", "LINES": "-1"},
+        "no-color": {"NO_COLOR": "1", "TERM": "dumb"},
+        "force-color": {"FORCE_COLOR": "1", "TERM": "xterm-256color"},
+        "no-path": {"PATH": ""},
+    }
+    rs: list[Run] = []
+    for tag, env in envs.items():
+        o = base / "out" / tag
+        o.mkdir(parents=True, exist_ok=True)
+        rs += [
+            Run(f"env-{tag}.check", ["check", str(wrong)], [wrong], env=env),
+            Run(f"env-{tag}.check-bad", ["check", str(bad)], [bad], env=env),
+            Run(f"env-{tag}.fill", ["fill", str(wrong), "-o", str(o / "重算.xlsx")], [wrong], env=env),
+            Run(f"env-{tag}.dry", ["fill", str(wrong), "--dry-run"], [wrong], env=env),
+            Run(f"env-{tag}.mark", ["check", str(wrong), "--mark", str(o / "标注.xlsx")], [wrong], env=env),
+            Run(f"env-{tag}.import", ["import", str(round_four.SHANGHAI_PDF), "-o", str(o / "导入.xlsx")], [], env=env),
+            Run(f"env-{tag}.help", ["--help"], [], env=env),
+        ]
+    for tag, mode in (("stdout-closed", "closed"), ("head-1", "head")):
+        rs += [
+            Run(f"{tag}.check", ["check", str(wrong)], [wrong], stdout=mode),
+            Run(f"{tag}.check-json", ["check", str(wrong), "--json"], [wrong], stdout=mode),
+            Run(f"{tag}.dry", ["fill", str(wrong), "--dry-run"], [wrong], stdout=mode),
+            Run(f"{tag}.help", ["--help"], [], stdout=mode),
+            Run(f"{tag}.batch", ["batch", str(base), "--jobs", "1"], [wrong], stdout=mode),
+            Run(f"{tag}.show", ["show", str(good)], [good], stdout=mode),
+        ]
+    rs += [Run("stdin-closed.check", ["check", str(wrong)], [wrong], stdin="closed"),
+           Run("stdin-closed.add-user", ["serve", "--add-user", "张三", "--users", str(base / "out" / "u.txt")], [],
+               stdin="closed")]
+    return rs
+
+
+# -- the add-in server ---------------------------------------------------------------------------------
+def serve_probe(root: Path) -> list[dict]:
+    """Raw HTTP requests to a running ``budget-xl serve``: every answer must be Chinese and not a 500."""
+    port = _free_port()
+    log = (root / "serve.log").open("wb")
+    proc = subprocess.Popen(EXE + ["serve", "--port", str(port)], stdout=log, stderr=log, cwd=root)
+    results = []
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        host = f"127.0.0.1:{port}"
+        big = b"[" * 100000 + b"]" * 100000
+        reqs = {
+            "get-root": b"GET / HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-missing": b"GET /nothing-here HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-traversal": b"GET /../../etc/passwd HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-encoded-traversal": b"GET /static/%%2e%%2e/%%2e%%2e/pyproject.toml HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-nul": b"GET /%%00 HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-bad-utf8": b"GET /%%ff%%fe HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-long-path": b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-taskpane": b"GET /taskpane.html HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-manifest": b"GET /manifest HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-static-missing": b"GET /static/nothing.js HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-xlwings-missing": b"GET /xlwings/nothing HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-meta": b"GET /xlwings/custom-functions-meta HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-code": b"GET /xlwings/custom-functions-code HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-scripts-call": b"GET /xlwings/custom-scripts-call/validate HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "delete-root": b"DELETE / HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "put-manifest": b"PUT /manifest HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\n\r\n",
+            "patch-call": b"PATCH /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\n\r\n",
+            "options-call": b"OPTIONS /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n\r\n",
+            "options-call-own": b"OPTIONS /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nOrigin: http://%s\r\nAccess-Control-Request-Method: POST\r\n\r\n",
+            "trace": b"TRACE / HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "brew": b"BREW / HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "head-root": b"HEAD / HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "no-host": b"GET / HTTP/1.1\r\n\r\n",
+            "http10": b"GET / HTTP/1.0\r\n\r\n",
+            "http2-preface": b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+            "garbage": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\0" * 50,
+            "huge-header": b"GET / HTTP/1.1\r\nHost: %s\r\nX-Big: " + b"a" * 200000 + b"\r\n\r\n",
+            "many-headers": b"GET / HTTP/1.1\r\nHost: %s\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(2000)) + b"\r\n",
+            "bad-header-line": b"GET / HTTP/1.1\r\nHost: %s\r\nNoColonHere\r\n\r\n",
+            "post-no-ctype": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Length: 2\r\n\r\n{}",
+            "post-text-plain": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}",
+            "post-bad-json": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{a:1}",
+            "post-json-array": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]",
+            "post-json-nan": b'POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: AUTO\r\n\r\n{"a": NaN }',
+            "post-nested": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: " + str(len(big)).encode() + b"\r\n\r\n" + big,
+            "post-nested-object": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 200009\r\n\r\n" + b'{"a":' * 40000 + b"1" + b"}" * 40000 + b"    ",
+            "post-utf16": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json; charset=utf-16\r\nContent-Length: 6\r\n\r\n\xff\xfe{\x00}\x00",
+            "post-latin1": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: AUTO\r\n\r\n{\"a\": \"\xe9\xff\"}",
+            "post-gzip": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00",
+            "post-short-body": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{}",
+            "post-cl-negative": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}",
+            "post-cl-text": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}",
+            "post-cl-twice": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+            "post-chunked-bad": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
+            "post-chunked-huge": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFF\r\n{}",
+            "post-cl-huge": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 99999999999999999999\r\n\r\n{}",
+            "post-unknown-function": b'POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: AUTO\r\n\r\n{"func_name":"nope","args":[]}      ',
+            "post-wrong-types": b'POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: AUTO\r\n\r\n{"func_name":1,"args":"x","caller":[]}',
+            "post-script-no-book": b'POST /xlwings/custom-scripts-call/validate HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+            "post-script-missing": b'POST /xlwings/custom-scripts-call/nothing HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+            "post-script-encoded": b'POST /xlwings/custom-scripts-call/%%E6%%A0%%A1 HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+            "post-script-bad-book": b'POST /xlwings/custom-scripts-call/validate HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: AUTO\r\n\r\n{"book":{"sheets":"x"},"client":"Office.js","version":"0.33.0"}',
+            "post-script-book-strings": b'POST /xlwings/custom-scripts-call/validate HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: AUTO\r\n\r\n{"client":"Office.js","version":"0.33.0","book":{"name":"a","active_sheet_index":0,"selection":1}}',
+            "post-evil-origin": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nOrigin: https://evil.example\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+            "post-null-origin": b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: %s\r\nOrigin: null\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+            "post-root": b"POST / HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\n\r\n",
+            "websocket": b"GET /ws HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            "accept-english": b"GET /nothing HTTP/1.1\r\nHost: %s\r\nAccept-Language: en-US\r\nAccept: text/html\r\n\r\n",
+        }
+        for rid, raw in reqs.items():
+            raw = raw.replace(b"%s", host.encode()).replace(b"%%", b"%")
+            if b"Content-Length: AUTO" in raw:
+                body = raw.partition(b"\r\n\r\n")[2]
+                raw = raw.replace(b"AUTO", str(len(body)).encode(), 1)
+            results.append(_http(rid, port, raw))
+        results.append(_slow_loris(port))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    text = (root / "serve.log").read_text("utf-8", "replace")
+    problems = []
+    if "Traceback" in text or "Exception" in text:
+        problems.append("traceback in server log")
+    en = english(text, Run("serve-log", []))
+    if en:
+        problems.append("english:" + ",".join(en[:20]))
+    results.append({"id": "serve.log", "code": None, "problems": problems, "output": text[-3000:]})
+    return results
+
+
+def _http(rid: str, port: int, raw: bytes) -> dict:
+    s = socket.create_connection(("127.0.0.1", port), timeout=15)
+    data = b""
+    try:
+        s.sendall(raw)
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            s.settimeout(2)  # a kept-alive connection: the answer is what came until it pauses
+            if len(data) > 2_000_000:
+                break
+    except TimeoutError:
+        pass
+    except OSError as e:
+        data += f"<<{type(e).__name__}>>".encode()
+    finally:
+        s.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = head.split(b" ", 2)[1:2]
+    code = int(status[0]) if status and status[0].isdigit() else None
+    problems = []
+    if code is None:
+        problems.append("no status (connection reset or closed)")
+    elif code >= 500:
+        problems.append(f"status {code}")
+    text = body.decode("utf-8", "replace")
+    lower_head = head.decode("latin-1").lower()
+    is_page = "text/html" in lower_head or "javascript" in lower_head or "text/css" in lower_head or "xml" in lower_head
+    if not is_page:
+        en = english(text, Run(rid, []))
+        if en:
+            problems.append("english:" + ",".join(en[:12]))
+    elif rid in ("get-missing", "accept-english", "get-static-missing"):
+        en = english(re.sub(r"<[^>]+>", " ", text), Run(rid, []))
+        if en:
+            problems.append("english page:" + ",".join(en[:12]))
+    return {"id": f"serve.{rid}", "code": code, "problems": problems,
+            "output": (head.decode("latin-1")[:400] + "\n\n" + text[:600])}
+
+
+def _slow_loris(port: int) -> dict:
+    """A client that sends headers and never the body: the server must not block other requests."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"POST /xlwings/custom-functions-call HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 1000\r\n\r\n{")
+    t = time.monotonic()
+    r = _http("after-slow-client", port, b"GET /manifest HTTP/1.1\r\nHost: x\r\n\r\n")
+    r["problems"] += [] if time.monotonic() - t < 10 else ["blocked by a slow client"]
+    s.close()
+    return r
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-serve", action="store_true")
+    a = ap.parse_args(argv)
+    root = Path(a.out).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    selected = [r for r in runs(root) if a.only in r.id]
+    print(f"{len(selected)} runs", flush=True)
+    results = []
+    with ThreadPoolExecutor(a.jobs) as pool:
+        for r in pool.map(lambda run: execute(run, root / "out"), selected):
+            results.append(r)
+            if r["problems"]:
+                print(f"FAIL {r['id']} [{r['code']}, {r['seconds']}s] {'; '.join(r['problems'])}", flush=True)
+    if not a.no_serve and (not a.only or "serve" in a.only):
+        for r in serve_probe(root):
+            results.append(r)
+            if r["problems"]:
+                print(f"FAIL {r['id']} [{r['code']}] {'; '.join(r['problems'])}", flush=True)
+    late = leftovers([root])
+    if late:
+        results.append({"id": "leftovers", "code": None, "problems": ["leftover:" + ",".join(late[:20])], "output": ""})
+        print("FAIL leftovers", late[:20])
+    (root / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    bad = [r for r in results if r["problems"]]
+    print(f"{len(results)} runs, {len(bad)} with problems; details in {root / 'results.json'}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
