@@ -141,9 +141,44 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _usable_streams() -> None:
+    """A closed stdout (``>&-``) is a null device, not ``None``; a console or file whose encoding cannot
+    hold Chinese (``LANG=C`` without UTF-8 mode, ``PYTHONIOENCODING=ascii``) is written in UTF-8; a
+    character a GBK console cannot show (a file name's emoji) is replaced, never an exit 3."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+            continue
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue  # an in-memory stream (tests, an embedding program)
+        try:
+            "预算公开".encode(encoding)
+            stream.reconfigure(errors="replace")
+        except (LookupError, UnicodeEncodeError):
+            try:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):
+                pass
+        except (ValueError, OSError):
+            pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that the interpreter's last flush does not fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     from budget_xl import lifecycle
 
+    _usable_streams()
     try:
         with lifecycle.guarded():
             return _main(argv)
@@ -171,6 +206,9 @@ def _main(argv: list[str] | None) -> int:
     except InputError as e:
         _err(f"错误：{e.text}")
         return 2
+    except BrokenPipeError:  # ``budget-xl check … | head -1``: the reader has gone, as with any Unix tool
+        _silence_stdout()
+        return 141
     except OSError as e:  # writing where one cannot: a folder, a missing folder, a file open in Excel
         from budget_xl.outputs import os_reason
 

@@ -127,6 +127,13 @@ def broken_reason(e: BaseException) -> str:
     part = re.search(r"""['"]([^'"]+\.(?:xml|rels|bin))['"]""", text)
     if part and (isinstance(e, KeyError) or "not found" in text.lower()):
         return f"缺少其中的部件“{part.group(1)}”"
+    low = text.lower()
+    if "pdfium" in low:  # Failed to load document (PDFium: Data format error / File access error / …)
+        if "security" in low or "password" in low:
+            return "文件设有密码或使用了不支持的加密方式"
+        if "file access" in low:
+            return "文件无法访问"
+        return "文件结构不完整或有误，可能在下载或复制时被截断"
     if name == "WorksheetNotFound":
         return f"工作簿目录中列出的工作表“{text}”在文件里找不到" if text else "工作簿目录中列出的工作表在文件里找不到"
     if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():

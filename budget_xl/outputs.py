@@ -49,6 +49,8 @@ def os_reason(e: OSError) -> str:
         return "路径中有一段是文件而不是文件夹"
     if isinstance(e, FileNotFoundError):
         return "路径不存在"
+    if code == errno.ELOOP:
+        return "路径中的快捷方式（符号链接）形成了循环，指不到任何文件"
     if code == errno.ENAMETOOLONG:
         return "文件名或路径太长"
     if code == errno.EINVAL:

@@ -24,7 +24,24 @@ def _check_report_path(report: str | None, files: list[Path]) -> Path | None:
         return None
     from budget_xl import outputs
 
-    return outputs.prepare(report, inputs=files, suffixes=(".xlsx",), what="报告文件")
+    p = outputs.prepare(report, inputs=files, suffixes=(".xlsx",), what="报告文件")
+    if p.is_file() and p.stat().st_size and not _is_report(p):  # a previous report is replaced; a workbook is not
+        why = outputs.holds_data(p)
+        if why == "这个工作簿中已有填报数据":
+            raise InputError(f"报告文件的位置上是一份主表工作簿（{why}），不会被报告覆盖，也未作为输入校验。"
+                             "请换一个报告文件名。", file=str(p))
+    return p
+
+
+def _is_report(p: Path) -> bool:
+    """A report an earlier batch wrote (its 汇总 sheet), which the next run may replace."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            return "汇总" in z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except Exception:  # not a package: holds_data decides
+        return False
 
 
 def max_jobs() -> int:
@@ -40,6 +57,8 @@ def cmd_batch(args) -> int:
 
     if args.jobs < 1:
         raise InputError("--jobs 应为正整数。")
+    if args.top < 0:
+        raise InputError("--top 应为 0 或正整数。")
     if args.jobs > max_jobs():
         print(f"注意：--jobs {args.jobs} 超过本机可用的 {max_jobs()} 个处理器核，按 {max_jobs()} 个进程运行。",
               file=sys.stderr)

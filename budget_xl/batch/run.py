@@ -70,7 +70,9 @@ def run_dask(files: list[Path], address: str, on_result: OnResult | None = None)
     except (OSError, TimeoutError) as e:
         from budget_xl.errors import InputError
 
-        raise InputError(f"无法连接 dask 调度器“{address}”：{e}。") from None
+        why = (f"{CONNECT_TIMEOUT} 秒内没有应答" if isinstance(e, TimeoutError) or "timed out" in str(e).lower()
+               else "连接被拒绝或地址无效")
+        raise InputError(f"无法连接 dask 调度器“{address}”：{why}。请检查地址和端口，以及调度器是否已启动。") from None
     try:
         futures = client.map(check_file, absolute, pure=False)
         index = {f.key: n for f, n in zip(futures, names)}

@@ -151,7 +151,7 @@ def open_pdfium(path: Path):
     except pdfium.PdfiumError as e:
         if "password" in str(e).lower():
             raise InputError(_ENCRYPTED, file=str(path)) from None
-        raise InputError(f"PDF 文件已损坏，无法读取（{e}）。", file=str(path)) from None
+        raise InputError(f"PDF 文件已损坏，无法读取（{broken_reason(e)}）。", file=str(path)) from None
 
 
 def page_geometry(page) -> tuple[int, float, float]:

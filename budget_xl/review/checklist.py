@@ -52,13 +52,34 @@ def checklist_path(profile: str) -> Path:
 
 
 def load_checklist(profile: str = "shanghai", path: str | Path | None = None) -> Checklist:
-    p = Path(path) if path else checklist_path(profile)
-    if not p.exists():
-        p = checklist_path("national")
+    """The built-in checklist of ``profile``, or the user's own (``--checklist``), read through the input guard."""
+    import re
+
+    from pydantic import ValidationError
+
+    from budget_xl.inputs import MAX_SMALL_BYTES, read_bounded
+
+    if path:
+        p = Path(path)
+        data = read_bounded(p, MAX_SMALL_BYTES, "检查表配置")
+    else:
+        p = checklist_path(profile)
+        if not p.exists():
+            p = checklist_path("national")
+        data = p.read_bytes()
     try:
-        return Checklist.model_validate(tomllib.loads(p.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValueError) as e:
-        raise InputError(f"检查表配置无法读取：{e}", file=str(p)) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("检查表配置应为 UTF-8 编码的 TOML 文本文件（不是 Excel 或其他文件）。", file=str(p)) from None
+    try:
+        return Checklist.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as e:
+        at = re.search(r"line (\d+), column (\d+)", str(e))
+        where = f"第 {at.group(1)} 行第 {at.group(2)} 列" if at else "某处"
+        raise InputError(f"检查表配置不是有效的 TOML：{where}格式有误。", file=str(p)) from None
+    except ValidationError as e:
+        fields = "、".join(dict.fromkeys(".".join(str(x) for x in err["loc"]) for err in e.errors()[:5]))
+        raise InputError(f"检查表配置的内容不完整或有误（{fields}）：请对照内置的检查表配置修改。", file=str(p)) from None
 
 
 @dataclass

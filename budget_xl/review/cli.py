@@ -14,18 +14,20 @@ def _threshold(text: str) -> Decimal:
         value = Decimal(text.rstrip("%％"))
     except InvalidOperation:
         raise InputError(f"--threshold 应为百分数（如 10），而不是“{text}”。") from None
-    if value <= 0:
-        raise InputError("--threshold 应为正数。")
+    if not value.is_finite() or value <= 0:
+        raise InputError(f"--threshold 应为正数（如 10），而不是“{text}”。")
     return value
 
 
 def _output(path: str, sources: list[Path]) -> Path:
-    out = Path(path)
-    if out.suffix.lower() != ".xlsx":
-        raise InputError("检查表应以 .xlsx 结尾。", file=path)
-    if any(out.resolve() == s.resolve() for s in sources):
-        raise InputError("检查表文件与输入文件相同；为保护原文件，请另选文件名。", file=path)
-    return out
+    """The checklist's path, checked as every output is (an input's own path, a folder, a name Windows
+    refuses); an existing file there is backed up when it is replaced."""
+    from budget_xl import outputs
+    from budget_xl.inputs import require_regular_file
+
+    for s in sources:
+        require_regular_file(s, "PDF 文件")  # a link loop, a folder, a FIFO: said before any work
+    return outputs.prepare(path, inputs=sources, suffixes=(".xlsx",), what="检查表")
 
 
 def cmd_review(args) -> int:
@@ -36,8 +38,12 @@ def cmd_review(args) -> int:
     files = [Path(f) for f in args.files]
     threshold = _threshold(args.threshold)
     out = _output(args.output, files)
+    if args.checklist:
+        from budget_xl.review.checklist import load_checklist
+
+        load_checklist(path=args.checklist)  # a wrong --checklist is said before the PDF is read
     rv = review_pdf(files, threshold=threshold, checklist_file=args.checklist)
-    outputs.write_with(out, lambda tmp: write_checklist(rv, tmp), True)
+    outputs.write_with(out, lambda tmp: write_checklist(rv, tmp), getattr(args, "force", False))
     bad = [row for row in rv.rows if not row.ok]
     print(f"{rv.path}：检查 {len(rv.rows)} 项，不符合 {len(bad)} 项（问题 {rv.problems} 处）"
           + (f"：{'、'.join(r.label for r in bad)}" if bad else ""))
@@ -94,4 +100,5 @@ def register(sub) -> None:
     s.add_argument("--threshold", default="10", metavar="百分数",
                    help="增减达到这一幅度（%%，默认 10）或从零安排时，文字须写明主要原因")
     s.add_argument("--checklist", metavar="检查表配置.toml", help="本地的检查项目（默认按表式：budget_xl/review/checklists/）")
+    s.add_argument("--force", action="store_true", help="检查表文件已存在时直接替换（默认先在旁边备份）")
     s.set_defaults(func=cmd_review)

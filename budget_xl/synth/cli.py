@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+MAX_COUNT = 100_000     # a reviewer's test of a whole province is a few thousand
+MAX_ROWS = 20_000       # the benchmarks' largest department is 5,000 项
+MAX_ERRORS = 1_000
+
+
 def cmd_synth(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -13,6 +18,12 @@ def cmd_synth(args) -> int:
     check_template(args.template)
     if args.count < 1:
         raise InputError("--count 应为正整数。")
+    if args.count > MAX_COUNT:
+        raise InputError(f"--count 最多 {MAX_COUNT}，而不是 {args.count}：请分批生成。")
+    if args.rows is not None and not 1 <= args.rows <= MAX_ROWS:
+        raise InputError(f"--rows 应为 1～{MAX_ROWS} 之间的整数（每个部门的功能科目“项”数），而不是 {args.rows}。")
+    if args.errors < 0 or args.errors > MAX_ERRORS:
+        raise InputError(f"--errors 应为 0～{MAX_ERRORS} 之间的整数，而不是 {args.errors}。")
     if not 0 <= args.error_rate <= 1:
         raise InputError("--error-rate 应在 0 到 1 之间。")
     console = Console(highlight=False, stderr=True)
