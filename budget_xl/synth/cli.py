@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 MAX_COUNT = 100_000     # a reviewer's test of a whole province is a few thousand
 MAX_ROWS = 20_000       # the benchmarks' largest department is 5,000 项
 MAX_ERRORS = 1_000
