@@ -185,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # before a command started (argparse, imports)
         _err(lifecycle.INTERRUPTED)
         return 130
+    except BrokenPipeError:  # ``budget-xl --help | head -1``
+        _silence_stdout()
+        return 141
     except lifecycle.Terminated:
         _err(lifecycle.TERMINATED)
         return 143
