@@ -147,3 +147,21 @@ def broken_reason(e: BaseException) -> str:
     if isinstance(e, (UnicodeError,)):
         return "其中有无法识别的文字编码"
     return "内容不符合文件格式"
+
+
+def check_declared_counts(z, name: str) -> None:
+    """A count a part declares that its own bytes cannot hold is a lie python-calamine would believe: it
+    reserves memory for ``uniqueCount`` shared strings up front (2,000,000,000 aborts the process, exit
+    134). Each ``<si>`` takes at least 5 bytes, so a part of n bytes holds at most n / 5 of them."""
+    import re
+
+    for info in z.infolist():
+        if not info.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        with z.open(info) as fh:
+            head = fh.read(2048)  # the <sst …> element opens the part
+        m = re.search(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d{1,20})\"", head)
+        if m and int(m.group(1)) > info.file_size // 5 + 1000:
+            raise InputError(f"文件内容异常：共享文字表“{info.filename}”声明有 {int(m.group(1))} 条文字，"
+                             f"而它的内容至多容得下约 {info.file_size // 5} 条，文件可能已损坏，已拒绝读取。"
+                             "请在 Excel 中打开后另存再试。", file=name)

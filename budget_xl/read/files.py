@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 
 from budget_xl.a1 import index as a1_index
 from budget_xl.errors import InputError
-from budget_xl.inputs import broken_reason, require_regular_file
+from budget_xl.inputs import broken_reason, check_declared_counts, require_regular_file
 from budget_xl.read.values import CellError, Uncached
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -116,6 +116,7 @@ def _check_members(z: zipfile.ZipFile, name: str) -> None:
 
 def _check_sizes(z: zipfile.ZipFile, name: str) -> None:
     _check_members(z, name)
+    check_declared_counts(z, name)
     total = 0
     if len(z.infolist()) > MAX_MEMBERS:
         raise InputError(f"文件内容异常：包含 {len(z.infolist())} 个部件，不像正常的工作簿，已拒绝读取。", file=name)

@@ -76,6 +76,19 @@ def test_a_package_the_reader_refuses_is_named_in_chinese_exit_2(name, text, bui
     assert "Error" not in output and "WorksheetNotFound" not in output, output
 
 
+def test_a_shared_string_count_the_part_cannot_hold_is_refused_before_calamine_reserves_it(built):
+    """uniqueCount="2000000000" made python-calamine abort the process (exit 134) in every command. The guard
+    is called directly: were it missing, calamine would abort the test process itself."""
+    import zipfile
+
+    from budget_xl.inputs import check_declared_counts
+
+    with zipfile.ZipFile(built("shared-strings-count-lies")) as z, pytest.raises(InputError, match="声明有 2000000000 条文字"):
+        check_declared_counts(z, "x.xlsx")
+    with zipfile.ZipFile(io.BytesIO(round_four.saved_sample())) as z:
+        check_declared_counts(z, "x.xlsx")  # the honest count of the same strings passes
+
+
 def test_a_truncated_pdf_is_refused_without_pdfiums_english(tmp_path):
     p = tmp_path / "截断.pdf"
     p.write_bytes(b"%PDF-1.7\n1 0 obj")
