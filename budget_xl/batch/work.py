@@ -88,17 +88,9 @@ def read_any(path: Path):
         return result, result.budget.profile
     if suffix == ".txt":
         from budget_xl.importers.seed_text import import_seed_text
-        from budget_xl.inputs import MAX_TEXT_BYTES, read_bounded
+        from budget_xl.inputs import MAX_TEXT_BYTES, decode_text, read_bounded
 
-        raw = read_bounded(path, MAX_TEXT_BYTES, "文本文件")
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError("文本编码无法识别（应为 UTF-8 或 GB18030）。", file=str(path))
+        text = decode_text(read_bounded(path, MAX_TEXT_BYTES, "文本文件"), str(path))
         try:
             imported = import_seed_text(text)
         except (ValueError, StopIteration, IndexError, KeyError):

@@ -47,12 +47,9 @@ def import_source(src: Path, profile: str | None = None):
     require_regular_file(src, "文件")  # a FIFO or device is refused before anything opens it
     if zipfile.is_zipfile(src) or is_xls(src):
         return import_workbook(src, profile)
-    raw = read_bounded(src, MAX_TEXT_BYTES, "文本文件")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("不是 PDF 文件，也不是 UTF-8 文本：无法导入。请提供公开的预算 PDF（带文字层）或文本。",
-                         file=str(src)) from None
+    from budget_xl.inputs import decode_text
+
+    text = decode_text(read_bounded(src, MAX_TEXT_BYTES, "文本文件"), str(src), "文件")
     from budget_xl.importers.seed_text import import_seed_text
     from budget_xl.read.grid import read_grids
 

@@ -250,3 +250,34 @@ def test_the_servers_root_answers_in_chinese():
     client = TestClient(Guard(app, scripts=object(), functions=object()))
     r = client.get("/")
     assert r.status_code == 200 and r.json()["status"] == "ok" and "正在运行" in r.json()["detail"]
+
+
+# -- texts as a Chinese Windows saves them --------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["txt-gbk", "txt-utf16", "txt-utf16-no-bom", "txt-utf8-bom", "txt-nul-bytes",
+                                  "txt-cr-only", "txt-crlf"])
+def test_a_text_saved_as_gbk_utf16_or_with_odd_bytes_decodes_to_the_seed(name, tmp_path):
+    """``import`` refused GBK ("ANSI") and UTF-16 ("Unicode") texts while ``batch`` read GBK: one decoder now."""
+    from budget_xl.inputs import decode_text
+
+    raw = round_four.text_inputs()[name](tmp_path).read_bytes()
+    assert decode_text(raw, name) == round_four.seed_text().replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("name,text", [("txt-empty", "是空的"), ("txt-whitespace", "是空的"),
+                                       ("txt-binary", "编码无法识别"), ("txt-invalid-utf8", "编码无法识别")])
+def test_an_empty_or_binary_text_is_named_for_what_it_is(name, text, tmp_path):
+    from budget_xl.inputs import decode_text
+
+    raw = round_four.text_inputs()[name](tmp_path).read_bytes()
+    with pytest.raises(InputError, match=text):
+        decode_text(raw, name)
+    (tmp_path / "空.pdf").write_bytes(b"")
+    code, output = run(["import", str(tmp_path / "空.pdf"), "-o", str(tmp_path / "导入.xlsx")])
+    assert code == 2 and "是空的" in output, output  # not “文本中找不到预算公开表格”
+
+
+def test_a_gbk_text_imports_end_to_end(tmp_path):
+    p = tmp_path / "公开.txt"
+    p.write_bytes(round_four.seed_text().encode("gb18030"))
+    code, output = run(["import", str(p), "-o", str(tmp_path / "导入.xlsx")])
+    assert code == 0 and "共找到 9 张表" in output, output
