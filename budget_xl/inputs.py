@@ -50,6 +50,8 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
 def _reason(e: OSError) -> str:
     from budget_xl.outputs import os_reason
 
+    if isinstance(e, PermissionError):  # reading: a read-only folder is no reason, a lock by another program is
+        return "没有读取权限，或文件正被其他程序独占"
     return os_reason(e).replace("写入", "读取")
 
 

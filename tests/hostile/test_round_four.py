@@ -281,3 +281,14 @@ def test_a_gbk_text_imports_end_to_end(tmp_path):
     p.write_bytes(round_four.seed_text().encode("gb18030"))
     code, output = run(["import", str(p), "-o", str(tmp_path / "导入.xlsx")])
     assert code == 0 and "共找到 9 张表" in output, output
+
+
+def test_an_unreadable_input_is_said_as_a_read_not_a_write():
+    """Run as an ordinary user on a mode-000 file, import said “没有读取权限（文件夹只读，或文件正在 Excel…）”."""
+    import errno
+
+    from budget_xl.inputs import _reason
+
+    said = _reason(PermissionError(errno.EACCES, "Permission denied"))
+    assert said == "没有读取权限，或文件正被其他程序独占"
+    assert "符号链接" in _reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
