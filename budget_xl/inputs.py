@@ -136,6 +136,12 @@ def broken_reason(e: BaseException) -> str:
         if "file access" in low:
             return "文件无法访问"
         return "文件结构不完整或有误，可能在下载或复制时被截断"
+    if "float" in low or "parse int" in low:
+        return "某个数值单元格的内容不是数字"
+    if "boolean" in low:
+        return "某个逻辑值单元格的内容不是 TRUE/FALSE"
+    if "row component" in low or "alphanumeric" in low or "cell reference" in low:
+        return "某个单元格的坐标（如 A1）写法有误"
     if name == "WorksheetNotFound":
         return f"工作簿目录中列出的工作表“{text}”在文件里找不到" if text else "工作簿目录中列出的工作表在文件里找不到"
     if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():

@@ -353,6 +353,7 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
 
     p = check_workbook_file(path)
     scans = _scan(p, path) if not is_xls(p) else {}
+    name = None  # the sheet being read when calamine gives up: named in the message
     try:
         wb = CalamineWorkbook.from_path(str(p))
         grids = {}
@@ -362,7 +363,7 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
         hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
     except Exception as e:  # calamine raises its own error types for broken parts
         raise InputError(f"文件无法读取（{broken_reason(e)}）：可能已损坏。请在 Excel 中打开后另存再试。",
-                         file=str(path)) from None
+                         file=str(path), sheet=name) from None
     out = mark_unreadable(grids, scans)
     out.hidden = hidden
     return out

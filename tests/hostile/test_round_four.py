@@ -69,6 +69,9 @@ def test_engine_errors_are_said_in_chinese_without_their_class_name():
     ("rels-missing", "缺少其中的部件“xl/_rels/workbook.xml.rels”"),
     ("rels-traversal", "在文件里找不到"),
     ("styles-garbled", "XML 内容不完整或格式有误"),
+    ("number-with-garbage-v", "工作表“支出总表”：文件无法读取（某个数值单元格的内容不是数字）"),
+    ("bool-cell-bad-value", "工作表“支出总表”：文件无法读取（某个逻辑值单元格的内容不是 TRUE/FALSE）"),
+    ("cell-ref-garbage", "工作表“支出总表”：文件无法读取（某个单元格的坐标（如 A1）写法有误）"),
 ])
 def test_a_package_the_reader_refuses_is_named_in_chinese_exit_2(name, text, built):
     code, output = run(["check", str(built(name))])
