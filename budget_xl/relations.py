@@ -435,15 +435,15 @@ class _Every:
         return True
 
 
-def _printed_columns(budget: Budget) -> dict[str, set[str] | _Every | frozenset]:
-    """Per table, the columns the document prints: a column blank on every row of a table that has figures is a
-    column this document does not print (as ``C-ABSENT-COLUMN`` says); a table without any figure is printed
-    blank, every column — unless it is one that may be empty (空表列示: nothing there to relate)."""
-    out: dict[str, set[str] | _Every | frozenset] = {}
-    for key, t in budget.tables.items():
+def _printed_columns(budget: Budget) -> dict[int, set[str] | _Every | frozenset]:
+    """Per table (by ``id``: tables are not hashable), the columns the document prints: a column blank on every
+    row of a table that has figures is a column this document does not print (as ``C-ABSENT-COLUMN`` says); a
+    table without any figure is printed blank, every column — unless it is one that may be empty (空表列示: nothing there to relate)."""
+    out: dict[int, set[str] | _Every | frozenset] = {}
+    for t in budget.tables.values():
         numeric = [c.key for c in t.layout.columns if c.is_numeric]
         cols = {c for c in numeric if any(r.amount(c) is not None for r in t.rows)}
-        out[key] = cols if cols else frozenset() if t.layout.may_be_empty else _Every()
+        out[id(t)] = cols if cols else frozenset() if t.layout.may_be_empty else _Every()
     return out
 
 
@@ -453,27 +453,31 @@ def figures(inst: Instance) -> tuple[Decimal | None, list[Decimal | None]]:
 
 
 def _status(kind: str, total: tuple, parts: tuple, printed: dict, total_value: Decimal | None,
-            values: list[Decimal | None]) -> str:
+            values: list[Decimal | None], invalid: bool = True) -> str:
     """``status`` on cells as (table, row, column) tuples — an ``Instance``'s Terms or a proto's cells;
-    ``printed``: ``_printed_columns``."""
+    ``printed``: ``_printed_columns``; ``invalid`` False: no cell of the workbook is unreadable."""
     if kind == MISSING:
         return CHECKED  # a figure without its counterpart row: compared, and found missing
     t, r, c = total
-    if c not in printed[t.key]:
+    cols = printed[id(t)]
+    if c not in cols:
         return NOT_APPLICABLE
-    shown = [i for i, (pt, _pr, pc) in enumerate(parts) if pc in printed[pt.key]]
-    if not shown:
-        return NOT_APPLICABLE
-    if r.invalid and c in r.invalid or any(parts[i][1].invalid and parts[i][2] in parts[i][1].invalid
-                                          for i in shown):
-        return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
-    if len(shown) < len(values):
+    if all(pt is t and pc in cols for pt, _pr, pc in parts):
+        shown = None  # every part printed (the usual case: one table, printed columns)
+    else:
+        shown = [i for i, (pt, _pr, pc) in enumerate(parts) if pc in printed[id(pt)]]
+        if not shown:
+            return NOT_APPLICABLE
         values = [values[i] for i in shown]
+    if invalid and (r.invalid and c in r.invalid or any(
+            p[1].invalid and p[2] in p[1].invalid for p in (parts if shown is None else [parts[i] for i in shown]))):
+        return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
+    blank = values.count(None)
     if total_value is None:
-        return NOT_APPLICABLE if all(v is None for v in values) else NOT_CHECKABLE
+        return NOT_APPLICABLE if blank == len(values) else NOT_CHECKABLE
     if kind == COPY:
         return CHECKED if values[0] is not None else NOT_CHECKABLE
-    return CHECKED if any(v is not None for v in values) else NOT_CHECKABLE
+    return CHECKED if blank < len(values) else NOT_CHECKABLE
 
 
 def status(inst: Instance, printed: dict,
@@ -525,13 +529,15 @@ def scan(budget: Budget) -> Scan:
     printed = _printed_columns(budget)
     counts: dict[tuple[str, str, str], int] = {}
     differing: list[Instance] = []
+    invalid = any(r.invalid for t in budget.tables.values() for r in t.rows)  # an unreadable cell anywhere
     for proto in _protos(budget, skipped):
         rule, kind, total, parts, kw = proto
-        total_value = total[1].amount(total[2])
-        values = [r.amount(c) for _t, r, c in parts]
-        key = (_status(kind, total, parts, printed, total_value, values), total[0].key, rule)
+        v = total[1].values.get(total[2])
+        total_value = v if type(v) is Decimal else None  # Row.amount, inlined: this runs for every cell
+        values = [v if type(v := r.values.get(c)) is Decimal else None for _t, r, c in parts]
+        key = (_status(kind, total, parts, printed, total_value, values, invalid), total[0].layout.key, rule)
         counts[key] = counts.get(key, 0) + 1
-        if not _plain(kind, total, parts, kw.get("excess"), total_value, values):
+        if not _plain(kind, total, parts, kw.get("excess"), total_value, values, invalid):
             differing.append(_instance(proto))
     cov = Coverage()
     for (st, table, rule), n in counts.items():
@@ -545,23 +551,25 @@ def scan(budget: Budget) -> Scan:
 
 # ------------------------------------------------------------------ evaluation
 def _plain(kind: str, total: tuple, parts: tuple, excess: str | None,
-           total_value: Decimal | None, values: list[Decimal | None]) -> bool:
-    """The common case, decided without building messages: one unit, exact equality (cells as tuples)."""
+           total_value: Decimal | None, values: list[Decimal | None], invalid: bool = True) -> bool:
+    """The common case, decided without building messages: one unit, exact equality (cells as tuples);
+    ``invalid`` False: no cell of the workbook is unreadable."""
     if kind not in (SUM, COPY, AT_MOST):
         return False
-    unit = total[0].unit
+    t, r, c = total
+    unit = t.unit
     if kind == AT_MOST:
-        return _plainly_within(total, parts, excess, total_value, values, unit)
-    if total_value is None and all(v is None for v in values) and not total[1].invalid:
-        return True  # nothing known: nothing to test
-    if total_value is None or any(p[0].unit != unit for p in parts):
+        return _plainly_within(total, parts, excess, total_value, values, unit, invalid)
+    blank = values.count(None)
+    if total_value is None:
+        return blank == len(values) and not (invalid and r.invalid)  # nothing known: nothing to test
+    if blank == len(values) or blank and kind == COPY:
         return False
-    present = [v for v in values if v is not None]
-    if not present or len(present) != len(values) and kind == COPY:
+    if any(p[0] is not t and p[0].unit != unit for p in parts):
         return False
-    if total[2] in total[1].invalid or any(p[2] in p[1].invalid for p in parts):
+    if invalid and (c in r.invalid or any(p[2] in p[1].invalid for p in parts)):
         return False
-    return total_value == sum(present, ZERO)
+    return total_value == (sum([v for v in values if v is not None], ZERO) if blank else sum(values, ZERO))
 
 
 def _plainly_holds(inst: Instance, tol: Tolerances,
@@ -574,13 +582,13 @@ def _plainly_holds(inst: Instance, tol: Tolerances,
 
 
 def _plainly_within(total: tuple, parts: tuple, excess: str | None, total_value: Decimal | None,
-                    values: list[Decimal | None], unit: str) -> bool:
+                    values: list[Decimal | None], unit: str, invalid: bool = True) -> bool:
     """An at-most that cannot fire: its bound blank (a blank bound bounds nothing), or its parts, in the bound's
     unit and all readable, adding up to no more than the bound with no 差额 note (``excess``) to give."""
     if total_value is None:
         return True
-    if excess or any(p[0].unit != unit for p in parts) or total[2] in total[1].invalid \
-            or any(p[2] in p[1].invalid for p in parts):
+    if excess or any(p[0].unit != unit for p in parts) or invalid and (
+            total[2] in total[1].invalid or any(p[2] in p[1].invalid for p in parts)):
         return False
     return sum((v for v in values if v is not None), ZERO) <= total_value
 

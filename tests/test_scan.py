@@ -39,7 +39,7 @@ def assert_scan_equals_expand(budget) -> None:
 
 SAMPLE_CHANGES = {
     "unchanged": {},
-    "a detail off by 5": {cell_of("T3", "2040601", "basic"): 1.0},
+    "a detail changed": {cell_of("T3", "2040601", "basic"): 1.0},
     "a total blanked": {cell_of("T3", "合计", "total"): ""},
     "a detail as text": {cell_of("T5", "2040601", "total"): "一百"},
     "a copy ten thousand times off": {cell_of("T2", "2040601", "total"): 12345678.0},

@@ -118,16 +118,18 @@ def fig(table: Table | None, row: Row | None, col: str, tol: Tolerances = DEFAUL
     if table is None or row is None:
         return None
     raw = row.values.get(col)
-    column = table.layout.column_map.get(col)
+    layout = table.layout
+    column = layout.column_map.get(col)
     ctype = column.type if column is not None else MONEY
     money = ctype == MONEY
     unit = table.unit if money else ""
     value = None if not isinstance(raw, Decimal) else (to_yuan(raw, unit) if money else raw)
     cell = row.cells.get(col)
-    printed = tol.printed_share(table.key, unit, ctype)
+    key = layout.key
+    printed = tol.printed_share(key, unit, ctype)
     share = tol.inherited.get(cell, printed) if cell and tol.inherited else printed  # as tol.share, read once
-    return Fig(value, cell, None, share, unit, col in row.invalid, table.key, row.key, col, share > printed, money,
-               tol.places(table.key, unit), (table, row, col))
+    return Fig(value, cell, None, share, unit, col in row.invalid, key, row.key, col, share > printed, money,
+               tol.places(key, unit), (table, row, col))
 
 
 def _where(table: Table, row: Row, col: str) -> str:
