@@ -441,8 +441,8 @@ def _printed_columns(budget: Budget) -> dict[int, set[str] | _Every | frozenset]
     table without any figure is printed blank, every column — unless it is one that may be empty (空表列示: nothing there to relate)."""
     out: dict[int, set[str] | _Every | frozenset] = {}
     for t in budget.tables.values():
-        numeric = [c.key for c in t.layout.columns if c.is_numeric]
-        cols = {c for c in numeric if any(r.amount(c) is not None for r in t.rows)}
+        numeric = {c.key for c in t.layout.columns if c.is_numeric}
+        cols = {c for r in t.rows for c, v in r.values.items() if type(v) is Decimal} & numeric
         out[id(t)] = cols if cols else frozenset() if t.layout.may_be_empty else _Every()
     return out
 
@@ -472,7 +472,7 @@ def _status(kind: str, total: tuple, parts: tuple, printed: dict, total_value: D
     if invalid and (r.invalid and c in r.invalid or any(
             p[1].invalid and p[2] in p[1].invalid for p in (parts if shown is None else [parts[i] for i in shown]))):
         return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
-    blank = values.count(None)
+    blank = len(values) - len([v for v in values if v is not None])  # not list.count: Decimal == None is slow
     if total_value is None:
         return NOT_APPLICABLE if blank == len(values) else NOT_CHECKABLE
     if kind == COPY:
@@ -560,16 +560,16 @@ def _plain(kind: str, total: tuple, parts: tuple, excess: str | None,
     unit = t.unit
     if kind == AT_MOST:
         return _plainly_within(total, parts, excess, total_value, values, unit, invalid)
-    blank = values.count(None)
+    present = [v for v in values if v is not None]
     if total_value is None:
-        return blank == len(values) and not (invalid and r.invalid)  # nothing known: nothing to test
-    if blank == len(values) or blank and kind == COPY:
+        return not present and not (invalid and r.invalid)  # nothing known: nothing to test
+    if not present or kind == COPY and len(present) != len(values):
         return False
     if any(p[0] is not t and p[0].unit != unit for p in parts):
         return False
     if invalid and (c in r.invalid or any(p[2] in p[1].invalid for p in parts)):
         return False
-    return total_value == (sum([v for v in values if v is not None], ZERO) if blank else sum(values, ZERO))
+    return total_value == sum(present, ZERO)
 
 
 def _plainly_holds(inst: Instance, tol: Tolerances,
