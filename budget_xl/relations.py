@@ -599,9 +599,10 @@ def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT,
     if _plainly_holds(inst, tol, known):
         return []
     total = fig(inst.total.table, inst.total.row, inst.total.col, tol)
-    parts = [fig(p.table, p.row, p.col, tol) for p in inst.parts]
-    if inst.kind == SUM:
+    if inst.kind == SUM:  # a blank, readable part adds nothing and names no cell: no figure made for it
+        parts = [fig(t, r, c, tol) for t, r, c in inst.parts if type(r.values.get(c)) is Decimal or c in r.invalid]
         return check_sum(inst.rule, total, parts, inst.what, severity=inst.severity)
+    parts = [fig(p.table, p.row, p.col, tol) for p in inst.parts]
     if inst.kind == COPY:
         return check_copy(inst.rule, total, parts[0], severity=inst.severity)
     if inst.kind == AT_MOST:
