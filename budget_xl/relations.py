@@ -135,10 +135,13 @@ def _t(budget: Budget, key: str) -> Table | None:
 
 
 # ------------------------------------------------------------------ layout shorthands
-# Expansion yields "protos" — (rule, kind, total, parts, kw), each cell a plain (table, row, column) tuple and
-# ``kw`` the Instance's other fields — so that ``scan`` can classify a large workbook's tens of thousands of
-# relations without building an object for each; ``expand`` turns every proto into an ``Instance``.
-Proto = tuple  # (rule, kind, total: (Table, Row, str), parts: tuple[(Table, Row, str), ...], kw: dict)
+# Expansion yields "protos" — (rule, kind, total, parts, kw, shape): each cell a plain (table, row, column)
+# tuple, ``kw`` the Instance's other fields, ``shape`` what the producer knows of its cells (``MIXED``;
+# ``ONE_TABLE``: every part in the total's table; ``ONE_COLUMN``: and in its column) — so that ``scan`` can
+# classify a large workbook's tens of thousands of relations without building an object for each; ``expand``
+# turns every proto into an ``Instance``.
+Proto = tuple  # (rule, kind, total: (Table, Row, str), parts: tuple[(Table, Row, str), ...], kw: dict, shape)
+MIXED, ONE_TABLE, ONE_COLUMN = 0, 1, 2
 
 
 def _has(row: Row, col: str) -> bool:
@@ -166,7 +169,7 @@ def _layout_protos(budget: Budget, skipped: list[Skipped] | None = None):
                     continue
                 parts = tuple([(t, row, c) for c in printed if c in cells or c in values])
                 if parts:
-                    yield rule, SUM, (t, row, total), parts, kw
+                    yield rule, SUM, (t, row, total), parts, kw, ONE_TABLE
         for ls in lay.line_sums:
             rule = f"{lay.key}-LINE-SUM"
             total_row = t.get(ls.total)
@@ -185,7 +188,8 @@ def _layout_protos(budget: Budget, skipped: list[Skipped] | None = None):
                 if ls.partial:
                     terms = tuple((t, r, col) for r in parts if _has(r, col))
                     if terms and _has(total_row, col):
-                        yield rule, AT_MOST, (t, total_row, col), terms, {"what": "其中各项之和", "origin": "LINE"}
+                        yield (rule, AT_MOST, (t, total_row, col), terms, {"what": "其中各项之和", "origin": "LINE"},
+                               ONE_COLUMN)
                     continue
                 filled = [p for p in parts if p.amount(col) is not None]
                 what = "、".join(row_label(t, p) for p in filled) or "各项"
@@ -205,7 +209,7 @@ def _sum(rule, t, row, col, part_rows, what, origin):
         return
     terms = tuple([(t, pr, col) for pr in part_rows if col in pr.cells or col in pr.values])
     if terms:
-        yield rule, SUM, (t, row, col), terms, {"what": what, "fill": True, "origin": origin}
+        yield rule, SUM, (t, row, col), terms, {"what": what, "fill": True, "origin": origin}, ONE_COLUMN
 
 
 def _tree(t: Table):
@@ -309,6 +313,7 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
         kw = {"severity": severity, "what": decl.what or "", "excess": decl.excess, "origin": "DECL"}
     if _t(budget, anchor.table) is None:
         return
+    shape = ONE_TABLE if all(o.table == anchor.table for o in others) else MIXED
     a_slots = _slots(budget, anchor)
     o_slots = [_slots(budget, o) for o in others]
     if decl.kind == COPY and _t(budget, decl.b.table) is None:
@@ -342,31 +347,31 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
             continue
         if a is None or not present:
             if decl.missing != "ignore":
-                yield from _missing(decl, a, present, key)
+                yield from _missing(decl, a, present, key, shape)
             continue
         if decl.kind == COPY:
             for m in present:
-                yield decl.id, COPY, a, (m,), kw
+                yield decl.id, COPY, a, (m,), kw, shape
         elif decl.kind == SUM:
-            yield decl.id, SUM, a, present, kw
+            yield decl.id, SUM, a, present, kw, shape
         else:
             name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
-            yield decl.id, AT_MOST, a, present, {**kw, "why": decl.why.replace("{name}", name)}
+            yield decl.id, AT_MOST, a, present, {**kw, "why": decl.why.replace("{name}", name)}, shape
 
 
-def _missing(decl, a: tuple | None, present: tuple, key):
+def _missing(decl, a: tuple | None, present: tuple, key, shape: int):
     """One side has the row, the other does not: a nonzero figure without its counterpart. A bound without
     anything it bounds is fine (at_most): only the bounded side without its bound is reported."""
     other_tables = [t.table for t in ([decl.b] if decl.kind == COPY else (decl.parts or decl.small))]
     anchor_table = (decl.a or decl.total or decl.big).table
     kw = {"severity": decl.missing, "extra": {"code": key[0]}}
     if a is not None and decl.kind != AT_MOST and a[1].amount(a[2]) not in (None, ZERO):
-        yield decl.id, MISSING, a, (), {**kw, "note": "、".join(dict.fromkeys(other_tables))}
+        yield decl.id, MISSING, a, (), {**kw, "note": "、".join(dict.fromkeys(other_tables))}, shape
         return
     if a is None:
         for m in present:
             if m[1].amount(m[2]) not in (None, ZERO):
-                yield decl.id, MISSING, m, (), {**kw, "note": anchor_table}
+                yield decl.id, MISSING, m, (), {**kw, "note": anchor_table}, shape
                 return
 
 
@@ -381,7 +386,7 @@ def _protos(budget: Budget, skipped: list[Skipped] | None = None):
 
 
 def _instance(proto: Proto) -> Instance:
-    rule, kind, (t, r, c), parts, kw = proto
+    rule, kind, (t, r, c), parts, kw, _shape = proto
     return Instance(rule, kind, Term(t, r, c), tuple([Term(*p) for p in parts]), **kw)
 
 
@@ -453,31 +458,34 @@ def figures(inst: Instance) -> tuple[Decimal | None, list[Decimal | None]]:
 
 
 def _status(kind: str, total: tuple, parts: tuple, printed: dict, total_value: Decimal | None,
-            values: list[Decimal | None], invalid: bool = True) -> str:
+            values: list[Decimal | None], invalid: bool = True, shape: int = MIXED,
+            present: list[Decimal] | None = None) -> str:
     """``status`` on cells as (table, row, column) tuples — an ``Instance``'s Terms or a proto's cells;
-    ``printed``: ``_printed_columns``; ``invalid`` False: no cell of the workbook is unreadable."""
+    ``printed``: ``_printed_columns``; ``invalid`` False: no cell of the workbook is unreadable; ``shape``: what
+    the proto's producer knows of its cells; ``present``: the values that are not blank, if counted already."""
     if kind == MISSING:
         return CHECKED  # a figure without its counterpart row: compared, and found missing
     t, r, c = total
     cols = printed[id(t)]
     if c not in cols:
         return NOT_APPLICABLE
-    if all(pt is t and pc in cols for pt, _pr, pc in parts):
+    if shape == ONE_COLUMN or (all(pc in cols for _pt, _pr, pc in parts) if shape == ONE_TABLE
+                               else all(pc in printed[id(pt)] for pt, _pr, pc in parts)):
         shown = None  # every part printed (the usual case: one table, printed columns)
     else:
         shown = [i for i, (pt, _pr, pc) in enumerate(parts) if pc in printed[id(pt)]]
         if not shown:
             return NOT_APPLICABLE
-        values = [values[i] for i in shown]
+        values, present = [values[i] for i in shown], None
     if invalid and (r.invalid and c in r.invalid or any(
             p[1].invalid and p[2] in p[1].invalid for p in (parts if shown is None else [parts[i] for i in shown]))):
         return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
-    blank = len(values) - len([v for v in values if v is not None])  # not list.count: Decimal == None is slow
+    filled = len(present if present is not None else [v for v in values if v is not None])
     if total_value is None:
-        return NOT_APPLICABLE if blank == len(values) else NOT_CHECKABLE
+        return NOT_CHECKABLE if filled else NOT_APPLICABLE
     if kind == COPY:
         return CHECKED if values[0] is not None else NOT_CHECKABLE
-    return CHECKED if blank < len(values) else NOT_CHECKABLE
+    return CHECKED if filled else NOT_CHECKABLE
 
 
 def status(inst: Instance, printed: dict,
@@ -531,13 +539,15 @@ def scan(budget: Budget) -> Scan:
     differing: list[Instance] = []
     invalid = any(r.invalid for t in budget.tables.values() for r in t.rows)  # an unreadable cell anywhere
     for proto in _protos(budget, skipped):
-        rule, kind, total, parts, kw = proto
+        rule, kind, total, parts, kw, shape = proto
         v = total[1].values.get(total[2])
         total_value = v if type(v) is Decimal else None  # Row.amount, inlined: this runs for every cell
         values = [v if type(v := r.values.get(c)) is Decimal else None for _t, r, c in parts]
-        key = (_status(kind, total, parts, printed, total_value, values, invalid), total[0].layout.key, rule)
+        present = [v for v in values if v is not None]
+        key = (_status(kind, total, parts, printed, total_value, values, invalid, shape, present),
+               total[0].layout.key, rule)
         counts[key] = counts.get(key, 0) + 1
-        if not _plain(kind, total, parts, kw.get("excess"), total_value, values, invalid):
+        if not _plain(kind, total, parts, kw.get("excess"), total_value, values, invalid, shape, present):
             differing.append(_instance(proto))
     cov = Coverage()
     for (st, table, rule), n in counts.items():
@@ -550,22 +560,24 @@ def scan(budget: Budget) -> Scan:
 
 
 # ------------------------------------------------------------------ evaluation
-def _plain(kind: str, total: tuple, parts: tuple, excess: str | None,
-           total_value: Decimal | None, values: list[Decimal | None], invalid: bool = True) -> bool:
+def _plain(kind: str, total: tuple, parts: tuple, excess: str | None, total_value: Decimal | None,
+           values: list[Decimal | None], invalid: bool = True, shape: int = MIXED,
+           present: list[Decimal] | None = None) -> bool:
     """The common case, decided without building messages: one unit, exact equality (cells as tuples);
-    ``invalid`` False: no cell of the workbook is unreadable."""
+    ``invalid``, ``shape``, ``present`` as for ``_status``."""
     if kind not in (SUM, COPY, AT_MOST):
         return False
     t, r, c = total
     unit = t.unit
     if kind == AT_MOST:
         return _plainly_within(total, parts, excess, total_value, values, unit, invalid)
-    present = [v for v in values if v is not None]
+    if present is None:
+        present = [v for v in values if v is not None]
     if total_value is None:
         return not present and not (invalid and r.invalid)  # nothing known: nothing to test
     if not present or kind == COPY and len(present) != len(values):
         return False
-    if any(p[0] is not t and p[0].unit != unit for p in parts):
+    if shape == MIXED and any(p[0] is not t and p[0].unit != unit for p in parts):
         return False
     if invalid and (c in r.invalid or any(p[2] in p[1].invalid for p in parts)):
         return False
