@@ -330,25 +330,34 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
         for k, term in s.items():
             by_row[k[0]].append((k, term))
     every_slot = [c for s in o_slots for c in s.items()]
+    by_none = by_row.get(None, [])
     for key in dict.fromkeys(keys):
         a = a_slots.get(key)
-        candidates = every_slot if key[0] is None else by_row[key[0]] + by_row[None]
-        matched = [term for k, term in candidates if _match(key, k)]
-        present = tuple(m for m in matched if m is not None and not isinstance(m, _Absent))
-        by_code = isinstance(key[0], str) and key[0] != TOTAL_KEY
-        if isinstance(a, _Absent) or TOTALS_ONLY in matched or (by_code and totals_only):
-            reason = TOTALS_ONLY if TOTALS_ONLY in (a, *matched) or by_code and totals_only else NOT_PRINTED
-            _skip(skipped, decl.id, anchor.table, reason.reason, [a, *present])
-            continue
-        if not present and NOT_PRINTED in matched:
-            _skip(skipped, decl.id, anchor.table, NOT_PRINTED.reason, [a, *present])
-            continue
-        if a is None and decl.missing == "ignore":
-            continue
-        if a is None or not present:
-            if decl.missing != "ignore":
-                yield from _missing(decl, a, present, key, shape)
-            continue
+        k0, k1 = key
+        if k0 is None:
+            matched = [term for k, term in every_slot if _match(key, k)]
+        else:  # the slots of this row (their row key matches), then those matching every row
+            matched = [term for (_k0, j), term in by_row.get(k0, ()) if j is None or k1 is None or j == k1]
+            if by_none:
+                matched += [term for k, term in by_none if _match(key, k)]
+        by_code = isinstance(k0, str) and k0 != TOTAL_KEY
+        if type(a) is tuple and matched and not (by_code and totals_only) and all(type(m) is tuple for m in matched):
+            present = tuple(matched)  # the usual case: both sides printed, nothing to skip or to report missing
+        else:
+            present = tuple(m for m in matched if m is not None and not isinstance(m, _Absent))
+            if isinstance(a, _Absent) or TOTALS_ONLY in matched or (by_code and totals_only):
+                reason = TOTALS_ONLY if TOTALS_ONLY in (a, *matched) or by_code and totals_only else NOT_PRINTED
+                _skip(skipped, decl.id, anchor.table, reason.reason, [a, *present])
+                continue
+            if not present and NOT_PRINTED in matched:
+                _skip(skipped, decl.id, anchor.table, NOT_PRINTED.reason, [a, *present])
+                continue
+            if a is None and decl.missing == "ignore":
+                continue
+            if a is None or not present:
+                if decl.missing != "ignore":
+                    yield from _missing(decl, a, present, key, shape)
+                continue
         if decl.kind == COPY:
             for m in present:
                 yield decl.id, COPY, a, (m,), kw, shape
