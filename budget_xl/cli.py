@@ -223,6 +223,11 @@ def _main(argv: list[str] | None) -> int:
         _err(lifecycle.INTERRUPTED)
         return 130
     except Exception as e:  # never show a traceback to a user
+        if isinstance(e, UnicodeEncodeError) and "surrogate" in str(e):
+            # a Chinese file name under LANG=C without UTF-8 mode: Python keeps its bytes undecoded
+            _err("错误：系统的区域设置（LANG/LC_ALL）不支持中文，文件名中的中文无法写入输出文件。"
+                 "请设置环境变量 PYTHONUTF8=1（或 LANG=zh_CN.UTF-8）后再试。输入文件没有被修改。")
+            return 2
         if os.environ.get("BUDGET_XL_DEBUG"):
             raise
         _err(f"内部错误（{type(e).__name__}：{e}）。输入文件没有被修改。"

@@ -295,3 +295,22 @@ def test_an_unreadable_input_is_said_as_a_read_not_a_write():
     said = _reason(PermissionError(errno.EACCES, "Permission denied"))
     assert said == "没有读取权限，或文件正被其他程序独占"
     assert "符号链接" in _reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
+
+
+def test_a_chinese_name_under_an_ascii_locale_is_told_how_to_fix_it(monkeypatch):
+    """LANG=C with UTF-8 mode off: argv's Chinese bytes stay undecoded (surrogates) and could not be written
+    into a workbook — exit 3 in --mark and import. Said now, with the setting that cures it."""
+    import argparse
+
+    from budget_xl import cli
+
+    def write_name(args):
+        "\udce4\udcb8\udcbb".encode("utf-8")  # what lxml does with such a name
+
+    class Parser:
+        def parse_args(self, argv):
+            return argparse.Namespace(func=write_name)
+
+    monkeypatch.setattr(cli, "build_parser", Parser)
+    code, output = run(["check", "x"])
+    assert code == 2 and "PYTHONUTF8=1" in output and "内部错误" not in output, output
