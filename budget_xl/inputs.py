@@ -175,7 +175,7 @@ def check_declared_counts(z, name: str) -> None:
                              "请在 Excel 中打开后另存再试。", file=name)
 
 
-def decode_text(raw: bytes, name: str, what: str = "文本文件") -> str:
+def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str = "") -> str:
     """The text of a file as Notepad, WPS or Word saves it on a Chinese Windows: UTF-8 (with or without a
     BOM), "Unicode" (UTF-16, with or without a BOM), "ANSI" (GBK / GB18030). Stray NUL bytes are dropped,
     old Mac line ends (CR) become newlines. One decoder for ``import`` and ``batch``."""
@@ -202,7 +202,8 @@ def decode_text(raw: bytes, name: str, what: str = "文本文件") -> str:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError(f"{what}的编码无法识别（应为 UTF-8、UTF-16 或 GBK/GB18030 文本），或者它不是文本文件。", file=name)
+        raise InputError(not_text + f"{what}的编码无法识别（应为 UTF-8、UTF-16 或 GBK/GB18030 文本），或者它不是文本文件。",
+                         file=name)
     if text.count("\x00") > max(len(text) // 100, 16):
         raise InputError("这不像文本文件（含大量空字符，可能是其他格式的文件改了扩展名）。", file=name)
     return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")

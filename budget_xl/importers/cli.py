@@ -49,7 +49,8 @@ def import_source(src: Path, profile: str | None = None):
         return import_workbook(src, profile)
     from budget_xl.inputs import decode_text
 
-    text = decode_text(read_bounded(src, MAX_TEXT_BYTES, "文本文件"), str(src), "文件")
+    text = decode_text(read_bounded(src, MAX_TEXT_BYTES, "文本文件"), str(src), "文件",
+                       not_text="不是 PDF 文件，也不是可导入的文本：")
     from budget_xl.importers.seed_text import import_seed_text
     from budget_xl.read.grid import read_grids
 
