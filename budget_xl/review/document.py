@@ -35,7 +35,11 @@ class Context:
 
     @property
     def toc_pages(self) -> set[int]:
-        return {p.number for p in self.doc.pages if any(_plain(x.text) == "目录" for x in p.shown_lines)}
+        kept = self.__dict__.get("_toc")
+        if kept is None or kept[0] is not self.doc:  # asked once per 目录 entry: found once per document
+            kept = (self.doc, {p.number for p in self.doc.pages if any(_plain(x.text) == "目录" for x in p.shown_lines)})
+            self.__dict__["_toc"] = kept
+        return kept[1]
 
     def prose(self) -> list[Paragraph]:
         """Paragraphs of the narrative: not the cover, the 目录 or a table page."""
