@@ -99,29 +99,32 @@ def execute(run: Run, scratch: Path) -> dict:
         else:
             env[k] = v
     before = snapshot(run.watch)
-    tmp_before = set(os.listdir(env.get("TMPDIR", "/tmp"))) if os.path.isdir(env.get("TMPDIR", "/tmp")) else set()
     cmd = EXE + run.argv
     t = time.monotonic()
     stdin = subprocess.DEVNULL
     preexec = None
     if run.stdin == "closed":
         preexec = lambda: os.close(0)  # noqa: E731
+    if run.stdout == "head":
+        argv = ["bash", "-c", " ".join(_q(c) for c in cmd) + " 2>&1 | head -1; exit ${PIPESTATUS[0]}"]
+    elif run.stdout == "closed":
+        argv = ["bash", "-c", " ".join(_q(c) for c in cmd) + " >&-"]
+    else:
+        argv = cmd
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=run.cwd,
+                            stdin=None if run.stdin == "closed" else stdin, preexec_fn=preexec)
+    hung = False
     try:
-        if run.stdout == "head":
-            shell = " ".join(_q(c) for c in cmd) + " 2>&1 | head -1; exit ${PIPESTATUS[0]}"
-            p = subprocess.run(["bash", "-c", shell], capture_output=True, env=env, cwd=run.cwd, timeout=run.timeout,
-                               stdin=stdin)
-        elif run.stdout == "closed":
-            shell = " ".join(_q(c) for c in cmd) + " >&-"
-            p = subprocess.run(["bash", "-c", shell], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env,
-                               cwd=run.cwd, timeout=run.timeout, stdin=stdin)
-        else:
-            p = subprocess.run(cmd, capture_output=True, env=env, cwd=run.cwd, timeout=run.timeout,
-                               stdin=None if run.stdin == "closed" else stdin, preexec_fn=preexec)
-        code, out = p.returncode, (p.stdout or b"") + (p.stderr or b"")
-        hung = False
-    except subprocess.TimeoutExpired as e:
-        code, out, hung = None, (e.stdout or b"") + (e.stderr or b""), True
+        so, se = proc.communicate(timeout=run.timeout)
+    except subprocess.TimeoutExpired:  # as a user would stop it: SIGTERM, then (10 s later) SIGKILL
+        hung = True
+        proc.terminate()
+        try:
+            so, se = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            so, se = proc.communicate()
+    code, out = (None if hung else proc.returncode), (so or b"") + (se or b"")
     seconds = time.monotonic() - t
     text = out.decode("utf-8", "replace")
     problems = []
@@ -139,12 +142,8 @@ def execute(run: Run, scratch: Path) -> dict:
     if changed:
         problems.append("input changed:" + ",".join(changed))
     left = leftovers([run.cwd]) if run.cwd and scratch in run.cwd.parents else []
-    tmp_after = set(os.listdir(env.get("TMPDIR", "/tmp"))) if os.path.isdir(env.get("TMPDIR", "/tmp")) else set()
-    new_tmp = [n for n in tmp_after - tmp_before if "budget" in n.lower() or ".tmp" in n]
     if left:
         problems.append("leftover:" + ",".join(left[:3]))
-    if new_tmp:
-        problems.append("tmp-leftover?:" + ",".join(new_tmp[:3]))
     return {"id": run.id, "argv": run.argv, "code": code, "seconds": round(seconds, 1), "problems": problems,
             "output": text[-1500:]}
 
@@ -593,6 +592,7 @@ def main(argv: list[str]) -> int:
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
+    started = time.time()
     selected = [r for r in runs(root) if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
@@ -606,7 +606,8 @@ def main(argv: list[str]) -> int:
             results.append(r)
             if r["problems"]:
                 print(f"FAIL {r['id']} [{r['code']}] {'; '.join(r['problems'])}", flush=True)
-    late = leftovers([root])
+    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+    late = leftovers([root]) + [str(p) for p in tmp.glob("budget-xl-*") if p.stat().st_mtime > started]
     if late:
         results.append({"id": "leftovers", "code": None, "problems": ["leftover:" + ",".join(late[:20])], "output": ""})
         print("FAIL leftovers", late[:20])
