@@ -40,7 +40,10 @@ ALLOWED = {w.lower() for w in """
     ctrl sigterm windows com1 lpt9 aux con daxie rollup wanyuan zengjian validate recompute recompute_preview
     export_narrative delete patch trace post polyform check fill import narrative document batch review synth
     serve demo show sample noncommercial remote readme xlwings_license_key connectionreseterror
+    toml lang pythonutf8 entra microsoft entraid status
 """.split()}
+# the request's own words echoed back (“没有名为“nope”的函数”) are the user's, not ours
+ECHOED = {"nope", "nothing"}
 WORD = re.compile(r"(?<![A-Za-z0-9_\-./\\])[A-Za-z]{4,}(?![A-Za-z0-9_])")
 RULE_ID = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 PATHLIKE = re.compile(r"(?:[\w.\-\u4e00-\u9fff（）() ]*[/\\][^\s“”，。：；（）]*)|(?:\S+\.(?:xlsx|xls|xlsm|pdf|txt|docx|md|xml|toml|pem|j2))")
@@ -78,7 +81,7 @@ def english(text: str, run: Run) -> list[str]:
             text = text.replace(a, " ")
     text = RULE_ID.sub(" ", text)
     text = PATHLIKE.sub(" ", text)
-    words = [w for w in WORD.findall(text) if w.lower() not in ALLOWED]
+    words = [w for w in WORD.findall(text) if w.lower() not in ALLOWED and w not in ECHOED]
     return sorted(set(words))
 
 
