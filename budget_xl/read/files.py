@@ -136,8 +136,6 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)      # (row, col) 0-based → "#REF!"
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)    # (row, col) → formula text
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2) 0-based
-    rows: int = 0
-    cols: int = 0
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -231,8 +229,16 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
     return rows, cols
 
 
+# A cell that does not open with a small reference (one column letter, at most five digits). A sheet with
+# none, and no namespace prefix on a cell, lies within 26 columns × 99,999 rows, inside every limit: only
+# then is its extent not measured (sheet_extent reads every reference; this one search is ~10× cheaper).
+_UNPROVEN_CELL = re.compile(rb'<c\b(?! r="[A-Z]\d{1,5}")')
+_PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>, <x:f>) may be somewhere
+
+
 def scan_package(path: str | Path) -> dict[str, SheetScan]:
-    """Per sheet: error cells, formulas saved without a result, and the extent of the cells present.
+    """Per sheet: error cells, formulas saved without a result, and merged ranges; one pass of a few
+    searches over each sheet's XML for what Excel writes, the full scan only for what it does not.
 
     Raises InputError for a sheet whose extent no budget table comes near (before a reader allocates it).
     """
@@ -245,12 +251,14 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
                 continue
             data = z.read(part)
             scan = SheetScan()
-            scan.rows, scan.cols = sheet_extent(data)
-            if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
-                raise InputError(f"工作表“{sheet}”的范围达 {scan.rows} 行 × {scan.cols} 列，远超预算公开表的合理大小，"
-                                 "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
-            if b't="e"' in data or b"<f" in data or b":f" in data:
-                _scan_cells(data, scan)
+            prefixed = _PREFIXED.search(data) is not None
+            if prefixed or _UNPROVEN_CELL.search(data):
+                rows, cols = sheet_extent(data)
+                if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+                    raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
+                                     "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
+            if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
+                _scan_cells(data, scan, prefixed)
             for c1, r1, c2, r2 in _merged_ranges(data):
                 scan.merged.append((int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2)))
             out[sheet] = scan
@@ -258,18 +266,38 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
 
 
 _HINT = re.compile(rb't="e"|<(?:\w+:)?f\b')
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def _scan_cells(data: bytes, scan: SheetScan) -> None:
+def _hints(data: bytes, prefixed: bool) -> list[int]:
+    """Where ``_HINT`` matches, in order: found by plain byte searches unless a prefix (<x:f) may be there.
+    The two needles cannot overlap, so the union of their places is what ``finditer`` gives."""
+    if prefixed:
+        return [m.start() for m in _HINT.finditer(data)]
+    out = []
+    i = data.find(b't="e"')
+    while i >= 0:
+        out.append(i)
+        i = data.find(b't="e"', i + 5)
+    i = data.find(b"<f")
+    while i >= 0:
+        if i + 2 >= len(data) or data[i + 2] not in _WORD:  # \b after the f
+            out.append(i)
+        i = data.find(b"<f", i + 2)
+    out.sort()
+    return out
+
+
+def _scan_cells(data: bytes, scan: SheetScan, prefixed: bool = True) -> None:
     """Error values and formulas without a result. Only the cells around a ``t="e"`` or an ``<f`` are
     parsed (a sheet of 5,000 rows has a handful), not every cell of the sheet."""
-    if b":c" in data:  # namespace-prefixed cells (<x:c>): every cell, the plain way
+    if prefixed and b":c" in data:  # namespace-prefixed cells (<x:c>): every cell, the plain way
         for m in _CELL.finditer(data):
             _scan_cell(m, scan)
         return
     seen: set[int] = set()
-    for hint in _HINT.finditer(data):
-        start = _cell_start(data, hint.start())
+    for at in _hints(data, prefixed):
+        start = _cell_start(data, at)
         if start < 0 or start in seen:
             continue
         seen.add(start)

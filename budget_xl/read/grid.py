@@ -22,6 +22,8 @@ from budget_xl.units import WAN, parse_unit
 
 Grid = Sequence[Sequence[Any]]
 HEADER_SEARCH_ROWS = 40
+_NUM, _PERCENT, _CODE, _TEXT = "number", "percent", "code", "text"  # how _values reads a column
+_KINDS = {"amount": _NUM, "number": _NUM, "percent": _PERCENT, "code": _CODE}
 
 
 col_letter = letter  # 0 → 'A', 26 → 'AA' (budget_xl.a1)
@@ -124,6 +126,7 @@ class _SheetReader:
                         self.merged[(r, c)] = (r1, c1, r2, c2)
         self.merged_told: set[tuple[int, int, int, int]] = set()
         self._prefixes: dict[int, str] = {}  # column → '收入总表!D'
+        self._plans: dict[tuple[str, ...], tuple] = {}  # skipped columns → _plan (one header mapping per sheet)
 
     def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
         self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
@@ -198,56 +201,95 @@ class _SheetReader:
             self._prefixes[c] = f"{self.sheet}!{col_letter(c)}"
         return self._prefixes[c]
 
+    def _plan(self, cols: dict[str, int], skip: tuple[str, ...]) -> tuple:
+        """The columns ``_values`` reads, once per sheet: (key, sheet column, kind, address prefix, column)."""
+        plan = self._plans.get(skip)
+        if plan is None:
+            plan = self._plans[skip] = tuple(
+                (col.key, cols[col.key], _KINDS.get(col.type, _TEXT), self._prefix(cols[col.key]), col)
+                for col in self.layout.columns if col.key not in skip and col.type != "seq")
+        return plan
+
     def _values(self, r: int, cols: dict[str, int], row: Row, skip: tuple[str, ...] = ()) -> None:
-        for col in self.layout.columns:
-            if col.key in skip or col.type == "seq":
-                continue
-            c = cols[col.key]
-            raw = _cell(self.grid, r, c)
-            where = f"{self._prefix(c)}{r + 1}"
-            row.cells[col.key] = where
-            if isinstance(raw, CellError):
+        """Every column of sheet row ``r`` into ``row``. The cells nearly every sheet is made of (an amount
+        held as a float of at most 6 decimals, a printable text, a blank) are read here in line; any other
+        goes through ``_value``, which reads and reports it."""
+        grid = self.grid
+        line_cells = grid[r] if r < len(grid) else ()
+        n = len(line_cells)
+        line = str(r + 1)
+        values, cells, merged = row.values, row.cells, self.merged
+        for key, c, kind, prefix, col in self._plan(cols, skip):
+            raw = line_cells[c] if c < n else None
+            where = prefix + line
+            cells[key] = where
+            if kind is _TEXT:  # never merged-checked
+                if raw is None or raw == "":
+                    values[key] = None
+                    continue
+                if type(raw) is str and raw.isprintable():
+                    values[key] = raw.strip() or None
+                    continue
+            elif not merged or (r, c) not in merged:
+                if raw is None or raw == "":
+                    values[key] = None
+                    continue
+                if kind is _NUM and type(raw) is float and -1e15 < raw < 1e15:
+                    s = repr(raw)
+                    if "e" not in s and len(s) - s.find(".") <= 7:  # as values._from_float reads it
+                        values[key] = Decimal(s)
+                        continue
+                elif kind is _CODE and type(raw) is str and raw.isprintable():
+                    values[key] = parse_code(raw)
+                    continue
+            self._value(r, c, raw, where, col, row)
+
+    def _value(self, r: int, c: int, raw, where: str, col, row: Row) -> None:
+        """One cell of any kind into ``row``, with the note it calls for."""
+        if raw == "":
+            raw = None
+        if isinstance(raw, CellError):
+            row.invalid.add(col.key)
+            row.values[col.key] = None
+            self.note("READ-CELL-ERROR", ERROR, f"{where} 单元格是 {raw.code}（Excel 错误值，不是空白）："
+                      "请在 Excel 中修正它的公式或引用，涉及它的关系暂不核对。", where)
+            return
+        if isinstance(raw, Uncached):
+            row.invalid.add(col.key)
+            row.values[col.key] = None
+            self.uncached.append(where)
+            return
+        rng = self.merged.get((r, c)) if col.type in ("amount", "number", "percent", "code") else None
+        if rng is not None:
+            row.invalid.add(col.key)
+            row.values[col.key] = None
+            if rng not in self.merged_told:
+                self.merged_told.add(rng)
+                span = f"{col_letter(rng[1])}{rng[0] + 1}:{col_letter(rng[3])}{rng[2] + 1}"
+                self.note("READ-MERGED", ERROR,
+                          f"{self.sheet}!{span} 是合并单元格，跨第{rng[0] + 1}–{rng[2] + 1}行：每一行的"
+                          f"“{col.header[-1]}”应分别填写。请取消合并后逐行填写，涉及这些行的关系暂不核对。",
+                          *(ref(self.sheet, x, rng[1]) for x in range(rng[0], min(rng[2], rng[0] + 50) + 1)))
+            return
+        if raw is None:  # blank: unknown whatever the column's type
+            row.values[col.key] = None
+            return
+        if isinstance(raw, str) and has_control_chars(raw):
+            self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)
+        if col.type in ("amount", "number", "percent"):
+            p = parse_number(raw, percent=col.type == "percent")
+            if p.how in ("bad", "too-big"):
                 row.invalid.add(col.key)
-                row.values[col.key] = None
-                self.note("READ-CELL-ERROR", ERROR, f"{where} 单元格是 {raw.code}（Excel 错误值，不是空白）："
-                          "请在 Excel 中修正它的公式或引用，涉及它的关系暂不核对。", where)
-                continue
-            if isinstance(raw, Uncached):
-                row.invalid.add(col.key)
-                row.values[col.key] = None
-                self.uncached.append(where)
-                continue
-            rng = self.merged.get((r, c)) if col.type in ("amount", "number", "percent", "code") else None
-            if rng is not None:
-                row.invalid.add(col.key)
-                row.values[col.key] = None
-                if rng not in self.merged_told:
-                    self.merged_told.add(rng)
-                    span = f"{col_letter(rng[1])}{rng[0] + 1}:{col_letter(rng[3])}{rng[2] + 1}"
-                    self.note("READ-MERGED", ERROR,
-                              f"{self.sheet}!{span} 是合并单元格，跨第{rng[0] + 1}–{rng[2] + 1}行：每一行的"
-                              f"“{col.header[-1]}”应分别填写。请取消合并后逐行填写，涉及这些行的关系暂不核对。",
-                              *(ref(self.sheet, x, rng[1]) for x in range(rng[0], min(rng[2], rng[0] + 50) + 1)))
-                continue
-            if raw is None:  # blank: unknown whatever the column's type
-                row.values[col.key] = None
-                continue
-            if isinstance(raw, str) and has_control_chars(raw):
-                self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)
-            if col.type in ("amount", "number", "percent"):
-                p = parse_number(raw, percent=col.type == "percent")
-                if p.how in ("bad", "too-big"):
-                    row.invalid.add(col.key)
-                    what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
-                    self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
-                elif p.how == "text-number":
-                    self.note("READ-TEXT-NUMBER", WARNING,
-                              f"{where} 的数字以文本形式存储（“{raw}”），已按 {plain(p.value)} 读取；建议转换为数字。", where)
-                row.values[col.key] = p.value
-            elif col.type == "code":
-                row.values[col.key] = parse_code(raw)
-            else:
-                row.values[col.key] = parse_text(raw)
+                what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
+                self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
+            elif p.how == "text-number":
+                self.note("READ-TEXT-NUMBER", WARNING,
+                          f"{where} 的数字以文本形式存储（“{raw}”），已按 {plain(p.value)} 读取；建议转换为数字。", where)
+            row.values[col.key] = p.value
+        elif col.type == "code":
+            row.values[col.key] = parse_code(raw)
+        else:
+            row.values[col.key] = parse_text(raw)
 
     def _coded(self, rows, cols) -> list[Row]:
         out: list[Row] = []
