@@ -24,6 +24,17 @@ Grid = Sequence[Sequence[Any]]
 HEADER_SEARCH_ROWS = 40
 _NUM, _PERCENT, _CODE, _TEXT = "number", "percent", "code", "text"  # how _values reads a column
 _KINDS = {"amount": _NUM, "number": _NUM, "percent": _PERCENT, "code": _CODE}
+_SLOW = object()  # a float _SheetReader._values leaves to _value
+
+
+def _float_amount(x: float):
+    """A float as ``parse_number`` reads it when that is a plain number (at most 6 decimals, below
+    MAX_AMOUNT, finite: values._from_float's first branch), else ``_SLOW``."""
+    if -1e15 < x < 1e15:
+        s = repr(x)
+        if "e" not in s and len(s) - s.find(".") <= 7:
+            return Decimal(s)
+    return _SLOW
 
 
 col_letter = letter  # 0 → 'A', 26 → 'AA' (budget_xl.a1)
@@ -102,7 +113,14 @@ def _locate_header(grid: Grid, layout: Layout, start: int) -> tuple[int, dict[st
                      + f"”（表头在第{r + 1}行）。请不要删除或改写表头文字。")
 
 
-def _is_note(values: list) -> str | None:
+def _blank_line(values: Sequence) -> bool:
+    """Every value None or "" (counted in C for a list or tuple, what every engine hands over)."""
+    if type(values) is list or type(values) is tuple:
+        return values.count(None) + values.count("") == len(values)
+    return not any(v not in (None, "") for v in values)
+
+
+def _is_note(values: Sequence) -> str | None:
     for v in values:
         if isinstance(v, str) and v.strip():
             s = v.strip()
@@ -114,7 +132,7 @@ class _SheetReader:
     """Reads one sheet of one layout into a Table, collecting notes (warnings) on the way."""
 
     def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding],
-                 uncached: list[str] | None = None, merged=()):
+                 uncached: list[str] | None = None, merged=(), floats: dict | None = None):
         self.layout, self.sheet, self.grid, self.source, self.notes = layout, sheet, grid, source, notes
         self.uncached = uncached if uncached is not None else []
         # cells of ranges merged over several rows: one value standing for several rows' codes or amounts
@@ -127,6 +145,7 @@ class _SheetReader:
         self.merged_told: set[tuple[int, int, int, int]] = set()
         self._prefixes: dict[int, str] = {}  # column → '收入总表!D'
         self._plans: dict[tuple[str, ...], tuple] = {}  # skipped columns → _plan (one header mapping per sheet)
+        self._floats: dict[float, object] = floats if floats is not None else {}  # float → Decimal or _SLOW
 
     def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
         self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
@@ -181,9 +200,9 @@ class _SheetReader:
         seq_col = cols.get("seq")
         for r in range(first, len(self.grid)):
             raw = self.grid[r]
-            if not any(v not in (None, "") for v in raw):
+            if _blank_line(raw):
                 continue
-            note = _is_note(list(raw))
+            note = _is_note(raw)
             if note:
                 c = next(i for i, v in enumerate(raw) if isinstance(v, str) and v.strip())
                 table.notes.append((note, ref(self.sheet, r, c)))
@@ -218,30 +237,38 @@ class _SheetReader:
         line_cells = grid[r] if r < len(grid) else ()
         n = len(line_cells)
         line = str(r + 1)
-        values, cells, merged = row.values, row.cells, self.merged
+        values, cells, merged, floats = row.values, row.cells, self.merged, self._floats
         for key, c, kind, prefix, col in self._plan(cols, skip):
             raw = line_cells[c] if c < n else None
-            where = prefix + line
-            cells[key] = where
-            if kind is _TEXT:  # never merged-checked
-                if raw is None or raw == "":
-                    values[key] = None
-                    continue
-                if type(raw) is str and raw.isprintable():
-                    values[key] = raw.strip() or None
-                    continue
-            elif not merged or (r, c) not in merged:
-                if raw is None or raw == "":
-                    values[key] = None
-                    continue
-                if kind is _NUM and type(raw) is float and -1e15 < raw < 1e15:
-                    s = repr(raw)
-                    if "e" not in s and len(s) - s.find(".") <= 7:  # as values._from_float reads it
-                        values[key] = Decimal(s)
+            cells[key] = where = prefix + line
+            if merged and kind is not _TEXT and (r, c) in merged:
+                self._value(r, c, raw, where, col, row)
+                continue
+            t = type(raw)
+            if t is float:
+                if kind is _NUM:
+                    d = floats.get(raw)
+                    if d is None:
+                        d = _float_amount(raw)
+                        if raw:  # 0.0 and -0.0: one key, two Decimals
+                            floats[raw] = d
+                    if d is not _SLOW:
+                        values[key] = d
                         continue
-                elif kind is _CODE and type(raw) is str and raw.isprintable():
-                    values[key] = parse_code(raw)
+            elif t is str:
+                if not raw:
+                    values[key] = None
                     continue
+                if raw.isprintable():
+                    if kind is _TEXT:
+                        values[key] = raw.strip() or None
+                        continue
+                    if kind is _CODE:
+                        values[key] = parse_code(raw)
+                        continue
+            elif raw is None:
+                values[key] = None
+                continue
             self._value(r, c, raw, where, col, row)
 
     def _value(self, r: int, c: int, raw, where: str, col, row: Row) -> None:
@@ -295,14 +322,16 @@ class _SheetReader:
         out: list[Row] = []
         code_c, name_c = cols["code"], cols["name"]
         seen: dict[str, int] = {}
-        for r, _raw in rows:
-            code = parse_code(_cell(self.grid, r, code_c))
-            name = parse_text(_cell(self.grid, r, name_c))
+        amount_cols = self.layout.amount_columns
+        for r, raw in rows:  # raw is grid[r]; parse_code / parse_text read "" as None, as _cell gives it
+            code = parse_code(raw[code_c] if code_c < len(raw) else None)
+            name = parse_text(raw[name_c] if name_c < len(raw) else None)
             if code and not code[0].isdigit():
                 name, code = name or code, None
             row = Row(key="", line=r + 1)
             self._values(r, cols, row)
-            has_amount = any(row.amount(k) is not None for k in self.layout.amount_columns)
+            amounts = list(map(row.values.get, amount_cols))  # each a Decimal or None (parse_number's value)
+            has_amount = amounts.count(None) != len(amounts)
             if code and code in seen:
                 # two rows under one code: the model would keep one, and totals would lose the other's amounts
                 self.note("READ-DUP-CODE", ERROR, f"科目编码 {code} 重复出现（第{seen[code]}行和第{r + 1}行）："
@@ -444,6 +473,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
     schema = load_schema(profile)
     notes: list[Finding] = []
     uncached: list[str] = []
+    floats: dict = {}  # float → its Decimal, shared by the sheets: a department repeats most of its amounts
     tables: dict[str, Table] = {}
     sheet_units: dict[str, str | None] = {}
     if not any(_find_sheet(grids, lay) for lay in schema.layouts if lay.written):  # 变更记录 alone: not ours
@@ -461,7 +491,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
             tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or schema.default_unit)
             continue
         merged = getattr(grids, "merged", {}).get(name, ())
-        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached, merged).read()
+        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached, merged, floats).read()
         tables[lay.key] = table
         sheet_units[lay.key] = sheet_unit
     if uncached:
