@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path, PurePosixPath
@@ -57,8 +58,11 @@ def is_xls(path: str | Path) -> bool:
     return head == OLE_MAGIC and _is_old_xls(p)
 
 
-def check_workbook_file(path: str | Path) -> Path:
-    """Refuse, with a clear message, anything that is not a readable .xlsx / .xlsm."""
+def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None) -> Path:
+    """Refuse, with a clear message, anything that is not a readable .xlsx / .xlsm.
+
+    ``sheets``: filled with the worksheet parts the check decompresses anyway, for ``scan_package`` not to
+    decompress them a second time."""
     p = require_regular_file(path, "Excel 工作簿")
     name = str(path)
     suffix = p.suffix.lower()
@@ -85,12 +89,28 @@ def check_workbook_file(path: str | Path) -> Path:
         with zipfile.ZipFile(p) as z:
             names = set(z.namelist())
             _check_sizes(z, name)  # before anything is decompressed
-            bad = z.testzip()  # bounded: zipfile never inflates a member beyond its declared size
+            bad = z.testzip() if sheets is None else _test_members(z, sheets)  # bounded: never beyond the declared size
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         raise InputError("文件已损坏，无法按 .xlsx 格式打开。", file=name) from None
     if bad is not None or "xl/workbook.xml" not in names:
         raise InputError("文件已损坏，或不是 Excel 工作簿（缺少工作簿内容）。", file=name)
     return p
+
+
+def _test_members(z: zipfile.ZipFile, sheets: dict[str, bytes]) -> str | None:
+    """``ZipFile.testzip`` (every member inflated, its CRC checked; the first bad one named), keeping the
+    bytes of the worksheet parts in ``sheets``."""
+    for info in z.filelist:
+        try:
+            with z.open(info.filename, "r") as f:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    sheets[info.filename] = f.read()
+                else:
+                    while f.read(2 ** 20):
+                        pass
+        except zipfile.BadZipFile:
+            return info.filename
+    return None
 
 
 def _check_members(z: zipfile.ZipFile, name: str) -> None:
@@ -236,20 +256,22 @@ _UNPROVEN_CELL = re.compile(rb'<c\b(?! r="[A-Z]\d{1,5}")')
 _PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>, <x:f>) may be somewhere
 
 
-def scan_package(path: str | Path) -> dict[str, SheetScan]:
+def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
     """Per sheet: error cells, formulas saved without a result, and merged ranges; one pass of a few
     searches over each sheet's XML for what Excel writes, the full scan only for what it does not.
 
     Raises InputError for a sheet whose extent no budget table comes near (before a reader allocates it).
+    ``sheets``: parts already inflated (by check_workbook_file), by name.
     """
     name = str(path)
+    sheets = sheets or {}
     out: dict[str, SheetScan] = {}
     with zipfile.ZipFile(path) as z:
         members = set(z.namelist())
         for sheet, part in _sheet_paths(z).items():
             if part not in members:
                 continue
-            data = z.read(part)
+            data = sheets[part] if part in sheets else z.read(part)
             scan = SheetScan()
             prefixed = _PREFIXED.search(data) is not None
             if prefixed or _UNPROVEN_CELL.search(data):
@@ -378,8 +400,10 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     """Every sheet as rows of values from A1, read by python-calamine."""
     from python_calamine import CalamineWorkbook
 
-    p = check_workbook_file(path)
-    scans = _scan(p, path) if not is_xls(p) else {}
+    parts: dict[str, bytes] = {}
+    p = check_workbook_file(path, parts)
+    scans = _scan(p, parts) if not is_xls(p) else {}
+    del parts  # not held while calamine reads
     try:
         wb = CalamineWorkbook.from_path(str(p))
         grids = {}
@@ -395,9 +419,9 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     return out
 
 
-def _scan(p: Path, path) -> dict[str, SheetScan]:
+def _scan(p: Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
     try:
-        return scan_package(p)
+        return scan_package(p, sheets)
     except InputError:
         raise
     except Exception:  # a part the scan cannot parse: the engine's own error will follow
@@ -411,7 +435,7 @@ def load_grids_openpyxl(path: str | Path) -> dict[str, list[list]]:
     p = check_workbook_file(path)
     if is_xls(p):
         raise InputError("openpyxl 读不了旧版 .xls 文件，请用默认的读取方式（python-calamine）。", file=str(path))
-    scans = _scan(p, path)
+    scans = _scan(p)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
+from operator import is_not
 from typing import Any
 
 from budget_xl.a1 import letter
@@ -330,8 +332,9 @@ class _SheetReader:
                 name, code = name or code, None
             row = Row(key="", line=r + 1)
             self._values(r, cols, row)
-            amounts = list(map(row.values.get, amount_cols))  # each a Decimal or None (parse_number's value)
-            has_amount = amounts.count(None) != len(amounts)
+            # Row.amount is not None: each value is a Decimal or None (parse_number's); compared by identity,
+            # for Decimal == None goes through the numbers ABCs
+            has_amount = any(map(is_not, map(row.values.get, amount_cols), repeat(None)))
             if code and code in seen:
                 # two rows under one code: the model would keep one, and totals would lose the other's amounts
                 self.note("READ-DUP-CODE", ERROR, f"科目编码 {code} 重复出现（第{seen[code]}行和第{r + 1}行）："
