@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 
 from budget_xl.gc_pause import paused_gc
@@ -18,21 +16,7 @@ def read_workbook(path: str | Path, engine: str = "calamine", profile: str | Non
     """``profile`` None: the template is recognised from 基本信息 “模板” or the sheet titles."""
     from budget_xl.read.copies import grid_copy_notes
 
-    with _collector_paused():
-        grids = ENGINES[engine](path)
-        result = read_grids(grids, source=str(path), profile=profile)
-        result.notes.extend(grid_copy_notes(grids, result.budget.profile))  # a stale sheet beside its edited copy
+    grids = ENGINES[engine](path)
+    result = read_grids(grids, source=str(path), profile=profile)
+    result.notes.extend(grid_copy_notes(grids, result.budget.profile))  # a stale sheet beside its edited copy
     return result
-
-
-@contextmanager
-def _collector_paused():
-    """A read makes some 100,000 rows, dicts and Decimals, none in a reference cycle: the cyclic collector
-    passing over them again and again while they are made was a tenth of the read; it catches up after."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

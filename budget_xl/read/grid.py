@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from itertools import repeat
 from operator import is_not
 from typing import Any
@@ -43,26 +42,6 @@ def _float_amount(x: float):
 col_letter = letter  # 0 → 'A', 26 → 'AA' (budget_xl.a1)
 
 
-@lru_cache(maxsize=8192)
-def _label_of_text(text: str) -> str:
-    return label_key(text)
-
-
-@lru_cache(maxsize=8192)
-def _header_of_text(text: str) -> str:
-    return header_key(text)
-
-
-def _label(v) -> str:
-    """label_key, remembered for texts: the same titles, headers and row labels are compared for every sheet
-    and every profile."""
-    return _label_of_text(v) if type(v) is str else label_key(v)
-
-
-def _header(v) -> str:
-    """header_key, remembered for texts (see _label)."""
-    return _header_of_text(v) if type(v) is str else header_key(v)
-
 
 def ref(sheet: str, row: int, col: int) -> str:
     """0-based row/col → '收入总表!D5'."""
@@ -82,11 +61,11 @@ def _cell(grid: Grid, r: int, c: int):
 
 
 def _find_title(grid: Grid, title: str, rows: int = 10) -> tuple[int, int] | None:
-    want = _label(title)
+    want = label_key(title)
     want_unit = want.replace("部门", "单位", 1)  # a 单位预算 prints 单位 where a 部门预算 prints 部门
     for r in range(min(rows, len(grid))):
         for c, v in enumerate(grid[r]):
-            if isinstance(v, str) and _label(v) in (want, want_unit):
+            if isinstance(v, str) and label_key(v) in (want, want_unit):
                 return r, c
     return None
 
@@ -98,14 +77,14 @@ def _locate_header(grid: Grid, layout: Layout, start: int) -> tuple[int, dict[st
     row looks like it but lacks some of them.
     """
     depth = layout.header_depth
-    tops = {_header(c.header[0]) for c in layout.columns}
+    tops = {header_key(c.header[0]) for c in layout.columns}
     need = max(1, min(2, len(tops)))
     best: tuple[int, list] | None = None
     for r in range(start, min(len(grid), start + HEADER_SEARCH_ROWS)):
-        top = [_header(v) for v in grid[r]]
+        top = [header_key(v) for v in grid[r]]
         if sum(1 for t in set(top) if t in tops) < need:
             continue
-        sub = [_header(v) for v in grid[r + 1]] if depth > 1 and r + 1 < len(grid) else []
+        sub = [header_key(v) for v in grid[r + 1]] if depth > 1 and r + 1 < len(grid) else []
         width = max(len(top), len(sub))
         top += [""] * (width - len(top))
         sub += [""] * (width - len(sub))
@@ -115,7 +94,7 @@ def _locate_header(grid: Grid, layout: Layout, start: int) -> tuple[int, dict[st
             group.append(last)
         mapping: dict[str, int] = {}
         for col in layout.columns:
-            hs = [_header(h) for h in col.header]
+            hs = [header_key(h) for h in col.header]
             for j in range(width):
                 if j in mapping.values():
                     continue
@@ -233,7 +212,7 @@ class _SheetReader:
                 continue
             if seq_col is not None:
                 s = _cell(self.grid, r, seq_col)
-                if isinstance(s, str) and _header(s) in ("栏次", "序号"):
+                if isinstance(s, str) and header_key(s) in ("栏次", "序号"):
                     continue
             out.append((r, raw))
         return out
@@ -366,7 +345,7 @@ class _SheetReader:
             elif code:
                 seen[code] = r + 1
                 row.key = code
-            elif name and _label(name) in ("合计", "总计"):
+            elif name and label_key(name) in ("合计", "总计"):
                 row.key = TOTAL_KEY
             elif name and not has_amount and out:
                 # a name broken over two lines (page break in a pasted export): join it to the row above
@@ -383,7 +362,7 @@ class _SheetReader:
 
     def _fixed(self, rows, cols, declared, label_col: str, side) -> list[Row]:
         lab_c = cols[label_col]
-        labelled = [(r, _label(_cell(self.grid, r, lab_c))) for r, _ in rows]
+        labelled = [(r, label_key(_cell(self.grid, r, lab_c))) for r, _ in rows]
         by_key = match_labels(labelled, declared)
         taken = set(by_key.values())
         out = []
@@ -420,7 +399,7 @@ class _SheetReader:
                 continue  # (values are Decimal, str or None: a Decimal compared with "" or None is slow)
             row.key = (row.values.get(key_col) if key_col else None) or f"#{i + 1}"
             labels = [row.values.get(c.key) for c in self.layout.columns if c.type == "label"]
-            if any(_label(v) in ("合计", "总计") for v in labels if isinstance(v, str)):
+            if any(label_key(v) in ("合计", "总计") for v in labels if isinstance(v, str)):
                 row.key = TOTAL_KEY  # a 合计 line under the records (政府采购): a total, not an item
             out.append(row)
         return out
@@ -429,7 +408,7 @@ class _SheetReader:
 def match_labels(labelled: list[tuple[int, str]], declared) -> dict[str, int]:
     """Declared fixed rows → sheet rows, by label. A label printed twice (财拨总表's
     “一般公共预算拨款” under 本年收入 and again under 年初结转) is told apart by its ``after`` anchor."""
-    want = {d.key: _label(d.label) for d in declared}
+    want = {d.key: label_key(d.label) for d in declared}
     repeated = {want[d.key] for d in declared if d.after}
     by_key: dict[str, int] = {}
     taken: set[int] = set()
@@ -461,9 +440,9 @@ def match_labels(labelled: list[tuple[int, str]], declared) -> dict[str, int]:
 def _find_sheet(grids: Mapping[str, Grid], layout: Layout) -> str | None:
     if layout.sheet in grids:
         return layout.sheet
-    want = _label(layout.sheet)
+    want = label_key(layout.sheet)
     for name in grids:
-        if _label(name) == want:
+        if label_key(name) == want:
             return name
     return None
 
@@ -472,7 +451,7 @@ def detect_profile(grids: Mapping[str, Grid]) -> str:
     """The template a workbook follows: 基本信息 “模板” if stated, else the profile whose sheets and titles it has."""
     info = grids.get("基本信息")
     for row in info or ():
-        if row and isinstance(row[0], str) and _label(row[0]) == "模板" and len(row) > 1:
+        if row and isinstance(row[0], str) and label_key(row[0]) == "模板" and len(row) > 1:
             found = profile_from_label(row[1])
             if found:
                 return found
