@@ -149,6 +149,7 @@ def sheet_xml(rnd: random.Random) -> bytes:
                 cells.append(f'<c {ref} s="1"><v>1</v></c>' if rnd.random() < 0.8 else f'<c s="1" {ref}/>')
             else:
                 cells.append(rnd.choice(["<c><v>1</v></c>", "<c/>", '<c\tr="A1"/>', '<x:c r="A1"/>', "<col/>",
+                                         '<c r="A1" r="ZZ150000"/>', '<c r="B2" s="1"\nr="C3"/>',
                                          '<c t="e"><v>#N/A</v></c>', "<f>1</f>", '<c r="a1"/>']))
         row = rnd.choice(['<row r="{}">'.format(rnd.choice([1, 5, 200000])), "<row>"])
         out.append(row + "".join(cells) + "</row>")
@@ -159,7 +160,7 @@ def test_one_search_proves_what_sheet_extent_measures():
     proven = 0
     for seed in range(3000):
         data = sheet_xml(random.Random(seed))
-        if not files._PREFIXED.search(data) and not files._UNPROVEN_CELL.search(data):
+        if not (files._PREFIXED.search(data) or files._UNPROVEN_CELL.search(data) or files._LATER_R.search(data)):
             proven += 1
             rows, cols = files.sheet_extent(data)
             assert rows <= 99_999 and cols <= 26, data
@@ -173,6 +174,30 @@ def test_one_search_proves_what_sheet_extent_measures():
 def test_hints_by_byte_search_as_regex(parts):
     data = b"".join(parts)
     assert files._hints(data, prefixed=False) == [m.start() for m in files._HINT.finditer(data)]
+
+
+@pytest.mark.parametrize("cell, refused", [
+    ('<c r="A1" r="XFD1048576"><v>1</v></c>', True),   # calamine places a cell by its last r=
+    ('<c r="A1" s="0" r="ZZ9000"/>', True),
+    ('<c r="B2" r="C3"/>', False),
+])
+def test_a_cell_with_two_references_is_measured_by_its_last(tmp_path, cell, refused):
+    from budget_xl.errors import InputError
+    from budget_xl.sample import write_sample
+
+    src = write_sample(tmp_path / "s.xlsx")
+    out = tmp_path / "two.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", f'<row r="9999">{cell}</row></sheetData>'.encode(), 1)
+            z.writestr(info, data)
+    if refused:
+        with pytest.raises(InputError, match="远超"):
+            files.scan_package(out)
+    else:
+        files.scan_package(out)
 
 
 def test_crc_check_that_keeps_the_sheets_as_testzip():

@@ -236,13 +236,14 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
     for m in _OPEN.finditer(data):
         at = m.group(2)
         if m.group(1) == b"row":
-            r = _ROW_R.search(at)
-            row = int(r.group(1)) - 1 if r else row + 1
+            r = _ROW_R.findall(at)
+            row = int(r[-1]) - 1 if r else row + 1
             col = -1
             continue
-        ref = _ATTR_R.search(at)
+        refs_here = _ATTR_R.findall(at)  # a cell saying r= twice is placed by its last one (as calamine does)
+        ref = refs_here[-1] if refs_here else None
         if ref:
-            row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+            row, col = int(ref[1]) - 1, _col_index(ref[0])
         else:
             col += 1
         rows, cols = max(rows, row + 1), max(cols, col + 1)
@@ -254,6 +255,7 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
 # then is its extent not measured (sheet_extent reads every reference; this one search is ~10× cheaper).
 _UNPROVEN_CELL = re.compile(rb'<c\b(?! r="[A-Z]\d{1,5}")')
 _PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>, <x:f>) may be somewhere
+_LATER_R = re.compile(rb'"\s+r="')  # an r= after another attribute: perhaps a cell's second r=
 
 
 def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
@@ -274,7 +276,7 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) ->
             data = sheets[part] if part in sheets else z.read(part)
             scan = SheetScan()
             prefixed = _PREFIXED.search(data) is not None
-            if prefixed or _UNPROVEN_CELL.search(data):
+            if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
                 rows, cols = sheet_extent(data)
                 if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
                     raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
