@@ -61,14 +61,15 @@ def code_names(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     for t in budget.tables.values():
         if not t.present or t.layout.kind != "coded" or t.layout.code_system != "func":
             continue
+        sheet = t.sheet_name()
         for r in t.coded_rows():
             name = r.text("name").replace(" ", "")
             if name:
-                names.setdefault(r.key, []).append((t.sheet_name(), name, r.cell("name")))
+                names.setdefault(r.key, []).append((sheet, name, r.cell("name")))
     out = []
     for code, seen in names.items():
-        distinct = {n for _, n, _ in seen}
-        if len(distinct) > 1:
+        first = seen[0][1]
+        if any(n != first for _, n, _ in seen):  # more than one distinct name
             desc = "；".join(f"{s}为“{n}”" for s, n, _ in seen)
             out.append(Finding("C-NAME", WARNING, f"科目{code}的名称在各表中不一致：{desc}。",
                                tuple(c for _, _, c in seen if c), row=code, column="name"))
