@@ -399,7 +399,7 @@ def _errors(budget: Budget) -> list:
     return [f for f in run_checks(budget) if f.severity == ERROR and not f.rule.startswith(TEXT_RULES)]
 
 
-def recompute_plan(budget: Budget) -> Plan:
+def recompute_plan(budget: Budget, errors_before: list | None = None) -> Plan:
     """重算汇总 as the buttons and the command run it. The details are the truth: every total is recomputed from
     its details, moving by exactly their change (old + Δ). Only where the details themselves disagree once the
     totals follow them — the same 项 printed with different amounts in two tables, projects against 项目支出, a
@@ -407,10 +407,11 @@ def recompute_plan(budget: Budget) -> Plan:
     it): a suspect detail is left out of the totals only when that makes the followed workbook agree better, so a
     detail that agrees wherever it appears (an edit made in every table, a new 项 row in all of them) is never
     held, whatever localization made of the totals above it. Never worse: a plan that would leave more errors
-    than the workbook has is not taken."""
+    than the workbook has is not taken. ``errors_before``: the errors among the tables (``_errors``) when the
+    caller has just checked the budget (``check``'s findings), not checked again."""
     from budget_xl.localize.fold import fill_suspects
 
-    before = _errors(budget)
+    before = _errors(budget) if errors_before is None else errors_before
     filled, changes = plan_fill(budget)
     after = _errors(filled) if before or changes else []
     held: list[Held] = []

@@ -184,14 +184,16 @@ def fold(findings: list[Finding], localization: Localization) -> list[Finding]:
     return located + rest
 
 
-def locate_findings(budget, findings: list[Finding]) -> list[Finding]:
-    """``check``'s hook: localize when there are errors, and fold the findings; unchanged otherwise."""
+def locate_findings(budget, findings: list[Finding], instances: list | None = None) -> list[Finding]:
+    """``check``'s hook: localize when there are errors, and fold the findings; unchanged otherwise.
+    ``instances``: the relations ``check`` expanded for these findings (``relations.expand``), so that
+    localization does not expand them again."""
     if not any(f.severity == ERROR for f in findings):
         return findings
     from budget_xl.localize.adapter import localize_budget
 
     slipped = frozenset(f.table for f in findings if f.rule == "UNIT-SLIP" and f.table)  # already explained
-    _inputs, loc = localize_budget(budget, slipped)
+    _inputs, loc = localize_budget(budget, slipped, instances)
     if loc.groups and _only_details(loc):  # details first suspects: unless they agree everywhere (issue 17)
         stale = stale_totals(budget, findings)
         if stale is not None:
@@ -219,7 +221,7 @@ def stale_totals(budget, findings: list[Finding]) -> list[Finding] | None:
     errors = [f for f in findings if f.severity == ERROR and not f.rule.startswith(TEXT_RULES)]
     if not errors:
         return None
-    plan = recompute_plan(budget)
+    plan = recompute_plan(budget, errors_before=errors)  # check has just found them: not checked once more
     if plan.errors_after or plan.held or not plan.changes:
         return None
     named = {c for f in errors for c in f.cells}
