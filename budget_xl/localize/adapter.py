@@ -74,10 +74,11 @@ def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozen
     for form in linear_forms(instances, tol):
         inst = instances[form.index]
         terms = (inst.total, *inst.parts)
-        keys = {t.table.key for t in terms}
+        keys = {t.table.layout.key for t in terms}  # Table.key and Term.cell, inlined: once per term of 10⁵
+        in_form = form.terms
         for t in terms:
-            cell = t.cell
-            if cell in form.terms:
+            cell = t.row.cells.get(t.col)
+            if cell in in_form:
                 if cell not in places:
                     places[cell] = (t.table, t.row.key, t.col)
                 tables_of[cell] |= keys
