@@ -11,6 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budget_xl.model import copy_budget
 from budget_xl.recognise.names import name_changes
 from budget_xl.rounding import to_yuan
 from budget_xl.rules.postprocess import _ratio_sign_exact, peak_yuan, ratio_sign
@@ -50,7 +51,7 @@ def _peak_by_definition(t) -> Decimal | None:
        st.lists(st.tuples(st.integers(0, 40), st.sampled_from([Decimal("-1e9"), Decimal("-0.01"), Decimal(0),
                                                                 Decimal("1e12"), Decimal("12.5")])), max_size=4))
 def test_the_peak_of_a_table_is_its_largest_figure_in_yuan(key, unit, edits):
-    t = _base()[key]  # a fresh read each time
+    t = copy_budget(_base())[key]  # _base is shared: change a copy
     t.unit = unit
     cols = t.layout.amount_columns
     for i, v in edits:
@@ -79,3 +80,42 @@ def test_parent_codes():
             assert parent_code(code, system) == want, (code, system)
     assert parent_code("2010101", "func") == "20101" and parent_code("30101", "econ") == "301"
     assert parent_code("3010101", "econ") is None
+
+
+def _code_names_by_definition(budget) -> list[tuple[str, str, tuple]]:
+    names: dict[str, list] = {}
+    for t in budget.tables.values():
+        if t.present and t.layout.kind == "coded" and t.layout.code_system == "func":
+            for r in t.coded_rows():
+                if name := r.text("name").replace(" ", ""):
+                    names.setdefault(r.key, []).append((t.sheet_name(), name, r.cell("name")))
+    return [(code, "；".join(f"{s}为“{n}”" for s, n, _ in seen), tuple(c for _, _, c in seen if c))
+            for code, seen in names.items() if len({n for _, n, _ in seen}) > 1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["T2", "T3", "T5", "T7"]), st.integers(0, 60),
+                          st.sampled_from(["", " ", "行政 运行", "其他支出", "改过的名称"])), max_size=5))
+def test_one_name_per_code_reports_what_its_definition_reports(renames):
+    from budget_xl.rules.completeness import code_names
+
+    budget = copy_budget(_base())
+    for key, i, name in renames:
+        rows = budget[key].coded_rows() if key in budget.tables else []
+        if rows:
+            rows[i % len(rows)].values["name"] = name
+    got = [(f.row, f.message.removeprefix(f"科目{f.row}的名称在各表中不一致：").removesuffix("。"), f.cells)
+           for f in code_names(budget)]
+    assert got == _code_names_by_definition(budget)
+
+
+def test_a_code_named_otherwise_in_one_table_is_reported_with_every_place():
+    from budget_xl.rules.completeness import code_names
+
+    budget = copy_budget(_base())
+    budget["T5"].get("2040601").values["name"] = "改过的名称"
+    found = code_names(budget)
+    [f] = [f for f in found if f.row == "2040601"]
+    assert "一般公共预算支出表为“改过的名称”" in f.message and len(f.cells) >= 3
+    assert [(f.row, f.message.removeprefix(f"科目{f.row}的名称在各表中不一致：").removesuffix("。"), f.cells)
+            for f in found] == _code_names_by_definition(budget)
