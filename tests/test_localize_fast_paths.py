@@ -48,3 +48,24 @@ def test_the_plan_with_checks_errors_is_the_plan_from_scratch(tmp_path):
             (fresh.changes, fresh.held, fresh.errors_before, fresh.errors_after)
         if scenario is not base:
             assert given.changes and locate_findings(edited, findings)[0].extra["kind"] == STALE
+
+
+def test_a_detail_slip_gets_the_same_plan_and_findings_from_checks_localization():
+    from budget_xl.derive import graph_from
+    from budget_xl.fill import held_totals
+    from budget_xl.localize.adapter import localize_budget
+    from budget_xl.localize.fold import stale_totals
+
+    for key in (("T3", "2040601", "basic"), ("T2", "2040601", "fin")):
+        cell = cell_of(*key)
+        budget = read_grids(grids_with({cell: value_at(cell) + 3})).budget
+        findings = check_budget(budget).findings
+        _inputs, loc = localize_budget(budget)
+        given, fresh = recompute_plan(budget, localized=loc), recompute_plan(budget)
+        assert given.errors_after == fresh.errors_after > 0 and given.held == fresh.held
+        assert given.changes == fresh.changes
+        assert stale_totals(budget, findings, loc) == stale_totals(budget, findings) is None
+        suspects = {cell: "疑错"}
+        held = held_totals(budget, suspects)
+        assert held and held == held_totals(budget, suspects, graph_from(expand(budget)))
+        assert _as_dicts(locate_findings(budget, findings))[0][0] == "LOCATE"
