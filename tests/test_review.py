@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from pdf_edits import blank_page, drop_glyph_map, edit_text, page_text, swap_pages  # noqa: E402
 from shanghai_fixtures import samples_dir  # noqa: E402
 
+from tests.conftest import run_cli  # noqa: E402
+
 SAMPLES = samples_dir()
 needs_samples = pytest.mark.skipif(SAMPLES is None, reason="../shared/samples/shanghai 不在本机")
 SFJ = SAMPLES / "2026_普陀区司法局_部门预算.pdf" if SAMPLES else None
@@ -156,16 +158,14 @@ def test_other_shared_documents_no_new_errors():
 @needs_samples
 def test_cli_review_and_batch(tmp_path):
     out = tmp_path / "检查表.xlsx"
-    run = subprocess.run([sys.executable, "-m", "budget_xl", "review", str(SFJ), "-o", str(out)],
-                         capture_output=True, text=True)
+    run = run_cli("review", SFJ, "-o", out)
     assert run.returncode == 1, run.stderr
     assert "不符合 4 项" in run.stdout and out.exists()
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.pdf").write_bytes(SFJ.read_bytes())
     (folder / "坏.pdf").write_bytes(b"%PDF-1.4 not really")
-    run = subprocess.run([sys.executable, "-m", "budget_xl", "batch", str(folder), "--review", str(tmp_path / "out")],
-                         capture_output=True, text=True)
+    run = run_cli("batch", folder, "--review", tmp_path / "out")
     assert run.returncode == 1, run.stderr
     import openpyxl
 
@@ -181,8 +181,7 @@ def test_cli_review_and_batch(tmp_path):
 def test_review_refuses_what_is_not_a_pdf(tmp_path):
     x = tmp_path / "a.xlsx"
     x.write_bytes(b"")
-    run = subprocess.run([sys.executable, "-m", "budget_xl", "review", str(x), "-o", str(tmp_path / "o.xlsx")],
-                         capture_output=True, text=True)
+    run = run_cli("review", x, "-o", tmp_path / "o.xlsx")
     assert run.returncode == 2 and "PDF" in run.stderr and "Traceback" not in run.stderr
 
 
