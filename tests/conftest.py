@@ -37,6 +37,38 @@ def sample_copy(sample_file, tmp_path) -> Path:
     return p
 
 
+@pytest.fixture(scope="session")
+def cli_import(tmp_path_factory):
+    """``budget-xl import PDF -o …`` run once per PDF in a session: ``get(pdf)`` → (the run, the workbook).
+    Several tests import the same shared PDF (each takes seconds); a test that writes copies the workbook."""
+    root = tmp_path_factory.mktemp("cli_import")
+    done: dict[Path, tuple[subprocess.CompletedProcess, Path]] = {}
+
+    def get(pdf: Path) -> tuple[subprocess.CompletedProcess, Path]:
+        pdf = Path(pdf).resolve()
+        if pdf not in done:
+            out = root / str(len(done)) / f"{pdf.stem}.xlsx"
+            out.parent.mkdir()
+            done[pdf] = (run_cli("import", pdf, "-o", out), out)
+        return done[pdf]
+    return get
+
+
+@pytest.fixture(scope="session")
+def pdf_import():
+    """``importers.pdf.import_pdf(pdf)`` once per PDF in a session: (budget, report), to be read, not changed."""
+    done: dict[Path, tuple] = {}
+
+    def get(pdf: Path):
+        from budget_xl.importers.pdf import import_pdf
+
+        pdf = Path(pdf).resolve()
+        if pdf not in done:
+            done[pdf] = import_pdf(pdf)
+        return done[pdf]
+    return get
+
+
 # commands whose test is about the running process (a server that would not return), always run as one
 PROCESS_COMMANDS = {"serve"}
 
