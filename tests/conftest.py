@@ -10,6 +10,32 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budget_xl" / "sample" / "chengde_sfj_2024.txt"
 
 
+# -- spreading the tests over the two xdist workers (``--dist loadgroup`` in pyproject) ---------------------
+# session fixtures read by several modules: their tests run on one worker, the fixture built once
+SHARED = {"cli_import": "pdf-imports", "pdf_import": "pdf-imports", "sample_document_pdf": "sample-document-pdf"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist turns the marks into work units
+def pytest_collection_modifyitems(config, items):
+    """Tests that share an expensive module- or session-scoped fixture of their own module run on one
+    worker, so it is built once rather than once per worker; those reading one of the SHARED session fixtures
+    form its group. xdist hands out the largest groups first, the single tests after them."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        shared = sorted({SHARED[name] for name in item.fixturenames if name in SHARED})
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+            continue
+        module = item.nodeid.split("::")[0]
+        for defs in info.name2fixturedefs.values():
+            d = defs[-1]
+            if d.scope in ("module", "session") and d.baseid == module:
+                item.add_marker(pytest.mark.xdist_group(module))
+                break
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
@@ -67,6 +93,20 @@ def pdf_import():
             done[pdf] = import_pdf(pdf)
         return done[pdf]
     return get
+
+
+@pytest.fixture(scope="session")
+def sample_document_pdf(sample_file, tmp_path_factory) -> Path:
+    """The sample → ``budget-xl document`` → LibreOffice Writer PDF, printed once a session (a conversion takes
+    seconds): read by the import round trip, the document's print test and the review. Read it, don't write it."""
+    exe = soffice("writer", "cjk")  # a .docx printed, its Chinese text read back
+    d = tmp_path_factory.mktemp("sample_document")
+    docx = d / "document.docx"
+    r = run_cli("document", sample_file, "-o", docx)
+    assert r.returncode == 0, r.stderr
+    subprocess.run([exe, f"-env:UserInstallation=file://{d}/lo-profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(d), str(docx)], check=True, capture_output=True, timeout=240)
+    return d / "document.pdf"
 
 
 # commands whose test is about the running process (a server that would not return), always run as one

@@ -3,7 +3,6 @@ variants of the shared PDFs each carrying one defect (tests/pdf_edits.py) — ea
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -258,16 +257,9 @@ def test_toc_page_numbers_and_order(printed, actual, wrong):
         assert [n for n in names if any(f"“{'一二三'[names.index(n)]}、{n}”注为" in f.message for f in found)] == wrong
 
 
-def test_our_own_national_document_gives_no_document_finding(sample_file, tmp_path):
+def test_our_own_national_document_gives_no_document_finding(sample_document_pdf):
     """The sample → document → LibreOffice PDF: a correct document, national checklist, no DOC-* finding."""
-    from tests.conftest import run_cli, soffice
-
-    exe = soffice("writer", "cjk")  # a .docx printed, its Chinese text read back
-    docx = tmp_path / "document.docx"
-    assert run_cli("document", sample_file, "-o", docx).returncode == 0
-    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=240)
-    review = _review(tmp_path / "document.pdf")
+    review = _review(sample_document_pdf)
     assert review.profile == "national" and review.dept == "承德市司法局"
     assert [row.label for row in review.rows][:4] == ["及时公开部门预算", "封面", "目录", "《部门预算收支总表》"]
     assert [p.finding.message for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-")] == []
