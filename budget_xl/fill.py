@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from budget_xl.derive import Derivation, graph_from
 from budget_xl.findings import ERROR
+from budget_xl.gc_pause import paused_gc
 from budget_xl.model import Budget, Row, copy_budget
 from budget_xl.relations import COPY, SUM, Instance, Term, evaluate, expand
 from budget_xl.rounding import keeps_printed_total, own_share, to_yuan
@@ -44,6 +45,7 @@ def _why(ref: Term, old: Decimal | None, new: Decimal, derivation: Derivation | 
     return f"按明细重算，变动{delta}"
 
 
+@paused_gc
 def plan_fill(budget: Budget, keep: set[str] | frozenset[str] = frozenset()) -> tuple[Budget, list[Change]]:
     """A filled copy of the budget and the cells that changed (the input model is untouched). Cells in
     ``keep`` (e.g. totals localization says are right while a detail is wrong) are never rewritten."""
@@ -399,6 +401,7 @@ def _errors(budget: Budget) -> list:
     return [f for f in run_checks(budget) if f.severity == ERROR and not f.rule.startswith(TEXT_RULES)]
 
 
+@paused_gc
 def recompute_plan(budget: Budget) -> Plan:
     """重算汇总 as the buttons and the command run it. The details are the truth: every total is recomputed from
     its details, moving by exactly their change (old + Δ). Only where the details themselves disagree once the

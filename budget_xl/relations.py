@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from budget_xl.findings import ERROR, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
@@ -38,9 +39,8 @@ CHECKED, NOT_APPLICABLE, NOT_CHECKABLE = "checked", "not_applicable", "not_check
 PRIORITY = {"TREE": 0, "LINE": 0, "COPY": 1, "ROW": 2}
 
 
-@dataclass(frozen=True)
-class Term:
-    """One cell taking part in a relation."""
+class Term(NamedTuple):
+    """One cell taking part in a relation (a tuple: some hundred thousand are made for a large workbook)."""
 
     table: Table
     row: Row
@@ -105,8 +105,8 @@ NOT_PRINTED, TOTALS_ONLY = _Absent("not_printed"), _Absent("totals_only")
 def _skip(skipped: list[Skipped] | None, rule: str, table: str, reason: str, known: list) -> None:
     """Record a slot as not applicable when something of it is printed (a figure on either side): where
     nothing is printed on either side there is no relation to speak of."""
-    if skipped is not None and any(isinstance(k, Term) and k.col in k.table.layout.column_map
-                                   and k.value() is not None for k in known):
+    if skipped is not None and any(isinstance(k, tuple) and k[2] in k[0].layout.column_map
+                                   and k[1].amount(k[2]) is not None for k in known):
         skipped.append(Skipped(rule, table, reason))
 
 
@@ -135,8 +135,20 @@ def _t(budget: Budget, key: str) -> Table | None:
 
 
 # ------------------------------------------------------------------ layout shorthands
-def _layout_instances(budget: Budget, skipped: list[Skipped] | None = None) -> list[Instance]:
-    out: list[Instance] = []
+# Expansion yields "protos" — (rule, kind, total, parts, kw, shape): each cell a plain (table, row, column)
+# tuple, ``kw`` the Instance's other fields, ``shape`` what the producer knows of its cells (``MIXED``;
+# ``ONE_TABLE``: every part in the total's table; ``ONE_COLUMN``: and in its column) — so that ``scan`` can
+# classify a large workbook's tens of thousands of relations without building an object for each; ``expand``
+# turns every proto into an ``Instance``.
+Proto = tuple  # (rule, kind, total: (Table, Row, str), parts: tuple[(Table, Row, str), ...], kw: dict, shape)
+MIXED, ONE_TABLE, ONE_COLUMN = 0, 1, 2
+
+
+def _has(row: Row, col: str) -> bool:
+    return col in row.cells or col in row.values
+
+
+def _layout_protos(budget: Budget, skipped: list[Skipped] | None = None):
     for t in budget.tables.values():
         if not t.present:
             continue
@@ -144,21 +156,28 @@ def _layout_instances(budget: Budget, skipped: list[Skipped] | None = None) -> l
         for rs in lay.row_sums:
             printed = [p for p in rs.parts if p not in lay.not_printed]  # a part the template lacks adds nothing
             what = "、".join(lay.column(p).header[-1] for p in printed) + "之和"
+            rule, kw, total = f"{lay.key}-ROW-SUM", {"what": what, "fill": True, "origin": "ROW"}, rs.total
+            absent = total in lay.not_printed or not printed
             for row in t.rows:
                 if rs.side and row.side != rs.side:
                     continue
-                if rs.total in lay.not_printed or not printed:
-                    _skip(skipped, f"{lay.key}-ROW-SUM", lay.key, NOT_PRINTED.reason,
-                          [Term(t, row, c) for c in (rs.total, *rs.parts)])
+                if absent:
+                    _skip(skipped, rule, lay.key, NOT_PRINTED.reason, [(t, row, c) for c in (total, *rs.parts)])
                     continue
-                out += _sum(f"{lay.key}-ROW-SUM", t, row, rs.total, [(t, row, p) for p in printed], what, "ROW")
+                cells, values = row.cells, row.values
+                if not (total in cells or total in values):
+                    continue
+                parts = tuple([(t, row, c) for c in printed if c in cells or c in values])
+                if parts:
+                    yield rule, SUM, (t, row, total), parts, kw, ONE_TABLE
         for ls in lay.line_sums:
+            rule = f"{lay.key}-LINE-SUM"
             total_row = t.get(ls.total)
             printed_rows = [p for p in ls.parts if p not in lay.not_printed]
             if ls.total in lay.not_printed or not printed_rows:
                 for col in ls.columns:
-                    _skip(skipped, f"{lay.key}-LINE-SUM", lay.key, NOT_PRINTED.reason,
-                          [Term(t, r, col) for r in (t.get(k) for k in (ls.total, *ls.parts)) if r is not None])
+                    _skip(skipped, rule, lay.key, NOT_PRINTED.reason,
+                          [(t, r, col) for r in (t.get(k) for k in (ls.total, *ls.parts)) if r is not None])
                 continue
             if total_row is None:
                 continue
@@ -167,72 +186,71 @@ def _layout_instances(budget: Budget, skipped: list[Skipped] | None = None) -> l
                 if col in lay.not_printed:
                     continue  # nothing of it can be printed: no figure to count it by
                 if ls.partial:
-                    terms = tuple(Term(t, r, col) for r in parts if col in r.cells or col in r.values)
-                    if terms and (col in total_row.cells or col in total_row.values):
-                        out.append(Instance(f"{lay.key}-LINE-SUM", AT_MOST, Term(t, total_row, col), terms,
-                                            what="其中各项之和", origin="LINE"))
+                    terms = tuple((t, r, col) for r in parts if _has(r, col))
+                    if terms and _has(total_row, col):
+                        yield (rule, AT_MOST, (t, total_row, col), terms, {"what": "其中各项之和", "origin": "LINE"},
+                               ONE_COLUMN)
                     continue
                 filled = [p for p in parts if p.amount(col) is not None]
                 what = "、".join(row_label(t, p) for p in filled) or "各项"
-                out += _sum(f"{lay.key}-LINE-SUM", t, total_row, col, [(t, p, col) for p in parts], f"{what}之和", "LINE")
+                yield from _sum(rule, t, total_row, col, parts, f"{what}之和", "LINE")
         if lay.kind == "coded":
             if prints_only_totals(t):  # 合计 = Σ类 cannot be checked: the classes are not printed
                 total_row = t.total_row
                 for col in lay.amount_columns if total_row is not None else ():
-                    _skip(skipped, f"{lay.key}-TREE-SUM", lay.key, TOTALS_ONLY.reason, [Term(t, total_row, col)])
+                    _skip(skipped, f"{lay.key}-TREE-SUM", lay.key, TOTALS_ONLY.reason, [(t, total_row, col)])
             else:
-                out += _tree(t)
-    return out
+                yield from _tree(t)
 
 
-def _sum(rule, t, row, col, parts, what, origin, **kw) -> list[Instance]:
-    if row is None or not (col in row.cells or col in row.values):
-        return []
-    terms = tuple([Term(pt, pr, pc) for pt, pr, pc in parts
-                   if pr is not None and (pc in pr.cells or pc in pr.values)])
-    if not terms:
-        return []
-    return [Instance(rule, SUM, Term(t, row, col), terms, what=what, fill=True, origin=origin, **kw)]
+def _sum(rule, t, row, col, part_rows, what, origin):
+    """Total = Σ the same column of ``part_rows`` (line sums, the code tree): the rows that have the cell."""
+    if row is None or not _has(row, col):
+        return
+    terms = tuple([(t, pr, col) for pr in part_rows if col in pr.cells or col in pr.values])
+    if terms:
+        yield rule, SUM, (t, row, col), terms, {"what": what, "fill": True, "origin": origin}, ONE_COLUMN
 
 
-def _tree(t: Table) -> list[Instance]:
+def _tree(t: Table):
     children: dict[str, list[Row]] = defaultdict(list)
     for row in t.coded_rows():
         parent = TOTAL_KEY if len(row.key) == 3 else parent_code(row.key, t.layout.code_system)
         if parent is not None:
             children[parent].append(row)
-    out: list[Instance] = []
+    rule = f"{t.key}-TREE-SUM"
     for parent, kids in children.items():
         prow = t.get(parent)
         if prow is None:
             continue
         what = "所属各类之和" if parent == TOTAL_KEY else ("所属各款之和" if len(parent) == 3 else "所属各项之和")
         for col in t.layout.amount_columns:
-            out += _sum(f"{t.key}-TREE-SUM", t, prow, col, [(t, k, col) for k in kids], what, "TREE")
-    return out
+            yield from _sum(rule, t, prow, col, kids, what, "TREE")
 
 
 # ------------------------------------------------------------------ declared relations
 Key = tuple  # (row selector key | None, column index | None)
 
 
-def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
+def _slots(budget: Budget, term: TermDecl) -> dict[Key, tuple | _Absent | None]:
     """The cells a term names, keyed for pairing with the other side; a row the table lacks maps to None
     only where the key is known from the declaration (positional lists), so the pairing can report it."""
     t = _t(budget, term.table)
     if t is None:
         return {}
     cols = term.column_keys
-    out: dict[Key, Term | _Absent | None] = {}
+    out: dict[Key, tuple | _Absent | None] = {}
     rows = term.rows
     only_totals = prints_only_totals(t)
+    not_printed = t.layout.not_printed
+    gone = {c for c in cols if c in not_printed}
 
-    def cell(row: Row | None, name: str, c: str) -> Term | _Absent | None:
-        if c in t.layout.not_printed or any(alt in t.layout.not_printed for alt in name.split("|")):
+    def cell(row: Row | None, name: str, c: str) -> tuple | _Absent | None:
+        if c in gone or any(alt in not_printed for alt in name.split("|")):
             return NOT_PRINTED
         if row is None:
             return TOTALS_ONLY if only_totals and name != TOTAL_KEY else None
-        return Term(t, row, c)
+        return (t, row, c)
 
     def col_keys(i: int | None):
         if isinstance(rows, list) and len(cols) == len(rows) and len(cols) > 1:
@@ -257,8 +275,14 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
             picked = [r for r in t.rows if r.key != TOTAL_KEY]
         else:
             picked = list(t.rows)
-        picked = [r for r in picked if r.key not in term.except_]
+        if term.except_:
+            picked = [r for r in picked if r.key not in term.except_]
         every = col_keys(None)
+        if not gone and not not_printed:  # the common case, without ``cell``'s questions for every row
+            for r in picked:
+                for j, c in every:
+                    out[(r.key, j)] = (t, r, c)
+            return out
         for r in picked:
             for j, c in every:
                 out[(r.key, j)] = cell(r, r.key, c)
@@ -270,25 +294,30 @@ def _slots(budget: Budget, term: TermDecl) -> dict[Key, Term | None]:
 
 
 def _match(key: Key, other: Key) -> bool:
-    return all(a is None or b is None or a == b for a, b in zip(key, other))
+    a0, a1 = key
+    b0, b1 = other
+    return (a0 is None or b0 is None or a0 == b0) and (a1 is None or b1 is None or a1 == b1)
 
 
-def _decl_instances(budget: Budget, decl: RelationDecl, severity: str,
-                    skipped: list[Skipped] | None = None) -> list[Instance]:
+def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: list[Skipped] | None = None):
     if decl.when and not CONDITIONS[decl.when](budget):
-        return []
+        return
     if decl.kind == COPY:
         anchor, others = decl.a, [decl.b]
+        kw = {"severity": severity, "fill": decl.fill == "a", "origin": "COPY"}
     elif decl.kind == SUM:
         anchor, others = decl.total, list(decl.parts)
+        kw = {"severity": severity, "what": decl.what or "各项之和", "fill": decl.fill == "total", "origin": "DECL"}
     else:
         anchor, others = decl.big, list(decl.small)
+        kw = {"severity": severity, "what": decl.what or "", "excess": decl.excess, "origin": "DECL"}
     if _t(budget, anchor.table) is None:
-        return []
+        return
+    shape = ONE_TABLE if all(o.table == anchor.table for o in others) else MIXED
     a_slots = _slots(budget, anchor)
     o_slots = [_slots(budget, o) for o in others]
     if decl.kind == COPY and _t(budget, decl.b.table) is None:
-        return []
+        return
     # terms by code on a table printed with its 合计 only: a row by code has no counterpart there, and is not
     # missing from it either
     totals_only = [x for x in (anchor, *others) if x.rows in ("classes", "coded")
@@ -300,67 +329,80 @@ def _decl_instances(budget: Budget, decl: RelationDecl, severity: str,
     for s in o_slots:
         for k, term in s.items():
             by_row[k[0]].append((k, term))
-    out: list[Instance] = []
+    every_slot = [c for s in o_slots for c in s.items()]
+    by_none = by_row.get(None, [])
     for key in dict.fromkeys(keys):
         a = a_slots.get(key)
-        candidates = [c for s in o_slots for c in s.items()] if key[0] is None else by_row[key[0]] + by_row[None]
-        matched = [term for k, term in candidates if _match(key, k)]
-        present = tuple(m for m in matched if isinstance(m, Term))
-        name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
-        why = decl.why.replace("{name}", name)
-        by_code = isinstance(key[0], str) and key[0] != TOTAL_KEY
-        known = [a, *present]
-        if isinstance(a, _Absent) or TOTALS_ONLY in matched or (by_code and totals_only):
-            reason = TOTALS_ONLY if TOTALS_ONLY in (a, *matched) or by_code and totals_only else NOT_PRINTED
-            _skip(skipped, decl.id, anchor.table, reason.reason, known)
-            continue
-        if not present and NOT_PRINTED in matched:
-            _skip(skipped, decl.id, anchor.table, NOT_PRINTED.reason, known)
-            continue
-        if a is None and decl.missing == "ignore":
-            continue
-        if a is None or not present:
-            if decl.missing != "ignore":
-                out += _missing(decl, severity, a, present, key)
-            continue
+        k0, k1 = key
+        if k0 is None:
+            matched = [term for k, term in every_slot if _match(key, k)]
+        else:  # the slots of this row (their row key matches), then those matching every row
+            matched = [term for (_k0, j), term in by_row.get(k0, ()) if j is None or k1 is None or j == k1]
+            if by_none:
+                matched += [term for k, term in by_none if _match(key, k)]
+        by_code = isinstance(k0, str) and k0 != TOTAL_KEY
+        if type(a) is tuple and matched and not (by_code and totals_only) and all(type(m) is tuple for m in matched):
+            present = tuple(matched)  # the usual case: both sides printed, nothing to skip or to report missing
+        else:
+            present = tuple(m for m in matched if m is not None and not isinstance(m, _Absent))
+            if isinstance(a, _Absent) or TOTALS_ONLY in matched or (by_code and totals_only):
+                reason = TOTALS_ONLY if TOTALS_ONLY in (a, *matched) or by_code and totals_only else NOT_PRINTED
+                _skip(skipped, decl.id, anchor.table, reason.reason, [a, *present])
+                continue
+            if not present and NOT_PRINTED in matched:
+                _skip(skipped, decl.id, anchor.table, NOT_PRINTED.reason, [a, *present])
+                continue
+            if a is None and decl.missing == "ignore":
+                continue
+            if a is None or not present:
+                if decl.missing != "ignore":
+                    yield from _missing(decl, a, present, key, shape)
+                continue
         if decl.kind == COPY:
             for m in present:
-                out.append(Instance(decl.id, COPY, a, (m,), severity=severity, fill=decl.fill == "a", origin="COPY"))
+                yield decl.id, COPY, a, (m,), kw, shape
         elif decl.kind == SUM:
-            out.append(Instance(decl.id, SUM, a, present, severity=severity, what=decl.what or "各项之和",
-                                fill=decl.fill == "total", origin="DECL"))
+            yield decl.id, SUM, a, present, kw, shape
         else:
-            out.append(Instance(decl.id, AT_MOST, a, present, severity=severity, what=decl.what or "",
-                                why=why, excess=decl.excess, origin="DECL"))
-    return out
+            name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
+            yield decl.id, AT_MOST, a, present, {**kw, "why": decl.why.replace("{name}", name)}, shape
 
 
-def _missing(decl, severity, a: Term | None, present: tuple[Term, ...], key) -> list[Instance]:
+def _missing(decl, a: tuple | None, present: tuple, key, shape: int):
     """One side has the row, the other does not: a nonzero figure without its counterpart. A bound without
     anything it bounds is fine (at_most): only the bounded side without its bound is reported."""
     other_tables = [t.table for t in ([decl.b] if decl.kind == COPY else (decl.parts or decl.small))]
     anchor_table = (decl.a or decl.total or decl.big).table
-    if a is not None and decl.kind != AT_MOST and a.value() not in (None, ZERO):
-        return [Instance(decl.id, MISSING, a, (), severity=decl.missing, note="、".join(dict.fromkeys(other_tables)),
-                         extra={"code": key[0]})]
+    kw = {"severity": decl.missing, "extra": {"code": key[0]}}
+    if a is not None and decl.kind != AT_MOST and a[1].amount(a[2]) not in (None, ZERO):
+        yield decl.id, MISSING, a, (), {**kw, "note": "、".join(dict.fromkeys(other_tables))}, shape
+        return
     if a is None:
         for m in present:
-            if m.value() not in (None, ZERO):
-                return [Instance(decl.id, MISSING, m, (), severity=decl.missing, note=anchor_table,
-                                 extra={"code": key[0]})]
-    return []
+            if m[1].amount(m[2]) not in (None, ZERO):
+                yield decl.id, MISSING, m, (), {**kw, "note": anchor_table}, shape
+                return
+
+
+def _protos(budget: Budget, skipped: list[Skipped] | None = None):
+    """Every relation of this workbook as a proto, layout shorthands first, then the declared ones."""
+    schema = load_schema(budget.profile)
+    yield from _layout_protos(budget, skipped)
+    severity: dict[str, str] = {}
+    for decl in schema.relations:
+        severity.setdefault(decl.id, decl.severity or ERROR)
+        yield from _decl_protos(budget, decl, severity[decl.id], skipped)
+
+
+def _instance(proto: Proto) -> Instance:
+    rule, kind, (t, r, c), parts, kw, _shape = proto
+    return Instance(rule, kind, Term(t, r, c), tuple([Term(*p) for p in parts]), **kw)
 
 
 def expand(budget: Budget, skipped: list[Skipped] | None = None) -> list[Instance]:
     """Every relation instance of this workbook, layout shorthands first, then the declared ones; the slots
     this template or document does not print are appended to ``skipped`` (when given), not returned."""
-    schema = load_schema(budget.profile)
-    out = _layout_instances(budget, skipped)
-    severity: dict[str, str] = {}
-    for decl in schema.relations:
-        severity.setdefault(decl.id, decl.severity or ERROR)
-        out += _decl_instances(budget, decl, severity[decl.id], skipped)
-    return out
+    return [_instance(p) for p in _protos(budget, skipped)]
 
 
 # ------------------------------------------------------------------ coverage: what was checked
@@ -400,24 +442,23 @@ class Coverage:
                    dict(data.get("by_table", {})), dict(data.get("by_rule", {})))
 
 
-def _filled_columns(budget: Budget) -> dict[str, set[str] | None]:
-    """Per table, the columns holding at least one figure; None for a table without any figure."""
-    out: dict[str, set[str] | None] = {}
-    for key, t in budget.tables.items():
-        numeric = [c.key for c in t.layout.columns if c.is_numeric]
-        cols = {c for c in numeric if any(r.amount(c) is not None for r in t.rows)}
-        out[key] = cols or None
+class _Every:
+    """Every column: a table without any figure is printed blank, so all its columns are printed."""
+
+    def __contains__(self, col: object) -> bool:
+        return True
+
+
+def _printed_columns(budget: Budget) -> dict[int, set[str] | _Every | frozenset]:
+    """Per table (by ``id``: tables are not hashable), the columns the document prints: a column blank on every
+    row of a table that has figures is a column this document does not print (as ``C-ABSENT-COLUMN`` says); a
+    table without any figure is printed blank, every column — unless it is one that may be empty (空表列示: nothing there to relate)."""
+    out: dict[int, set[str] | _Every | frozenset] = {}
+    for t in budget.tables.values():
+        numeric = {c.key for c in t.layout.columns if c.is_numeric}
+        cols = {c for r in t.rows for c, v in r.values.items() if type(v) is Decimal} & numeric
+        out[id(t)] = cols if cols else frozenset() if t.layout.may_be_empty else _Every()
     return out
-
-
-def _printed(term: Term, filled: dict[str, set[str] | None]) -> bool:
-    """Whether the document prints the term's column: a column blank on every row of a table that has figures
-    is a column this document does not print (as ``C-ABSENT-COLUMN`` says); a table without any figure is
-    printed blank — unless it is one that may be empty (空表列示: nothing there to relate)."""
-    cols = filled.get(term.table.key)
-    if cols is None:
-        return not term.table.layout.may_be_empty
-    return term.col in cols
 
 
 def figures(inst: Instance) -> tuple[Decimal | None, list[Decimal | None]]:
@@ -425,74 +466,152 @@ def figures(inst: Instance) -> tuple[Decimal | None, list[Decimal | None]]:
     return inst.total.row.amount(inst.total.col), [p.row.amount(p.col) for p in inst.parts]
 
 
-def status(inst: Instance, filled: dict[str, set[str] | None],
+def _status(kind: str, total: tuple, parts: tuple, printed: dict, total_value: Decimal | None,
+            values: list[Decimal | None], invalid: bool = True, shape: int = MIXED,
+            present: list[Decimal] | None = None) -> str:
+    """``status`` on cells as (table, row, column) tuples — an ``Instance``'s Terms or a proto's cells;
+    ``printed``: ``_printed_columns``; ``invalid`` False: no cell of the workbook is unreadable; ``shape``: what
+    the proto's producer knows of its cells; ``present``: the values that are not blank, if counted already."""
+    if kind == MISSING:
+        return CHECKED  # a figure without its counterpart row: compared, and found missing
+    t, r, c = total
+    cols = printed[id(t)]
+    if c not in cols:
+        return NOT_APPLICABLE
+    if shape == ONE_COLUMN or (all(pc in cols for _pt, _pr, pc in parts) if shape == ONE_TABLE
+                               else all(pc in printed[id(pt)] for pt, _pr, pc in parts)):
+        shown = None  # every part printed (the usual case: one table, printed columns)
+    else:
+        shown = [i for i, (pt, _pr, pc) in enumerate(parts) if pc in printed[id(pt)]]
+        if not shown:
+            return NOT_APPLICABLE
+        values, present = [values[i] for i in shown], None
+    if invalid and (r.invalid and c in r.invalid or any(
+            p[1].invalid and p[2] in p[1].invalid for p in (parts if shown is None else [parts[i] for i in shown]))):
+        return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
+    filled = len(present if present is not None else [v for v in values if v is not None])
+    if total_value is None:
+        return NOT_CHECKABLE if filled else NOT_APPLICABLE
+    if kind == COPY:
+        return CHECKED if values[0] is not None else NOT_CHECKABLE
+    return CHECKED if filled else NOT_CHECKABLE
+
+
+def status(inst: Instance, printed: dict,
            known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> str:
     """CHECKED, NOT_APPLICABLE or NOT_CHECKABLE for one expanded instance (from the figures, not the verdict):
     not applicable when the document prints none of the columns (or none of the figures) it relates; not
     checkable when it has figures but one it needs is blank — unknown — or unreadable."""
-    if inst.kind == MISSING:
-        return CHECKED  # a figure without its counterpart row: compared, and found missing
-    total = inst.total
-    total_value, all_values = known if known is not None else figures(inst)
-    printed = [i for i, p in enumerate(inst.parts) if _printed(p, filled)]
-    if not _printed(total, filled) or not printed:
-        return NOT_APPLICABLE
-    if total.col in total.row.invalid or any(inst.parts[i].col in inst.parts[i].row.invalid for i in printed):
-        return NOT_CHECKABLE  # READ-NOT-NUMBER names the cell
-    values = [all_values[i] for i in printed]
-    if total_value is None and all(v is None for v in values):
-        return NOT_APPLICABLE  # none of its figures is printed: the row has nothing in these columns
-    if total_value is None:
-        return NOT_CHECKABLE
-    if inst.kind == COPY:
-        return CHECKED if values[0] is not None else NOT_CHECKABLE
-    return CHECKED if any(v is not None for v in values) else NOT_CHECKABLE
+    total_value, values = known if known is not None else figures(inst)
+    return _status(inst.kind, inst.total, inst.parts, printed, total_value, values)
 
 
 def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] = (),
              known: list[tuple[Decimal | None, list[Decimal | None]]] | None = None) -> Coverage:
     """The account of one check: every instance classified, every skipped slot not applicable. ``known``:
-    each instance's ``figures``, when the caller has read them already (``check`` shares them with ``evaluate``)."""
-    filled = _filled_columns(budget)
+    each instance's ``figures``, when the caller has read them already."""
+    printed = _printed_columns(budget)
     out = Coverage()
     for i, inst in enumerate(instances):
-        out.add(status(inst, filled, known[i] if known is not None else None), inst.total.table.key, inst.rule)
+        out.add(status(inst, printed, known[i] if known is not None else None), inst.total.table.key, inst.rule)
     for s in skipped:
         out.add(NOT_APPLICABLE, s.table, s.rule)
     return out
 
 
+# ------------------------------------------------------------------ one pass for check
+@dataclass
+class Scan:
+    """The relations of one workbook as ``check`` needs them, from one pass that builds no object for a
+    relation that plainly holds: the coverage account, the instances that do not plainly hold (in ``expand``'s
+    order: the only ones that can give a finding, and all the evidence ``rounding.yuan_printing`` and
+    ``postprocess.unit_slips`` look for), and every instance, expanded only when asked for."""
+
+    budget: Budget
+    coverage: Coverage
+    differing: list[Instance]
+    _every: list[Instance] | None = field(default=None, repr=False)
+
+    def every(self) -> list[Instance]:
+        if self._every is None:
+            self._every = expand(self.budget)
+        return self._every
+
+
+def scan(budget: Budget) -> Scan:
+    """Classify every relation of the workbook (coverage) and keep those that do not plainly hold — under the
+    rounding model without inherited shares (``check`` evaluates every instance when a 重算汇总 total
+    inherits its parts' rounding)."""
+    skipped: list[Skipped] = []
+    printed = _printed_columns(budget)
+    counts: dict[tuple[str, str, str], int] = {}
+    differing: list[Instance] = []
+    invalid = any(r.invalid for t in budget.tables.values() for r in t.rows)  # an unreadable cell anywhere
+    for proto in _protos(budget, skipped):
+        rule, kind, total, parts, kw, shape = proto
+        v = total[1].values.get(total[2])
+        total_value = v if type(v) is Decimal else None  # Row.amount, inlined: this runs for every cell
+        values = [v if type(v := r.values.get(c)) is Decimal else None for _t, r, c in parts]
+        present = [v for v in values if v is not None]
+        key = (_status(kind, total, parts, printed, total_value, values, invalid, shape, present),
+               total[0].layout.key, rule)
+        counts[key] = counts.get(key, 0) + 1
+        if not _plain(kind, total, parts, kw.get("excess"), total_value, values, invalid, shape, present):
+            differing.append(_instance(proto))
+    cov = Coverage()
+    for (st, table, rule), n in counts.items():
+        setattr(cov, st, getattr(cov, st) + n)
+        for book, k in ((cov.by_table, table), (cov.by_rule, rule)):
+            book.setdefault(k, {CHECKED: 0, NOT_APPLICABLE: 0, NOT_CHECKABLE: 0})[st] += n
+    for s in skipped:
+        cov.add(NOT_APPLICABLE, s.table, s.rule)
+    return Scan(budget, cov, differing)
+
+
 # ------------------------------------------------------------------ evaluation
+def _plain(kind: str, total: tuple, parts: tuple, excess: str | None, total_value: Decimal | None,
+           values: list[Decimal | None], invalid: bool = True, shape: int = MIXED,
+           present: list[Decimal] | None = None) -> bool:
+    """The common case, decided without building messages: one unit, exact equality (cells as tuples);
+    ``invalid``, ``shape``, ``present`` as for ``_status``."""
+    if kind not in (SUM, COPY, AT_MOST):
+        return False
+    t, r, c = total
+    unit = t.unit
+    if kind == AT_MOST:
+        return _plainly_within(total, parts, excess, total_value, values, unit, invalid)
+    if present is None:
+        present = [v for v in values if v is not None]
+    if total_value is None:
+        return not present and not (invalid and r.invalid)  # nothing known: nothing to test
+    if not present or kind == COPY and len(present) != len(values):
+        return False
+    if shape == MIXED and any(p[0] is not t and p[0].unit != unit for p in parts):
+        return False
+    if invalid and (c in r.invalid or any(p[2] in p[1].invalid for p in parts)):
+        return False
+    return total_value == sum(present, ZERO)
+
+
 def _plainly_holds(inst: Instance, tol: Tolerances,
                    known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> bool:
     """The common case, decided without building messages: one unit, no inherited share, exact equality."""
-    if tol.inherited or inst.kind not in (SUM, COPY, AT_MOST):
+    if tol.inherited:
         return False
-    unit = inst.total.table.unit
     total, values = known if known is not None else figures(inst)
-    if inst.kind == AT_MOST:
-        return _plainly_within(inst, total, values, unit)
-    if total is None and all(v is None for v in values) and not inst.total.row.invalid:
-        return True  # nothing known: nothing to test
-    if total is None or any(p.table.unit != unit for p in inst.parts):
-        return False
-    present = [v for v in values if v is not None]
-    if not present or len(present) != len(values) and inst.kind == COPY:
-        return False
-    if any(c in p.row.invalid for p in inst.parts for c in (p.col,)) or inst.total.col in inst.total.row.invalid:
-        return False
-    return total == sum(present, ZERO)
+    return _plain(inst.kind, inst.total, inst.parts, inst.excess, total, values)
 
 
-def _plainly_within(inst: Instance, total: Decimal | None, values: list[Decimal | None], unit: str) -> bool:
+def _plainly_within(total: tuple, parts: tuple, excess: str | None, total_value: Decimal | None,
+                    values: list[Decimal | None], unit: str, invalid: bool = True) -> bool:
     """An at-most that cannot fire: its bound blank (a blank bound bounds nothing), or its parts, in the bound's
     unit and all readable, adding up to no more than the bound with no 差额 note (``excess``) to give."""
-    if total is None:
+    if total_value is None:
         return True
-    if inst.excess or any(p.table.unit != unit for p in inst.parts) or inst.total.col in inst.total.row.invalid \
-            or any(p.col in p.row.invalid for p in inst.parts):
+    if excess or any(p[0].unit != unit for p in parts) or invalid and (
+            total[2] in total[1].invalid or any(p[2] in p[1].invalid for p in parts)):
         return False
-    return sum((v for v in values if v is not None), ZERO) <= total
+    return sum((v for v in values if v is not None), ZERO) <= total_value
 
 
 def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT,
@@ -501,9 +620,10 @@ def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT,
     if _plainly_holds(inst, tol, known):
         return []
     total = fig(inst.total.table, inst.total.row, inst.total.col, tol)
-    parts = [fig(p.table, p.row, p.col, tol) for p in inst.parts]
-    if inst.kind == SUM:
+    if inst.kind == SUM:  # a blank, readable part adds nothing and names no cell: no figure made for it
+        parts = [fig(t, r, c, tol) for t, r, c in inst.parts if type(r.values.get(c)) is Decimal or c in r.invalid]
         return check_sum(inst.rule, total, parts, inst.what, severity=inst.severity)
+    parts = [fig(p.table, p.row, p.col, tol) for p in inst.parts]
     if inst.kind == COPY:
         return check_copy(inst.rule, total, parts[0], severity=inst.severity)
     if inst.kind == AT_MOST:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from budget_xl.findings import ERROR, WARNING, Finding
+from budget_xl.gc_pause import paused_gc
 from budget_xl.localize.model import Change, Group, Localization
 from budget_xl.localize.slips import EXTRA, named, printed
 from budget_xl.units import WAN
@@ -184,6 +185,7 @@ def fold(findings: list[Finding], localization: Localization) -> list[Finding]:
     return located + rest
 
 
+@paused_gc
 def locate_findings(budget, findings: list[Finding]) -> list[Finding]:
     """``check``'s hook: localize when there are errors, and fold the findings; unchanged otherwise."""
     if not any(f.severity == ERROR for f in findings):

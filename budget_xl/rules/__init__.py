@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from budget_xl.findings import SEVERITIES, WARNING, Finding
+from budget_xl.gc_pause import paused_gc
 from budget_xl.model import Budget
 from budget_xl.rounding import Tolerances
 from budget_xl.rules import completeness, crosstable, postprocess, projects, tables  # noqa: F401  (registers their checks)
@@ -42,24 +43,24 @@ class CheckResult:
     coverage: Coverage
 
 
+@paused_gc
 def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolerances | None = None) -> CheckResult:
     """All findings for a budget (the reader's notes first, then every relation and check, errors first) and
     the coverage of its relations: checked, not applicable to this template or document, blank."""
     from budget_xl.derive import tolerances
-    from budget_xl.relations import check_relations, coverage, expand, figures
-    from budget_xl.rules.postprocess import absent_columns, unit_slips
+    from budget_xl.relations import check_relations, scan
+    from budget_xl.rules.postprocess import absent_columns, may_slip, unit_slips
 
-    skipped: list = []
-    instances = expand(budget, skipped)
-    known = [figures(i) for i in instances]  # read once: the coverage status and the evaluation share them
-    cov = coverage(budget, instances, skipped, known)
+    scanned = scan(budget)  # one pass: coverage, and the relations that do not plainly hold
+    cov = scanned.coverage
     if tol is None:
-        tol = tolerances(budget, instances=instances)
+        tol = tolerances(budget, scanned=scanned)
     found: list[Finding] = list(notes or [])
     if cov.checked == 0:
         found.append(Finding(NOTHING_CHECKED, WARNING, f"{cov.line()}：本工作簿没有核对任何关系，"
                              "“错误 0 条”不表示通过。请确认各表已填写（或已导入）金额。"))
-    found += check_relations(budget, tol, instances, known)
+    # a total inheriting its parts' rounding (重算汇总) may fail where the plain test passed: test every one
+    found += check_relations(budget, tol, scanned.every() if tol.inherited else scanned.differing)
     schema = load_schema(budget.profile)
     for rule_id, fn in PYTHON_CHECKS:
         if applies(rule_id, schema):
@@ -69,7 +70,7 @@ def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolera
         if not (final and _id in _final_text.BUDGET_ONLY):
             found += fn(budget)
     found = absent_columns(budget, found)
-    found = unit_slips(budget, found, instances)
+    found = unit_slips(budget, found, scanned.every() if may_slip(scanned.differing) else scanned.differing)
     return CheckResult(sorted(found, key=lambda f: _ORDER[f.severity]), cov)
 
 

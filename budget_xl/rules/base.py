@@ -14,14 +14,27 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Row, Table
-from budget_xl.rounding import DEFAULT, EXACT, MONEY, OFF, ROUNDING, ZERO, Tolerances, copy_verdict, from_yuan, sum_verdict, to_yuan
+from budget_xl.rounding import (
+    DEFAULT,
+    EXACT,
+    MONEY,
+    OFF,
+    ROUNDING,
+    ZERO,
+    Tolerances,
+    copy_verdict,
+    from_yuan,
+    sum_verdict,
+    to_yuan,
+)
 from budget_xl.schema import display_label
 from budget_xl.units import WAN
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen __init__ costs 3× (tens of thousands per check)
 class Fig:
-    """One printed figure: its value in 元 (exact), where it is, what it is called, its rounding share."""
+    """One printed figure: its value in 元 (exact), where it is, what it is called, its rounding share.
+    Treated as immutable (``dataclasses.replace`` for a changed copy)."""
 
     value: Decimal | None
     cell: str | None
@@ -104,17 +117,19 @@ def fig(table: Table | None, row: Row | None, col: str, tol: Tolerances = DEFAUL
     """The figure at (row, col), or None when the row does not exist. A blank cell gives Fig(value=None)."""
     if table is None or row is None:
         return None
-    raw = row.amount(col)
-    ctype = table.layout.column_map[col].type if col in table.layout.column_map else MONEY
+    raw = row.values.get(col)
+    layout = table.layout
+    column = layout.column_map.get(col)
+    ctype = column.type if column is not None else MONEY
     money = ctype == MONEY
     unit = table.unit if money else ""
-    value = None if raw is None else (to_yuan(raw, unit) if money else raw)
-    cell = row.cell(col)
-    printed = tol.printed_share(table.key, unit, ctype)
-    share = tol.inherited.get(cell, printed) if cell else printed  # as tol.share / tol.is_inherited, read once
-    return Fig(value=value, cell=cell, source=(table, row, col), share=share, unit=unit,
-               invalid=col in row.invalid, table=table.key, row=row.key, col=col,
-               inherited=share > printed, money=money, places=tol.places(table.key, unit))
+    value = None if not isinstance(raw, Decimal) else (to_yuan(raw, unit) if money else raw)
+    cell = row.cells.get(col)
+    key = layout.key
+    printed = tol.printed_share(key, unit, ctype)
+    share = tol.inherited.get(cell, printed) if cell and tol.inherited else printed  # as tol.share, read once
+    return Fig(value, cell, None, share, unit, col in row.invalid, key, row.key, col, share > printed, money,
+               tol.places(key, unit), (table, row, col))
 
 
 def _where(table: Table, row: Row, col: str) -> str:

@@ -68,6 +68,12 @@ def _pairs(instances: list[Instance]) -> list[tuple[str, str, int, tuple, tuple]
     return out
 
 
+def may_slip(instances: list[Instance]) -> bool:
+    """Is any cross-table copy among ``instances`` 10000 times off? Such a copy never plainly holds, so the
+    instances that do not (``relations.Scan.differing``) tell whether ``unit_slips`` needs them all."""
+    return any(sign for _a, _b, sign, _fa, _fb in _pairs(instances))
+
+
 def _whole(key: str, off: set[tuple], instances: list[Instance]) -> bool:
     """Are the figures of table ``key`` that look 10000 times off (``off``: (row, column)) the table's own unit — the
     whole table typed in another unit — or a few figures typed wrong among right ones? A whole table keeps its

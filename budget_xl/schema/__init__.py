@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from budget_xl.schema.declarations import (
@@ -344,7 +344,12 @@ _SPACE = re.compile(r"[\s\u3000]+")
 
 def header_key(text: object) -> str:
     """Compare headers loosely: no blanks, no year prefix, no trailing note in brackets."""
-    s = _SPACE.sub("", str(text or ""))
+    return _header_key(str(text or ""))
+
+
+@lru_cache(maxsize=8192)  # a workbook asks for the same few hundred headers thousands of times
+def _header_key(text: str) -> str:
+    s = _SPACE.sub("", text)
     s = _YEAR_PREFIX.sub("", s)
     s = s.replace("{year}年", "")
     s = _TRAILING_NOTE.sub("", s)
@@ -365,4 +370,9 @@ def display_label(text: object) -> str:
 
 def label_key(text: object) -> str:
     """Match row labels loosely: no blanks, no HTML tags, no enumerator (一、 1、 （一） 其中：), one kind of quote."""
+    return _label_key(str(text or ""))
+
+
+@lru_cache(maxsize=8192)  # the same titles and labels are compared with every sheet's cells
+def _label_key(text: str) -> str:
     return display_label(text).translate(_QUOTES)

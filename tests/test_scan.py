@@ -1,0 +1,108 @@
+"""``relations.scan`` — check's one pass over the relations — gives exactly what expanding every instance
+gives: the same coverage account (counts and their order) and, in the same order, the instances that do not
+plainly hold (the only ones that can give a finding)."""
+
+from __future__ import annotations
+
+import gc
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rulekit import cell_of, grids_with
+
+from budget_xl.gc_pause import paused_gc
+from budget_xl.model import empty_budget
+from budget_xl.read import read_workbook
+from budget_xl.read.grid import read_grids
+from budget_xl.relations import _plainly_holds, coverage, expand, scan
+from budget_xl.rounding import DEFAULT
+from budget_xl.schema import PROFILES
+
+
+def _ident(inst):
+    return (inst.rule, inst.kind, inst.cells, inst.severity, inst.what, inst.why, inst.fill, inst.origin,
+            inst.excess, inst.note, inst.extra, inst.total.value(), tuple(p.value() for p in inst.parts))
+
+
+def assert_scan_equals_expand(budget) -> None:
+    skipped: list = []
+    every = expand(budget, skipped)
+    scanned = scan(budget)
+    assert json.dumps(scanned.coverage.to_json(), ensure_ascii=False) == \
+        json.dumps(coverage(budget, every, skipped).to_json(), ensure_ascii=False)
+    differing = [i for i in every if not _plainly_holds(i, DEFAULT)]
+    assert [_ident(i) for i in scanned.differing] == [_ident(i) for i in differing]
+    assert [_ident(i) for i in scanned.every()] == [_ident(i) for i in every]
+
+
+SAMPLE_CHANGES = {
+    "unchanged": {},
+    "a detail changed": {cell_of("T3", "2040601", "basic"): 1.0},
+    "a total blanked": {cell_of("T3", "合计", "total"): ""},
+    "a detail as text": {cell_of("T5", "2040601", "total"): "一百"},
+    "a copy ten thousand times off": {cell_of("T2", "2040601", "total"): 12345678.0},
+}
+
+
+@pytest.mark.parametrize("case", list(SAMPLE_CHANGES))
+def test_scan_equals_expand_on_the_sample_and_its_defects(case):
+    res = read_grids(grids_with(SAMPLE_CHANGES[case]))
+    assert_scan_equals_expand(res.budget)
+
+
+def test_a_defect_is_among_the_differing_instances():
+    ref = cell_of("T3", "2040601", "basic")
+    scanned = scan(read_grids(grids_with({ref: 1.0})).budget)
+    assert any(ref.split("!")[1] in c for i in scanned.differing for c in i.cells)
+    assert all(ref.split("!")[1] not in c for i in scan(read_grids(grids_with({})).budget).differing
+               for c in i.cells if "T3" in c)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_scan_equals_expand_on_every_profiles_blank_workbook(profile):
+    assert_scan_equals_expand(empty_budget(profile=profile))
+
+
+def test_scan_equals_expand_on_a_synthetic_department_with_rounding(tmp_path: Path):
+    from budget_xl.synth import Job, make_one
+
+    name, _ = make_one(Job(index=1, seed=5, out=str(tmp_path), template="national", errors=2, leaves=60))
+    budget = read_workbook(tmp_path / name).budget
+    scanned = scan(budget)
+    assert scanned.differing  # 尾差 and the planted errors
+    assert_scan_equals_expand(budget)
+
+
+def test_the_collector_is_paused_inside_and_restored_after():
+    seen = []
+
+    @paused_gc
+    def inner():
+        seen.append(gc.isenabled())
+
+    @paused_gc
+    def outer():
+        inner()
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    outer()
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        outer()
+        assert not gc.isenabled()  # a collector the caller turned off stays off
+    finally:
+        gc.enable()
+
+
+def test_the_collector_comes_back_after_an_exception():
+    @paused_gc
+    def boom():
+        raise ValueError(Decimal(1))
+
+    with pytest.raises(ValueError):
+        boom()
+    assert gc.isenabled()
