@@ -10,32 +10,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budget_xl" / "sample" / "chengde_sfj_2024.txt"
 
 
-# -- spreading the tests over the two xdist workers (``--dist loadgroup`` in pyproject) ---------------------
-# session fixtures read by several modules: their tests run on one worker, the fixture built once
-SHARED = {"cli_import": "pdf-imports", "pdf_import": "pdf-imports", "sample_document_pdf": "sample-document-pdf"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist turns the marks into work units
-def pytest_collection_modifyitems(config, items):
-    """Tests that share an expensive module- or session-scoped fixture of their own module run on one
-    worker, so it is built once rather than once per worker; those reading one of the SHARED session fixtures
-    form its group. xdist hands out the largest groups first, the single tests after them."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        shared = sorted({SHARED[name] for name in item.fixturenames if name in SHARED})
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))
-            continue
-        module = item.nodeid.split("::")[0]
-        for defs in info.name2fixturedefs.values():
-            d = defs[-1]
-            if d.scope in ("module", "session") and d.baseid == module:
-                item.add_marker(pytest.mark.xdist_group(module))
-                break
-
-
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
