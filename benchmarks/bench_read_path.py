@@ -66,6 +66,22 @@ def one(rounds: int = 7) -> None:
     print("目标：check / calamine ≤ 3；每行耗时不随行数增长（线性）")
 
 
+def read_only(rounds: int = 9) -> str:
+    """``read_workbook`` alone (scan, calamine, model) against the raw calamine read: the read half of check."""
+    from budget_xl.read import read_workbook
+    from budget_xl.sample import write_sample
+
+    lines = ["\n1b. read_workbook 与 python-calamine 原始读取（CPU 时间中位数）",
+             f"{'工作簿':<24}{'read ms':>10}{'calamine ms':>13}{'比值':>8}"]
+    with tempfile.TemporaryDirectory() as d:
+        for label, path in (("样例（承德市司法局）", write_sample(Path(d) / "sample.xlsx")),
+                            ("模拟部门 约 5,000 行", synth_file(Path(d) / "5000", 4850))):
+            c = cpu_median(lambda p=path: read_workbook(p), rounds)
+            r = cpu_median(lambda p=path: raw_read(p), rounds)
+            lines.append(f"{label:<24}{c * 1000:>10.1f}{r * 1000:>13.1f}{c / r:>8.2f}")
+    return "\n".join(lines + ["目标：read_workbook / calamine ≤ 2"])
+
+
 def batch(folder: str, jobs: int) -> None:
     import pandas as pd
 
@@ -93,6 +109,7 @@ def batch(folder: str, jobs: int) -> None:
 if __name__ == "__main__":
     print(f"{machine()}；{load()}")
     one()
+    print(read_only())
     if len(sys.argv) > 1:
         batch(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else min(2, os.cpu_count() or 1))
     print(load())

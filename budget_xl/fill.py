@@ -358,12 +358,13 @@ class Held:
     old: Decimal | None = None  # set when the other details' changes still moved it (value ≠ old)
 
 
-def held_totals(budget: Budget, suspects: dict[str, str]) -> list[Held]:
+def held_totals(budget: Budget, suspects: dict[str, str], graph: list | None = None) -> list[Held]:
     """The non-blank totals that depend (directly or through other totals) on a suspect detail: rewriting
-    them from their parts would spread the wrong figure, so they are kept and the detail is reported."""
+    them from their parts would spread the wrong figure, so they are kept and the detail is reported.
+    ``graph``: the budget's derivations (``graph_from``) when the caller has them."""
     if not suspects:
         return []
-    graph = graph_from(expand(budget))
+    graph = graph_from(expand(budget)) if graph is None else graph
     tainted: dict[str, str] = dict(suspects)
     out: list[Held] = []
     for d in graph:  # dependencies first: a total over a tainted total is tainted too
@@ -402,7 +403,7 @@ def _errors(budget: Budget) -> list:
 
 
 @paused_gc
-def recompute_plan(budget: Budget) -> Plan:
+def recompute_plan(budget: Budget, errors_before: list | None = None, localized=None) -> Plan:
     """重算汇总 as the buttons and the command run it. The details are the truth: every total is recomputed from
     its details, moving by exactly their change (old + Δ). Only where the details themselves disagree once the
     totals follow them — the same 项 printed with different amounts in two tables, projects against 项目支出, a
@@ -410,19 +411,22 @@ def recompute_plan(budget: Budget) -> Plan:
     it): a suspect detail is left out of the totals only when that makes the followed workbook agree better, so a
     detail that agrees wherever it appears (an edit made in every table, a new 项 row in all of them) is never
     held, whatever localization made of the totals above it. Never worse: a plan that would leave more errors
-    than the workbook has is not taken."""
+    than the workbook has is not taken. ``errors_before``: the errors among the tables (``_errors``) when the
+    caller has just checked the budget (``check``'s findings), not checked again; ``localized``: the budget's
+    localization (``localize_budget``) when the caller has made it, not made again."""
     from budget_xl.localize.fold import fill_suspects
 
-    before = _errors(budget)
+    before = _errors(budget) if errors_before is None else errors_before
     filled, changes = plan_fill(budget)
     after = _errors(filled) if before or changes else []
     held: list[Held] = []
     if after:
-        found = fill_suspects(budget)
+        found = fill_suspects(budget, localized)
         accepted: dict[str, str] = {}
+        graph = graph_from(expand(budget)) if found else []  # the budget's own: every trial holds totals on it
         for cell in list(found)[:MAX_SUSPECTS]:  # a suspect counts when leaving it out makes the details agree better
             trial = {**accepted, cell: found[cell][0]}
-            t_filled, t_changes, t_held = _without(budget, {c: found[c][1] for c in trial}, trial)
+            t_filled, t_changes, t_held = _without(budget, {c: found[c][1] for c in trial}, trial, graph)
             t_after = _errors(t_filled)
             if len(t_after) < len(after) or (len(t_after) == len(after) and _at_the_suspects(budget, trial, t_after)):
                 accepted, filled, changes, held, after = trial, t_filled, t_changes, t_held, t_after
@@ -441,7 +445,7 @@ def _at_the_suspects(budget: Budget, suspects, errors) -> bool:
     return all(set(f.cells) & rows for f in errors)
 
 
-def _without(budget: Budget, values: dict[str, Decimal | None], reasons: dict[str, str]):
+def _without(budget: Budget, values: dict[str, Decimal | None], reasons: dict[str, str], graph: list | None = None):
     """The totals follow every detail but the suspect ones: those count at the figure the printed totals were
     made with, so a wrong figure never climbs into a total while the other details' changes still do. The
     suspect cells themselves keep what the user typed (a detail is never rewritten)."""
@@ -452,7 +456,7 @@ def _without(budget: Budget, values: dict[str, Decimal | None], reasons: dict[st
         row, col = by_cell[cell]
         actual[cell] = row.values.get(col)
         row.values[col] = value
-    held = [h for h in held_totals(budget, reasons)]
+    held = [h for h in held_totals(budget, reasons, graph)]
     filled, changes = plan_fill(trial)
     back = {r.cells[c]: (r, c) for t in filled.tables.values() for r in t.rows for c in r.cells}
     for cell, value in actual.items():

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 
 from budget_xl.fill import held_totals, plan_fill, plan_recompute
 from budget_xl.localize.fold import suspects_for_fill
 from budget_xl.sample import sample_budget
+from tests.conftest import run_cli
 
 WRONG = Decimal("6484.05")  # a large figure put in the 项目支出 cell of 2040601 行政运行 (printed blank)
 
@@ -49,8 +48,7 @@ def test_narrative_refuses_the_broken_workbook(tmp_path):
     from budget_xl.write.workbook import write_workbook
 
     path = write_workbook(_broken(), tmp_path / "行政运行.xlsx")
-    r = subprocess.run([sys.executable, "-m", "budget_xl", "narrative", str(path), "-o", str(tmp_path / "说明.docx")],
-                       capture_output=True, text=True)
+    r = run_cli("narrative", path, "-o", tmp_path / "说明.docx")
     assert r.returncode == 2 and "校验错误" in r.stderr and not (tmp_path / "说明.docx").exists()
     from budget_xl.read import read_workbook
 
@@ -63,7 +61,7 @@ def test_fill_command_keeps_the_totals_and_logs_why(tmp_path):
 
     src = write_workbook(_broken(), tmp_path / "行政运行.xlsx")
     out = tmp_path / "重算后.xlsx"
-    r = subprocess.run([sys.executable, "-m", "budget_xl", "fill", str(src), "-o", str(out)], capture_output=True, text=True)
+    r = run_cli("fill", src, "-o", out)
     assert r.returncode == 0, r.stderr
     assert "改写 0 个单元格" in r.stdout and "10 个合计保留原数" in r.stdout
     before, after = read_workbook(src).budget, read_workbook(out).budget

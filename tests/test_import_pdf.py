@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +20,7 @@ from shanghai_fixtures import (
 )
 
 from budget_xl.importers.pdf import import_pdf  # noqa: E402
+from tests.conftest import run_cli  # noqa: E402
 
 PDFS = sample_pdfs()
 needs_samples = pytest.mark.skipif(not PDFS, reason="../shared/samples/shanghai 不在本机")
@@ -136,7 +136,7 @@ def test_seed_text_imports_to_the_embedded_sample_cell_for_cell(tmp_path):
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "budget_xl", *map(str, args)], capture_output=True, text=True)
+    return run_cli(*args)
 
 
 def test_import_refuses_a_text_without_tables_with_exit_2(tmp_path):

@@ -4,27 +4,19 @@ The national template in PDF, printed by a real word processor: every amount of 
 
 from __future__ import annotations
 
-import subprocess
 import time
 from decimal import Decimal
 
 import pytest
 
-from tests.conftest import run_cli, soffice
+from tests.conftest import run_cli
 
 TABLES = [f"T{i}" for i in range(1, 10)]
 
 
 @pytest.fixture(scope="module")
-def printed(sample_file, tmp_path_factory):
-    exe = soffice("writer", "cjk")  # a .docx printed, its Chinese text read back
-    d = tmp_path_factory.mktemp("roundtrip")
-    docx = d / "document.docx"
-    r = run_cli("document", sample_file, "-o", docx)
-    assert r.returncode == 0, r.stderr
-    subprocess.run([exe, f"-env:UserInstallation=file://{d}/lo-profile", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(d), str(docx)], check=True, capture_output=True, timeout=240)
-    return d / "document.pdf"
+def printed(sample_document_pdf):
+    return sample_document_pdf  # the sample's document printed by LibreOffice (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

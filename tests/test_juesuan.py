@@ -57,11 +57,10 @@ def test_new_without_kind_is_still_a_budget(tmp_path):
 
 # -- the published 决算 -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory) -> Path:
+def imported(cli_import) -> Path:
     if not PUTUO.is_file():
         pytest.skip("../shared/samples/juesuan 不在本机")
-    out = tmp_path_factory.mktemp("juesuan") / "普陀财政局决算.xlsx"
-    r = run_cli("import", PUTUO, "-o", out)
+    r, out = cli_import(PUTUO)  # shared with test_recognise; tests that write copy it first
     assert r.returncode == 0, r.stderr
     assert "共找到 9 张表；未找到 0 张；未能归入 0 行" in r.stdout
     return out
@@ -123,14 +122,12 @@ def test_check_reports_only_the_two_real_defects(imported):
 
 
 @needs_pdf
-def test_the_template_pdf_imports_its_nine_tables_without_figures(tmp_path):
-    from budget_xl.importers.pdf import import_pdf
-
-    budget, report = import_pdf(TEMPLATE)
+def test_the_template_pdf_imports_its_nine_tables_without_figures(pdf_import, cli_import):
+    budget, report = pdf_import(TEMPLATE)
     assert report.profile == "shanghai_juesuan" and len(report.tables) == 9 and not report.missing
     assert not any(budget.tables[t.key].has_amounts() for t in report.tables)
-    out = tmp_path / "模板.xlsx"
-    assert run_cli("import", TEMPLATE, "-o", out).returncode == 0
+    r, out = cli_import(TEMPLATE)
+    assert r.returncode == 0
     findings, cov = _check_one(out, None)
     # a template has nothing to compare: no relation fails, only “the table has no figures” and the template's
     # own placeholders (“XXX万元”) in its text
@@ -317,11 +314,11 @@ def test_batch_mixes_budgets_and_final_accounts_each_reported_with_its_kind(impo
     ("财政拨款“三公”经费支出决算表", "C-EMPTY-NOTE", "warning"),  # may be empty, but then says so
     ("收入决算表", "C-EMPTY", "error"),                        # every department has income
 ])
-def test_a_juesuan_with_a_table_left_out_says_which(tmp_path, title, rule, severity):
+def test_a_juesuan_with_a_table_left_out_says_which(tmp_path, pdf_import, title, rule, severity):
     import pypdf
 
     reader = pypdf.PdfReader(PUTUO)
-    found = {t.key: t for t in __import__("budget_xl.importers.pdf", fromlist=["import_pdf"]).import_pdf(PUTUO)[1].tables}
+    found = {t.key: t for t in pdf_import(PUTUO)[1].tables}
     key, drop = next((t.key, t.pages) for t in found.values() if t.title == title)
     writer = pypdf.PdfWriter()
     for i, page in enumerate(reader.pages, start=1):

@@ -16,6 +16,8 @@ from budget_xl.narrative.text_out import to_txt
 sys.path.insert(0, str(Path(__file__).parent))
 from shanghai_fixtures import pdf_key, sample_pdfs, shanghai_workbook  # noqa: E402
 
+from tests.conftest import run_cli  # noqa: E402
+
 PDFS = {pdf_key(p): p for p in sample_pdfs()}
 needs_samples = pytest.mark.skipif(not PDFS, reason="../shared/samples/shanghai 不在本机")
 
@@ -75,14 +77,11 @@ def test_last_years_imported_document_as_prior_reproduces_the_sangong_change_sen
 
 @needs_samples
 def test_narrative_cli_on_an_imported_workbook_writes_the_shanghai_chapters(tmp_path):
-    import subprocess
-
     out = tmp_path / "说明.txt"
     src = str(shanghai_workbook(PDFS["2026"]))
-    r = subprocess.run([sys.executable, "-m", "budget_xl", "narrative", src, "-o", str(out)], capture_output=True, text=True)
+    r = run_cli("narrative", src, "-o", out)
     assert r.returncode == 2 and "3 处校验错误" in r.stderr  # the published text has 3 real defects
-    r = subprocess.run([sys.executable, "-m", "budget_xl", "narrative", src, "-o", str(out), "--force"],
-                       capture_output=True, text=True)
+    r = run_cli("narrative", src, "-o", out, "--force")
     assert r.returncode == 0, r.stderr
     text = out.read_text(encoding="utf-8-sig")
     assert text.lstrip().startswith("草稿：尚有3处校验错误")

@@ -172,16 +172,14 @@ if not SHARED.is_dir():
 
 
 @pytest.mark.skipif(not (SHARED / "juesuan").is_dir(), reason="../shared/samples/juesuan 不在本机")
-def test_a_final_accounts_document_imports_as_the_juesuan_profile(tmp_path):
+def test_a_final_accounts_document_imports_as_the_juesuan_profile(cli_import):
     """部门决算 used to be refused (exit 2, “这是一份部门决算”); with a 决算 profile its nine tables are imported,
     the published one and the template (which has no figures) alike."""
-    from conftest import run_cli
-
     for pdf in sorted((SHARED / "juesuan").glob("*.pdf")):
-        r = run_cli("import", pdf, "-o", tmp_path / "x.xlsx")
+        r, out = cli_import(pdf)  # the same run test_juesuan reads
         assert r.returncode == 0, (pdf, r.stderr)
         assert "表式：上海部门决算" in r.stdout and "共找到 9 张表；未找到 0 张" in r.stdout, pdf
-        (tmp_path / "x.xlsx").unlink()
+        assert out.is_file(), pdf
 
 
 @pytest.mark.skipif(not (SHARED / "jiangsu").is_dir(), reason="../shared/samples/jiangsu 不在本机")

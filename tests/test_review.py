@@ -3,7 +3,6 @@ variants of the shared PDFs each carrying one defect (tests/pdf_edits.py) — ea
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from pdf_edits import blank_page, drop_glyph_map, edit_text, page_text, swap_pages  # noqa: E402
 from shanghai_fixtures import samples_dir  # noqa: E402
+
+from tests.conftest import run_cli  # noqa: E402
 
 SAMPLES = samples_dir()
 needs_samples = pytest.mark.skipif(SAMPLES is None, reason="../shared/samples/shanghai 不在本机")
@@ -156,16 +157,14 @@ def test_other_shared_documents_no_new_errors():
 @needs_samples
 def test_cli_review_and_batch(tmp_path):
     out = tmp_path / "检查表.xlsx"
-    run = subprocess.run([sys.executable, "-m", "budget_xl", "review", str(SFJ), "-o", str(out)],
-                         capture_output=True, text=True)
+    run = run_cli("review", SFJ, "-o", out)
     assert run.returncode == 1, run.stderr
     assert "不符合 4 项" in run.stdout and out.exists()
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.pdf").write_bytes(SFJ.read_bytes())
     (folder / "坏.pdf").write_bytes(b"%PDF-1.4 not really")
-    run = subprocess.run([sys.executable, "-m", "budget_xl", "batch", str(folder), "--review", str(tmp_path / "out")],
-                         capture_output=True, text=True)
+    run = run_cli("batch", folder, "--review", tmp_path / "out")
     assert run.returncode == 1, run.stderr
     import openpyxl
 
@@ -181,8 +180,7 @@ def test_cli_review_and_batch(tmp_path):
 def test_review_refuses_what_is_not_a_pdf(tmp_path):
     x = tmp_path / "a.xlsx"
     x.write_bytes(b"")
-    run = subprocess.run([sys.executable, "-m", "budget_xl", "review", str(x), "-o", str(tmp_path / "o.xlsx")],
-                         capture_output=True, text=True)
+    run = run_cli("review", x, "-o", tmp_path / "o.xlsx")
     assert run.returncode == 2 and "PDF" in run.stderr and "Traceback" not in run.stderr
 
 
@@ -259,16 +257,9 @@ def test_toc_page_numbers_and_order(printed, actual, wrong):
         assert [n for n in names if any(f"“{'一二三'[names.index(n)]}、{n}”注为" in f.message for f in found)] == wrong
 
 
-def test_our_own_national_document_gives_no_document_finding(sample_file, tmp_path):
+def test_our_own_national_document_gives_no_document_finding(sample_document_pdf):
     """The sample → document → LibreOffice PDF: a correct document, national checklist, no DOC-* finding."""
-    from tests.conftest import run_cli, soffice
-
-    exe = soffice("writer", "cjk")  # a .docx printed, its Chinese text read back
-    docx = tmp_path / "document.docx"
-    assert run_cli("document", sample_file, "-o", docx).returncode == 0
-    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=240)
-    review = _review(tmp_path / "document.pdf")
+    review = _review(sample_document_pdf)
     assert review.profile == "national" and review.dept == "承德市司法局"
     assert [row.label for row in review.rows][:4] == ["及时公开部门预算", "封面", "目录", "《部门预算收支总表》"]
     assert [p.finding.message for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-")] == []

@@ -14,6 +14,8 @@ from budget_xl.rules.text import TEXT_RULE_IDS, TEXT_RULES
 sys.path.insert(0, str(Path(__file__).parent))
 from shanghai_fixtures import pdf_key, sample_pdfs, shanghai_workbook  # noqa: E402
 
+from tests.conftest import run_cli  # noqa: E402
+
 
 def _budget(*texts: str, year: str = "2026", budget_type: str = "部门预算"):
     b = empty_budget(profile="shanghai")
@@ -157,12 +159,9 @@ def test_without_last_years_figure_only_an_impossible_change_is_reported():
 
 @pytest.mark.skipif(not sample_pdfs(), reason="../shared/samples/shanghai 不在本机")
 def test_import_with_last_years_pdf_fills_the_prior_sheet_and_the_text_agrees(tmp_path):
-    import subprocess
-
     by_year = {pdf_key(p): p for p in sample_pdfs()}
     out = tmp_path / "2025.xlsx"
-    r = subprocess.run([sys.executable, "-m", "budget_xl", "import", str(by_year["2025"]), "--prior", str(by_year["2024"]),
-                        "-o", str(out)], capture_output=True, text=True)
+    r = run_cli("import", by_year["2025"], "--prior", by_year["2024"], "-o", out)
     assert r.returncode == 0, r.stderr
     from budget_xl.read import read_workbook
 

@@ -135,6 +135,18 @@ def finding_dict(f) -> dict:
             "table": table, "row": row, "column": column}
 
 
+def warm_up() -> None:
+    """What every file's check needs once per process: the reader, the rules and every profile's schema (the
+    reader tries each profile's titles). Done in the parent before the workers fork, it is done once, not once
+    per worker (about half a second each: imports, TOML and validation of four profiles)."""
+    from budget_xl.read import read_workbook  # noqa: F401
+    from budget_xl.rules import check_budget  # noqa: F401
+    from budget_xl.schema import PROFILES, load_schema
+
+    for profile in PROFILES:
+        load_schema(profile)
+
+
 def check_file(path: str) -> FileResult:
     """Read and check one file; any failure becomes ``problem`` so the batch goes on."""
     from budget_xl.errors import InputError

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from budget_xl import a1
 from budget_xl.localize.core import localize
 from budget_xl.localize.model import CellMeta, Constraint, Localization
 from budget_xl.model import Budget, Row, Table
@@ -31,14 +32,13 @@ class Inputs:
 
 
 def _rc(cell: str) -> tuple[str, int, int] | None:
-    sheet, _, a1 = cell.rpartition("!")
-    m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", a1)
-    if m is None:
+    """"支出总表!D7" → ("支出总表", 7, 4): sheet, 1-based row and column (None for what is not an address)."""
+    sheet, _, ref = cell.rpartition("!")
+    try:
+        row, col = a1.parse(ref)
+    except ValueError:
         return None
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return sheet, int(m.group(2)), col
+    return sheet, row + 1, col + 1
 
 
 def _label(table: Table, row: Row, col: str) -> str:
@@ -53,14 +53,17 @@ def _label(table: Table, row: Row, col: str) -> str:
     return f"{r}·{c}" if c else r
 
 
-def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozenset()) -> Inputs:
+def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozenset(),
+                            instances: list | None = None) -> Inputs:
     """Every relation check tests, as a constraint in 元 (tables in ``skip_tables`` — e.g. one typed in the
-    wrong unit, already reported as such — take no part)."""
+    wrong unit, already reported as such — take no part). ``instances``: the budget's relations as ``check``
+    expanded them (``relations.expand``), not expanded a second time."""
     from budget_xl.derive import tolerances
     from budget_xl.relations import SUM, expand, linear_forms, values_in_yuan
 
-    instances = [i for i in expand(budget)
-                 if not ({i.total.table.key, *(p.table.key for p in i.parts)} & skip_tables)]
+    every = expand(budget) if instances is None else instances
+    instances = [i for i in every if not skip_tables
+                 or not ({i.total.table.key, *(p.table.key for p in i.parts)} & skip_tables)]
     tol = tolerances(budget, instances=instances)
     values = values_in_yuan(instances)
     places: dict[str, tuple[Table, str, str]] = {}
@@ -71,11 +74,14 @@ def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozen
     for form in linear_forms(instances, tol):
         inst = instances[form.index]
         terms = (inst.total, *inst.parts)
-        keys = {t.table.key for t in terms}
+        keys = {t.table.layout.key for t in terms}  # Table.key and Term.cell, inlined: once per term of 10⁵
+        in_form = form.terms
         for t in terms:
-            if t.cell in form.terms:
-                places.setdefault(t.cell, (t.table, t.row.key, t.col))
-                tables_of[t.cell] |= keys
+            cell = t.row.cells.get(t.col)
+            if cell in in_form:
+                if cell not in places:
+                    places[cell] = (t.table, t.row.key, t.col)
+                tables_of[cell] |= keys
         constraints.append(Constraint(f"{form.rule}:{form.index}", form.rule, form.terms, form.sense, form.tol))
     meta: dict[str, CellMeta] = {}
     for cell, (table, row_key, col) in places.items():
@@ -87,9 +93,10 @@ def constraints_from_budget(budget: Budget, skip_tables: frozenset[str] = frozen
     return Inputs(constraints, {c: v for c, v in values.items() if c in meta}, weights, meta)
 
 
-def localize_budget(budget: Budget, skip_tables: frozenset[str] = frozenset()) -> tuple[Inputs, Localization]:
+def localize_budget(budget: Budget, skip_tables: frozenset[str] = frozenset(),
+                    instances: list | None = None) -> tuple[Inputs, Localization]:
     """Localize, and name the suspect cells as the findings do (row and column labels, computed only for them)."""
-    inputs = constraints_from_budget(budget, skip_tables)
+    inputs = constraints_from_budget(budget, skip_tables, instances)
     loc = inputs.localize()
     if loc.meta:
         named = {}

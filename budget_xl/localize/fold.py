@@ -186,16 +186,18 @@ def fold(findings: list[Finding], localization: Localization) -> list[Finding]:
 
 
 @paused_gc
-def locate_findings(budget, findings: list[Finding]) -> list[Finding]:
-    """``check``'s hook: localize when there are errors, and fold the findings; unchanged otherwise."""
+def locate_findings(budget, findings: list[Finding], instances: list | None = None) -> list[Finding]:
+    """``check``'s hook: localize when there are errors, and fold the findings; unchanged otherwise.
+    ``instances``: the relations ``check`` expanded for these findings (``relations.expand``), so that
+    localization does not expand them again."""
     if not any(f.severity == ERROR for f in findings):
         return findings
     from budget_xl.localize.adapter import localize_budget
 
     slipped = frozenset(f.table for f in findings if f.rule == "UNIT-SLIP" and f.table)  # already explained
-    _inputs, loc = localize_budget(budget, slipped)
+    _inputs, loc = localize_budget(budget, slipped, instances)
     if loc.groups and _only_details(loc):  # details first suspects: unless they agree everywhere (issue 17)
-        stale = stale_totals(budget, findings)
+        stale = stale_totals(budget, findings, None if slipped else loc)  # the same localization fill would make
         if stale is not None:
             return stale
     return fold(findings, loc) if loc.groups else findings
@@ -210,7 +212,7 @@ def _only_details(loc: Localization) -> bool:
 STALE = "合计未随明细更新"
 
 
-def stale_totals(budget, findings: list[Finding]) -> list[Finding] | None:
+def stale_totals(budget, findings: list[Finding], loc: Localization | None = None) -> list[Finding] | None:
     """The details agree wherever they appear — an edit made in every table, a new 项 row in all of them — and
     only the totals above them were not recomputed: then the totals are the suspects, not the details (which a
     slip search would otherwise name first, e.g. "疑为一位数字错" for an amount changed on purpose). Decided by
@@ -221,7 +223,7 @@ def stale_totals(budget, findings: list[Finding]) -> list[Finding] | None:
     errors = [f for f in findings if f.severity == ERROR and not f.rule.startswith(TEXT_RULES)]
     if not errors:
         return None
-    plan = recompute_plan(budget)
+    plan = recompute_plan(budget, errors_before=errors, localized=loc)  # what check found and localized, not again
     if plan.errors_after or plan.held or not plan.changes:
         return None
     named = {c for f in errors for c in f.cells}
@@ -255,17 +257,19 @@ def suspects_for_fill(budget) -> dict[str, str]:
     return {cell: why for cell, (why, _value) in fill_suspects(budget).items()}
 
 
-def fill_suspects(budget) -> dict[str, tuple[str, object]]:
+def fill_suspects(budget, loc: Localization | None = None) -> dict[str, tuple[str, object]]:
     """Detail cells localization says are wrong: 重算汇总 keeps the totals above them from taking up their figure.
 
     A uniquely determined group counts when its best set holds only details; an undecided one when every
     candidate set does (when a total might be the wrong one, fill's own logic decides). Each suspect comes with
     the reason (the Chinese sentence for the 变更记录) and the value it should have, in its table's unit (None for
-    a figure that should be blank): the figure the printed totals were made with.
+    a figure that should be blank): the figure the printed totals were made with. ``loc``: the budget's
+    localization (``localize_budget`` with no table set aside) when the caller has it.
     """
     from budget_xl.localize.adapter import localize_budget
 
-    _inputs, loc = localize_budget(budget)
+    if loc is None:
+        _inputs, loc = localize_budget(budget)
     out: dict[str, tuple[str, object]] = {}
     for group in loc.groups:
         sets = group.candidates[:1] if group.unique else group.candidates

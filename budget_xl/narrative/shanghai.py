@@ -345,10 +345,9 @@ def _tables(doc, budget, schema, add_heading, add_body, page_break, Pt) -> None:
         add_body(doc, f"编制{budget.budget_type[:2]}：{budget.dept_name}　　单位：{unit}")
         table = doc.add_table(rows=1 + max(len(rows), 1), cols=len(header))
         table.style = "Table Grid"
-        for j, h in enumerate(header):
-            table.cell(0, j).text = h
-        for i, row in enumerate(rows, start=1):
-            for j, v in enumerate(row):
-                table.cell(i, j).text = v or ""
+        # row by row: Table.cell(i, j) lays out the whole grid on every call (18.8 of 20 s for a Shanghai document)
+        for tr, values in zip(table.rows, [header, *rows]):
+            for cell, v in zip(tr.cells, values):
+                cell.text = v or ""
         for note, _cell in budget.tables[lay.key].notes:
             add_body(doc, note)

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path, PurePosixPath
@@ -57,8 +58,11 @@ def is_xls(path: str | Path) -> bool:
     return head == OLE_MAGIC and _is_old_xls(p)
 
 
-def check_workbook_file(path: str | Path) -> Path:
-    """Refuse, with a clear message, anything that is not a readable .xlsx / .xlsm."""
+def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None) -> Path:
+    """Refuse, with a clear message, anything that is not a readable .xlsx / .xlsm.
+
+    ``sheets``: filled with the worksheet parts the check decompresses anyway, for ``scan_package`` not to
+    decompress them a second time."""
     p = require_regular_file(path, "Excel 工作簿")
     name = str(path)
     suffix = p.suffix.lower()
@@ -85,12 +89,28 @@ def check_workbook_file(path: str | Path) -> Path:
         with zipfile.ZipFile(p) as z:
             names = set(z.namelist())
             _check_sizes(z, name)  # before anything is decompressed
-            bad = z.testzip()  # bounded: zipfile never inflates a member beyond its declared size
+            bad = z.testzip() if sheets is None else _test_members(z, sheets)  # bounded: never beyond the declared size
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         raise InputError("文件已损坏，无法按 .xlsx 格式打开。", file=name) from None
     if bad is not None or "xl/workbook.xml" not in names:
         raise InputError("文件已损坏，或不是 Excel 工作簿（缺少工作簿内容）。", file=name)
     return p
+
+
+def _test_members(z: zipfile.ZipFile, sheets: dict[str, bytes]) -> str | None:
+    """``ZipFile.testzip`` (every member inflated, its CRC checked; the first bad one named), keeping the
+    bytes of the worksheet parts in ``sheets``."""
+    for info in z.filelist:
+        try:
+            with z.open(info.filename, "r") as f:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    sheets[info.filename] = f.read()
+                else:
+                    while f.read(2 ** 20):
+                        pass
+        except zipfile.BadZipFile:
+            return info.filename
+    return None
 
 
 def _check_members(z: zipfile.ZipFile, name: str) -> None:
@@ -137,8 +157,6 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)      # (row, col) 0-based → "#REF!"
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)    # (row, col) → formula text
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2) 0-based
-    rows: int = 0
-    cols: int = 0
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -219,39 +237,54 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
     for m in _OPEN.finditer(data):
         at = m.group(2)
         if m.group(1) == b"row":
-            r = _ROW_R.search(at)
-            row = int(r.group(1)) - 1 if r else row + 1
+            r = _ROW_R.findall(at)
+            row = int(r[-1]) - 1 if r else row + 1
             col = -1
             continue
-        ref = _ATTR_R.search(at)
+        refs_here = _ATTR_R.findall(at)  # a cell saying r= twice is placed by its last one (as calamine does)
+        ref = refs_here[-1] if refs_here else None
         if ref:
-            row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+            row, col = int(ref[1]) - 1, _col_index(ref[0])
         else:
             col += 1
         rows, cols = max(rows, row + 1), max(cols, col + 1)
     return rows, cols
 
 
-def scan_package(path: str | Path) -> dict[str, SheetScan]:
-    """Per sheet: error cells, formulas saved without a result, and the extent of the cells present.
+# A cell that does not open with a small reference (one column letter, at most five digits). A sheet with
+# none, no namespace prefix on a cell and no second r= in a cell, lies within 26 columns × 99,999 rows, inside
+# every limit: only then is its extent not measured (sheet_extent reads every reference; these searches are
+# ~5× cheaper).
+_UNPROVEN_CELL = re.compile(rb'<c\b(?! r="[A-Z]\d{1,5}")')
+_PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>, <x:f>) may be somewhere
+_LATER_R = re.compile(rb'"\s+r="')  # an r= after another attribute: perhaps a cell's second r=
+
+
+def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
+    """Per sheet: error cells, formulas saved without a result, and merged ranges; one pass of a few
+    searches over each sheet's XML for what Excel writes, the full scan only for what it does not.
 
     Raises InputError for a sheet whose extent no budget table comes near (before a reader allocates it).
+    ``sheets``: parts already inflated (by check_workbook_file), by name.
     """
     name = str(path)
+    sheets = sheets or {}
     out: dict[str, SheetScan] = {}
     with zipfile.ZipFile(path) as z:
         members = set(z.namelist())
         for sheet, part in _sheet_paths(z).items():
             if part not in members:
                 continue
-            data = z.read(part)
+            data = sheets[part] if part in sheets else z.read(part)
             scan = SheetScan()
-            scan.rows, scan.cols = sheet_extent(data)
-            if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_CELLS:
-                raise InputError(f"工作表“{sheet}”的范围达 {scan.rows} 行 × {scan.cols} 列，远超预算公开表的合理大小，"
-                                 "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
-            if b't="e"' in data or b"<f" in data or b":f" in data:
-                _scan_cells(data, scan)
+            prefixed = _PREFIXED.search(data) is not None
+            if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
+                rows, cols = sheet_extent(data)
+                if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+                    raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
+                                     "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
+            if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
+                _scan_cells(data, scan, prefixed)
             for c1, r1, c2, r2 in _merged_ranges(data):
                 scan.merged.append((int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2)))
             out[sheet] = scan
@@ -259,18 +292,38 @@ def scan_package(path: str | Path) -> dict[str, SheetScan]:
 
 
 _HINT = re.compile(rb't="e"|<(?:\w+:)?f\b')
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def _scan_cells(data: bytes, scan: SheetScan) -> None:
+def _hints(data: bytes, prefixed: bool) -> list[int]:
+    """Where ``_HINT`` matches, in order: found by plain byte searches unless a prefix (<x:f) may be there.
+    The two needles cannot overlap, so the union of their places is what ``finditer`` gives."""
+    if prefixed:
+        return [m.start() for m in _HINT.finditer(data)]
+    out = []
+    i = data.find(b't="e"')
+    while i >= 0:
+        out.append(i)
+        i = data.find(b't="e"', i + 5)
+    i = data.find(b"<f")
+    while i >= 0:
+        if i + 2 >= len(data) or data[i + 2] not in _WORD:  # \b after the f
+            out.append(i)
+        i = data.find(b"<f", i + 2)
+    out.sort()
+    return out
+
+
+def _scan_cells(data: bytes, scan: SheetScan, prefixed: bool = True) -> None:
     """Error values and formulas without a result. Only the cells around a ``t="e"`` or an ``<f`` are
     parsed (a sheet of 5,000 rows has a handful), not every cell of the sheet."""
-    if b":c" in data:  # namespace-prefixed cells (<x:c>): every cell, the plain way
+    if prefixed and b":c" in data:  # namespace-prefixed cells (<x:c>): every cell, the plain way
         for m in _CELL.finditer(data):
             _scan_cell(m, scan)
         return
     seen: set[int] = set()
-    for hint in _HINT.finditer(data):
-        start = _cell_start(data, hint.start())
+    for at in _hints(data, prefixed):
+        start = _cell_start(data, at)
         if start < 0 or start in seen:
             continue
         seen.add(start)
@@ -351,8 +404,10 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     """Every sheet as rows of values from A1, read by python-calamine."""
     from python_calamine import CalamineWorkbook
 
-    p = check_workbook_file(path)
-    scans = _scan(p, path) if not is_xls(p) else {}
+    parts: dict[str, bytes] = {}
+    p = check_workbook_file(path, parts)
+    scans = _scan(p, parts) if not is_xls(p) else {}
+    del parts  # not held while calamine reads
     name = None  # the sheet being read when calamine gives up: named in the message
     try:
         wb = CalamineWorkbook.from_path(str(p))
@@ -369,9 +424,9 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     return out
 
 
-def _scan(p: Path, path) -> dict[str, SheetScan]:
+def _scan(p: Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
     try:
-        return scan_package(p)
+        return scan_package(p, sheets)
     except InputError:
         raise
     except Exception:  # a part the scan cannot parse: the engine's own error will follow
@@ -385,7 +440,7 @@ def load_grids_openpyxl(path: str | Path) -> dict[str, list[list]]:
     p = check_workbook_file(path)
     if is_xls(p):
         raise InputError("openpyxl 读不了旧版 .xls 文件，请用默认的读取方式（python-calamine）。", file=str(path))
-    scans = _scan(p, path)
+    scans = _scan(p)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:

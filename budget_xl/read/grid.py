@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
+from operator import is_not
 from typing import Any
 
 from budget_xl.a1 import letter
@@ -22,9 +24,23 @@ from budget_xl.units import WAN, parse_unit
 
 Grid = Sequence[Sequence[Any]]
 HEADER_SEARCH_ROWS = 40
+_NUM, _PERCENT, _CODE, _TEXT = "number", "percent", "code", "text"  # how _values reads a column
+_KINDS = {"amount": _NUM, "number": _NUM, "percent": _PERCENT, "code": _CODE}
+_SLOW = object()  # a float _SheetReader._values leaves to _value
+
+
+def _float_amount(x: float):
+    """A float as ``parse_number`` reads it when that is a plain number (at most 6 decimals, below
+    MAX_AMOUNT, finite: values._from_float's first branch), else ``_SLOW``."""
+    if -1e15 < x < 1e15:
+        s = repr(x)
+        if "e" not in s and len(s) - s.find(".") <= 7:
+            return Decimal(s)
+    return _SLOW
 
 
 col_letter = letter  # 0 → 'A', 26 → 'AA' (budget_xl.a1)
+
 
 
 def ref(sheet: str, row: int, col: int) -> str:
@@ -100,7 +116,14 @@ def _locate_header(grid: Grid, layout: Layout, start: int) -> tuple[int, dict[st
                      + f"”（表头在第{r + 1}行）。请不要删除或改写表头文字。")
 
 
-def _is_note(values: list) -> str | None:
+def _blank_line(values: Sequence) -> bool:
+    """Every value None or "" (counted in C for a list or tuple, what every engine hands over)."""
+    if type(values) is list or type(values) is tuple:
+        return values.count(None) + values.count("") == len(values)
+    return not any(v not in (None, "") for v in values)
+
+
+def _is_note(values: Sequence) -> str | None:
     for v in values:
         if isinstance(v, str) and v.strip():
             s = v.strip()
@@ -112,7 +135,7 @@ class _SheetReader:
     """Reads one sheet of one layout into a Table, collecting notes (warnings) on the way."""
 
     def __init__(self, layout: Layout, sheet: str, grid: Grid, source: str, notes: list[Finding],
-                 uncached: list[str] | None = None, merged=()):
+                 uncached: list[str] | None = None, merged=(), floats: dict | None = None):
         self.layout, self.sheet, self.grid, self.source, self.notes = layout, sheet, grid, source, notes
         self.uncached = uncached if uncached is not None else []
         # cells of ranges merged over several rows: one value standing for several rows' codes or amounts
@@ -124,6 +147,8 @@ class _SheetReader:
                         self.merged[(r, c)] = (r1, c1, r2, c2)
         self.merged_told: set[tuple[int, int, int, int]] = set()
         self._prefixes: dict[int, str] = {}  # column → '收入总表!D'
+        self._plans: dict[tuple[str, ...], tuple] = {}  # skipped columns → _plan (one header mapping per sheet)
+        self._floats: dict[float, object] = floats if floats is not None else {}  # float → Decimal or _SLOW
 
     def note(self, rule: str, severity: str, message: str, *cells: str) -> None:
         self.notes.append(Finding(rule=rule, severity=severity, message=message, cells=tuple(cells)))
@@ -178,9 +203,9 @@ class _SheetReader:
         seq_col = cols.get("seq")
         for r in range(first, len(self.grid)):
             raw = self.grid[r]
-            if not any(v not in (None, "") for v in raw):
+            if _blank_line(raw):
                 continue
-            note = _is_note(list(raw))
+            note = _is_note(raw)
             if note:
                 c = next(i for i, v in enumerate(raw) if isinstance(v, str) and v.strip())
                 table.notes.append((note, ref(self.sheet, r, c)))
@@ -198,69 +223,119 @@ class _SheetReader:
             self._prefixes[c] = f"{self.sheet}!{col_letter(c)}"
         return self._prefixes[c]
 
+    def _plan(self, cols: dict[str, int], skip: tuple[str, ...]) -> tuple:
+        """The columns ``_values`` reads, once per sheet: (key, sheet column, kind, address prefix, column)."""
+        plan = self._plans.get(skip)
+        if plan is None:
+            plan = self._plans[skip] = tuple(
+                (col.key, cols[col.key], _KINDS.get(col.type, _TEXT), self._prefix(cols[col.key]), col)
+                for col in self.layout.columns if col.key not in skip and col.type != "seq")
+        return plan
+
     def _values(self, r: int, cols: dict[str, int], row: Row, skip: tuple[str, ...] = ()) -> None:
-        for col in self.layout.columns:
-            if col.key in skip or col.type == "seq":
+        """Every column of sheet row ``r`` into ``row``. The cells nearly every sheet is made of (an amount
+        held as a float of at most 6 decimals, a printable text, a blank) are read here in line; any other
+        goes through ``_value``, which reads and reports it."""
+        grid = self.grid
+        line_cells = grid[r] if r < len(grid) else ()
+        n = len(line_cells)
+        line = str(r + 1)
+        values, cells, merged, floats = row.values, row.cells, self.merged, self._floats
+        for key, c, kind, prefix, col in self._plan(cols, skip):
+            raw = line_cells[c] if c < n else None
+            cells[key] = where = prefix + line
+            if merged and kind is not _TEXT and (r, c) in merged:
+                self._value(r, c, raw, where, col, row)
                 continue
-            c = cols[col.key]
-            raw = _cell(self.grid, r, c)
-            where = f"{self._prefix(c)}{r + 1}"
-            row.cells[col.key] = where
-            if isinstance(raw, CellError):
+            t = type(raw)
+            if t is float:
+                if kind is _NUM:
+                    d = floats.get(raw)
+                    if d is None:
+                        d = _float_amount(raw)
+                        if raw:  # 0.0 and -0.0: one key, two Decimals
+                            floats[raw] = d
+                    if d is not _SLOW:
+                        values[key] = d
+                        continue
+            elif t is str:
+                if not raw:
+                    values[key] = None
+                    continue
+                if raw.isprintable():
+                    if kind is _TEXT:
+                        values[key] = raw.strip() or None
+                        continue
+                    if kind is _CODE:
+                        values[key] = parse_code(raw)
+                        continue
+            elif raw is None:
+                values[key] = None
+                continue
+            self._value(r, c, raw, where, col, row)
+
+    def _value(self, r: int, c: int, raw, where: str, col, row: Row) -> None:
+        """One cell of any kind into ``row``, with the note it calls for."""
+        if raw == "":
+            raw = None
+        if isinstance(raw, CellError):
+            row.invalid.add(col.key)
+            row.values[col.key] = None
+            self.note("READ-CELL-ERROR", ERROR, f"{where} 单元格是 {raw.code}（Excel 错误值，不是空白）："
+                      "请在 Excel 中修正它的公式或引用，涉及它的关系暂不核对。", where)
+            return
+        if isinstance(raw, Uncached):
+            row.invalid.add(col.key)
+            row.values[col.key] = None
+            self.uncached.append(where)
+            return
+        rng = self.merged.get((r, c)) if col.type in ("amount", "number", "percent", "code") else None
+        if rng is not None:
+            row.invalid.add(col.key)
+            row.values[col.key] = None
+            if rng not in self.merged_told:
+                self.merged_told.add(rng)
+                span = f"{col_letter(rng[1])}{rng[0] + 1}:{col_letter(rng[3])}{rng[2] + 1}"
+                self.note("READ-MERGED", ERROR,
+                          f"{self.sheet}!{span} 是合并单元格，跨第{rng[0] + 1}–{rng[2] + 1}行：每一行的"
+                          f"“{col.header[-1]}”应分别填写。请取消合并后逐行填写，涉及这些行的关系暂不核对。",
+                          *(ref(self.sheet, x, rng[1]) for x in range(rng[0], min(rng[2], rng[0] + 50) + 1)))
+            return
+        if raw is None:  # blank: unknown whatever the column's type
+            row.values[col.key] = None
+            return
+        if isinstance(raw, str) and has_control_chars(raw):
+            self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)
+        if col.type in ("amount", "number", "percent"):
+            p = parse_number(raw, percent=col.type == "percent")
+            if p.how in ("bad", "too-big"):
                 row.invalid.add(col.key)
-                row.values[col.key] = None
-                self.note("READ-CELL-ERROR", ERROR, f"{where} 单元格是 {raw.code}（Excel 错误值，不是空白）："
-                          "请在 Excel 中修正它的公式或引用，涉及它的关系暂不核对。", where)
-                continue
-            if isinstance(raw, Uncached):
-                row.invalid.add(col.key)
-                row.values[col.key] = None
-                self.uncached.append(where)
-                continue
-            rng = self.merged.get((r, c)) if col.type in ("amount", "number", "percent", "code") else None
-            if rng is not None:
-                row.invalid.add(col.key)
-                row.values[col.key] = None
-                if rng not in self.merged_told:
-                    self.merged_told.add(rng)
-                    span = f"{col_letter(rng[1])}{rng[0] + 1}:{col_letter(rng[3])}{rng[2] + 1}"
-                    self.note("READ-MERGED", ERROR,
-                              f"{self.sheet}!{span} 是合并单元格，跨第{rng[0] + 1}–{rng[2] + 1}行：每一行的"
-                              f"“{col.header[-1]}”应分别填写。请取消合并后逐行填写，涉及这些行的关系暂不核对。",
-                              *(ref(self.sheet, x, rng[1]) for x in range(rng[0], min(rng[2], rng[0] + 50) + 1)))
-                continue
-            if raw is None:  # blank: unknown whatever the column's type
-                row.values[col.key] = None
-                continue
-            if isinstance(raw, str) and has_control_chars(raw):
-                self.note("READ-CONTROL-CHAR", WARNING, f"{where} 的内容含有不可见的控制字符，已忽略这些字符读取。", where)
-            if col.type in ("amount", "number", "percent"):
-                p = parse_number(raw, percent=col.type == "percent")
-                if p.how in ("bad", "too-big"):
-                    row.invalid.add(col.key)
-                    what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
-                    self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
-                elif p.how == "text-number":
-                    self.note("READ-TEXT-NUMBER", WARNING,
-                              f"{where} 的数字以文本形式存储（“{raw}”），已按 {plain(p.value)} 读取；建议转换为数字。", where)
-                row.values[col.key] = p.value
-            elif col.type == "code":
-                row.values[col.key] = parse_code(raw)
-            else:
-                row.values[col.key] = parse_text(raw)
+                what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
+                self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
+            elif p.how == "text-number":
+                self.note("READ-TEXT-NUMBER", WARNING,
+                          f"{where} 的数字以文本形式存储（“{raw}”），已按 {plain(p.value)} 读取；建议转换为数字。", where)
+            row.values[col.key] = p.value
+        elif col.type == "code":
+            row.values[col.key] = parse_code(raw)
+        else:
+            row.values[col.key] = parse_text(raw)
 
     def _coded(self, rows, cols) -> list[Row]:
         out: list[Row] = []
         code_c, name_c = cols["code"], cols["name"]
         seen: dict[str, int] = {}
-        for r, _raw in rows:
-            code = parse_code(_cell(self.grid, r, code_c))
-            name = parse_text(_cell(self.grid, r, name_c))
+        amount_cols = self.layout.amount_columns
+        for r, raw in rows:  # raw is grid[r]; parse_code / parse_text read "" as None, as _cell gives it
+            code = parse_code(raw[code_c] if code_c < len(raw) else None)
+            name = parse_text(raw[name_c] if name_c < len(raw) else None)
             if code and not code[0].isdigit():
                 name, code = name or code, None
             row = Row(key="", line=r + 1)
             self._values(r, cols, row)
-            has_amount = any(row.amount(k) is not None for k in self.layout.amount_columns)
+            # Row.amount is not None: each value is a Decimal or None (parse_number's); compared by identity,
+            # for Decimal == None goes through the numbers ABCs
+            has_amount = any(map(is_not, map(row.values.get, amount_cols), repeat(None)))
             if code and code in seen:
                 # two rows under one code: the model would keep one, and totals would lose the other's amounts
                 self.note("READ-DUP-CODE", ERROR, f"科目编码 {code} 重复出现（第{seen[code]}行和第{r + 1}行）："
@@ -320,8 +395,8 @@ class _SheetReader:
         for i, (r, _raw) in enumerate(rows):
             row = Row(key="", line=r + 1)
             self._values(r, cols, row)
-            if not any(v not in (None, "") for v in row.values.values()):
-                continue
+            if not any(v is not None and (type(v) is not str or v != "") for v in row.values.values()):
+                continue  # (values are Decimal, str or None: a Decimal compared with "" or None is slow)
             row.key = (row.values.get(key_col) if key_col else None) or f"#{i + 1}"
             labels = [row.values.get(c.key) for c in self.layout.columns if c.type == "label"]
             if any(label_key(v) in ("合计", "总计") for v in labels if isinstance(v, str)):
@@ -402,6 +477,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
     schema = load_schema(profile)
     notes: list[Finding] = []
     uncached: list[str] = []
+    floats: dict = {}  # float → its Decimal, shared by the sheets: a department repeats most of its amounts
     tables: dict[str, Table] = {}
     sheet_units: dict[str, str | None] = {}
     if not any(_find_sheet(grids, lay) for lay in schema.layouts if lay.written):  # 变更记录 alone: not ours
@@ -419,7 +495,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
             tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or schema.default_unit)
             continue
         merged = getattr(grids, "merged", {}).get(name, ())
-        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached, merged).read()
+        table, sheet_unit = _SheetReader(lay, name, grids[name], source, notes, uncached, merged, floats).read()
         tables[lay.key] = table
         sheet_units[lay.key] = sheet_unit
     if uncached:

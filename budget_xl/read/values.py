@@ -80,12 +80,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\
 
 
 def has_control_chars(s: str) -> bool:
-    return _CONTROL.search(s) is not None
+    # every character _CONTROL matches is non-printable: a printable text (nearly all) needs no search
+    return not s.isprintable() and _CONTROL.search(s) is not None
 
 
 def strip_control_chars(s: str) -> str:
     """Characters no document may carry (XML 1.0 forbids them): removed, tabs and line breaks kept."""
-    return _CONTROL.sub("", s)
+    return s if s.isprintable() else _CONTROL.sub("", s)
 
 
 def plain(d: Decimal) -> Decimal:
@@ -95,7 +96,10 @@ def plain(d: Decimal) -> Decimal:
 
 
 def _from_float(x: float) -> Decimal:
-    d = Decimal(repr(x))
+    s = repr(x)
+    if "e" not in s and len(s) - s.find(".") <= 7:  # at most 6 decimals (a float's repr has a point or an e)
+        return Decimal(s)
+    d = Decimal(s)
     # Excel arithmetic leaves float noise such as 0.30000000000000004: cut it at a millionth.
     if d.as_tuple().exponent < -6:
         d = d.quantize(_FLOAT_NOISE).normalize()
@@ -115,6 +119,16 @@ FRACTION_LIMIT = 2  # a percentage cell holding ≤ 2 is a fraction (Excel's 120
 
 def parse_number(raw, *, percent: bool = False) -> Parsed:
     """Amount / quantity / percentage. Percentages come back in percent points (20% → 20)."""
+    if type(raw) is float and -1e15 < raw < 1e15:  # what an engine gives for nearly every amount (not NaN, inf)
+        d = _from_float(raw)
+        if percent and abs(d) <= FRACTION_LIMIT:
+            d = plain(d * 100)
+        return Parsed(d, "number")
+    return _parse_number(raw, percent)
+
+
+def _parse_number(raw, percent: bool) -> Parsed:
+    """Every kind of value: the general path of ``parse_number``."""
     if raw is None or isinstance(raw, bool):
         return Parsed(None, "blank") if raw is None else Parsed(None, "bad")
     if isinstance(raw, UNREADABLE):
@@ -170,6 +184,17 @@ def parse_number(raw, *, percent: bool = False) -> Parsed:
 
 def parse_code(raw) -> str | None:
     """科目编码 / 项目编码 as text: 204.0 → '204', '301 02' → '30102', full-width → ASCII."""
+    if type(raw) is str and raw.isascii() and raw.isprintable():
+        # NFKC leaves printable ASCII as it is, and its only blank is the space
+        s = raw.replace(" ", "")
+        if s.endswith(".0") and s[:-2].isdigit():
+            s = s[:-2]
+        return s or None
+    return _parse_code(raw)
+
+
+def _parse_code(raw) -> str | None:
+    """Every kind of value: the general path of ``parse_code``."""
     if raw is None or raw == "" or isinstance(raw, UNREADABLE):
         return None
     if isinstance(raw, float):
@@ -185,6 +210,13 @@ def parse_code(raw) -> str | None:
 
 
 def parse_text(raw) -> str | None:
+    if type(raw) is str and raw.isprintable():  # no control character to strip
+        return raw.strip() or None
+    return _parse_text(raw)
+
+
+def _parse_text(raw) -> str | None:
+    """Every kind of value: the general path of ``parse_text``."""
     if raw is None or isinstance(raw, UNREADABLE):
         return None
     if isinstance(raw, float) and raw.is_integer():

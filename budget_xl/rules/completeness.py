@@ -56,22 +56,30 @@ def empty_table_notes(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding
 
 @check("C-NAME", WARNING, "同一科目编码在各表中的科目名称一致")
 def code_names(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
-    """One 科目编码, one 科目名称 across the tables."""
-    names: dict[str, list] = {}
-    for t in budget.tables.values():
-        if not t.present or t.layout.kind != "coded" or t.layout.code_system != "func":
-            continue
+    """One 科目编码, one 科目名称 across the tables. Each code's first name is kept, and the places only of the
+    codes named otherwise somewhere (a list per row of a 5,000-row department is garbage to collect)."""
+    tables = [t for t in budget.tables.values()
+              if t.present and t.layout.kind == "coded" and t.layout.code_system == "func"]
+    first: dict[str, str] = {}
+    differ: set[str] = set()
+    for t in tables:
         for r in t.coded_rows():
             name = r.text("name").replace(" ", "")
-            if name:
-                names.setdefault(r.key, []).append((t.sheet_name(), name, r.cell("name")))
+            if name and first.setdefault(r.key, name) != name:
+                differ.add(r.key)
+    if not differ:
+        return []
+    names: dict[str, list] = {code: [] for code in first if code in differ}  # in order of first appearance
+    for t in tables:
+        sheet = t.sheet_name()
+        for r in t.coded_rows():
+            if r.key in differ and (name := r.text("name").replace(" ", "")):
+                names[r.key].append((sheet, name, r.cell("name")))
     out = []
     for code, seen in names.items():
-        distinct = {n for _, n, _ in seen}
-        if len(distinct) > 1:
-            desc = "；".join(f"{s}为“{n}”" for s, n, _ in seen)
-            out.append(Finding("C-NAME", WARNING, f"科目{code}的名称在各表中不一致：{desc}。",
-                               tuple(c for _, _, c in seen if c), row=code, column="name"))
+        desc = "；".join(f"{s}为“{n}”" for s, n, _ in seen)
+        out.append(Finding("C-NAME", WARNING, f"科目{code}的名称在各表中不一致：{desc}。",
+                           tuple(c for _, _, c in seen if c), row=code, column="name"))
     return out
 
 

@@ -62,10 +62,31 @@ def _pairs(instances: list[Instance]) -> list[tuple[str, str, int, tuple, tuple]
         va, vb = a.value(), b.value()
         if not va or not vb:
             continue
-        r = abs(to_yuan(va, a.table.unit) / to_yuan(vb, b.table.unit))
-        sign = 1 if abs(r / TEN_THOUSAND - 1) < Decimal("0.01") else -1 if abs(r * TEN_THOUSAND - 1) < Decimal("0.01") else 0
+        sign = ratio_sign(to_yuan(va, a.table.unit), to_yuan(vb, b.table.unit))
         out.append((a.table.key, b.table.key, sign, (id(a.row), a.col), (id(b.row), b.col)))
     return out
+
+
+def ratio_sign(ya: Decimal, yb: Decimal) -> int:
+    """+1 when |ya / yb| is 10000 to within 1 %, −1 when it is 1/10000, else 0 (both non-zero). Most copies hold
+    the same figure: when the leading digits of the two are at most two places apart the ratio lies between
+    1/1000 and 1000, so no division is needed (``_ratio_sign_exact`` is the definition)."""
+    if abs(ya.adjusted() - yb.adjusted()) <= 2:
+        return 0
+    return _ratio_sign_exact(ya, yb)
+
+
+def _ratio_sign_exact(ya: Decimal, yb: Decimal) -> int:
+    r = abs(ya / yb)
+    return 1 if abs(r / TEN_THOUSAND - 1) < Decimal("0.01") else -1 if abs(r * TEN_THOUSAND - 1) < Decimal("0.01") else 0
+
+
+def peak_yuan(t) -> Decimal | None:
+    """The largest figure of a table in 元 (None when it has none): the largest in its own unit, converted once —
+    the conversion is an exact scaling, so the order of the figures is the same in both units."""
+    cols = t.layout.amount_columns
+    values = [v for r in t.rows for c in cols if isinstance(v := r.values.get(c), Decimal)]  # Row.amount, inlined
+    return to_yuan(max(max(values), -min(values)), t.unit) if values else None
 
 
 def may_slip(instances: list[Instance]) -> bool:
@@ -155,15 +176,13 @@ def unit_slips(budget: Budget, findings: list[Finding], instances: list[Instance
     for t in budget.tables.values():
         if not t.present or t.key in slipped or not t.layout.published:
             continue
-        amounts = [(to_yuan(v, t.unit), (id(r), c)) for r in t.rows for c in t.layout.amount_columns
-                   if (v := r.amount(c)) is not None]
-        if not amounts:
+        peak = peak_yuan(t)  # the figures themselves only for a table whose peak is implausible
+        if peak is None:
             continue
-        peak = max(abs(a) for a, _ in amounts)
         if t.unit == WAN and peak >= TOO_BIG_YUAN:
-            seems, off = YUAN, {f for a, f in amounts if abs(a) >= TOO_BIG_YUAN}
+            seems, off = YUAN, {f for a, f in _amounts(t) if abs(a) >= TOO_BIG_YUAN}
         elif t.unit == YUAN and Decimal(0) < peak < TOO_SMALL_YUAN:
-            seems, off = WAN, {f for a, f in amounts if a}
+            seems, off = WAN, {f for a, f in _amounts(t) if a}
         else:
             continue
         if _whole(t.key, off, instances):  # else one figure typed in 元: localization names its cell
@@ -175,6 +194,12 @@ def unit_slips(budget: Budget, findings: list[Finding], instances: list[Instance
                     f"{'超过1000亿元' if seems == YUAN else '不足100元'}），似以{seems}为单位，"
                     f"基本信息中填的是{t.unit}。请核对“金额单位”。", also=[x for x, _ in implausible[1:]])
     return out
+
+
+def _amounts(t) -> list[tuple[Decimal, tuple]]:
+    """Every figure of a table in 元, named (row, column) as ``_whole`` names them."""
+    return [(to_yuan(v, t.unit), (id(r), c)) for r in t.rows for c in t.layout.amount_columns
+            if (v := r.amount(c)) is not None]
 
 
 def _fold(findings: list[Finding], t, message: str, also=()) -> list[Finding]:

@@ -75,15 +75,16 @@ def cost_indicator(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     by_project = _indicators(budget)
     out: list[Finding] = []
     for r in proj.rows:
-        budget_fig = fig(proj, r, "budget", tol)
-        if budget_fig is None or budget_fig.blank:
-            continue
+        budget_fig = None  # the project's figure only once it has a numeric 成本指标
         for ind in by_project.get(r.key, []):
             if "成本" not in ind.text("level2"):
                 continue
             m = _COST.match(ind.text("value").replace(" ", ""))
             if not m:
                 continue
+            budget_fig = budget_fig or fig(proj, r, "budget", tol)
+            if budget_fig is None or budget_fig.blank:
+                break
             cost = to_yuan(Decimal(m.group(1).replace(",", "")), m.group(2))
             if cost == budget_fig.value:
                 continue

@@ -24,16 +24,19 @@ def tree_structure(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
         system = t.layout.code_system or "func"
         for row in t.coded_rows():
             parent = parent_code(row.key, system)
-            where = tuple(c for c in (row.cell("code"),) if c)
             if parent is not None and t.get(parent) is None:
                 out.append(Finding(f"{t.key}-TREE-PARENT", WARNING,
                                    f"{t.sheet_name()}科目{row.key}（{row.text('name')}）没有上级科目行{parent}，无法逐级核对。",
-                                   where, table=t.key, row=row.key, column="code"))
+                                   _where(row), table=t.key, row=row.key, column="code"))
             elif parent is None and len(row.key) != 3:
                 out.append(Finding(f"{t.key}-CODE", WARNING,
                                    f"{t.sheet_name()}科目编码“{row.key}”的位数不合规范（功能分类 3/5/7 位，经济分类 3/5 位）。",
-                                   where, table=t.key, row=row.key, column="code"))
+                                   _where(row), table=t.key, row=row.key, column="code"))
     return out
+
+
+def _where(row) -> tuple[str, ...]:
+    return tuple(c for c in (row.cell("code"),) if c)
 
 
 @check("DUP-CODE", ERROR, "同一科目编码在一张表中出现多次", per_table=True)

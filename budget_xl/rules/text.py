@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import Budget, Row, Table
@@ -370,16 +371,27 @@ def old_names(budget: Budget) -> list[Finding]:
             if i >= 0:
                 out.append(_finding("TXT-OLD-NAME", WARNING, s, f"“{c['old']}”{_renamed(c, year)}"
                                     f"（{c['code']}）：“{_clip(s.text, i, i + len(c['old']))}”", row=f"{s.row.key}:{c['code']}"))
+    by_code = _changes_by_code(year)  # a row meets only the renamings of its own code
     for key, t in budget.tables.items():
         if t.layout.kind != "coded" or not t.present:
             continue
         for r in t.coded_rows():
-            for c in changes:
-                if r.code == c["code"] and re.sub(r"\s+", "", r.text("name")) == c["old"]:
+            for c in by_code.get(r.code, ()):
+                if re.sub(r"\s+", "", r.text("name")) == c["old"]:
                     out.append(Finding("TXT-OLD-NAME", WARNING,
                                        f"{t.sheet_name()}“{r.code} {c['old']}”{_renamed(c, year)}。",
                                        tuple(x for x in (r.cell("name"),) if x), table=key, row=r.code, column="name"))
     return out
+
+
+@cache
+def _changes_by_code(year: int) -> dict[str, tuple[dict, ...]]:
+    """The renamings in force in ``year``, by code, each code's in the declared order."""
+    by: dict[str, list[dict]] = {}
+    for c in name_changes():
+        if year >= c["from"]:
+            by.setdefault(c["code"], []).append(c)
+    return {code: tuple(cs) for code, cs in by.items()}
 
 
 def _renamed(change: dict, year: int) -> str:

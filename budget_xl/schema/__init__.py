@@ -326,9 +326,10 @@ def typed_title(title: str, budget_type: str = "部门预算") -> str:
 
 def parent_code(code: str, system: str | None) -> str | None:
     """The code one level up: 功能分类 7 → 5 → 3 digits, 经济分类 5 → 3; None at the 类 level or for odd lengths."""
+    n = len(code)
     if system == "econ":
-        return code[:3] if len(code) == 5 else None
-    return {5: code[:3], 7: code[:5]}.get(len(code))
+        return code[:3] if n == 5 else None
+    return code[:3] if n == 5 else code[:5] if n == 7 else None
 
 
 def render_header(text: str, year: object = "", unit: str = "万元") -> str:
