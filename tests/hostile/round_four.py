@@ -146,16 +146,18 @@ def shared_strings_huge(data: bytes) -> bytes:
     return re.sub(rb"(<sst[^>]*>)", lambda m: m.group(1) + body, data, count=1)
 
 
+def w(name: str, data: Callable[[], bytes]) -> Callable[[Path], Path]:
+    """A builder writing ``data()`` to ``name`` in the folder it is given."""
+    def build(folder: Path) -> Path:
+        p = folder / name
+        p.write_bytes(data())
+        return p
+    return build
+
+
 def xlsx_inputs() -> dict[str, Callable[[Path], Path]]:
     SS, ST, WB = "xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"
     T3 = sheet_part("支出总表")
-
-    def w(name: str, data: Callable[[], bytes]) -> Callable[[Path], Path]:
-        def build(folder: Path) -> Path:
-            p = folder / name
-            p.write_bytes(data())
-            return p
-        return build
 
     return {
         "shared-strings-missing": w("无共享字符串.xlsx", lambda: repack(lambda n, d: None if n == SS else d, base=saved_sample())),
@@ -262,13 +264,6 @@ def cell_inputs() -> dict[str, Callable[[Path], Path]]:
 
 # -- texts and PDFs --------------------------------------------------------------------------------------
 def text_inputs() -> dict[str, Callable[[Path], Path]]:
-    def w(name: str, data: Callable[[], bytes]) -> Callable[[Path], Path]:
-        def build(folder: Path) -> Path:
-            p = folder / name
-            p.write_bytes(data())
-            return p
-        return build
-
     t = seed_text
     return {
         "txt-gbk": w("公开GBK.txt", lambda: t().encode("gb18030")),
@@ -289,13 +284,6 @@ def text_inputs() -> dict[str, Callable[[Path], Path]]:
 
 
 def pdf_inputs() -> dict[str, Callable[[Path], Path]]:
-    def w(name: str, data: Callable[[], bytes]) -> Callable[[Path], Path]:
-        def build(folder: Path) -> Path:
-            p = folder / name
-            p.write_bytes(data())
-            return p
-        return build
-
     real = lambda: SHANGHAI_PDF.read_bytes()  # noqa: E731
     return {
         "pdf-empty": w("空.pdf", lambda: b""),
