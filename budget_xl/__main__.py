@@ -1,4 +1,4 @@
-from budget_xl.cli import main
+from budget_xl.cli import run
 
 if __name__ == "__main__":  # worker processes started by "spawn" (Windows, macOS) import this module again
-    raise SystemExit(main())
+    run()

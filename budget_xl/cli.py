@@ -193,6 +193,26 @@ def main(argv: list[str] | None = None) -> int:
         return 143
 
 
+def run() -> None:
+    """The command line's entry point (``budget-xl``, ``python -m budget_xl``): ``main``, then the exit.
+
+    After Ctrl+C the process leaves with ``os._exit(130)`` once its temporary files are removed and its
+    output flushed: a KeyboardInterrupt that passed through code run by a C extension leaves the interpreter
+    marked to kill itself with SIGINT at exit (returncode −2), although ``main`` answered it in Chinese."""
+    code = main()
+    if code == 130:
+        from budget_xl import lifecycle
+
+        lifecycle.remove_temps()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # a closed console: the exit code says it
+                pass
+        os._exit(130)
+    raise SystemExit(code)
+
+
 def _main(argv: list[str] | None) -> int:
     from budget_xl import lifecycle
 

@@ -375,3 +375,23 @@ def test_localization_work_grows_linearly_with_the_cells_of_a_relation(monkeypat
         locate_findings(result.budget, checked.findings)
         work[n] = counted["terms"]
     assert work[800] < 6 * work[200], work  # linear: 4×; quadratic would be 16×
+
+
+@POSIX
+@pytest.mark.parametrize("into", [0.0, 0.1, 0.3])
+def test_ctrl_c_answered_in_chinese_leaves_with_130_not_a_signal_death(tmp_path, into):
+    """A KeyboardInterrupt that passed through code a C extension ran marks the interpreter to kill itself with
+    SIGINT at exit (returncode −2) although ``main`` answered it: ``cli.run`` leaves with 130 itself."""
+    import time
+
+    src = _sample(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "budget_xl", "check", str(src), "--mark", str(tmp_path / "标注.xlsx")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    _wait_for_our_handler(proc)
+    time.sleep(into)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    if "已中断" in err:
+        assert proc.returncode == 130
+    else:  # a fast machine may have finished first
+        assert proc.returncode in (0, 1)
