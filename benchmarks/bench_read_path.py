@@ -14,14 +14,12 @@ CPU time (process_time, worker processes included) so that the other jobs of a s
 from __future__ import annotations
 
 import os
-import resource
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_scale import load, machine, synth_file  # noqa: E402
+from bench_scale import load, machine, pandas_read, synth_file, timed_with_workers  # noqa: E402
 from bench_scale import med as cpu_median  # noqa: E402
 
 
@@ -83,28 +81,16 @@ def read_only(rounds: int = 9) -> str:
 
 
 def batch(folder: str, jobs: int) -> None:
-    import pandas as pd
-
     from budget_xl.batch import collect, run_local
 
     files = collect([folder])
     print(f"\n2. batch 与 pandas.read_excel（{len(files)} 个模拟部门，--jobs {jobs}）")
-    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall, cpu = time.perf_counter(), time.process_time()
-    run_local(files, jobs)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    workers = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
-    idle = cpu + workers / jobs if jobs > 1 else cpu
+    _results, wall, cpu, workers, idle = timed_with_workers(lambda: run_local(files, jobs), jobs)
     print(f"batch：实测 {wall:.1f} s，CPU 主进程 {cpu:.1f} s + 工作进程 {workers:.1f} s，空闲 {jobs} 核估计 {idle:.1f} s")
     for engine, goal in (("openpyxl", 5), ("calamine", 1)):
-        w, c = time.perf_counter(), time.process_time()
-        for f in files:
-            pd.read_excel(f, sheet_name=None, engine=engine)
-        w, c = time.perf_counter() - w, time.process_time() - c
+        w, c = pandas_read(files, engine)
         print(f"pandas(engine={engine!r})：实测 {w:.1f} s，CPU {c:.1f} s；batch 快 {w / wall:.2f} 倍（实测）/ "
               f"{c / idle:.2f} 倍（空闲机器估计）；目标 ≥ {goal}")
-
 
 if __name__ == "__main__":
     print(f"{machine()}；{load()}")

@@ -143,35 +143,52 @@ def bench_addin() -> None:
             path.unlink()
 
 
+def timed_with_workers(fn, jobs: int):
+    """Run ``fn()``: its result, wall seconds, the parent's CPU, the worker processes' CPU, and the idle-machine
+    estimate (the parent's CPU + the workers' / jobs) — on a shared machine the wall time of a parallel run says
+    more about the neighbours than about us."""
+    import resource
+
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
+    return result, wall, cpu, workers, cpu + workers / jobs if jobs > 1 else cpu
+
+
+def pandas_read(files, engine: str) -> tuple[float, float]:
+    """Wall and CPU seconds of ``pandas.read_excel(sheet_name=None)`` over ``files``, one after the other."""
+    import pandas as pd
+
+    w, c = time.perf_counter(), time.process_time()
+    for f in files:
+        pd.read_excel(f, sheet_name=None, engine=engine)
+    return time.perf_counter() - w, time.process_time() - c
+
+
 def bench_batch(folder: str, jobs: int) -> None:
     """Wall time as measured, and CPU time (parent + worker processes): on a machine shared with other work
     the wall time of parallel runs says more about the neighbours than about us; the CPU figures give the
     time on an idle machine (CPU of the workers / jobs + the parent's own)."""
-    import resource
-
-    import pandas as pd
-
     from budget_xl.batch import collect, run_local, write_report
 
     files = collect([folder])
     print(f"文件数 {len(files)}；{machine()}；{load()}")
-    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall, cpu = time.perf_counter(), time.process_time()
-    results = run_local(files, jobs)
-    with tempfile.TemporaryDirectory() as d:
-        write_report(results, Path(d) / "r.xlsx")
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    workers = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
-    idle = cpu + workers / jobs if jobs > 1 else cpu
+
+    def run():
+        results = run_local(files, jobs)
+        with tempfile.TemporaryDirectory() as d:
+            write_report(results, Path(d) / "r.xlsx")
+        return results
+
+    results, wall, cpu, workers, idle = timed_with_workers(run, jobs)
     per_file = statistics.mean(r.seconds for r in results)
     print(f"batch --jobs {jobs}（校验+报告）：实测 {wall:.1f} s；CPU：主进程 {cpu:.1f} s + 工作进程 {workers:.1f} s；"
           f"空闲 {jobs} 核估计 {idle:.1f} s；单文件校验 CPU 平均 {per_file * 1000:.0f} ms")
     for engine in ("calamine", "openpyxl"):
-        w, c = time.perf_counter(), time.process_time()
-        for f in files:
-            pd.read_excel(f, sheet_name=None, engine=engine)
-        w, c = time.perf_counter() - w, time.process_time() - c
+        w, c = pandas_read(files, engine)
         print(f"pandas.read_excel(sheet_name=None, engine={engine!r}) 逐个读取：实测 {w:.1f} s，CPU {c:.1f} s；"
               f"batch 快 {w / wall:.2f} 倍（实测）/ {c / idle:.2f} 倍（空闲机器估计）")
     print(f"目标：比 openpyxl 快 ≥ 5 倍（2 核），比 calamine 快 ≥ 1 倍；{load()}")
