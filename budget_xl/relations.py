@@ -419,11 +419,11 @@ class Coverage:
     by_table: dict[str, dict[str, int]] = field(default_factory=dict)
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def add(self, status: str, table: str, rule: str) -> None:
-        setattr(self, status, getattr(self, status) + 1)
+    def add(self, status: str, table: str, rule: str, n: int = 1) -> None:
+        setattr(self, status, getattr(self, status) + n)
         for book, key in ((self.by_table, table), (self.by_rule, rule)):
             counts = book.setdefault(key, {CHECKED: 0, NOT_APPLICABLE: 0, NOT_CHECKABLE: 0})
-            counts[status] += 1
+            counts[status] += n
 
     def line(self) -> str:
         """“检查关系 612 处，不适用 40 处，因空白未能检查 7 处”."""
@@ -497,23 +497,21 @@ def _status(kind: str, total: tuple, parts: tuple, printed: dict, total_value: D
     return CHECKED if filled else NOT_CHECKABLE
 
 
-def status(inst: Instance, printed: dict,
-           known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> str:
+def status(inst: Instance, printed: dict) -> str:
     """CHECKED, NOT_APPLICABLE or NOT_CHECKABLE for one expanded instance (from the figures, not the verdict):
     not applicable when the document prints none of the columns (or none of the figures) it relates; not
     checkable when it has figures but one it needs is blank — unknown — or unreadable."""
-    total_value, values = known if known is not None else figures(inst)
+    total_value, values = figures(inst)
     return _status(inst.kind, inst.total, inst.parts, printed, total_value, values)
 
 
-def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] = (),
-             known: list[tuple[Decimal | None, list[Decimal | None]]] | None = None) -> Coverage:
-    """The account of one check: every instance classified, every skipped slot not applicable. ``known``:
-    each instance's ``figures``, when the caller has read them already."""
+def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] = ()) -> Coverage:
+    """The account of one check: every instance classified, every skipped slot not applicable (``scan`` gives the
+    same account in check's one pass)."""
     printed = _printed_columns(budget)
     out = Coverage()
-    for i, inst in enumerate(instances):
-        out.add(status(inst, printed, known[i] if known is not None else None), inst.total.table.key, inst.rule)
+    for inst in instances:
+        out.add(status(inst, printed), inst.total.table.key, inst.rule)
     for s in skipped:
         out.add(NOT_APPLICABLE, s.table, s.rule)
     return out
@@ -559,10 +557,8 @@ def scan(budget: Budget) -> Scan:
         if not _plain(kind, total, parts, kw.get("excess"), total_value, values, invalid, shape, present):
             differing.append(_instance(proto))
     cov = Coverage()
-    for (st, table, rule), n in counts.items():
-        setattr(cov, st, getattr(cov, st) + n)
-        for book, k in ((cov.by_table, table), (cov.by_rule, rule)):
-            book.setdefault(k, {CHECKED: 0, NOT_APPLICABLE: 0, NOT_CHECKABLE: 0})[st] += n
+    for (st, table, rule), n in counts.items():  # first-seen order: the order ``coverage`` adds them in
+        cov.add(st, table, rule, n)
     for s in skipped:
         cov.add(NOT_APPLICABLE, s.table, s.rule)
     return Scan(budget, cov, differing)
@@ -593,12 +589,11 @@ def _plain(kind: str, total: tuple, parts: tuple, excess: str | None, total_valu
     return total_value == sum(present, ZERO)
 
 
-def _plainly_holds(inst: Instance, tol: Tolerances,
-                   known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> bool:
+def _plainly_holds(inst: Instance, tol: Tolerances) -> bool:
     """The common case, decided without building messages: one unit, no inherited share, exact equality."""
     if tol.inherited:
         return False
-    total, values = known if known is not None else figures(inst)
+    total, values = figures(inst)
     return _plain(inst.kind, inst.total, inst.parts, inst.excess, total, values)
 
 
@@ -614,10 +609,9 @@ def _plainly_within(total: tuple, parts: tuple, excess: str | None, total_value:
     return sum((v for v in values if v is not None), ZERO) <= total_value
 
 
-def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT,
-             known: tuple[Decimal | None, list[Decimal | None]] | None = None) -> list[Finding]:
-    """The findings of one instance under the rounding model (pure); ``known``: its ``figures``, if read."""
-    if _plainly_holds(inst, tol, known):
+def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
+    """The findings of one instance under the rounding model (pure)."""
+    if _plainly_holds(inst, tol):
         return []
     total = fig(inst.total.table, inst.total.row, inst.total.col, tol)
     if inst.kind == SUM:  # a blank, readable part adds nothing and names no cell: no figure made for it
@@ -661,12 +655,11 @@ def _missing_finding(inst: Instance, f, budget: Budget) -> list[Finding]:
     return [finding(inst.rule, inst.severity, f"{f.label}{f.shown}，但{others}中没有{code_text}。", f, ())]
 
 
-def check_relations(budget: Budget, tol: Tolerances = DEFAULT, instances: list[Instance] | None = None,
-                    known: list[tuple[Decimal | None, list[Decimal | None]]] | None = None) -> list[Finding]:
-    """Every declared relation of the workbook, evaluated (``known``: the instances' ``figures``, if read)."""
+def check_relations(budget: Budget, tol: Tolerances = DEFAULT, instances: list[Instance] | None = None) -> list[Finding]:
+    """Every declared relation of the workbook (or ``instances``, e.g. those that do not plainly hold), evaluated."""
     out: list[Finding] = []
-    for i, inst in enumerate(instances if instances is not None else expand(budget)):
-        out += evaluate(inst, budget, tol, known[i] if known is not None else None)
+    for inst in instances if instances is not None else expand(budget):
+        out += evaluate(inst, budget, tol)
     return out
 
 
