@@ -126,10 +126,10 @@ def broken_reason(e: BaseException) -> str:
 
     name = type(e).__name__
     text = str(e.args[0]) if e.args else ""
-    part = re.search(r"""['"]([^'"]+\.(?:xml|rels|bin))['"]""", text)
-    if part and (isinstance(e, KeyError) or "not found" in text.lower()):
-        return f"缺少其中的部件“{part.group(1)}”"
     low = text.lower()
+    part = re.search(r"""['"]([^'"]+\.(?:xml|rels|bin))['"]""", text)
+    if part and (isinstance(e, KeyError) or "not found" in low):
+        return f"缺少其中的部件“{part.group(1)}”"
     if "pdfium" in low:  # Failed to load document (PDFium: Data format error / File access error / …)
         if "security" in low or "password" in low:
             return "文件设有密码或使用了不支持的加密方式"
@@ -144,15 +144,15 @@ def broken_reason(e: BaseException) -> str:
         return "某个单元格的坐标（如 A1）写法有误"
     if name == "WorksheetNotFound":
         return f"工作簿目录中列出的工作表“{text}”在文件里找不到" if text else "工作簿目录中列出的工作表在文件里找不到"
-    if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
+    if name == "PasswordError" or "password" in low or "encrypt" in low:
         return "文件设有密码或已加密"
-    if name in ("XmlError", "ParseError", "XMLSyntaxError") or "xml" in text.lower():
+    if name in ("XmlError", "ParseError", "XMLSyntaxError") or "xml" in low:
         return "其中的 XML 内容不完整或格式有误"
-    if name in ("ZipError", "BadZipFile", "LargeZipFile") or "zip" in text.lower():
+    if name in ("ZipError", "BadZipFile", "LargeZipFile") or "zip" in low:
         return "压缩包结构有误"
     if isinstance(e, (IndexError, KeyError)):
         return "其中的编号引用了不存在的内容（如样式、共享文字）"
-    if isinstance(e, (UnicodeError,)):
+    if isinstance(e, UnicodeError):
         return "其中有无法识别的文字编码"
     return "内容不符合文件格式"
 

@@ -152,6 +152,9 @@ def _check_parent(p: Path) -> None:
             break
 
 
+HOLDS_DATA = "这个工作簿中已有填报数据"  # holds_data's verdict on a budget workbook with figures or a 单位名称
+
+
 def holds_data(path: Path) -> str | None:
     """Why the file at ``path`` must not be replaced by a blank or sample workbook, or None when it may."""
     from budget_xl.read import read_workbook
@@ -161,7 +164,7 @@ def holds_data(path: Path) -> str | None:
     except InputError:
         return "已有同名文件，且无法确认其中没有数据" if path.stat().st_size > 0 else None
     if any(t.present and t.has_amounts() for t in budget.tables.values()) or budget.dept_name:
-        return "这个工作簿中已有填报数据"
+        return HOLDS_DATA
     return None
 
 

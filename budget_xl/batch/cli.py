@@ -27,7 +27,7 @@ def _check_report_path(report: str | None, files: list[Path]) -> Path | None:
     p = outputs.prepare(report, inputs=files, suffixes=(".xlsx",), what="报告文件")
     if p.is_file() and p.stat().st_size and not _is_report(p):  # a previous report is replaced; a workbook is not
         why = outputs.holds_data(p)
-        if why == "这个工作簿中已有填报数据":
+        if why == outputs.HOLDS_DATA:
             raise InputError(f"报告文件的位置上是一份主表工作簿（{why}），不会被报告覆盖，也未作为输入校验。"
                              "请换一个报告文件名。", file=str(p))
     return p

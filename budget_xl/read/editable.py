@@ -27,9 +27,10 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
         return wb
     except ElementTree.ParseError:
         pass
-    except (IndexError, KeyError, ValueError, TypeError, AttributeError) as e:
-        if not isinstance(e, (IndexError, KeyError)):  # a style past the style sheet, a lost [Content_Types].xml
-            raise _unrepairable(e, src) from None
+    except (IndexError, KeyError):  # a style past the style sheet, a lost [Content_Types].xml: repaired below
+        pass
+    except (ValueError, TypeError, AttributeError) as e:
+        raise _unrepairable(e, src) from None
     data, repaired = repaired_package(Path(src))
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)

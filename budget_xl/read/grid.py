@@ -42,7 +42,6 @@ def _float_amount(x: float):
 col_letter = letter  # 0 → 'A', 26 → 'AA' (budget_xl.a1)
 
 
-
 def ref(sheet: str, row: int, col: int) -> str:
     """0-based row/col → '收入总表!D5'."""
     return f"{sheet}!{col_letter(col)}{row + 1}"

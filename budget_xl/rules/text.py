@@ -363,7 +363,7 @@ def old_names(budget: Budget) -> list[Finding]:
     year = budget.year
     if not year:
         return []
-    changes = [c for c in name_changes() if year >= c["from"]]
+    changes = _changes_in_force(year)
     out: list[Finding] = []
     for s in paragraphs(budget):
         for c in changes:
@@ -385,12 +385,17 @@ def old_names(budget: Budget) -> list[Finding]:
 
 
 @cache
+def _changes_in_force(year: int) -> tuple[dict, ...]:
+    """The renamings made by ``year`` (in force in its budget), in the declared order."""
+    return tuple(c for c in name_changes() if year >= c["from"])
+
+
+@cache
 def _changes_by_code(year: int) -> dict[str, tuple[dict, ...]]:
-    """The renamings in force in ``year``, by code, each code's in the declared order."""
+    """``_changes_in_force`` by code, each code's in the declared order."""
     by: dict[str, list[dict]] = {}
-    for c in name_changes():
-        if year >= c["from"]:
-            by.setdefault(c["code"], []).append(c)
+    for c in _changes_in_force(year):
+        by.setdefault(c["code"], []).append(c)
     return {code: tuple(cs) for code, cs in by.items()}
 
 
