@@ -14,9 +14,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from budget_xl.findings import ERROR, Finding
+from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.rounding import DEFAULT, Tolerances
+from budget_xl.rounding import (
+    DEFAULT,
+    EXACT,
+    MONEY,
+    ROUNDING,
+    TEN_THOUSAND,
+    Tolerances,
+    copy_verdict,
+    sum_verdict,
+)
 from budget_xl.rules.base import (
     ZERO,
     check_at_most,
@@ -31,6 +40,7 @@ from budget_xl.rules.base import (
 )
 from budget_xl.schema import load_schema, parent_code
 from budget_xl.schema.declarations import RelationDecl, TermDecl
+from budget_xl.units import WAN
 
 SUM, COPY, AT_MOST, MISSING = "sum", "copy", "at_most", "missing"
 # what became of one relation instance (the coverage account of ``check``)
@@ -609,10 +619,13 @@ def _plainly_within(total: tuple, parts: tuple, excess: str | None, total_value:
     return sum((v for v in values if v is not None), ZERO) <= total_value
 
 
-def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
-    """The findings of one instance under the rounding model (pure)."""
-    if _plainly_holds(inst, tol):
+def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT, differs: bool = False) -> list[Finding]:
+    """The findings of one instance under the rounding model (pure); ``differs``: ``scan`` found that it does not
+    plainly hold, so the plain test is not made twice."""
+    if not differs and _plainly_holds(inst, tol):
         return []
+    if inst.kind == SUM and not tol.inherited and all(p.table is inst.total.table for p in inst.parts):
+        return _sum_in_one_table(inst, tol)
     total = fig(inst.total.table, inst.total.row, inst.total.col, tol)
     if inst.kind == SUM:  # a blank, readable part adds nothing and names no cell: no figure made for it
         parts = [fig(t, r, c, tol) for t, r, c in inst.parts if type(r.values.get(c)) is Decimal or c in r.invalid]
@@ -632,9 +645,58 @@ def evaluate(inst: Instance, budget: Budget, tol: Tolerances = DEFAULT) -> list[
     return _missing_finding(inst, total, budget)
 
 
-def _excess(inst: Instance, small, big) -> list[Finding]:
-    from budget_xl.findings import INFO
+def _sum_in_one_table(inst: Instance, tol: Tolerances) -> list[Finding]:
+    """``check_sum`` for a sum whose parts share the total's table and no share is inherited (nearly every 尾差
+    of a large workbook): the same findings, with one ``Fig`` (the total's) instead of one per part — a parent
+    of the code tree may have hundreds of parts, and only their values, shares and cells take part."""
+    t, r, c = inst.total
+    total = fig(t, r, c, tol)
+    if total.invalid:
+        return []
+    key, unit, columns = t.layout.key, t.unit, t.layout.column_map
+    meta: dict[str, tuple[str, Decimal]] = {}  # column → (unit: "" when not money, share), once per column
+    for pc in {p[2] for p in inst.parts}:
+        column = columns.get(pc)
+        ctype = column.type if column is not None else MONEY
+        punit = unit if ctype == MONEY else ""
+        meta[pc] = (punit, tol.printed_share(key, punit, ctype))
+    parts = inst.parts
+    if any(pr.invalid and pc in pr.invalid for _t, pr, pc in parts):
+        return []  # unknown: READ-NOT-NUMBER names it
+    # a blank part adds nothing and names no cell
+    filled = [(pr, pc, raw) for _t, pr, pc in parts if type(raw := pr.values.get(pc)) is Decimal]
+    values = [raw * TEN_THOUSAND if meta[pc][0] == WAN else raw for _pr, pc, raw in filled]  # to_yuan, inlined
+    shares = [meta[pc][1] for _pr, pc, _raw in filled]
+    cells = [pr.cells.get(pc) for pr, pc, _raw in filled]
+    if not values:
+        return []  # all parts blank tests nothing
+    expected = sum(values, ZERO)
+    rule, what = inst.rule, inst.what
+    if total.blank:
+        if expected == ZERO and all(v == ZERO for v in values):
+            return []
+        return [finding(rule, WARNING, f"{total.label}未填写，按{what}应为{total.show(expected)}。",
+                        total, (), expected=expected, also=cells, blank_total=True)]
+    diff = total.value - expected
+    every = [total.share, *shares]
+    if len(values) == 1:
+        one = meta[filled[0][1]][0]
+        verdict = copy_verdict(total.value, total.unit, values[0], one, (total.share, shares[0]), False)
+    else:
+        verdict = sum_verdict(diff, every, len(values), False)
+    if verdict == EXACT:
+        return []
+    if verdict == ROUNDING:
+        allowed = total.show(sum(every, ZERO))
+        return [finding(rule, INFO, f"{total.label}{total.shown}，{what}为{total.show(expected)}，"
+                        f"相差{total.show(diff)}，在四舍五入尾差范围内（允许±{allowed}）。",
+                        total, (), expected=expected, actual=total.value, difference=diff, also=cells)]
+    return [finding(rule, inst.severity, f"{total.label}{total.shown}，与{what}{total.show(expected)}不符，"
+                    f"相差{total.show(diff)}。", total, (), expected=expected, actual=total.value,
+                    difference=diff, also=cells)]
 
+
+def _excess(inst: Instance, small, big) -> list[Finding]:
     if small is None or big is None or small.blank or big.blank or small.invalid or big.invalid:
         return []
     if big.value <= small.value + small.share + big.share:
@@ -655,11 +717,13 @@ def _missing_finding(inst: Instance, f, budget: Budget) -> list[Finding]:
     return [finding(inst.rule, inst.severity, f"{f.label}{f.shown}，但{others}中没有{code_text}。", f, ())]
 
 
-def check_relations(budget: Budget, tol: Tolerances = DEFAULT, instances: list[Instance] | None = None) -> list[Finding]:
-    """Every declared relation of the workbook (or ``instances``, e.g. those that do not plainly hold), evaluated."""
+def check_relations(budget: Budget, tol: Tolerances = DEFAULT, instances: list[Instance] | None = None,
+                    differing: bool = False) -> list[Finding]:
+    """Every declared relation of the workbook (or ``instances``; ``differing``: they are those that do not
+    plainly hold), evaluated."""
     out: list[Finding] = []
     for inst in instances if instances is not None else expand(budget):
-        out += evaluate(inst, budget, tol)
+        out += evaluate(inst, budget, tol, differing)
     return out
 
 

@@ -60,7 +60,10 @@ def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolera
         found.append(Finding(NOTHING_CHECKED, WARNING, f"{cov.line()}：本工作簿没有核对任何关系，"
                              "“错误 0 条”不表示通过。请确认各表已填写（或已导入）金额。"))
     # a total inheriting its parts' rounding (重算汇总) may fail where the plain test passed: test every one
-    found += check_relations(budget, tol, scanned.every() if tol.inherited else scanned.differing)
+    if tol.inherited:
+        found += check_relations(budget, tol, scanned.every())
+    else:
+        found += check_relations(budget, tol, scanned.differing, differing=True)
     schema = load_schema(budget.profile)
     for rule_id, fn in PYTHON_CHECKS:
         if applies(rule_id, schema):
