@@ -158,7 +158,21 @@ def _has(row: Row, col: str) -> bool:
     return col in row.cells or col in row.values
 
 
-def _layout_protos(budget: Budget, skipped: list[Skipped] | None = None):
+# scan's mode only: one "proto" standing for a whole family of relations of one shape — a row sum on every row, a
+# parent of the code tree on every column — that ``scan`` classifies in one loop, building a proto only for a
+# member that does not plainly hold (or that its fast loop does not cover); ``expand`` never sees them
+ROW_FAMILY, TREE_FAMILY = "row_family", "tree_family"
+
+
+def _row_sum_proto(t: Table, row: Row, total: str, printed: list[str], rule: str, kw: dict) -> Proto | None:
+    cells, values = row.cells, row.values
+    if not (total in cells or total in values):
+        return None
+    parts = tuple([(t, row, c) for c in printed if c in cells or c in values])
+    return (rule, SUM, (t, row, total), parts, kw, ONE_TABLE) if parts else None
+
+
+def _layout_protos(budget: Budget, skipped: list[Skipped] | None = None, families: bool = False):
     for t in budget.tables.values():
         if not t.present:
             continue
@@ -168,18 +182,19 @@ def _layout_protos(budget: Budget, skipped: list[Skipped] | None = None):
             what = "、".join(lay.column(p).header[-1] for p in printed) + "之和"
             rule, kw, total = f"{lay.key}-ROW-SUM", {"what": what, "fill": True, "origin": "ROW"}, rs.total
             absent = total in lay.not_printed or not printed
+            if families and not absent:
+                rows = [row for row in t.rows if not rs.side or row.side == rs.side]
+                yield rule, ROW_FAMILY, (t, total, printed, rows), (), kw, ONE_TABLE
+                continue
             for row in t.rows:
                 if rs.side and row.side != rs.side:
                     continue
                 if absent:
                     _skip(skipped, rule, lay.key, NOT_PRINTED.reason, [(t, row, c) for c in (total, *rs.parts)])
                     continue
-                cells, values = row.cells, row.values
-                if not (total in cells or total in values):
-                    continue
-                parts = tuple([(t, row, c) for c in printed if c in cells or c in values])
-                if parts:
-                    yield rule, SUM, (t, row, total), parts, kw, ONE_TABLE
+                proto = _row_sum_proto(t, row, total, printed, rule, kw)
+                if proto is not None:
+                    yield proto
         for ls in lay.line_sums:
             rule = f"{lay.key}-LINE-SUM"
             total_row = t.get(ls.total)
@@ -210,7 +225,7 @@ def _layout_protos(budget: Budget, skipped: list[Skipped] | None = None):
                 for col in lay.amount_columns if total_row is not None else ():
                     _skip(skipped, f"{lay.key}-TREE-SUM", lay.key, TOTALS_ONLY.reason, [(t, total_row, col)])
             else:
-                yield from _tree(t)
+                yield from _tree(t, families)
 
 
 def _sum(rule, t, row, col, part_rows, what, origin):
@@ -222,7 +237,7 @@ def _sum(rule, t, row, col, part_rows, what, origin):
         yield rule, SUM, (t, row, col), terms, {"what": what, "fill": True, "origin": origin}, ONE_COLUMN
 
 
-def _tree(t: Table):
+def _tree(t: Table, families: bool = False):
     children: dict[str, list[Row]] = defaultdict(list)
     for row in t.coded_rows():
         parent = TOTAL_KEY if len(row.key) == 3 else parent_code(row.key, t.layout.code_system)
@@ -234,6 +249,9 @@ def _tree(t: Table):
         if prow is None:
             continue
         what = "所属各类之和" if parent == TOTAL_KEY else ("所属各款之和" if len(parent) == 3 else "所属各项之和")
+        if families:
+            yield rule, TREE_FAMILY, (t, prow, kids, what), (), {}, ONE_COLUMN
+            continue
         for col in t.layout.amount_columns:
             yield from _sum(rule, t, prow, col, kids, what, "TREE")
 
@@ -394,10 +412,11 @@ def _missing(decl, a: tuple | None, present: tuple, key, shape: int):
                 return
 
 
-def _protos(budget: Budget, skipped: list[Skipped] | None = None):
-    """Every relation of this workbook as a proto, layout shorthands first, then the declared ones."""
+def _protos(budget: Budget, skipped: list[Skipped] | None = None, families: bool = False):
+    """Every relation of this workbook as a proto, layout shorthands first, then the declared ones (``families``:
+    scan's mode, see ``ROW_FAMILY``)."""
     schema = load_schema(budget.profile)
-    yield from _layout_protos(budget, skipped)
+    yield from _layout_protos(budget, skipped, families)
     severity: dict[str, str] = {}
     for decl in schema.relations:
         severity.setdefault(decl.id, decl.severity or ERROR)
@@ -406,7 +425,8 @@ def _protos(budget: Budget, skipped: list[Skipped] | None = None):
 
 def _instance(proto: Proto) -> Instance:
     rule, kind, (t, r, c), parts, kw, _shape = proto
-    return Instance(rule, kind, Term(t, r, c), tuple([Term(*p) for p in parts]), **kw)
+    new = tuple.__new__  # Term(*p) without the namedtuple's Python-level __new__: thousands per large workbook
+    return Instance(rule, kind, new(Term, (t, r, c)), tuple([new(Term, p) for p in parts]), **kw)
 
 
 def expand(budget: Budget, skipped: list[Skipped] | None = None) -> list[Instance]:
@@ -555,23 +575,129 @@ def scan(budget: Budget) -> Scan:
     counts: dict[tuple[str, str, str], int] = {}
     differing: list[Instance] = []
     invalid = any(r.invalid for t in budget.tables.values() for r in t.rows)  # an unreadable cell anywhere
-    for proto in _protos(budget, skipped):
-        rule, kind, total, parts, kw, shape = proto
-        v = total[1].values.get(total[2])
-        total_value = v if type(v) is Decimal else None  # Row.amount, inlined: this runs for every cell
-        values = [v if type(v := r.values.get(c)) is Decimal else None for _t, r, c in parts]
-        present = [v for v in values if v is not None]
-        key = (_status(kind, total, parts, printed, total_value, values, invalid, shape, present),
-               total[0].layout.key, rule)
-        counts[key] = counts.get(key, 0) + 1
-        if not _plain(kind, total, parts, kw.get("excess"), total_value, values, invalid, shape, present):
-            differing.append(_instance(proto))
+    for proto in _protos(budget, skipped, families=True):
+        kind = proto[1]
+        if kind is ROW_FAMILY:
+            _scan_row_sums(proto, printed, invalid, counts, differing)
+        elif kind is TREE_FAMILY:
+            _scan_tree(proto, printed, invalid, counts, differing)
+        else:
+            _scan_one(proto, printed, invalid, counts, differing)
     cov = Coverage()
     for (st, table, rule), n in counts.items():  # first-seen order: the order ``coverage`` adds them in
         cov.add(st, table, rule, n)
     for s in skipped:
         cov.add(NOT_APPLICABLE, s.table, s.rule)
     return Scan(budget, cov, differing)
+
+
+def _scan_one(proto: Proto, printed: dict, invalid: bool, counts: dict, differing: list[Instance]) -> None:
+    """One relation into scan's account: its coverage status counted, the instance kept if it does not plainly
+    hold (``_status`` and ``_plain``, inlined for a sum or copy in a workbook without an unreadable cell)."""
+    rule, kind, total, parts, kw, shape = proto
+    t, r, c = total
+    v = r.values.get(c)
+    tv = v if type(v) is Decimal else None  # Row.amount, inlined: this runs for every cell
+    values = [v if type(v := pr.values.get(pc)) is Decimal else None for _t, pr, pc in parts]
+    present = [v for v in values if v is not None]
+    if invalid or kind == MISSING:
+        st = _status(kind, total, parts, printed, tv, values, invalid, shape, present)
+        plain = _plain(kind, total, parts, kw.get("excess"), tv, values, invalid, shape, present)
+    else:  # a sum, copy or bound in a workbook without an unreadable cell: _status and _plain, inlined
+        cols = printed[id(t)]
+        if c not in cols:
+            st = NOT_APPLICABLE
+        else:
+            if shape == ONE_COLUMN:
+                shown = values
+            elif shape == ONE_TABLE:
+                shown = values if all(pc in cols for _t, _r, pc in parts) else \
+                    [x for (_t, _r, pc), x in zip(parts, values) if pc in cols]
+            else:
+                shown = values if all(pc in printed[id(pt)] for pt, _r, pc in parts) else \
+                    [x for (pt, _r, pc), x in zip(parts, values) if pc in printed[id(pt)]]
+            if shown is not values and not shown:  # none of its parts printed
+                st = NOT_APPLICABLE
+            elif tv is None:
+                st = NOT_CHECKABLE if (present if shown is values else any(x is not None for x in shown)) \
+                    else NOT_APPLICABLE
+            elif kind == COPY:
+                st = CHECKED if shown[0] is not None else NOT_CHECKABLE
+            else:
+                st = CHECKED if (present if shown is values else any(x is not None for x in shown)) \
+                    else NOT_CHECKABLE
+        if kind == AT_MOST:  # _plainly_within: a blank bound bounds nothing
+            plain = tv is None or not kw.get("excess") and all(p[0].unit == t.unit for p in parts) and \
+                sum(present, ZERO) <= tv
+        elif tv is None:
+            plain = not present
+        elif not present or kind == COPY and len(present) != len(values):
+            plain = False
+        elif shape == MIXED and any(p[0] is not t and p[0].unit != t.unit for p in parts):
+            plain = False
+        else:
+            plain = tv == sum(present, ZERO)
+    key = (st, t.layout.key, rule)
+    counts[key] = counts.get(key, 0) + 1
+    if not plain:
+        differing.append(_instance(proto))
+
+
+def _scan_row_sums(family: Proto, printed: dict, invalid: bool, counts: dict, differing: list[Instance]) -> None:
+    """A row sum on every row of its table (``ROW_FAMILY``): what ``_scan_one`` gives each row's proto."""
+    rule, _kind, (t, total, parts, rows), _none, kw, _shape = family
+    cols = printed[id(t)]
+    shown = [p for p in parts if p in cols]
+    every_shown, none_applies = len(shown) == len(parts), total not in cols or not shown
+    need = {total, *parts}
+    keys = {st: (st, t.layout.key, rule) for st in (CHECKED, NOT_APPLICABLE, NOT_CHECKABLE)}
+    for row in rows:
+        if invalid or not need <= row.cells.keys():  # an unreadable cell, a part the row lacks: one by one
+            proto = _row_sum_proto(t, row, total, parts, rule, kw)
+            if proto is not None:
+                _scan_one(proto, printed, invalid, counts, differing)
+            continue
+        values = row.values
+        tv = values.get(total)
+        if type(tv) is not Decimal:
+            tv = None
+        present = [v for p in parts if type(v := values.get(p)) is Decimal]
+        if none_applies:
+            st = NOT_APPLICABLE
+        else:
+            filled = present if every_shown else [p for p in shown if type(values.get(p)) is Decimal]
+            st = (NOT_CHECKABLE if filled else NOT_APPLICABLE) if tv is None else \
+                (CHECKED if filled else NOT_CHECKABLE)
+        key = keys[st]
+        counts[key] = counts.get(key, 0) + 1
+        if present if tv is None else not present or tv != sum(present, ZERO):  # not plain
+            differing.append(_instance(_row_sum_proto(t, row, total, parts, rule, kw)))
+
+
+def _scan_tree(family: Proto, printed: dict, invalid: bool, counts: dict, differing: list[Instance]) -> None:
+    """One parent of the code tree on every amount column (``TREE_FAMILY``): what ``_scan_one`` gives each proto
+    ``_tree`` yields for it."""
+    rule, _kind, (t, prow, kids, what), _none, _kw, _shape = family
+    cols = printed[id(t)]
+    table = t.layout.key
+    for col in t.layout.amount_columns:
+        if invalid or col not in prow.cells or any(col not in k.cells for k in kids):
+            for proto in _sum(rule, t, prow, col, kids, what, "TREE"):  # one by one, as expand makes them
+                _scan_one(proto, printed, invalid, counts, differing)
+            continue
+        tv = prow.values.get(col)
+        if type(tv) is not Decimal:
+            tv = None
+        present = [v for k in kids if type(v := k.values.get(col)) is Decimal]
+        if col not in cols:
+            st = NOT_APPLICABLE
+        else:
+            st = (NOT_CHECKABLE if present else NOT_APPLICABLE) if tv is None else \
+                (CHECKED if present else NOT_CHECKABLE)
+        key = (st, table, rule)
+        counts[key] = counts.get(key, 0) + 1
+        if present if tv is None else not present or tv != sum(present, ZERO):  # not plain
+            differing.extend(_instance(p) for p in _sum(rule, t, prow, col, kids, what, "TREE"))
 
 
 # ------------------------------------------------------------------ evaluation
