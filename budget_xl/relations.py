@@ -352,7 +352,9 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
                    and (tx := _t(budget, x.table)) is not None and prints_only_totals(tx)]
     keys = list(a_slots)
     if decl.missing != "ignore" or anchor in totals_only:  # keys only the other side has (rows the anchor lacks)
-        keys += [k for s in o_slots for k in s if k not in a_slots and k[0] is not None]
+        for s in o_slots:
+            if not s.keys() <= a_slots.keys():  # (counted in C: nearly always every key is the anchor's too)
+                keys += [k for k in s if k not in a_slots and k[0] is not None]
     by_row: dict = defaultdict(list)  # the other sides' slots by row key (None: matches every row)
     for s in o_slots:
         for k, term in s.items():
@@ -485,8 +487,9 @@ def _printed_columns(budget: Budget) -> dict[int, set[str] | _Every | frozenset]
     table without any figure is printed blank, every column — unless it is one that may be empty (空表列示: nothing there to relate)."""
     out: dict[int, set[str] | _Every | frozenset] = {}
     for t in budget.tables.values():
-        numeric = {c.key for c in t.layout.columns if c.is_numeric}
-        cols = {c for r in t.rows for c, v in r.values.items() if type(v) is Decimal} & numeric
+        rows = t.rows  # a column with a figure has one near the top, as a rule: the search stops there
+        cols = {c.key for c in t.layout.columns if c.is_numeric
+                and any(type(r.values.get(c.key)) is Decimal for r in rows)}
         out[id(t)] = cols if cols else frozenset() if t.layout.may_be_empty else _Every()
     return out
 
