@@ -361,6 +361,7 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
             by_row[k[0]].append((k, term))
     every_slot = [c for s in o_slots for c in s.items()]
     by_none = by_row.get(None, [])
+    bounds: dict[str, dict] = {}  # a bound's fields by the name its reason names: one dict, not one per row
     for key in dict.fromkeys(keys):
         a = a_slots.get(key)
         k0, k1 = key
@@ -395,7 +396,9 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
             yield decl.id, SUM, a, present, kw, shape
         else:
             name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
-            yield decl.id, AT_MOST, a, present, {**kw, "why": decl.why.replace("{name}", name)}, shape
+            if name not in bounds:
+                bounds[name] = {**kw, "why": decl.why.replace("{name}", name)}
+            yield decl.id, AT_MOST, a, present, bounds[name], shape
 
 
 def _missing(decl, a: tuple | None, present: tuple, key, shape: int):
