@@ -14,18 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from budget_xl.findings import ERROR, INFO, WARNING, Finding
+from budget_xl.findings import ERROR, INFO, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.rounding import (
-    DEFAULT,
-    EXACT,
-    MONEY,
-    ROUNDING,
-    TEN_THOUSAND,
-    Tolerances,
-    copy_verdict,
-    sum_verdict,
-)
+from budget_xl.rounding import DEFAULT, MONEY, TEN_THOUSAND, Tolerances
 from budget_xl.rules.base import (
     ZERO,
     check_at_most,
@@ -37,6 +28,7 @@ from budget_xl.rules.base import (
     prints_only_totals,
     row_label,
     show,
+    sum_findings,
 )
 from budget_xl.schema import load_schema, parent_code
 from budget_xl.schema.declarations import RelationDecl, TermDecl
@@ -802,30 +794,7 @@ def _sum_in_one_table(inst: Instance, tol: Tolerances) -> list[Finding]:
     cells = [pr.cells.get(pc) for pr, pc, _raw in filled]
     if not values:
         return []  # all parts blank tests nothing
-    expected = sum(values, ZERO)
-    rule, what = inst.rule, inst.what
-    if total.blank:
-        if expected == ZERO and all(v == ZERO for v in values):
-            return []
-        return [finding(rule, WARNING, f"{total.label}未填写，按{what}应为{total.show(expected)}。",
-                        total, (), expected=expected, also=cells, blank_total=True)]
-    diff = total.value - expected
-    every = [total.share, *shares]
-    if len(values) == 1:
-        one = meta[filled[0][1]][0]
-        verdict = copy_verdict(total.value, total.unit, values[0], one, (total.share, shares[0]), False)
-    else:
-        verdict = sum_verdict(diff, every, len(values), False)
-    if verdict == EXACT:
-        return []
-    if verdict == ROUNDING:
-        allowed = total.show(sum(every, ZERO))
-        return [finding(rule, INFO, f"{total.label}{total.shown}，{what}为{total.show(expected)}，"
-                        f"相差{total.show(diff)}，在四舍五入尾差范围内（允许±{allowed}）。",
-                        total, (), expected=expected, actual=total.value, difference=diff, also=cells)]
-    return [finding(rule, inst.severity, f"{total.label}{total.shown}，与{what}{total.show(expected)}不符，"
-                    f"相差{total.show(diff)}。", total, (), expected=expected, actual=total.value,
-                    difference=diff, also=cells)]
+    return sum_findings(inst.rule, total, values, shares, meta[filled[0][1]][0], cells, inst.what, inst.severity)
 
 
 def _excess(inst: Instance, small, big) -> list[Finding]:

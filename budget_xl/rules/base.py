@@ -193,30 +193,36 @@ def check_sum(rule: str, total: Fig | None, parts: Iterable[Fig | None], what: s
     filled = [p for p in parts if not p.blank]
     if total is None or total.invalid or any(p.invalid for p in parts) or not filled:
         return []  # unknown: READ-NOT-NUMBER names unreadable cells; all parts blank tests nothing
-    expected = sum((p.value for p in filled), ZERO)
+    return sum_findings(rule, total, [p.value for p in filled], [p.share for p in filled], filled[0].unit,
+                        [p.cell for p in filled], what, severity, any(f.inherited for f in (total, *filled)))
+
+
+def sum_findings(rule: str, total: Fig, values: list[Decimal], shares: list[Decimal], first_unit: str,
+                 cells: list[str | None], what: str, severity: str = ERROR, inherited: bool = False) -> list[Finding]:
+    """``check_sum``'s verdict and finding from the filled parts' values (in 元), shares, cells and the first one's
+    unit — for a caller that has them without a ``Fig`` per part (a parent of the code tree has hundreds)."""
+    expected = sum(values, ZERO)
     if total.blank:
-        if expected == ZERO and all(p.value == ZERO for p in filled):
+        if expected == ZERO and all(v == ZERO for v in values):
             return []
         return [finding(rule, WARNING, f"{total.label}未填写，按{what}应为{total.show(expected)}。",
-                        total, filled, expected=expected, blank_total=True)]
+                        total, (), expected=expected, also=cells, blank_total=True)]
     diff = total.value - expected
-    shares = [total.share, *(p.share for p in filled)]
-    inherited = any(f.inherited for f in (total, *filled))
-    if len(filled) == 1:
-        one = filled[0]
-        verdict = copy_verdict(total.value, total.unit, one.value, one.unit, (total.share, one.share), inherited)
+    every = [total.share, *shares]
+    if len(values) == 1:
+        verdict = copy_verdict(total.value, total.unit, values[0], first_unit, (total.share, shares[0]), inherited)
     else:
-        verdict = sum_verdict(diff, shares, len(filled), inherited)
+        verdict = sum_verdict(diff, every, len(values), inherited)
     if verdict == EXACT:
         return []
     if verdict == ROUNDING:
-        allowed = total.show(sum(shares, ZERO))
+        allowed = total.show(sum(every, ZERO))
         return [finding(rule, INFO, f"{total.label}{total.shown}，{what}为{total.show(expected)}，"
                         f"相差{total.show(diff)}，在四舍五入尾差范围内（允许±{allowed}）。",
-                        total, filled, expected=expected, actual=total.value, difference=diff)]
+                        total, (), expected=expected, actual=total.value, difference=diff, also=cells)]
     return [finding(rule, severity, f"{total.label}{total.shown}，与{what}{total.show(expected)}不符，"
-                    f"相差{total.show(diff)}。", total, filled, expected=expected, actual=total.value,
-                    difference=diff)]
+                    f"相差{total.show(diff)}。", total, (), expected=expected, actual=total.value,
+                    difference=diff, also=cells)]
 
 
 def check_copy(rule: str, a: Fig | None, b: Fig | None, severity: str = ERROR) -> list[Finding]:
@@ -269,4 +275,4 @@ def check_parts_at_most(rule: str, parts: Iterable[Fig | None], big: Fig | None,
 
 
 __all__ = ["Fig", "OFF", "ZERO", "check_at_most", "check_copy", "check_parts_at_most", "check_sum", "fig", "fig_at",
-           "finding", "fmt", "present", "prints_only_totals", "row_label", "show"]
+           "finding", "fmt", "present", "prints_only_totals", "row_label", "show", "sum_findings"]
