@@ -76,7 +76,7 @@ class Table:
         return self.get(TOTAL_KEY)
 
     def coded_rows(self) -> list[Row]:
-        return [r for r in self.rows if r.code]
+        return [r for r in self.rows if r.values.get("code")]  # r.code, without its str() for every row
 
     def side_rows(self, side: str) -> list[Row]:
         return [r for r in self.rows if r.side == side]

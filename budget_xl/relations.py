@@ -153,7 +153,7 @@ def _has(row: Row, col: str) -> bool:
 # scan's mode only: one "proto" standing for a whole family of relations of one shape — a row sum on every row, a
 # parent of the code tree on every column — that ``scan`` classifies in one loop, building a proto only for a
 # member that does not plainly hold (or that its fast loop does not cover); ``expand`` never sees them
-ROW_FAMILY, TREE_FAMILY = "row_family", "tree_family"
+ROW_FAMILY, TREE_FAMILY, DECL_FAMILY = "row_family", "tree_family", "decl_family"  # DECL: one declared relation
 
 
 def _row_sum_proto(t: Table, row: Row, total: str, printed: list[str], rule: str, kw: dict) -> Proto | None:
@@ -319,9 +319,30 @@ def _match(key: Key, other: Key) -> bool:
     return (a0 is None or b0 is None or a0 == b0) and (a1 is None or b1 is None or a1 == b1)
 
 
-def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: list[Skipped] | None = None):
+@dataclass
+class _DeclPairing:
+    """One declared relation paired over a workbook: its anchor's slots and the other sides', by key, and what
+    each key's proto needs (made once per relation, not per key)."""
+
+    decl: RelationDecl
+    anchor: TermDecl
+    kw: dict
+    shape: int
+    a_slots: dict
+    o_slots: list[dict]
+    keys: list
+    by_row: dict
+    every_slot: list
+    by_none: list
+    totals_only: list
+    skipped: list[Skipped] | None
+    bounds: dict = field(default_factory=dict)  # a bound's fields by the name its reason names: one dict, not one per row
+
+
+def _decl_pairing(budget: Budget, decl: RelationDecl, severity: str,
+                  skipped: list[Skipped] | None = None) -> _DeclPairing | None:
     if decl.when and not CONDITIONS[decl.when](budget):
-        return
+        return None
     if decl.kind == COPY:
         anchor, others = decl.a, [decl.b]
         kw = {"severity": severity, "fill": decl.fill == "a", "origin": "COPY"}
@@ -332,12 +353,12 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
         anchor, others = decl.big, list(decl.small)
         kw = {"severity": severity, "what": decl.what or "", "excess": decl.excess, "origin": "DECL"}
     if _t(budget, anchor.table) is None:
-        return
+        return None
     shape = ONE_TABLE if all(o.table == anchor.table for o in others) else MIXED
     a_slots = _slots(budget, anchor)
     o_slots = [_slots(budget, o) for o in others]
     if decl.kind == COPY and _t(budget, decl.b.table) is None:
-        return
+        return None
     # terms by code on a table printed with its 合计 only: a row by code has no counterpart there, and is not
     # missing from it either
     totals_only = [x for x in (anchor, *others) if x.rows in ("classes", "coded")
@@ -352,45 +373,64 @@ def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: lis
         for k, term in s.items():
             by_row[k[0]].append((k, term))
     every_slot = [c for s in o_slots for c in s.items()]
-    by_none = by_row.get(None, [])
-    bounds: dict[str, dict] = {}  # a bound's fields by the name its reason names: one dict, not one per row
-    for key in dict.fromkeys(keys):
-        a = a_slots.get(key)
-        k0, k1 = key
-        if k0 is None:
-            matched = [term for k, term in every_slot if _match(key, k)]
-        else:  # the slots of this row (their row key matches), then those matching every row
-            matched = [term for (_k0, j), term in by_row.get(k0, ()) if j is None or k1 is None or j == k1]
-            if by_none:
-                matched += [term for k, term in by_none if _match(key, k)]
-        by_code = isinstance(k0, str) and k0 != TOTAL_KEY
-        if type(a) is tuple and matched and not (by_code and totals_only) and all(type(m) is tuple for m in matched):
-            present = tuple(matched)  # the usual case: both sides printed, nothing to skip or to report missing
-        else:
-            present = tuple(m for m in matched if m is not None and not isinstance(m, _Absent))
-            if isinstance(a, _Absent) or TOTALS_ONLY in matched or (by_code and totals_only):
-                reason = TOTALS_ONLY if TOTALS_ONLY in (a, *matched) or by_code and totals_only else NOT_PRINTED
-                _skip(skipped, decl.id, anchor.table, reason.reason, [a, *present])
-                continue
-            if not present and NOT_PRINTED in matched:
-                _skip(skipped, decl.id, anchor.table, NOT_PRINTED.reason, [a, *present])
-                continue
-            if a is None and decl.missing == "ignore":
-                continue
-            if a is None or not present:
-                if decl.missing != "ignore":
-                    yield from _missing(decl, a, present, key, shape)
-                continue
-        if decl.kind == COPY:
-            for m in present:
-                yield decl.id, COPY, a, (m,), kw, shape
-        elif decl.kind == SUM:
-            yield decl.id, SUM, a, present, kw, shape
-        else:
-            name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
-            if name not in bounds:
-                bounds[name] = {**kw, "why": decl.why.replace("{name}", name)}
-            yield decl.id, AT_MOST, a, present, bounds[name], shape
+    return _DeclPairing(decl, anchor, kw, shape, a_slots, o_slots, list(dict.fromkeys(keys)), by_row, every_slot,
+                        by_row.get(None, []), totals_only, skipped)
+
+
+def _decl_protos(budget: Budget, decl: RelationDecl, severity: str, skipped: list[Skipped] | None = None):
+    pairing = _decl_pairing(budget, decl, severity, skipped)
+    if pairing is not None:
+        for key in pairing.keys:
+            yield from _key_protos(pairing, key)
+
+
+def _key_protos(pg: _DeclPairing, key: Key):
+    """The protos of one key of a declared relation: the anchor's slot against the other sides' slots matching it
+    — or its skip (not printed), or the figure missing its counterpart."""
+    decl, anchor = pg.decl, pg.anchor
+    a = pg.a_slots.get(key)
+    k0, k1 = key
+    if k0 is None:
+        matched = [term for k, term in pg.every_slot if _match(key, k)]
+    else:  # the slots of this row (their row key matches), then those matching every row
+        matched = [term for (_k0, j), term in pg.by_row.get(k0, ()) if j is None or k1 is None or j == k1]
+        if pg.by_none:
+            matched += [term for k, term in pg.by_none if _match(key, k)]
+    by_code = isinstance(k0, str) and k0 != TOTAL_KEY
+    totals_only = pg.totals_only
+    if type(a) is tuple and matched and not (by_code and totals_only) and all(type(m) is tuple for m in matched):
+        present = tuple(matched)  # the usual case: both sides printed, nothing to skip or to report missing
+    else:
+        present = tuple(m for m in matched if m is not None and not isinstance(m, _Absent))
+        if isinstance(a, _Absent) or TOTALS_ONLY in matched or (by_code and totals_only):
+            reason = TOTALS_ONLY if TOTALS_ONLY in (a, *matched) or by_code and totals_only else NOT_PRINTED
+            _skip(pg.skipped, decl.id, anchor.table, reason.reason, [a, *present])
+            return
+        if not present and NOT_PRINTED in matched:
+            _skip(pg.skipped, decl.id, anchor.table, NOT_PRINTED.reason, [a, *present])
+            return
+        if a is None and decl.missing == "ignore":
+            return
+        if a is None or not present:
+            if decl.missing != "ignore":
+                yield from _missing(decl, a, present, key, pg.shape)
+            return
+    if decl.kind == COPY:
+        for m in present:
+            yield decl.id, COPY, a, (m,), pg.kw, pg.shape
+    elif decl.kind == SUM:
+        yield decl.id, SUM, a, present, pg.kw, pg.shape
+    else:
+        yield decl.id, AT_MOST, a, present, _bound_kw(pg, key), pg.shape
+
+
+def _bound_kw(pg: _DeclPairing, key: Key) -> dict:
+    decl = pg.decl
+    name = decl.names[key[0]] if decl.names and isinstance(key[0], int) else ""
+    kw = pg.bounds.get(name)
+    if kw is None:
+        kw = pg.bounds[name] = {**pg.kw, "why": decl.why.replace("{name}", name)}
+    return kw
 
 
 def _missing(decl, a: tuple | None, present: tuple, key, shape: int):
@@ -417,7 +457,12 @@ def _protos(budget: Budget, skipped: list[Skipped] | None = None, families: bool
     severity: dict[str, str] = {}
     for decl in schema.relations:
         severity.setdefault(decl.id, decl.severity or ERROR)
-        yield from _decl_protos(budget, decl, severity[decl.id], skipped)
+        if families:
+            pairing = _decl_pairing(budget, decl, severity[decl.id], skipped)
+            if pairing is not None:
+                yield decl.id, DECL_FAMILY, pairing, (), None, pairing.shape
+        else:
+            yield from _decl_protos(budget, decl, severity[decl.id], skipped)
 
 
 def _instance(proto: Proto) -> Instance:
@@ -579,6 +624,8 @@ def scan(budget: Budget) -> Scan:
             _scan_row_sums(proto, printed, invalid, counts, differing)
         elif kind is TREE_FAMILY:
             _scan_tree(proto, printed, invalid, counts, differing)
+        elif kind is DECL_FAMILY:
+            _scan_decl(proto[2], printed, invalid, counts, differing)
         else:
             _scan_one(proto, printed, invalid, counts, differing)
     cov = Coverage()
@@ -696,6 +743,80 @@ def _scan_tree(family: Proto, printed: dict, invalid: bool, counts: dict, differ
         counts[key] = counts.get(key, 0) + 1
         if present if tv is None else not present or tv != sum(present, ZERO):  # not plain
             differing.extend(_instance(p) for p in _sum(rule, t, prow, col, kids, what, "TREE"))
+
+
+def _scan_decl(pg: _DeclPairing, printed: dict, invalid: bool, counts: dict, differing: list[Instance]) -> None:
+    """One declared relation (``DECL_FAMILY``): what ``_scan_one`` gives each proto ``_key_protos`` yields for it.
+    A key whose anchor and counterparts are all printed cells, the other sides keyed as the anchor is, in a
+    workbook without an unreadable cell, is classified here in line (its counterparts are then the other sides'
+    slots of the same key, in their order); every other key goes one proto at a time."""
+    decl = pg.decl
+    others = pg.o_slots
+    fast = not invalid and not pg.totals_only and not pg.by_none
+    if fast:
+        one_column = {k[1] is None for k in pg.a_slots}
+        for o in others:
+            one_column |= {k[1] is None for k in o}
+        fast = len(one_column) <= 1 and all(k[0] is not None for k in pg.a_slots)
+    if not fast:
+        for key in pg.keys:
+            for proto in _key_protos(pg, key):
+                _scan_one(proto, printed, invalid, counts, differing)
+        return
+    rule, kind, a_slots, excess, shape = decl.id, decl.kind, pg.a_slots, pg.kw.get("excess"), pg.shape
+    single = others[0] if len(others) == 1 else None
+    keys: dict[str, tuple] = {}
+    for key in pg.keys:
+        a = a_slots.get(key)
+        if single is not None:
+            m = single.get(key)
+            parts = (m,) if type(m) is tuple else ()
+        else:
+            # a counterpart not printed (or a row missing) adds nothing, as _key_protos leaves it out
+            parts = tuple([m for o in others if type(m := o.get(key)) is tuple])
+        if type(a) is not tuple or not parts or kind == COPY and len(parts) > 1:  # the general way
+            for proto in _key_protos(pg, key):
+                _scan_one(proto, printed, invalid, counts, differing)
+            continue
+        t, r, c = a
+        tv = r.values.get(c)
+        if type(tv) is not Decimal:
+            tv = None
+        values = [v if type(v := pr.values.get(pc)) is Decimal else None for _pt, pr, pc in parts]
+        present = [v for v in values if v is not None]
+        if c not in printed[id(t)]:
+            st = NOT_APPLICABLE
+        else:
+            shown = values if all(pc in printed[id(pt)] for pt, _pr, pc in parts) else \
+                [x for (pt, _pr, pc), x in zip(parts, values) if pc in printed[id(pt)]]
+            if shown is not values and not shown:  # none of its parts printed
+                st = NOT_APPLICABLE
+            else:
+                filled = present if shown is values else [x for x in shown if x is not None]
+                if tv is None:
+                    st = NOT_CHECKABLE if filled else NOT_APPLICABLE
+                elif kind == COPY:
+                    st = CHECKED if shown[0] is not None else NOT_CHECKABLE
+                else:
+                    st = CHECKED if filled else NOT_CHECKABLE
+        ck = keys.get(st)
+        if ck is None:
+            ck = keys[st] = (st, t.layout.key, rule)
+        counts[ck] = counts.get(ck, 0) + 1
+        if kind == AT_MOST:  # _plainly_within: a blank bound bounds nothing
+            plain = tv is None or not excess and all(p[0].unit == t.unit for p in parts) and \
+                sum(present, ZERO) <= tv
+        elif tv is None:
+            plain = not present
+        elif not present or kind == COPY and len(present) != len(values):
+            plain = False
+        elif shape == MIXED and any(p[0] is not t and p[0].unit != t.unit for p in parts):
+            plain = False
+        else:
+            plain = tv == sum(present, ZERO)
+        if not plain:
+            differing.append(_instance((rule, kind, a, parts, _bound_kw(pg, key) if kind == AT_MOST else pg.kw,
+                                        shape)))
 
 
 # ------------------------------------------------------------------ evaluation

@@ -112,12 +112,13 @@ def test_the_collector_comes_back_after_an_exception():
 
 # the fast loops of scan (a row sum over every row, a parent of the code tree over every column, sums, copies and
 # bounds classified inline) must give what expand gives on shapes the sample does not have: a cell missing from
-# some rows, a column blank on every row (not printed), figures blanked here and there, an unreadable cell
+# some rows, a column blank on every row (not printed), figures blanked here and there, an unreadable cell, a
+# table in the other unit
 _KEYS = ("T1", "T2", "T3", "T4", "T5", "T6", "T9")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(("blank", "drop", "column", "invalid", "change")), st.sampled_from(_KEYS),
+@given(st.lists(st.tuples(st.sampled_from(("blank", "drop", "column", "invalid", "change", "unit")), st.sampled_from(_KEYS),
                           st.integers(0, 400), st.integers(0, 20)), min_size=1, max_size=6))
 def test_scan_equals_expand_on_workbooks_with_cells_dropped_blanked_or_unreadable(edits):
     budget = copy_budget(_base())
@@ -139,6 +140,46 @@ def test_scan_equals_expand_on_workbooks_with_cells_dropped_blanked_or_unreadabl
         elif what == "invalid":
             row.values[col] = None
             row.invalid.add(col)
+        elif what == "unit":  # the same figures in the other unit: a copy between the tables is no longer plain
+            t.unit = "元" if t.unit == "万元" else "万元"
         else:
             row.values[col] = (row.amount(col) or Decimal(0)) + Decimal("0.01") * (j + 1)
+    assert_scan_equals_expand(budget)
+
+
+@pytest.mark.parametrize("key", _KEYS)
+def test_scan_equals_expand_with_one_table_in_the_other_unit(key):
+    """The same figures in 元 on one table and 万元 on the others: no copy or bound between them holds plainly."""
+    budget = copy_budget(_base())
+    t = budget.tables[key]
+    t.unit = "元" if t.unit == "万元" else "万元"
+    assert_scan_equals_expand(budget)
+
+
+@pytest.mark.parametrize("key", ["T2", "T3", "T5"])
+def test_scan_equals_expand_on_a_synthetic_department_with_one_table_in_the_other_unit(tmp_path: Path, key):
+    """Its bounds by code (支出 ≤ 财政拨款 on every row) in two units: none of them plainly within."""
+    from budget_xl.synth import Job, make_one
+
+    name, _ = make_one(Job(index=1, seed=5, out=str(tmp_path), template="national", errors=0, leaves=60))
+    budget = read_workbook(tmp_path / name).budget
+    t = budget.tables[key]
+    t.unit = "元" if t.unit == "万元" else "万元"
+    assert_scan_equals_expand(budget)
+
+
+def test_scan_equals_expand_when_one_of_several_counterparts_is_not_printed(tmp_path: Path):
+    """A bound by code over three tables (X-T3-FISCAL: 财拨支出 ≥ 一般公共预算、政府性基金、国有资本经营) where one
+    of them does not print a column: that counterpart adds nothing, the others are still compared."""
+    from dataclasses import replace
+
+    from budget_xl.schema import load_schema
+    from budget_xl.synth import Job, make_one
+
+    name, _ = make_one(Job(index=1, seed=5, out=str(tmp_path), template="national", errors=0, leaves=60))
+    budget = read_workbook(tmp_path / name).budget
+    decl = next(d for d in load_schema("national").relations if d.id == "X-T3-FISCAL" and len(d.small) == 3)
+    term = decl.small[1]
+    t = budget.tables[term.table]
+    t.layout = replace(t.layout, not_printed=t.layout.not_printed | {term.column_keys[0]})
     assert_scan_equals_expand(budget)
