@@ -115,9 +115,18 @@ def check_script_call(name: str, data: dict, scripts) -> None:
     args = data.get("args", [])
     if not isinstance(args, list):
         raise Refusal(400, "参数 args 应为数组。")
+    check_client(data, "运行功能")
     low, high = _positional(fn, injected=("book",))
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"功能“{name}”应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
+
+
+def check_client(data: dict, doing: str) -> None:
+    """Every call to xlwings Server names its client and xlwings version: xlwings reads both before it runs
+    anything (``data["version"]``), so one missing is a KeyError there, answered 500. Said here, 400."""
+    for key in ("version", "client"):
+        if not isinstance(data.get(key), str):
+            raise Refusal(400, f"请求缺少“{key}”：请通过 Excel 加载项{doing}。")
 
 
 def check_function_call(data: dict, functions) -> None:
@@ -128,9 +137,7 @@ def check_function_call(data: dict, functions) -> None:
     args = data.get("args")
     if not isinstance(args, list):
         raise Refusal(400, "参数 args 应为数组。")
-    for key in ("version", "client"):
-        if not isinstance(data.get(key), str):
-            raise Refusal(400, f"请求缺少“{key}”：请通过 Excel 加载项调用函数。")
+    check_client(data, "调用函数")
     low, high = _positional(fn)
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"函数 {name.upper()} 应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
