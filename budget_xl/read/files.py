@@ -266,6 +266,14 @@ _PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>
 _LATER_R = re.compile(rb'"\s+r="')  # an r= after another attribute: perhaps a cell's second r=
 
 
+def check_extent(rows: int, cols: int, sheet: str, file: str | None = None) -> None:
+    """A sheet whose extent no budget table comes near is refused before any reader builds its grid: the
+    file reader (from the cell references) and the add-in (from the used range Excel sends) alike."""
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
+                         "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=file, sheet=sheet)
+
+
 def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
     """Per sheet: error cells, formulas saved without a result, and merged ranges; one pass of a few
     searches over each sheet's XML for what Excel writes, the full scan only for what it does not.
@@ -285,10 +293,7 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) ->
             scan = SheetScan()
             prefixed = _PREFIXED.search(data) is not None
             if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
-                rows, cols = sheet_extent(data)
-                if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-                    raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
-                                     "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
+                check_extent(*sheet_extent(data), sheet, name)
             if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
                 _scan_cells(data, scan, prefixed)
             for c1, r1, c2, r2 in _merged_ranges(data):

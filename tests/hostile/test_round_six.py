@@ -128,3 +128,25 @@ def test_synth_jobs_is_bounded_as_batch_jobs_is(jobs, code, text, tmp_path, monk
     assert got == code and text in output, output
     if code == 0:
         assert 1 <= seen["jobs"] <= 3, seen
+
+
+# -- the add-in: a used range the request claims --------------------------------------------------------
+def test_a_used_range_far_beyond_any_table_is_refused_before_the_grid_is_built():
+    """A 20 KB script call whose sheet claims ``used_range_address`` A1:ZZZ9999999 had xlwings build a grid of
+    1.8e11 cells: the server ran out of memory (killed, or “内部错误（MemoryError）”). Now the file reader's
+    extent limit refuses it first."""
+    from types import SimpleNamespace as NS
+
+    from budget_xl.errors import InputError
+    from budget_xl.excel.book_io import BookIO
+
+    def never(*a, **k):
+        raise AssertionError("the grid was built")
+
+    sheet = NS(name="支出总表", used_range=NS(last_cell=NS(row=9_999_999, column=18_278)), range=never)
+    book = NS(app=NS(engine=NS(name="remote")), sheets={"支出总表": sheet})
+    with pytest.raises(InputError, match="9999999 行 × 18278 列，远超预算公开表的合理大小"):
+        BookIO(book).read_grid("支出总表")
+    small = NS(name="基本信息", used_range=NS(last_cell=NS(row=20, column=2)),
+               range=lambda *a: NS(options=lambda **k: NS(value=[["项目", "内容"]])))
+    assert BookIO(NS(app=book.app, sheets={"基本信息": small})).read_grid("基本信息") == [["项目", "内容"]]
