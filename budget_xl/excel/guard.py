@@ -141,6 +141,25 @@ def check_function_call(data: dict, functions) -> None:
     low, high = _positional(fn)
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"函数 {name.upper()} 应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
+    for i, arg in enumerate(args, 1):
+        if not _argument_ok(arg):
+            raise Refusal(400, f"函数 {name.upper()} 的第 {i} 个参数不是单元格的值或区域，无法计算。")
+
+
+def _cell_ok(v) -> bool:
+    """What Office.js sends for one cell: a number, text, logical or blank, or a data-type object
+    ({"type": "Error", "basicValue": "#DIV/0!"}) that xlwings unpacks by these two keys."""
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return True
+    return isinstance(v, dict) and isinstance(v.get("type"), str) and "basicValue" in v
+
+
+def _argument_ok(arg) -> bool:
+    """One argument of a custom function: a cell's value, or a range as rows of cells (never empty: xlwings
+    reads ``arg[0][0]``). Anything else reached xlwings' conversion and ended in a KeyError or IndexError, 500."""
+    if isinstance(arg, list):
+        return bool(arg) and all(isinstance(r, list) and r and all(_cell_ok(v) for v in r) for r in arg)
+    return _cell_ok(arg)
 
 
 def script_names(scripts) -> list[str]:

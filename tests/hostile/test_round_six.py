@@ -150,3 +150,25 @@ def test_a_used_range_far_beyond_any_table_is_refused_before_the_grid_is_built()
     small = NS(name="基本信息", used_range=NS(last_cell=NS(row=20, column=2)),
                range=lambda *a: NS(options=lambda **k: NS(value=[["项目", "内容"]])))
     assert BookIO(NS(app=book.app, sheets={"基本信息": small})).read_grid("基本信息") == [["项目", "内容"]]
+
+
+@pytest.mark.parametrize("arg,ok", [
+    (1.5, True), ("967.35", True), (None, True), ([[1, 2], [3, None]], True),
+    ({"type": "Error", "basicValue": "#DIV/0!"}, True), ([[{"type": "Double", "basicValue": 1.0}]], True),
+    ({"a": 1}, False), ([[]], False), ([], False), ([1, 2], False), ([[{"a": 1}]], False), ([[[1]]], False),
+])
+def test_a_custom_function_argument_xlwings_cannot_convert_is_a_chinese_400(arg, ok):
+    """``{"a": 1}`` or ``[[]]`` as an argument of DAXIE / WANYUAN reached xlwings' conversion: KeyError 'type' or
+    IndexError, answered 500."""
+    from budget_xl.excel.guard import Refusal, check_function_call
+
+    def daxie(x):
+        return x
+    daxie.__xlfunc__ = {}
+    data = {"func_name": "daxie", "args": [arg], "client": "Office.js", "version": "0.37.8"}
+    if ok:
+        check_function_call(data, types.SimpleNamespace(daxie=daxie))
+        return
+    with pytest.raises(Refusal) as e:
+        check_function_call(data, types.SimpleNamespace(daxie=daxie))
+    assert e.value.status == 400 and "函数 DAXIE 的第 1 个参数不是单元格的值或区域" in e.value.text
