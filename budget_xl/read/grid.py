@@ -34,8 +34,8 @@ def _float_amount(x: float):
     MAX_AMOUNT, finite: values._from_float's first branch), else ``_SLOW``."""
     if -1e15 < x < 1e15:
         s = repr(x)
-        if "e" not in s and len(s) - s.find(".") <= 7 and s != "-0.0":  # -0.0: parse_number makes it 0
-            return Decimal(s)
+        if "e" not in s and len(s) - s.find(".") <= 7:
+            return Decimal(s) if s != "-0.0" else Decimal("0.0")  # as values._from_float: no amount is -0
     return _SLOW
 
 
