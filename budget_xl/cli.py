@@ -37,6 +37,17 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n")
 
+    def _get_value(self, action, arg_string):
+        """``type=int`` / ``type=float`` refused in Chinese: argparse names the type by its Python name
+        (“无效的float值”)."""
+        if action.type in (int, float):
+            try:
+                return action.type(arg_string)
+            except (TypeError, ValueError):
+                kind = "整数" if action.type is int else "数字"
+                raise argparse.ArgumentError(action, f"应为{kind}，而不是“{arg_string}”") from None
+        return super()._get_value(action, arg_string)
+
 
 def _console():
     from rich.console import Console

@@ -49,20 +49,26 @@ def max_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 32))
 
 
+def checked_jobs(n: int) -> int:
+    """A --jobs value (batch, synth) a process pool can take: a positive number, at most the cores (said so).
+    20 digits once reached ProcessPoolExecutor and ended in OverflowError, exit 3."""
+    if n < 1:
+        raise InputError("--jobs 应为正整数。")
+    if n > max_jobs():
+        print(f"注意：--jobs {n} 超过本机可用的 {max_jobs()} 个处理器核，按 {max_jobs()} 个进程运行。", file=sys.stderr)
+        return max_jobs()
+    return n
+
+
 def cmd_batch(args) -> int:
     from rich.console import Console
 
     from budget_xl.batch import collect, run_dask, run_local, write_report
     from budget_xl.batch.report import status, worst_first
 
-    if args.jobs < 1:
-        raise InputError("--jobs 应为正整数。")
+    args.jobs = checked_jobs(args.jobs)
     if args.top < 0:
         raise InputError("--top 应为 0 或正整数。")
-    if args.jobs > max_jobs():
-        print(f"注意：--jobs {args.jobs} 超过本机可用的 {max_jobs()} 个处理器核，按 {max_jobs()} 个进程运行。",
-              file=sys.stderr)
-        args.jobs = max_jobs()
     report = Path(args.report) if args.report else None
     files = collect(args.paths, exclude=[report] if report else [])
     if not files:

@@ -103,8 +103,11 @@ class BookIO:
     # -- reading ---------------------------------------------------------------------------------------
     def read_grid(self, name: str) -> list[list]:
         """The sheet's values from A1 to its last used cell, in one read."""
+        from budget_xl.read.files import check_extent
+
         sheet = self.sheet(name)
         last = sheet.used_range.last_cell
+        check_extent(last.row, last.column, name)  # a used range a request claims is never allocated unchecked
         values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
         return [list(r) for r in values or []]
 

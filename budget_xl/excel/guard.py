@@ -115,9 +115,18 @@ def check_script_call(name: str, data: dict, scripts) -> None:
     args = data.get("args", [])
     if not isinstance(args, list):
         raise Refusal(400, "参数 args 应为数组。")
+    check_client(data, "运行功能")
     low, high = _positional(fn, injected=("book",))
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"功能“{name}”应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
+
+
+def check_client(data: dict, doing: str) -> None:
+    """Every call to xlwings Server names its client and xlwings version: xlwings reads both before it runs
+    anything (``data["version"]``), so one missing is a KeyError there, answered 500. Said here, 400."""
+    for key in ("version", "client"):
+        if not isinstance(data.get(key), str):
+            raise Refusal(400, f"请求缺少“{key}”：请通过 Excel 加载项{doing}。")
 
 
 def check_function_call(data: dict, functions) -> None:
@@ -128,12 +137,29 @@ def check_function_call(data: dict, functions) -> None:
     args = data.get("args")
     if not isinstance(args, list):
         raise Refusal(400, "参数 args 应为数组。")
-    for key in ("version", "client"):
-        if not isinstance(data.get(key), str):
-            raise Refusal(400, f"请求缺少“{key}”：请通过 Excel 加载项调用函数。")
+    check_client(data, "调用函数")
     low, high = _positional(fn)
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"函数 {name.upper()} 应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
+    for i, arg in enumerate(args, 1):
+        if not _argument_ok(arg):
+            raise Refusal(400, f"函数 {name.upper()} 的第 {i} 个参数不是单元格的值或区域，无法计算。")
+
+
+def _cell_ok(v) -> bool:
+    """What Office.js sends for one cell: a number, text, logical or blank, or a data-type object
+    ({"type": "Error", "basicValue": "#DIV/0!"}) that xlwings unpacks by these two keys."""
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return True
+    return isinstance(v, dict) and isinstance(v.get("type"), str) and "basicValue" in v
+
+
+def _argument_ok(arg) -> bool:
+    """One argument of a custom function: a cell's value, or a range as rows of cells (never empty: xlwings
+    reads ``arg[0][0]``). Anything else reached xlwings' conversion and ended in a KeyError or IndexError, 500."""
+    if isinstance(arg, list):
+        return bool(arg) and all(isinstance(r, list) and r and all(_cell_ok(v) for v in r) for r in arg)
+    return _cell_ok(arg)
 
 
 def script_names(scripts) -> list[str]:

@@ -30,6 +30,9 @@ MAX_COLS = 1_000
 MAX_CELLS = 4_000_000    # rows × columns of the dense grid a reader builds
 MAX_MEMBERS = 10_000     # parts in the package (a workbook of 20 sheets has about 60)
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+# Excel's own formats that are not a workbook this tool reads: said as what they are, not "not Excel"
+OTHER_EXCEL = {".xlsb": "二进制工作簿", ".xltx": "模板", ".xltm": "启用宏的模板", ".xlam": "加载项", ".xla": "加载项",
+               ".xlt": "旧版模板"}
 
 
 def _is_old_xls(p: Path) -> bool:
@@ -81,6 +84,9 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
     if head == OLE_MAGIC:
         raise InputError("文件设置了打开密码（已加密），无法读取。请在 Excel 中取消密码"
                          "（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存再试。", file=name)
+    if suffix in OTHER_EXCEL:
+        raise InputError(f"“{p.suffix}”是 Excel 的{OTHER_EXCEL[suffix]}格式，本工具只读取 .xlsx 或 .xlsm 工作簿。"
+                         "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再试。", file=name)
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"不是 Excel 工作簿（扩展名为“{p.suffix or '无'}”）。请提供 .xlsx 文件。", file=name)
     if not zipfile.is_zipfile(p):
@@ -260,6 +266,14 @@ _PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>
 _LATER_R = re.compile(rb'"\s+r="')  # an r= after another attribute: perhaps a cell's second r=
 
 
+def check_extent(rows: int, cols: int, sheet: str, file: str | None = None) -> None:
+    """A sheet whose extent no budget table comes near is refused before any reader builds its grid: the
+    file reader (from the cell references) and the add-in (from the used range Excel sends) alike."""
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
+                         "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=file, sheet=sheet)
+
+
 def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
     """Per sheet: error cells, formulas saved without a result, and merged ranges; one pass of a few
     searches over each sheet's XML for what Excel writes, the full scan only for what it does not.
@@ -279,10 +293,7 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) ->
             scan = SheetScan()
             prefixed = _PREFIXED.search(data) is not None
             if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
-                rows, cols = sheet_extent(data)
-                if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-                    raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
-                                     "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=name, sheet=sheet)
+                check_extent(*sheet_extent(data), sheet, name)
             if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
                 _scan_cells(data, scan, prefixed)
             for c1, r1, c2, r2 in _merged_ranges(data):

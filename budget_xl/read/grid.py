@@ -18,7 +18,7 @@ from budget_xl.a1 import letter
 from budget_xl.errors import InputError
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.read.values import CellError, Uncached, has_control_chars, parse_code, parse_number, parse_text, plain
+from budget_xl.read.values import CellError, Uncached, has_control_chars, parse_code, parse_number, parse_text, plain, shown
 from budget_xl.schema import DEFAULT_PROFILE, PROFILES, Layout, header_key, label_key, load_schema, profile_from_label
 from budget_xl.units import WAN, parse_unit
 
@@ -35,7 +35,7 @@ def _float_amount(x: float):
     if -1e15 < x < 1e15:
         s = repr(x)
         if "e" not in s and len(s) - s.find(".") <= 7:
-            return Decimal(s)
+            return Decimal(s) if s != "-0.0" else Decimal("0.0")  # as values._from_float: no amount is -0
     return _SLOW
 
 
@@ -59,12 +59,16 @@ def _cell(grid: Grid, r: int, c: int):
     return None if v == "" else v
 
 
-def _find_title(grid: Grid, title: str, rows: int = 10) -> tuple[int, int] | None:
+def _title_keys(title: str) -> tuple[str, str]:
     want = label_key(title)
-    want_unit = want.replace("部门", "单位", 1)  # a 单位预算 prints 单位 where a 部门预算 prints 部门
+    return want, want.replace("部门", "单位", 1)  # a 单位预算 prints 单位 where a 部门预算 prints 部门
+
+
+def _find_title(grid: Grid, title: str, rows: int = 10) -> tuple[int, int] | None:
+    wants = _title_keys(title)
     for r in range(min(rows, len(grid))):
         for c, v in enumerate(grid[r]):
-            if isinstance(v, str) and label_key(v) in (want, want_unit):
+            if isinstance(v, str) and label_key(v) in wants:
                 return r, c
     return None
 
@@ -173,7 +177,7 @@ class _SheetReader:
         header_row, cols = located
         sheet_unit = self._unit_line(header_row)
         first_data = header_row + lay.header_depth
-        rows = self._data_rows(first_data, cols, table)
+        rows = self._data_rows(first_data, cols, table, title[1] if title else None)
         kind = lay.kind
         if kind == "coded":
             table.rows = self._coded(rows, cols)
@@ -197,13 +201,19 @@ class _SheetReader:
                         return u
         return None
 
-    def _data_rows(self, first: int, cols: dict[str, int], table: Table) -> list[tuple[int, list]]:
+    def _data_rows(self, first: int, cols: dict[str, int], table: Table,
+                   title_col: int | None = None) -> list[tuple[int, list]]:
         out = []
         seq_col = cols.get("seq")
+        wants = _title_keys(self.layout.title)
         for r in range(first, len(self.grid)):
             raw = self.grid[r]
             if _blank_line(raw):
                 continue
+            if title_col is not None and title_col < len(raw) and isinstance(raw[title_col], str) \
+                    and label_key(raw[title_col]) in wants:  # the table pasted again below itself
+                self._repeated(r, title_col)
+                break
             note = _is_note(raw)
             if note:
                 c = next(i for i, v in enumerate(raw) if isinstance(v, str) and v.strip())
@@ -215,6 +225,12 @@ class _SheetReader:
                     continue
             out.append((r, raw))
         return out
+
+    def _repeated(self, r: int, c: int) -> None:
+        where = ref(self.sheet, r, c)
+        self.note("READ-REPEATED-TABLE", ERROR,
+                  f"{where} 又出现了表题“{self.layout.title}”：这张表可能被重复粘贴了。只读取了第{r}行及以上的内容，"
+                  f"第{r + 1}行起的部分未读取；请删除重复的部分（每张表只保留一份）。", where)
 
     def _prefix(self, c: int) -> str:
         """'收入总表!D' for column 3: a cell's address without its row, made once per column."""
@@ -310,7 +326,7 @@ class _SheetReader:
             if p.how in ("bad", "too-big"):
                 row.invalid.add(col.key)
                 what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
-                self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{raw}”{what}，涉及它的关系暂不核对。", where)
+                self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{shown(raw)}”{what}，涉及它的关系暂不核对。", where)
             elif p.how == "text-number":
                 self.note("READ-TEXT-NUMBER", WARNING,
                           f"{where} 的数字以文本形式存储（“{raw}”），已按 {plain(p.value)} 读取；建议转换为数字。", where)

@@ -97,6 +97,8 @@ def plain(d: Decimal) -> Decimal:
 
 def _from_float(x: float) -> Decimal:
     s = repr(x)
+    if s == "-0.0":  # Excel shows -0 as 0: no amount is "-0.00"
+        return Decimal("0.0")
     if "e" not in s and len(s) - s.find(".") <= 7:  # at most 6 decimals (a float's repr has a point or an e)
         return Decimal(s)
     d = Decimal(s)
@@ -106,6 +108,15 @@ def _from_float(x: float) -> Decimal:
         if d.as_tuple().exponent > 0:
             d = d.quantize(Decimal(1))
     return d
+
+
+def shown(raw) -> str:
+    """A cell's raw value as a message quotes it: what the user sees in Excel, never Python's "inf" or "nan"."""
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return "非数字" if math.isnan(raw) else ("无穷大" if raw > 0 else "负无穷大")
+    if isinstance(raw, Decimal) and not raw.is_finite():
+        return "非数字" if raw.is_nan() else ("无穷大" if raw > 0 else "负无穷大")
+    return str(raw)
 
 
 def normalize_text(s: str) -> str:
@@ -139,19 +150,21 @@ def _parse_number(raw, percent: bool) -> Parsed:
             return Parsed(None, "too-big")
         return Parsed(d * 100 if percent and 0 <= d <= FRACTION_LIMIT else d, "number")
     if isinstance(raw, float):
-        if math.isnan(raw) or math.isinf(raw):
+        if math.isnan(raw):
             return Parsed(None, "bad")
-        if abs(raw) >= MAX_AMOUNT:
+        if abs(raw) >= MAX_AMOUNT:  # inf too: a number past a double's range (1e309 written by an export)
             return Parsed(None, "too-big")
         d = _from_float(raw)
         if percent and abs(d) <= FRACTION_LIMIT:
             d = plain(d * 100)
         return Parsed(d, "number")
     if isinstance(raw, Decimal):  # an engine handing over Decimals (an in-memory workbook) reads like a float
-        if not raw.is_finite():
+        if raw.is_nan():
             return Parsed(None, "bad")
         if abs(raw) >= MAX_AMOUNT:
             return Parsed(None, "too-big")
+        if raw.is_zero():
+            raw = raw.copy_abs()
         return Parsed(plain(raw * 100) if percent and abs(raw) <= FRACTION_LIMIT else raw, "number")
     if isinstance(raw, (date, datetime)):
         return Parsed(None, "bad")
@@ -173,6 +186,8 @@ def _parse_number(raw, percent: bool) -> Parsed:
         return Parsed(None, "bad")
     if neg:
         d = -d
+    if d.is_zero():  # "-0", "(0.00)": zero, never printed "-0.00"
+        d = d.copy_abs()
     if is_pct and not percent:
         return Parsed(None, "bad")
     if abs(d) >= MAX_AMOUNT:

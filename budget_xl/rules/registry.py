@@ -67,6 +67,7 @@ READER_RULES = (
     ("READ-MERGED", ERROR, "科目编码或金额的单元格跨行合并：每一行应分别填写"),
     ("READ-DUP-CODE", ERROR, "同一张表中科目编码重复出现"),
     ("READ-CONTROL-CHAR", WARNING, "文字中有不可见的控制字符，已忽略这些字符读取"),
+    ("READ-REPEATED-TABLE", ERROR, "表题在表中再次出现（整张表被重复粘贴）：只读取第一份，其后的部分未读取"),
     ("READ-SHEET-COPY", WARNING, "表的工作表另有副本（如“支出总表 (2)”，或旧表被隐藏）：说明校验读取的是哪一张"),
     # issue 18: a workbook of the official tables (the district's template)
     ("READ-UNFITTED", WARNING, "正式公开表式的工作簿中，有数字的行不能归入本表式（无科目编码、不是标准行次），未核对；"

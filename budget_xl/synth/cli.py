@@ -11,6 +11,7 @@ def cmd_synth(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from budget_xl.batch.cli import checked_jobs
     from budget_xl.errors import InputError
     from budget_xl.synth import MANIFEST_CSV, MANIFEST_JSON, check_template, generate
 
@@ -25,12 +26,13 @@ def cmd_synth(args) -> int:
         raise InputError(f"--errors 应为 0～{MAX_ERRORS} 之间的整数，而不是 {args.errors}。")
     if not 0 <= args.error_rate <= 1:
         raise InputError("--error-rate 应在 0 到 1 之间。")
+    jobs = min(checked_jobs(args.jobs), args.count)
     console = Console(highlight=False, stderr=True)
     with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"), TimeRemainingColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("synth", total=args.count)
         plants = generate(args.count, args.out, seed=args.seed, template=args.template, errors=args.errors,
-                          error_rate=args.error_rate, jobs=args.jobs, leaves=args.rows,
+                          error_rate=args.error_rate, jobs=jobs, leaves=args.rows,
                           progress=lambda: bar.advance(task))
     print(f"已生成 {args.count} 个工作簿：{args.out}")
     if args.errors:

@@ -57,7 +57,8 @@ class Run:
     env: dict[str, str | None] = field(default_factory=dict)
     cwd: Path | None = None
     stdin: str = "devnull"      # devnull | closed
-    stdout: str = "pipe"        # pipe | closed | head
+    stdout: str = "pipe"        # pipe | closed | head | full (/dev/full)
+    umask: int | None = None
     expect_codes: tuple[int, ...] = (0, 1, 2)
     timeout: int = TIMEOUT
 
@@ -106,12 +107,18 @@ def execute(run: Run, scratch: Path) -> dict:
     t = time.monotonic()
     stdin = subprocess.DEVNULL
     preexec = None
-    if run.stdin == "closed":
-        preexec = lambda: os.close(0)  # noqa: E731
+    if run.stdin == "closed" or run.umask is not None:
+        def preexec():
+            if run.stdin == "closed":
+                os.close(0)
+            if run.umask is not None:
+                os.umask(run.umask)
     if run.stdout == "head":
         argv = ["bash", "-c", " ".join(_q(c) for c in cmd) + " 2>&1 | head -1; exit ${PIPESTATUS[0]}"]
     elif run.stdout == "closed":
         argv = ["bash", "-c", " ".join(_q(c) for c in cmd) + " >&-"]
+    elif run.stdout == "full":
+        argv = ["bash", "-c", " ".join(_q(c) for c in cmd) + " >/dev/full"]
     else:
         argv = cmd
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=run.cwd,
@@ -425,6 +432,363 @@ def env_runs(root: Path) -> list[Run]:
     return rs
 
 
+# -- round six -----------------------------------------------------------------------------------------
+def round_six_runs(root: Path) -> list[Run]:
+    """The round-six families (tests/hostile/round_six.py) through every command, then odd outputs, option
+    values, environments and the --json combinations."""
+    from tests.hostile import round_six
+
+    base = root / "six"
+    inputs = base / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    built: dict[str, Path] = {}
+    for name, build in round_six.all_inputs().items():
+        folder = inputs / name
+        if folder.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir()):
+            built[name] = next(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+            continue
+        folder.mkdir(exist_ok=True)
+        try:
+            built[name] = build(folder)
+        except RuntimeError:  # soffice missing
+            continue
+    out_root = base / "out"
+    out_root.mkdir(exist_ok=True)
+    rs: list[Run] = []
+
+    def out(rid: str) -> Path:
+        d = out_root / rid
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    def copy(p: Path, rid: str) -> Path:
+        d = out(rid) / "in"
+        d.mkdir(exist_ok=True)
+        return Path(shutil.copy2(p, d / p.name))
+
+    books = [n for n in {**round_six.xlsx_inputs(), **round_six.lo_inputs()} if n in built]
+    for name in books:
+        p = built[name]
+        for cmd, argv in {
+            "check": lambda o: ["check", str(p)],
+            "json": lambda o: ["check", str(p), "--json"],
+            "show": lambda o: ["show", str(p)],
+            "mark": lambda o: ["check", str(p), "--mark", str(o / "标注.xlsx")],
+            "summary": lambda o: ["check", str(p), "--summary", str(o / "汇总.xlsx")],
+            "fill": lambda o: ["fill", str(p), "-o", str(o / "重算.xlsx")],
+            "dry": lambda o: ["fill", str(p), "--dry-run"],
+            "narrative": lambda o: ["narrative", str(p), "-o", str(o / "说明.txt"), "--force"],
+            "document": lambda o: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
+            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "batch": lambda o: ["batch", str(p.parent), "--report", str(o / "报告.xlsx"), "--jobs", "1"],
+            "budget": lambda o: ["check", str(round_six.__file__), "--budget", str(p)],
+            "prior": lambda o: ["narrative", str(built["lo-xlsx"] if "lo-xlsx" in built else p), "--prior", str(p), "-o", str(o / "说明.txt"), "--force"],
+        }.items():
+            rid = f"six-{name}.{cmd}"
+            o = out(rid)
+            rs.append(Run(rid, argv(o), [p], cwd=o, timeout=120 if "300" in name else TIMEOUT))
+        rid = f"six-{name}.inplace"
+        c = copy(p, rid)
+        rs.append(Run(rid, ["fill", str(c), "--in-place"], [], cwd=out(rid)))
+
+    for name in round_six.text_inputs():
+        p = built[name]
+        for cmd, argv in {
+            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "batch": lambda o: ["batch", str(p), "--jobs", "1"],
+            "check": lambda o: ["check", str(p)],
+            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
+            "prior": lambda o: ["import", str(round_four.SHANGHAI_PDF), "--prior", str(p), "-o", str(o / "导入.xlsx")],
+        }.items():
+            rid = f"six-{name}.{cmd}"
+            o = out(rid)
+            rs.append(Run(rid, argv(o), [p], cwd=o))
+
+    for name in round_six.pdf_inputs():
+        p = built[name]
+        for cmd, argv in {
+            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
+            "batch": lambda o: ["batch", str(p), "--review", str(o / "检查表"), "--jobs", "1"],
+            "check": lambda o: ["check", str(p)],
+            "budget": lambda o: ["check", str(built.get("lo-xlsx", p)), "--budget", str(p)],
+        }.items():
+            rid = f"six-{name}.{cmd}"
+            o = out(rid)
+            rs.append(Run(rid, argv(o), [p], cwd=o))
+
+    rs += _six_outputs(base)
+    rs += _six_options(base)
+    rs += _six_envs(base)
+    return rs
+
+
+def _six_outputs(base: Path) -> list[Run]:
+    """Every -o/--out onto its own input, onto another input, too long a name, a name spelled another way."""
+    d = base / "outs"
+    d.mkdir(exist_ok=True)
+    good = d / "主表.xlsx"
+    good.write_bytes(sample_bytes())
+    pdf = d / "公开.pdf"
+    shutil.copy2(round_four.SHANGHAI_PDF, pdf)
+    txt = d / "公开.txt"
+    txt.write_bytes(round_four.seed_text().encode())
+    o = d / "o"
+    o.mkdir(exist_ok=True)
+    long_name = "长" * 90 + ".xlsx"             # 275 bytes: past the 255 a name may have
+    deep = d / ("层" * 40) / ("层" * 40) / ("层" * 40)   # a path of more than 300 characters
+    deep.mkdir(parents=True, exist_ok=True)
+    deep_good = deep / "主表.xlsx"
+    deep_good.write_bytes(sample_bytes())
+    victim = d / "被替换" / "主表.xlsx"
+    victim.parent.mkdir(exist_ok=True)
+    victim.write_bytes(sample_bytes())
+    alias = str(d / "o" / ".." / "主表.xlsx")
+    linkdir = d / "链接目录"
+    if not linkdir.is_symlink():
+        linkdir.symlink_to(d)
+    via_link = str(linkdir / "主表.xlsx")
+    rs = [
+        Run("six-out.import-over-source", ["import", str(good), "-o", str(good)], [good]),
+        Run("six-out.import-over-prior", ["import", str(pdf), "--prior", str(good), "-o", str(good)], [good, pdf]),
+        Run("six-out.import-over-pdf", ["import", str(pdf), "-o", str(pdf)], [pdf]),
+        Run("six-out.import-over-txt", ["import", str(txt), "-o", str(txt)], [txt]),
+        Run("six-out.review-over-pdf", ["review", str(pdf), "-o", str(pdf)], [pdf]),
+        # replaced with a backup by design (test_review_backs_up_an_existing_file_it_replaces): its own copy,
+        # so the runs beside it still read the sample
+        Run("six-out.review-over-workbook", ["review", str(pdf), "-o", str(victim)], [pdf]),
+        Run("six-out.batch-review-over-pdf", ["batch", str(pdf), "--review", str(pdf)], [pdf]),
+        Run("six-out.batch-report-over-pdf", ["batch", str(good), "--report", str(pdf)], [pdf, good]),
+        Run("six-out.batch-report-over-txt", ["batch", str(txt), "--report", str(txt)], [txt]),
+        Run("six-out.narrative-over-txt", ["narrative", str(good), "-o", str(txt)], [good, txt]),
+        Run("six-out.narrative-over-prior", ["narrative", str(good), "--prior", str(deep_good), "-o", str(deep_good) + ".docx"], [good, deep_good]),
+        Run("six-out.manifest-over-workbook", ["manifest", "-o", str(good)], [good]),
+        Run("six-out.manifest-over-pdf", ["manifest", "-o", str(pdf)], [pdf]),
+        Run("six-out.excel-setup-over-workbook", ["excel-setup", "-o", str(good)], [good]),
+        Run("six-out.excel-setup-over-pdf", ["excel-setup", "-o", str(pdf)], [pdf]),
+        Run("six-out.synth-into-file", ["synth", "--count", "1", "--out", str(good)], [good]),
+        Run("six-out.demo-into-file", ["demo", "--out", str(good)], [good]),
+        Run("six-out.new-over-pdf", ["new", "-o", str(pdf)], [pdf]),
+        Run("six-out.sample-over-txt", ["sample", "-o", str(txt)], [txt]),
+        Run("six-out.mark-equals-summary", ["check", str(good), "--mark", str(o / "同.xlsx"), "--summary", str(o / "同.xlsx")], [good]),
+        Run("six-out.mark-over-budget", ["check", str(good), "--budget", str(deep_good), "--mark", str(deep_good)], [good, deep_good]),
+        Run("six-out.fill-alias", ["fill", str(good), "-o", alias], [good]),
+        Run("six-out.fill-via-link-dir", ["fill", str(good), "-o", via_link], [good]),
+        Run("six-out.mark-via-link-dir", ["check", str(good), "--mark", via_link], [good]),
+        Run("six-out.fill-name-too-long", ["fill", str(good), "-o", str(o / long_name)], [good]),
+        Run("six-out.mark-name-too-long", ["check", str(good), "--mark", str(o / long_name)], [good]),
+        Run("six-out.narrative-name-too-long", ["narrative", str(good), "-o", str(o / ("长" * 90 + ".docx"))], [good]),
+        Run("six-out.import-name-too-long", ["import", str(pdf), "-o", str(o / long_name)], [pdf]),
+        Run("six-out.review-name-too-long", ["review", str(pdf), "-o", str(o / long_name)], [pdf]),
+        Run("six-out.new-name-too-long", ["new", "-o", str(o / long_name)], []),
+        Run("six-out.synth-name-too-long", ["synth", "--count", "1", "--out", str(o / ("长" * 90))], []),
+        Run("six-out.manifest-name-too-long", ["manifest", "-o", str(o / ("长" * 90 + ".xml"))], []),
+        Run("six-out.deep-check", ["check", str(deep_good)], [deep_good]),
+        Run("six-out.deep-fill", ["fill", str(deep_good), "-o", str(deep / "重算.xlsx")], [deep_good]),
+        Run("six-out.deep-inplace", ["fill", str(deep_good), "--in-place"], []),
+        Run("six-out.deep-batch", ["batch", str(d / ("层" * 40)), "--jobs", "1", "--report", str(deep / "报告.xlsx")], []),
+        Run("six-out.check-same-twice", ["check", str(good), str(good), "--mark", str(o / "标注")], [good]),
+        Run("six-out.check-alias-twice", ["check", str(good), alias, "--summary", str(o / "汇总2.xlsx")], [good]),
+        Run("six-out.import-same-pdf-twice", ["import", str(pdf), str(pdf), "-o", str(o / "两次.xlsx")], [pdf]),
+        Run("six-out.review-same-pdf-twice", ["review", str(pdf), str(pdf), "-o", str(o / "两次检查.xlsx")], [pdf]),
+        Run("six-out.batch-folder-twice", ["batch", str(d), str(d), "--jobs", "1"], [good]),
+        Run("six-out.fill-o-twice", ["fill", str(good), "-o", str(o / "一.xlsx"), "-o", str(o / "二.xlsx")], [good]),
+        Run("six-out.fill-o-and-inplace", ["fill", str(good), "-o", str(o / "三.xlsx"), "--in-place"], [good]),
+        Run("six-out.fill-dry-and-inplace", ["fill", str(good), "--dry-run", "--in-place"], [good]),
+        Run("six-out.fill-dry-and-o", ["fill", str(good), "--dry-run", "-o", str(good)], [good]),
+    ]
+    # check --mark FOLDER with two inputs of the same name in different folders
+    a, b = d / "甲" / "主表.xlsx", d / "乙" / "主表.xlsx"
+    for p in (a, b):
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(sample_bytes())
+    rs.append(Run("six-out.mark-folder-same-names", ["check", str(a), str(b), "--mark", str(o / "标注夹")], [a, b]))
+    return rs
+
+
+def _six_options(base: Path) -> list[Run]:
+    d = base / "opts"
+    d.mkdir(exist_ok=True)
+    good = d / "主表.xlsx"
+    good.write_bytes(sample_bytes())
+    pdf = round_four.SHANGHAI_PDF
+    o = d / "o"
+    o.mkdir(exist_ok=True)
+    rs: list[Run] = []
+    k = 0
+
+    def add(tag: str, argv: list[str], watch=(good,), timeout: int = TIMEOUT):
+        nonlocal k
+        k += 1
+        rs.append(Run(f"six-opt.{tag}", argv, list(watch), cwd=o, timeout=timeout))
+
+    for v in ("1.5", "", "1e9", "99999999999999999999", "-0", "０", "+2", " 1"):
+        add(f"batch-jobs[{v}]", ["batch", str(good), "--jobs", v])
+        add(f"batch-top[{v}]", ["batch", str(good), "--top", v])
+        add(f"synth-count[{v}]", ["synth", "--count", v, "--out", str(o / f"sc{k}")], (), 60)
+        add(f"synth-rows[{v}]", ["synth", "--count", "1", "--rows", v, "--out", str(o / f"sr{k}")], (), 60)
+        add(f"synth-errors[{v}]", ["synth", "--count", "1", "--errors", v, "--out", str(o / f"se{k}")], (), 60)
+        add(f"synth-jobs[{v}]", ["synth", "--count", "2", "--jobs", v, "--out", str(o / f"sj{k}")], (), 60)
+        add(f"synth-seed[{v}]", ["synth", "--count", "1", "--seed", v, "--out", str(o / f"ss{k}")], (), 60)
+    for v in ("inf", "-inf", "1e400", "", "10%", "１０", "0", "-0", "1e-400", "100000000000000000000000"):
+        add(f"review-threshold[{v}]", ["review", str(pdf), "-o", str(o / f"th{k}.xlsx"), "--threshold", v], ())
+        add(f"synth-error-rate[{v}]", ["synth", "--count", "1", "--error-rate", v, "--out", str(o / f"er{k}")], (), 60)
+    for v in ("0", "-1", "1.5", "", "65536", "٨٠٠٠"):
+        add(f"serve-port[{v}]", ["serve", "--port", v], (), 15)
+    for v in ("-1", "1.5", "", "100000"):
+        add(f"serve-workers[{v}]", ["serve", "--workers", v, "--port", "8941"], (), 15)
+    # empty strings for every path or name option
+    empty = {
+        "fill-o": ["fill", str(good), "-o", ""], "new-o": ["new", "-o", ""], "sample-o": ["sample", "-o", ""],
+        "narrative-o": ["narrative", str(good), "-o", ""], "document-o": ["document", str(good), "-o", ""],
+        "import-o": ["import", str(pdf), "-o", ""], "review-o": ["review", str(pdf), "-o", ""],
+        "manifest-o": ["manifest", "-o", ""], "excel-setup-o": ["excel-setup", "-o", ""],
+        "synth-out": ["synth", "--count", "1", "--out", ""], "demo-out": ["demo", "--out", ""],
+        "mark": ["check", str(good), "--mark", ""], "summary": ["check", str(good), "--summary", ""],
+        "budget": ["check", str(good), "--budget", ""], "prior": ["narrative", str(good), "--prior", "", "-o", str(o / "p.txt")],
+        "import-prior": ["import", str(pdf), "--prior", "", "-o", str(o / "ip.xlsx")],
+        "templates": ["narrative", str(good), "--templates", "", "-o", str(o / "t.txt")],
+        "import-template": ["import", str(pdf), "--template", "", "-o", str(o / "it.xlsx")],
+        "new-template": ["new", "-o", str(o / "nt.xlsx"), "--template", ""], "new-kind": ["new", "-o", str(o / "nk.xlsx"), "--kind", ""],
+        "synth-template": ["synth", "--count", "1", "--template", "", "--out", str(o / "st")],
+        "checklist": ["review", str(pdf), "-o", str(o / "cl.xlsx"), "--checklist", ""],
+        "batch-report": ["batch", str(good), "--report", ""], "batch-review": ["batch", str(pdf), "--review", ""],
+        "batch-dask": ["batch", str(good), "--dask", ""], "manifest-url": ["manifest", "--url", "", "-o", str(o / "m.xml")],
+        "interpreter": ["excel-setup", "--interpreter", "", "-o", str(o / "a.xlam")],
+        "serve-host": ["serve", "--host", "", "--port", "8942"], "serve-users": ["serve", "--users", "", "--port", "8943"],
+        "serve-certs": ["serve", "--certs", "", "--port", "8944"], "serve-add-user": ["serve", "--add-user", "", "--users", str(o / "u.txt")],
+        "serve-header": ["serve", "--trust-user-header", "", "--port", "8945"],
+        "serve-proxy": ["serve", "--trust-user-header", "X-User", "--trusted-proxy", "", "--port", "8946"],
+        "serve-origin": ["serve", "--allow-origin", "", "--port", "8947"],
+        "check-file": ["check", ""], "show-file": ["show", ""], "fill-file": ["fill", "", "--dry-run"],
+        "import-file": ["import", "", "-o", str(o / "e.xlsx")], "review-file": ["review", "", "-o", str(o / "e2.xlsx")],
+        "batch-file": ["batch", ""],
+    }
+    for tag, argv in empty.items():
+        add(f"empty-{tag}", argv, (good,), 15 if argv[0] == "serve" else TIMEOUT)
+    # unknown names of profiles, kinds, templates
+    for tag, argv in {
+        "new-template-beijing": ["new", "-o", str(o / "b.xlsx"), "--template", "beijing"],
+        "new-template-upper": ["new", "-o", str(o / "b2.xlsx"), "--template", "SHANGHAI"],
+        "new-template-chinese": ["new", "-o", str(o / "b3.xlsx"), "--template", "上海"],
+        "new-kind-other": ["new", "-o", str(o / "b4.xlsx"), "--kind", "其他"],
+        "new-kind-english": ["new", "-o", str(o / "b5.xlsx"), "--kind", "final"],
+        "new-jiangsu": ["new", "-o", str(o / "b6.xlsx"), "--template", "jiangsu"],
+        "new-shanghai-juesuan": ["new", "-o", str(o / "b7.xlsx"), "--template", "shanghai", "--kind", "决算"],
+        "synth-template-shanghai": ["synth", "--count", "1", "--template", "shanghai", "--out", str(o / "s-sh")],
+        "synth-template-path": ["synth", "--count", "1", "--template", "../../etc/passwd", "--out", str(o / "s-p")],
+        "import-template-path": ["import", str(pdf), "--template", "../shanghai", "-o", str(o / "ip2.xlsx")],
+        "import-template-shanghai-on-national": ["import", str(good), "--template", "shanghai", "-o", str(o / "ip3.xlsx")],
+        "import-template-jiangsu-on-pdf": ["import", str(pdf), "--template", "jiangsu", "-o", str(o / "ip4.xlsx")],
+        "checklist-folder": ["review", str(pdf), "-o", str(o / "cl2.xlsx"), "--checklist", str(o)],
+        "templates-file": ["narrative", str(good), "--templates", str(good), "-o", str(o / "t2.txt")],
+        "narrative-suffix-pdf": ["narrative", str(good), "-o", str(o / "说明.pdf")],
+        "narrative-no-suffix": ["narrative", str(good), "-o", str(o / "说明")],
+        "document-suffix-txt": ["document", str(good), "-o", str(o / "说明.txt")],
+        "fill-o-suffix-docx": ["fill", str(good), "-o", str(o / "重算.docx")],
+        "fill-o-suffix-xls": ["fill", str(good), "-o", str(o / "重算.xls")],
+        "mark-suffix-xlsm": ["check", str(good), "--mark", str(o / "标注.xlsm")],
+        "import-o-suffix-pdf": ["import", str(pdf), "-o", str(o / "导入.pdf")],
+        "review-o-suffix-csv": ["review", str(pdf), "-o", str(o / "检查.csv")],
+        "manifest-o-suffix-xlsx": ["manifest", "-o", str(o / "清单.xlsx")],
+        "excel-setup-o-suffix-xlsx": ["excel-setup", "-o", str(o / "加载项.xlsx")],
+        "excel-setup-with-file": ["excel-setup", str(good), "-o", str(o / "带按钮.xlsm")],
+        "serve-origin-bad": ["serve", "--allow-origin", "不是网址", "--port", "8948"],
+        "serve-proxy-bad": ["serve", "--trust-user-header", "X-User", "--trusted-proxy", "999.0.0.1", "--port", "8949"],
+        "serve-header-bad": ["serve", "--trust-user-header", "X User:\n", "--port", "8950"],
+        "serve-host-hostname": ["serve", "--host", "不存在的主机.invalid", "--port", "8951"],
+        "serve-host-ipv6": ["serve", "--host", "::1", "--port", "8952"],
+        "serve-add-user-twice": ["serve", "--add-user", "张三", "--add-user", "李四", "--users", str(o / "u2.txt")],
+        "serve-add-user-no-users": ["serve", "--add-user", "张三"],
+        "serve-install-cert-file": ["serve", "--install-cert", "--certs", str(good), "--port", "8953"],
+        "manifest-url-port-bad": ["manifest", "--url", "https://localhost:99999", "-o", str(o / "m2.xml")],
+        "manifest-url-chinese": ["manifest", "--url", "https://预算.例子.中国:8000/路径?a=1#x", "-o", str(o / "m3.xml")],
+        "manifest-url-quote": ["manifest", "--url", 'https://a"b<c>.com', "-o", str(o / "m4.xml")],
+        "interpreter-quote": ["excel-setup", "--interpreter", 'C:\\a"b\\python.exe', "-o", str(o / "q.xlam")],
+        "interpreter-newline": ["excel-setup", "--interpreter", "C:\\a\nb.exe", "-o", str(o / "q2.xlam")],
+        # --json with the others
+        "json-mark": ["check", str(good), "--json", "--mark", str(o / "jm.xlsx")],
+        "json-summary": ["check", str(good), "--json", "--summary", str(o / "js.xlsx")],
+        "json-two": ["check", str(good), str(good), "--json", "--detail", "--no-info"],
+        "json-budget-pdf": ["check", str(good), "--json", "--budget", str(pdf)],
+        "json-batch-report": ["batch", str(good), "--json", "--report", str(o / "jr.xlsx"), "--top", "0"],
+        "json-batch-review": ["batch", str(pdf), "--json", "--review", str(o / "jrv")],
+        "json-missing": ["check", str(o / "没有.xlsx"), "--json"],
+        "json-broken": ["check", str(round_four.SHANGHAI_PDF), "--json"],
+        "check-budget-self": ["check", str(good), "--budget", str(good)],
+        "import-prior-self": ["import", str(pdf), "--prior", str(pdf), "-o", str(o / "自身.xlsx")],
+        "narrative-prior-self": ["narrative", str(good), "--prior", str(good), "-o", str(o / "自身.txt")],
+    }.items():
+        add(tag, argv, (good,), 15 if argv[0] == "serve" else TIMEOUT)
+    return rs
+
+
+def _six_envs(base: Path) -> list[Run]:
+    d = base / "envs"
+    d.mkdir(exist_ok=True)
+    good = d / "主表.xlsx"
+    good.write_bytes(sample_bytes())
+    wrong = d / "错误.xlsx"
+    import openpyxl
+
+    wb = openpyxl.load_workbook(good)
+    wb["支出总表"]["D7"].value = 3497.31
+    wb.save(wrong)
+    ro_tmp = d / "只读临时"
+    ro_tmp.mkdir(exist_ok=True)
+    os.chmod(ro_tmp, 0o500)
+    envs = {
+        "lc-all-posix": {"LC_ALL": "POSIX", "LANG": None, "LANGUAGE": None},
+        "language-en": {"LANGUAGE": "en_US:en", "LANG": "en_US.UTF-8", "LC_ALL": "en_US.UTF-8"},
+        "locale-missing": {"LC_ALL": "zh_CN.GB18030", "LANG": "zh_CN.GB18030"},
+        "tmpdir-readonly": {"TMPDIR": str(ro_tmp)},
+        "tmpdir-empty": {"TMPDIR": ""},
+        "home-empty": {"HOME": ""},
+        "home-file": {"HOME": str(good)},
+        "xdg-bad": {"XDG_DATA_HOME": str(good), "XDG_CONFIG_HOME": str(good), "XDG_CACHE_HOME": "/proc/1"},
+        "pythonhashseed": {"PYTHONHASHSEED": "12345"},
+        "python-warnings": {"PYTHONWARNINGS": "error"},
+        "python-dev": {"PYTHONDEVMODE": "1"},
+        "python-optimize": {"PYTHONOPTIMIZE": "2"},
+        "budget-debug-empty": {"BUDGET_XL_DEBUG": ""},
+    }
+    rs: list[Run] = []
+    for tag, env in envs.items():
+        o = d / "out" / tag
+        o.mkdir(parents=True, exist_ok=True)
+        rs += [
+            Run(f"six-env-{tag}.check", ["check", str(wrong)], [wrong], env=env, cwd=o),
+            Run(f"six-env-{tag}.fill", ["fill", str(wrong), "-o", str(o / "重算.xlsx")], [wrong], env=env, cwd=o),
+            Run(f"six-env-{tag}.mark", ["check", str(wrong), "--mark", str(o / "标注.xlsx")], [wrong], env=env, cwd=o),
+            Run(f"six-env-{tag}.narrative", ["narrative", str(good), "-o", str(o / "说明.docx")], [good], env=env, cwd=o),
+            Run(f"six-env-{tag}.import", ["import", str(round_four.SHANGHAI_PDF), "-o", str(o / "导入.xlsx")], [], env=env, cwd=o),
+            Run(f"six-env-{tag}.review", ["review", str(round_four.SHANGHAI_PDF), "-o", str(o / "检查.xlsx")], [], env=env, cwd=o),
+            Run(f"six-env-{tag}.batch", ["batch", str(d), "--jobs", "2", "--report", str(o / "报告.xlsx")], [good, wrong], env=env, cwd=o),
+            Run(f"six-env-{tag}.help", ["check", "--help"], [], env=env),
+        ]
+    for tag, extra in (("umask-077", {"umask": 0o077}), ("stdout-full", {"stdout": "full"}), ("stdin-closed", {"stdin": "closed"})):
+        o = d / "out" / tag
+        o.mkdir(parents=True, exist_ok=True)
+        rs += [
+            Run(f"six-{tag}.check", ["check", str(wrong)], [wrong], cwd=o, **extra),
+            Run(f"six-{tag}.json", ["check", str(wrong), "--json"], [wrong], cwd=o, **extra),
+            Run(f"six-{tag}.fill", ["fill", str(wrong), "-o", str(o / "重算.xlsx")], [wrong], cwd=o, **extra),
+            Run(f"six-{tag}.dry", ["fill", str(wrong), "--dry-run"], [wrong], cwd=o, **extra),
+            Run(f"six-{tag}.mark", ["check", str(wrong), "--mark", str(o / "标注.xlsx")], [wrong], cwd=o, **extra),
+            Run(f"six-{tag}.show", ["show", str(good)], [good], cwd=o, **extra),
+            Run(f"six-{tag}.narrative", ["narrative", str(good), "-o", str(o / "说明.docx")], [good], cwd=o, **extra),
+            Run(f"six-{tag}.import", ["import", str(round_four.SHANGHAI_PDF), "-o", str(o / "导入.xlsx")], [], cwd=o, **extra),
+            Run(f"six-{tag}.review", ["review", str(round_four.SHANGHAI_PDF), "-o", str(o / "检查.xlsx")], [], cwd=o, **extra),
+            Run(f"six-{tag}.batch", ["batch", str(d), "--jobs", "1", "--report", str(o / "报告.xlsx")], [good, wrong], cwd=o, **extra),
+            Run(f"six-{tag}.synth", ["synth", "--count", "1", "--out", str(o / "合成")], [], cwd=o, **extra),
+            Run(f"six-{tag}.manifest", ["manifest", "-o", str(o / "m.xml")], [], cwd=o, **extra),
+            Run(f"six-{tag}.new", ["new", "-o", str(o / "新.xlsx")], [], cwd=o, **extra),
+            Run(f"six-{tag}.help", ["--help"], [], cwd=o, **extra),
+            Run(f"six-{tag}.add-user", ["serve", "--add-user", "张三", "--users", str(o / "u.txt")], [], cwd=o, **extra),
+        ]
+    return rs
+
+
 # -- the add-in server ---------------------------------------------------------------------------------
 def serve_probe(root: Path) -> list[dict]:
     """Raw HTTP requests to a running ``budget-xl serve``: every answer must be Chinese and not a 500."""
@@ -592,11 +956,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
+    ap.add_argument("--round", choices=("all", "4", "6"), default="all", help="the earlier runs, round six's, or both")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    selected = [r for r in runs(root) if a.only in r.id]
+    every = (runs(root) if a.round in ("all", "4") else []) + (round_six_runs(root) if a.round in ("all", "6") else [])
+    selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
     with ThreadPoolExecutor(a.jobs) as pool:
