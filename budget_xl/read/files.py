@@ -271,7 +271,8 @@ def check_extent(rows: int, cols: int, sheet: str, file: str | None = None) -> N
     file reader (from the cell references) and the add-in (from the used range Excel sends) alike."""
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
         raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
-                         "已拒绝读取。请删除表格下方和右侧多余的内容后另存再试。", file=file, sheet=sheet)
+                         "已拒绝读取。请删除表格下方和右侧多余的行和列（包括只设置了格式、没有内容的整行整列）后另存再试。",
+                         file=file, sheet=sheet)
 
 
 def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
