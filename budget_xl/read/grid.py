@@ -206,12 +206,13 @@ class _SheetReader:
         out = []
         seq_col = cols.get("seq")
         wants = _title_keys(self.layout.title)
+        ascii_title = any(w.isascii() for w in wants)  # else a code, a number or any ASCII text is not the title
         for r in range(first, len(self.grid)):
             raw = self.grid[r]
             if _blank_line(raw):
                 continue
-            if title_col is not None and title_col < len(raw) and isinstance(raw[title_col], str) \
-                    and label_key(raw[title_col]) in wants:  # the table pasted again below itself
+            if title_col is not None and title_col < len(raw) and type(v := raw[title_col]) is str \
+                    and (ascii_title or not v.isascii()) and label_key(v) in wants:  # the table pasted again below
                 self._repeated(r, title_col)
                 break
             note = _is_note(raw)
@@ -407,14 +408,15 @@ class _SheetReader:
     def _records(self, rows, cols) -> list[Row]:
         out = []
         key_col = self.layout.key_column
+        label_cols = [c.key for c in self.layout.columns if c.type == "label"]
         for i, (r, _raw) in enumerate(rows):
             row = Row(key="", line=r + 1)
             self._values(r, cols, row)
             if not any(v is not None and (type(v) is not str or v != "") for v in row.values.values()):
                 continue  # (values are Decimal, str or None: a Decimal compared with "" or None is slow)
             row.key = (row.values.get(key_col) if key_col else None) or f"#{i + 1}"
-            labels = [row.values.get(c.key) for c in self.layout.columns if c.type == "label"]
-            if any(label_key(v) in ("合计", "总计") for v in labels if isinstance(v, str)):
+            labels = [row.values.get(c) for c in label_cols]  # 合计 and 总计 both hold 计: label_key only then
+            if any(label_key(v) in ("合计", "总计") for v in labels if isinstance(v, str) and "计" in v):
                 row.key = TOTAL_KEY  # a 合计 line under the records (政府采购): a total, not an item
             out.append(row)
         return out
