@@ -8,7 +8,10 @@
 2. ``batch`` over DIR (made by ``budget-xl synth --count 100 --out DIR``) against ``pandas.read_excel`` of the
    same files with openpyxl and with calamine (all sheets, one after the other).
 
-CPU time (process_time, worker processes included) so that the other jobs of a shared machine count less.
+CPU time (process_time, worker processes included) so that the other jobs of a shared machine count less. Each
+ratio is paired: the two sides are run in turn, round after round (their order alternating), and the ratio is the
+median of the rounds' ratios — a machine whose speed drifts between the two measurements (a shared host) moves
+both sides of a round alike.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_scale import load, machine, pandas_read, synth_file, timed_with_workers  # noqa: E402
-from bench_scale import med as cpu_median  # noqa: E402
 
 
 def raw_read(path: Path) -> None:
@@ -47,7 +49,22 @@ def rows_of(path: Path) -> int:
     return sum(len(t.rows) for t in read_workbook(path).budget.tables.values())
 
 
-def one(rounds: int = 7) -> None:
+def paired(fa, fb, rounds: int) -> tuple[float, float, float]:
+    """Median CPU seconds of ``fa`` and of ``fb`` and the median of their per-round ratio, run in turn."""
+    import statistics
+    import time
+
+    fa(), fb()
+    ta, tb = [], []
+    for i in range(rounds):
+        for f, out in ((fa, ta), (fb, tb)) if i % 2 == 0 else ((fb, tb), (fa, ta)):
+            t = time.process_time()
+            f()
+            out.append(time.process_time() - t)
+    return statistics.median(ta), statistics.median(tb), statistics.median(a / b for a, b in zip(ta, tb))
+
+
+def one(rounds: int = 9) -> None:
     from budget_xl.sample import write_sample
 
     print("1. check 与 python-calamine 原始读取（CPU 时间中位数）")
@@ -57,10 +74,9 @@ def one(rounds: int = 7) -> None:
                  ("模拟部门 约 500 行", synth_file(Path(d) / "500", 450)),
                  ("模拟部门 约 5,000 行", synth_file(Path(d) / "5000", 4850))]
         for label, path in files:
-            c = cpu_median(lambda p=path: check(p), rounds)
-            r = cpu_median(lambda p=path: raw_read(p), rounds)
+            c, r, ratio = paired(lambda p=path: check(p), lambda p=path: raw_read(p), rounds)
             n = rows_of(path)
-            print(f"{label:<24}{n:>8}{c * 1000:>10.1f}{r * 1000:>13.1f}{c / r:>8.2f}{c / n * 1e6:>9.0f}")
+            print(f"{label:<24}{n:>8}{c * 1000:>10.1f}{r * 1000:>13.1f}{ratio:>8.2f}{c / n * 1e6:>9.0f}")
     print("目标：check / calamine ≤ 3；每行耗时不随行数增长（线性）")
 
 
@@ -74,23 +90,35 @@ def read_only(rounds: int = 9) -> str:
     with tempfile.TemporaryDirectory() as d:
         for label, path in (("样例（承德市司法局）", write_sample(Path(d) / "sample.xlsx")),
                             ("模拟部门 约 5,000 行", synth_file(Path(d) / "5000", 4850))):
-            c = cpu_median(lambda p=path: read_workbook(p), rounds)
-            r = cpu_median(lambda p=path: raw_read(p), rounds)
-            lines.append(f"{label:<24}{c * 1000:>10.1f}{r * 1000:>13.1f}{c / r:>8.2f}")
+            c, r, ratio = paired(lambda p=path: read_workbook(p), lambda p=path: raw_read(p), rounds)
+            lines.append(f"{label:<24}{c * 1000:>10.1f}{r * 1000:>13.1f}{ratio:>8.2f}")
     return "\n".join(lines + ["目标：read_workbook / calamine ≤ 2"])
 
 
-def batch(folder: str, jobs: int) -> None:
+def batch(folder: str, jobs: int, rounds: int = 3) -> None:
+    """``rounds`` rounds, each: batch, then pandas with openpyxl and with calamine (one after the other); the
+    ratios are the medians of the rounds' ratios (paired, as in ``paired``)."""
+    import statistics
+
     from budget_xl.batch import collect, run_local
 
     files = collect([folder])
-    print(f"\n2. batch 与 pandas.read_excel（{len(files)} 个模拟部门，--jobs {jobs}）")
-    _results, wall, cpu, workers, idle = timed_with_workers(lambda: run_local(files, jobs), jobs)
-    print(f"batch：实测 {wall:.1f} s，CPU 主进程 {cpu:.1f} s + 工作进程 {workers:.1f} s，空闲 {jobs} 核估计 {idle:.1f} s")
+    print(f"\n2. batch 与 pandas.read_excel（{len(files)} 个模拟部门，--jobs {jobs}，{rounds} 轮，每轮依次运行，取各轮比值的中位数）")
+    runs: dict[str, list[tuple[float, float]]] = {"batch": [], "openpyxl": [], "calamine": []}
+    for _ in range(rounds):
+        _results, wall, cpu, workers, idle = timed_with_workers(lambda: run_local(files, jobs), jobs)
+        runs["batch"].append((wall, idle))
+        for engine in ("openpyxl", "calamine"):
+            runs[engine].append(pandas_read(files, engine))
+    walls = [w for w, _ in runs["batch"]]
+    idles = [i for _, i in runs["batch"]]
+    print(f"batch：实测 {statistics.median(walls):.1f} s，空闲 {jobs} 核估计 {statistics.median(idles):.1f} s（各轮中位数）")
     for engine, goal in (("openpyxl", 5), ("calamine", 1)):
-        w, c = pandas_read(files, engine)
-        print(f"pandas(engine={engine!r})：实测 {w:.1f} s，CPU {c:.1f} s；batch 快 {w / wall:.2f} 倍（实测）/ "
-              f"{c / idle:.2f} 倍（空闲机器估计）；目标 ≥ {goal}")
+        w = statistics.median(pw / bw for (pw, _pc), bw in zip(runs[engine], walls))
+        c = statistics.median(pc / bi for (_pw, pc), bi in zip(runs[engine], idles))
+        each = "、".join(f"{pw / bw:.2f}" for (pw, _pc), bw in zip(runs[engine], walls))
+        print(f"pandas(engine={engine!r})：实测 {statistics.median(p for p, _ in runs[engine]):.1f} s；batch 快 "
+              f"{w:.2f} 倍（实测，各轮 {each}）/ {c:.2f} 倍（空闲机器估计）；目标 ≥ {goal}")
 
 if __name__ == "__main__":
     print(f"{machine()}；{load()}")
