@@ -648,44 +648,54 @@ def _scan_one(proto: Proto, printed: dict, invalid: bool, counts: dict, differin
     if invalid or kind == MISSING:
         st = _status(kind, total, parts, printed, tv, values, invalid, shape, present)
         plain = _plain(kind, total, parts, kw.get("excess"), tv, values, invalid, shape, present)
-    else:  # a sum, copy or bound in a workbook without an unreadable cell: _status and _plain, inlined
-        cols = printed[id(t)]
-        if c not in cols:
-            st = NOT_APPLICABLE
-        else:
-            if shape == ONE_COLUMN:
-                shown = values
-            elif shape == ONE_TABLE:
-                shown = values if all(pc in cols for _t, _r, pc in parts) else \
-                    [x for (_t, _r, pc), x in zip(parts, values) if pc in cols]
-            else:
-                shown = values if all(pc in printed[id(pt)] for pt, _r, pc in parts) else \
-                    [x for (pt, _r, pc), x in zip(parts, values) if pc in printed[id(pt)]]
-            if shown is not values and not shown:  # none of its parts printed
-                st = NOT_APPLICABLE
-            elif tv is None:
-                st = NOT_CHECKABLE if (present if shown is values else any(x is not None for x in shown)) \
-                    else NOT_APPLICABLE
-            elif kind == COPY:
-                st = CHECKED if shown[0] is not None else NOT_CHECKABLE
-            else:
-                st = CHECKED if (present if shown is values else any(x is not None for x in shown)) \
-                    else NOT_CHECKABLE
-        if kind == AT_MOST:  # _plainly_within: a blank bound bounds nothing
-            plain = tv is None or not kw.get("excess") and all(p[0].unit == t.unit for p in parts) and \
-                sum(present, ZERO) <= tv
-        elif tv is None:
-            plain = not present
-        elif not present or kind == COPY and len(present) != len(values):
-            plain = False
-        elif shape == MIXED and any(p[0] is not t and p[0].unit != t.unit for p in parts):
-            plain = False
-        else:
-            plain = tv == sum(present, ZERO)
+    else:  # a sum, copy or bound in a workbook without an unreadable cell
+        st, plain = _inline_verdict(kind, total, parts, printed, tv, values, present, shape, kw.get("excess"))
     key = (st, t.layout.key, rule)
     counts[key] = counts.get(key, 0) + 1
     if not plain:
         differing.append(_instance(proto))
+
+
+def _inline_verdict(kind: str, total: tuple, parts: tuple, printed: dict, tv: Decimal | None,
+                    values: list[Decimal | None], present: list[Decimal], shape: int,
+                    excess: str | None) -> tuple[str, bool]:
+    """``_status`` and ``_plain`` in one, for a sum, copy or bound in a workbook without an unreadable cell (what
+    scan's loops meet nearly always): the coverage status, and whether it plainly holds."""
+    t, _r, c = total
+    cols = printed[id(t)]
+    if c not in cols:
+        st = NOT_APPLICABLE
+    else:
+        if shape == ONE_COLUMN:
+            shown = values
+        elif shape == ONE_TABLE:
+            shown = values if all(pc in cols for _t, _r, pc in parts) else \
+                [x for (_t, _r, pc), x in zip(parts, values) if pc in cols]
+        else:
+            shown = values if all(pc in printed[id(pt)] for pt, _r, pc in parts) else \
+                [x for (pt, _r, pc), x in zip(parts, values) if pc in printed[id(pt)]]
+        if shown is not values and not shown:  # none of its parts printed
+            st = NOT_APPLICABLE
+        elif tv is None:
+            st = NOT_CHECKABLE if (present if shown is values else any(x is not None for x in shown)) \
+                else NOT_APPLICABLE
+        elif kind == COPY:
+            st = CHECKED if shown[0] is not None else NOT_CHECKABLE
+        else:
+            st = CHECKED if (present if shown is values else any(x is not None for x in shown)) \
+                else NOT_CHECKABLE
+    if kind == AT_MOST:  # _plainly_within: a blank bound bounds nothing
+        plain = tv is None or not excess and all(p[0].unit == t.unit for p in parts) and \
+            sum(present, ZERO) <= tv
+    elif tv is None:
+        plain = not present
+    elif not present or kind == COPY and len(present) != len(values):
+        plain = False
+    elif shape == MIXED and any(p[0] is not t and p[0].unit != t.unit for p in parts):
+        plain = False
+    else:
+        plain = tv == sum(present, ZERO)
+    return st, plain
 
 
 def _scan_row_sums(family: Proto, printed: dict, invalid: bool, counts: dict, differing: list[Instance]) -> None:
@@ -784,36 +794,11 @@ def _scan_decl(pg: _DeclPairing, printed: dict, invalid: bool, counts: dict, dif
             tv = None
         values = [v if type(v := pr.values.get(pc)) is Decimal else None for _pt, pr, pc in parts]
         present = [v for v in values if v is not None]
-        if c not in printed[id(t)]:
-            st = NOT_APPLICABLE
-        else:
-            shown = values if all(pc in printed[id(pt)] for pt, _pr, pc in parts) else \
-                [x for (pt, _pr, pc), x in zip(parts, values) if pc in printed[id(pt)]]
-            if shown is not values and not shown:  # none of its parts printed
-                st = NOT_APPLICABLE
-            else:
-                filled = present if shown is values else [x for x in shown if x is not None]
-                if tv is None:
-                    st = NOT_CHECKABLE if filled else NOT_APPLICABLE
-                elif kind == COPY:
-                    st = CHECKED if shown[0] is not None else NOT_CHECKABLE
-                else:
-                    st = CHECKED if filled else NOT_CHECKABLE
+        st, plain = _inline_verdict(kind, a, parts, printed, tv, values, present, shape, excess)
         ck = keys.get(st)
         if ck is None:
             ck = keys[st] = (st, t.layout.key, rule)
         counts[ck] = counts.get(ck, 0) + 1
-        if kind == AT_MOST:  # _plainly_within: a blank bound bounds nothing
-            plain = tv is None or not excess and all(p[0].unit == t.unit for p in parts) and \
-                sum(present, ZERO) <= tv
-        elif tv is None:
-            plain = not present
-        elif not present or kind == COPY and len(present) != len(values):
-            plain = False
-        elif shape == MIXED and any(p[0] is not t and p[0].unit != t.unit for p in parts):
-            plain = False
-        else:
-            plain = tv == sum(present, ZERO)
         if not plain:
             differing.append(_instance((rule, kind, a, parts, _bound_kw(pg, key) if kind == AT_MOST else pg.kw,
                                         shape)))
