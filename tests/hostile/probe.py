@@ -163,6 +163,24 @@ def _q(s: str) -> str:
 
 
 # -- the runs ------------------------------------------------------------------------------------------
+def _run_folders(root: Path):
+    """``out(rid)``: a run's own output folder under ROOT/out; ``copy(path, rid)``: its own copy of an input."""
+    out_root = root / "out"
+    out_root.mkdir(exist_ok=True)
+
+    def out(rid: str) -> Path:
+        d = out_root / rid
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    def copy(p: Path, rid: str) -> Path:
+        d = out(rid) / "in"
+        d.mkdir(exist_ok=True)
+        return Path(shutil.copy2(p, d / p.name))
+
+    return out, copy
+
+
 def runs(root: Path) -> list[Run]:
     inputs = root / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
@@ -171,19 +189,11 @@ def runs(root: Path) -> list[Run]:
         folder = inputs / name
         folder.mkdir(exist_ok=True)
         built[name] = build(folder)
-    out_root = root / "out"
-    out_root.mkdir(exist_ok=True)
+    out, copy_path = _run_folders(root)
     rs: list[Run] = []
 
-    def out(rid: str) -> Path:
-        d = out_root / rid
-        d.mkdir(parents=True, exist_ok=True)
-        return d
-
     def copy(name: str, rid: str) -> Path:
-        d = out(rid) / "in"
-        d.mkdir(exist_ok=True)
-        return Path(shutil.copy2(built[name], d / built[name].name))
+        return copy_path(built[name], rid)
 
     xlsx = {**round_four.xlsx_inputs(), **round_four.cell_inputs()}
     for name in xlsx:
@@ -452,19 +462,8 @@ def round_six_runs(root: Path) -> list[Run]:
             built[name] = build(folder)
         except RuntimeError:  # soffice missing
             continue
-    out_root = base / "out"
-    out_root.mkdir(exist_ok=True)
+    out, copy = _run_folders(base)
     rs: list[Run] = []
-
-    def out(rid: str) -> Path:
-        d = out_root / rid
-        d.mkdir(parents=True, exist_ok=True)
-        return d
-
-    def copy(p: Path, rid: str) -> Path:
-        d = out(rid) / "in"
-        d.mkdir(exist_ok=True)
-        return Path(shutil.copy2(p, d / p.name))
 
     books = [n for n in {**round_six.xlsx_inputs(), **round_six.lo_inputs()} if n in built]
     for name in books:

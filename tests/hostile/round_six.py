@@ -173,35 +173,34 @@ def _dir_entry_like_sheet() -> bytes:
     return out.getvalue()
 
 
-def _dir_entry_replacing_sheet() -> bytes:
-    """The sheet part of 支出总表 replaced by a directory entry of the same name plus a slash."""
+def _sheet_member_replaced(member) -> bytes:
+    """The sample with the sheet part of 支出总表 written by ``member(writer, part)`` instead of itself."""
     part = sheet_part("支出总表")
     z = zipfile.ZipFile(io.BytesIO(sample_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o:
         for info in z.infolist():
             if info.filename == part:
-                o.writestr(zipfile.ZipInfo(part + "/"), b"")
+                member(o, part)
             else:
                 o.writestr(info.filename, z.read(info.filename))
     return out.getvalue()
+
+
+def _dir_entry_replacing_sheet() -> bytes:
+    """The sheet part of 支出总表 replaced by a directory entry of the same name plus a slash."""
+    return _sheet_member_replaced(lambda o, part: o.writestr(zipfile.ZipInfo(part + "/"), b""))
 
 
 def _symlinked_sheet() -> bytes:
     """The sheet part of 支出总表 stored as a symlink member (Unix mode 0o120777) pointing at /etc/passwd."""
-    part = sheet_part("支出总表")
-    z = zipfile.ZipFile(io.BytesIO(sample_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o:
-        for info in z.infolist():
-            if info.filename == part:
-                link = zipfile.ZipInfo(part)
-                link.create_system = 3
-                link.external_attr = (0o120777 << 16)
-                o.writestr(link, b"/etc/passwd")
-            else:
-                o.writestr(info.filename, z.read(info.filename))
-    return out.getvalue()
+    def link(o: zipfile.ZipFile, part: str) -> None:
+        info = zipfile.ZipInfo(part)
+        info.create_system = 3
+        info.external_attr = (0o120777 << 16)
+        o.writestr(info, b"/etc/passwd")
+
+    return _sheet_member_replaced(link)
 
 
 def _real_docx() -> bytes:
