@@ -163,6 +163,32 @@ def _q(s: str) -> str:
 
 
 # -- the runs ------------------------------------------------------------------------------------------
+def _text_commands(p: Path) -> dict:
+    """What every round runs on a text input: argv by command, given the run's output folder."""
+    return {"import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "batch": lambda o: ["batch", str(p), "--jobs", "1"],
+            "check": lambda o: ["check", str(p)],
+            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")]}
+
+
+def _pdf_commands(p: Path) -> dict:
+    """What every round runs on a PDF input."""
+    return {"import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
+            "batch": lambda o: ["batch", str(p), "--review", str(o / "检查表"), "--jobs", "1"],
+            "check": lambda o: ["check", str(p)]}
+
+
+def _command_runs(out, name: str, p: Path, commands: dict, timeout: int = TIMEOUT) -> list[Run]:
+    """One run per command on input ``p``, each in its own output folder (``rid`` NAME.COMMAND)."""
+    rs = []
+    for cmd, argv in commands.items():
+        rid = f"{name}.{cmd}"
+        o = out(rid)
+        rs.append(Run(rid, argv(o), [p], cwd=o, timeout=timeout))
+    return rs
+
+
 def _run_folders(root: Path):
     """``out(rid)``: a run's own output folder under ROOT/out; ``copy(path, rid)``: its own copy of an input."""
     out_root = root / "out"
@@ -217,29 +243,11 @@ def runs(root: Path) -> list[Run]:
         rs.append(Run(rid, ["fill", str(c), "--in-place"], [], cwd=out(rid)))
 
     for name in round_four.text_inputs():
-        p = built[name]
-        for cmd, argv in {
-            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
-            "batch": lambda o: ["batch", str(p), "--jobs", "1"],
-            "check": lambda o: ["check", str(p)],
-            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
-        }.items():
-            rid = f"{name}.{cmd}"
-            o = out(rid)
-            rs.append(Run(rid, argv(o), [p], cwd=o))
-
+        rs += _command_runs(out, name, built[name], _text_commands(built[name]))
     for name in round_four.pdf_inputs():
         p = built[name]
-        for cmd, argv in {
-            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
-            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
-            "batch": lambda o: ["batch", str(p), "--review", str(o / "检查表"), "--jobs", "1"],
-            "check": lambda o: ["check", str(p)],
-            "prior": lambda o: ["import", str(built["txt-utf8-bom"]), "--prior", str(p), "-o", str(o / "导入.xlsx")],
-        }.items():
-            rid = f"{name}.{cmd}"
-            o = out(rid)
-            rs.append(Run(rid, argv(o), [p], cwd=o, timeout=120 if "500" in name else TIMEOUT))
+        prior = {"prior": lambda o, p=p: ["import", str(built["txt-utf8-bom"]), "--prior", str(p), "-o", str(o / "导入.xlsx")]}
+        rs += _command_runs(out, name, p, {**_pdf_commands(p), **prior}, timeout=120 if "500" in name else TIMEOUT)
 
     rs += path_runs(root)
     rs += env_runs(root)
@@ -492,29 +500,12 @@ def round_six_runs(root: Path) -> list[Run]:
 
     for name in round_six.text_inputs():
         p = built[name]
-        for cmd, argv in {
-            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
-            "batch": lambda o: ["batch", str(p), "--jobs", "1"],
-            "check": lambda o: ["check", str(p)],
-            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
-            "prior": lambda o: ["import", str(round_four.SHANGHAI_PDF), "--prior", str(p), "-o", str(o / "导入.xlsx")],
-        }.items():
-            rid = f"six-{name}.{cmd}"
-            o = out(rid)
-            rs.append(Run(rid, argv(o), [p], cwd=o))
-
+        prior = {"prior": lambda o, p=p: ["import", str(round_four.SHANGHAI_PDF), "--prior", str(p), "-o", str(o / "导入.xlsx")]}
+        rs += _command_runs(out, f"six-{name}", p, {**_text_commands(p), **prior})
     for name in round_six.pdf_inputs():
         p = built[name]
-        for cmd, argv in {
-            "import": lambda o: ["import", str(p), "-o", str(o / "导入.xlsx")],
-            "review": lambda o: ["review", str(p), "-o", str(o / "检查表.xlsx")],
-            "batch": lambda o: ["batch", str(p), "--review", str(o / "检查表"), "--jobs", "1"],
-            "check": lambda o: ["check", str(p)],
-            "budget": lambda o: ["check", str(built.get("lo-xlsx", p)), "--budget", str(p)],
-        }.items():
-            rid = f"six-{name}.{cmd}"
-            o = out(rid)
-            rs.append(Run(rid, argv(o), [p], cwd=o))
+        budget = {"budget": lambda o, p=p: ["check", str(built.get("lo-xlsx", p)), "--budget", str(p)]}
+        rs += _command_runs(out, f"six-{name}", p, {**_pdf_commands(p), **budget})
 
     rs += _six_outputs(base)
     rs += _six_options(base)

@@ -134,9 +134,12 @@ def entities(sheet_xml: bytes) -> bytes:
 
 
 def rename_sheet_in_workbook(old: str, new: str) -> Callable[[str, bytes], bytes | None]:
+    """Renamed in the package XML (openpyxl refuses some of these names); the new name quoted as XML wants."""
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/workbook.xml":
-            return data.replace(f'name="{old}"'.encode(), f'name="{new}"'.encode(), 1)
+            from xml.sax.saxutils import quoteattr
+
+            return data.replace(f'name="{old}"'.encode(), f"name={quoteattr(new)}".encode(), 1)
         return data
     return change
 

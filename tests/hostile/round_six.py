@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.hostile.make_corpus import sample_bytes
-from tests.hostile.round_four import SHANGHAI_PDF, repack, seed_text, sheet_part, w
+from tests.hostile.round_four import SHANGHAI_PDF, rename_sheet_in_workbook, repack, seed_text, sheet_part, w
 
 Builder = Callable[[Path], Path]
 
@@ -62,17 +62,6 @@ def _extra_sheets(names: list[str]) -> Callable:
         for n in names:
             ws = wb.create_sheet(n)
             ws["A1"] = "备注"
-    return change
-
-
-def _rename(old: str, new: str) -> Callable:
-    """Renamed in the package XML (openpyxl refuses some of these names)."""
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/workbook.xml":
-            from xml.sax.saxutils import quoteattr
-
-            return data.replace(f'name="{old}"'.encode(), f"name={quoteattr(new)}".encode(), 1)
-        return data
     return change
 
 
@@ -260,14 +249,14 @@ def xlsx_inputs() -> dict[str, Builder]:
 
     return {
         "sheet-emoji-extra": edit("表情表名.xlsx", _extra_sheets(["😀备注", "📊"])),
-        "sheet-emoji-renamed": w("表情改名.xlsx", lambda: repack(_rename("支出总表", "支出总表😀"))),
+        "sheet-emoji-renamed": w("表情改名.xlsx", lambda: repack(rename_sheet_in_workbook("支出总表", "支出总表😀"))),
         "sheet-31-chars": edit("三十一字.xlsx", _extra_sheets(["备" * 31])),
-        "sheet-31-chars-renamed": w("三十一字改名.xlsx", lambda: repack(_rename("一般公共预算支出表", "一般公共预算支出表" + "附" * 22))),
-        "sheet-apostrophe": w("撇号表名.xlsx", lambda: repack(_rename("说明文字", "'说明文字"))),
-        "sheet-apostrophe-table": w("撇号表格名.xlsx", lambda: repack(_rename("支出总表", "'支出总表"))),
-        "sheet-only-spaces": w("空格表名.xlsx", lambda: repack(_rename("政府采购", "   "))),
-        "sheet-empty-name": w("空表名.xlsx", lambda: repack(_rename("政府采购", ""))),
-        "sheet-name-bang": w("叹号表名.xlsx", lambda: repack(_rename("三公经费表", "三公!经费[表]"))),
+        "sheet-31-chars-renamed": w("三十一字改名.xlsx", lambda: repack(rename_sheet_in_workbook("一般公共预算支出表", "一般公共预算支出表" + "附" * 22))),
+        "sheet-apostrophe": w("撇号表名.xlsx", lambda: repack(rename_sheet_in_workbook("说明文字", "'说明文字"))),
+        "sheet-apostrophe-table": w("撇号表格名.xlsx", lambda: repack(rename_sheet_in_workbook("支出总表", "'支出总表"))),
+        "sheet-only-spaces": w("空格表名.xlsx", lambda: repack(rename_sheet_in_workbook("政府采购", "   "))),
+        "sheet-empty-name": w("空表名.xlsx", lambda: repack(rename_sheet_in_workbook("政府采购", ""))),
+        "sheet-name-bang": w("叹号表名.xlsx", lambda: repack(rename_sheet_in_workbook("三公经费表", "三公!经费[表]"))),
         "amount-1e308": edit("极大数.xlsx", cells({"D9": 1e308, "E9": 1e308})),
         "amount-neg-1e308": edit("极小数.xlsx", cells({"D9": -1e308})),
         "amount-neg-zero": edit("负零.xlsx", cells({"D11": -0.0, "F11": -0.0})),
