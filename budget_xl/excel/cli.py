@@ -7,8 +7,11 @@ every other command, and these two say in Chinese what to install.
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from budget_xl.errors import InputError
 
@@ -29,9 +32,37 @@ def _port(text: str) -> int:
     return port
 
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP header name (RFC 9110 token)
+
+
+def check_serve_options(args) -> None:
+    """Options the server would start with and then refuse every request by (a proxy address no peer can have,
+    a header no request can carry, an origin no page sends): refused now, with the reason, not at the first call."""
+    wanted = {"--users": (args.users, "用户名单文件"), "--certs": (args.certs, "证书文件夹"),
+              "--trust-user-header": (args.trust_user_header, "请求头名称（如 X-Remote-User）")}
+    for flag, (value, what) in wanted.items():
+        if value is not None and not str(value).strip():
+            raise InputError(f"{flag} 不能为空：请给出{what}。")
+    if args.trust_user_header is not None and not _HEADER_NAME.fullmatch(args.trust_user_header):
+        raise InputError(f"--trust-user-header “{args.trust_user_header.strip()}”不是有效的请求头名称：只能由英文字母、数字和"
+                         "“-”组成，如 X-Remote-User。")
+    for proxy in args.trusted_proxy or ():
+        try:
+            ipaddress.ip_address(proxy.strip())
+        except ValueError:
+            raise InputError(f"--trusted-proxy “{proxy}”不是有效的 IP 地址（如 127.0.0.1 或 10.0.0.5）："
+                             "反向代理按来访地址逐个比对，不接受主机名或网段。") from None
+    for origin in args.allow_origin or ():
+        u = urlsplit(origin.strip())
+        if u.scheme not in ("http", "https") or not u.hostname or u.path not in ("",) or u.query or u.fragment:
+            raise InputError(f"--allow-origin “{origin}”不是网页来源：应写成 https://主机名[:端口]（不带路径，"
+                             "末尾也不加“/”），如 https://oa.example.gov.cn。")
+
+
 def cmd_serve(args) -> int:
     from budget_xl.excel.server import serve
 
+    check_serve_options(args)
     if args.add_user:
         from budget_xl.excel.users import add_user
 

@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import openpyxl
+import pytest
 import xlwings as xw
 
 from budget_xl.excel import desktop, udfs
@@ -135,3 +136,28 @@ def test_the_master_workbook_carries_no_interpreter_row_so_it_works_on_any_compu
     for path in (blank_file, ROOT / "workbook" / "预算公开主表_空白模板.xlsx", ROOT / "workbook" / "样例_承德市司法局2024.xlsx"):
         keys = [r[0].value for r in openpyxl.load_workbook(path)[CONF_SHEET].iter_rows()]
         assert "Interpreter_Win" not in keys and "Interpreter_Mac" not in keys and "UDF Modules" in keys
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["--users", ""], "--users 不能为空：请给出用户名单文件"),
+    (["--certs", " "], "--certs 不能为空：请给出证书文件夹"),
+    (["--trust-user-header", ""], "--trust-user-header 不能为空"),
+    (["--trust-user-header", "X User:\n"], "不是有效的请求头名称"),
+    (["--trust-user-header", "X-User", "--trusted-proxy", "999.0.0.1"], "“999.0.0.1”不是有效的 IP 地址"),
+    (["--trust-user-header", "X-User", "--trusted-proxy", "proxy.local"], "不接受主机名或网段"),
+    (["--allow-origin", "不是网址"], "“不是网址”不是网页来源"),
+    (["--allow-origin", "https://oa.example.gov.cn/"], "末尾也不加“/”"),
+])
+def test_serve_refuses_at_start_an_option_that_would_refuse_every_request(argv, said):
+    """Rather than starting and then answering every request 401/403: exit 2 with the reason, in Chinese."""
+    r = run_cli("serve", *argv, "--port", "8959")
+    assert r.returncode == 2 and said in r.stderr, r.stderr
+
+
+def test_serve_options_that_are_well_formed_pass_the_start_check():
+    from types import SimpleNamespace
+
+    from budget_xl.excel.cli import check_serve_options
+
+    check_serve_options(SimpleNamespace(users=None, certs=None, trust_user_header="X-Remote-User",
+                                        trusted_proxy=["10.0.0.5", "::1"], allow_origin=["https://oa.example.gov.cn:8443"]))
