@@ -44,7 +44,7 @@ def check_serve_options(args) -> None:
         if value is not None and not str(value).strip():
             raise InputError(f"{flag} 不能为空：请给出{what}。")
     if args.trust_user_header is not None and not _HEADER_NAME.fullmatch(args.trust_user_header):
-        raise InputError(f"--trust-user-header “{args.trust_user_header.strip()}”不是有效的请求头名称：只能由英文字母、数字和"
+        raise InputError("--trust-user-header 给出的不是有效的请求头名称：不能含空格、冒号或换行，只能由英文字母、数字和"
                          "“-”组成，如 X-Remote-User。")
     for proxy in args.trusted_proxy or ():
         try:
