@@ -757,12 +757,12 @@ def _scan_tree(family: Proto, printed: dict, invalid: bool, counts: dict, differ
 
 def _scan_decl(pg: _DeclPairing, printed: dict, invalid: bool, counts: dict, differing: list[Instance]) -> None:
     """One declared relation (``DECL_FAMILY``): what ``_scan_one`` gives each proto ``_key_protos`` yields for it.
-    A key whose anchor and counterparts are all printed cells, the other sides keyed as the anchor is, in a
-    workbook without an unreadable cell, is classified here in line (its counterparts are then the other sides'
-    slots of the same key, in their order); every other key goes one proto at a time."""
+    A key whose anchor and counterparts are all printed cells, the other sides keyed as the anchor is, has its
+    proto made here (its counterparts are then the other sides'
+    slots of the same key, in their order); every other key goes through ``_key_protos``."""
     decl = pg.decl
     others = pg.o_slots
-    fast = not invalid and not pg.totals_only and not pg.by_none
+    fast = not pg.totals_only and not pg.by_none
     if fast:
         one_column = {k[1] is None for k in pg.a_slots}
         for o in others:
@@ -773,35 +773,17 @@ def _scan_decl(pg: _DeclPairing, printed: dict, invalid: bool, counts: dict, dif
             for proto in _key_protos(pg, key):
                 _scan_one(proto, printed, invalid, counts, differing)
         return
-    rule, kind, a_slots, excess, shape = decl.id, decl.kind, pg.a_slots, pg.kw.get("excess"), pg.shape
-    single = others[0] if len(others) == 1 else None
-    keys: dict[str, tuple] = {}
+    rule, kind, a_slots, shape = decl.id, decl.kind, pg.a_slots, pg.shape
     for key in pg.keys:
         a = a_slots.get(key)
-        if single is not None:
-            m = single.get(key)
-            parts = (m,) if type(m) is tuple else ()
-        else:
-            # a counterpart not printed (or a row missing) adds nothing, as _key_protos leaves it out
-            parts = tuple([m for o in others if type(m := o.get(key)) is tuple])
+        # a counterpart not printed (or a row missing) adds nothing, as _key_protos leaves it out
+        parts = tuple([m for o in others if type(m := o.get(key)) is tuple])
         if type(a) is not tuple or not parts or kind == COPY and len(parts) > 1:  # the general way
             for proto in _key_protos(pg, key):
                 _scan_one(proto, printed, invalid, counts, differing)
-            continue
-        t, r, c = a
-        tv = r.values.get(c)
-        if type(tv) is not Decimal:
-            tv = None
-        values = [v if type(v := pr.values.get(pc)) is Decimal else None for _pt, pr, pc in parts]
-        present = [v for v in values if v is not None]
-        st, plain = _inline_verdict(kind, a, parts, printed, tv, values, present, shape, excess)
-        ck = keys.get(st)
-        if ck is None:
-            ck = keys[st] = (st, t.layout.key, rule)
-        counts[ck] = counts.get(ck, 0) + 1
-        if not plain:
-            differing.append(_instance((rule, kind, a, parts, _bound_kw(pg, key) if kind == AT_MOST else pg.kw,
-                                        shape)))
+        else:  # the proto _key_protos would give, without its matching
+            _scan_one((rule, kind, a, parts, _bound_kw(pg, key) if kind == AT_MOST else pg.kw, shape),
+                      printed, invalid, counts, differing)
 
 
 # ------------------------------------------------------------------ evaluation

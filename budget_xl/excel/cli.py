@@ -54,7 +54,7 @@ def check_serve_options(args) -> None:
                              "反向代理按来访地址逐个比对，不接受主机名或网段。") from None
     for origin in args.allow_origin or ():
         u = urlsplit(origin.strip())
-        if u.scheme not in ("http", "https") or not u.hostname or u.path not in ("",) or u.query or u.fragment:
+        if u.scheme not in ("http", "https") or not u.hostname or u.path or u.query or u.fragment:
             raise InputError(f"--allow-origin “{origin}”不是网页来源：应写成 https://主机名[:端口]（不带路径，"
                              "末尾也不加“/”），如 https://oa.example.gov.cn。")
 
