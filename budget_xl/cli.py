@@ -165,16 +165,17 @@ def _unusable_argument(parser: argparse.ArgumentParser, args, argv: list[str]) -
         why = non_utf8_name(a) if isinstance(a, str) else None
         if why:
             return f"参数“{visible(a, names=True)}”的{why}，无法使用。请换一个名字（或先给文件改名）再试。"
-    if args.command == "serve":
+    name = getattr(args, "command", None)
+    if name == "serve":
         return None
-    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
-    command = sub.choices.get(args.command) if sub else None
+    sub = next((a for a in getattr(parser, "_actions", ()) if isinstance(a, argparse._SubParsersAction)), None)
+    command = sub.choices.get(name) if sub else None
     for action in (command._actions if command else ()):
         value = getattr(args, action.dest, None)
         values = value if isinstance(value, list) else [value]
         if any(isinstance(v, str) and not v.strip() for v in values) and action.default not in values:
-            name = "/".join(action.option_strings) or action.metavar or action.dest
-            return f"参数 {name} 的值是空的，请给出“{action.metavar or '参数值'}”。"
+            option = "/".join(action.option_strings) or action.metavar or action.dest
+            return f"参数 {option} 的值是空的，请给出“{action.metavar or '参数值'}”。"
     return None
 
 
