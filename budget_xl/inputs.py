@@ -161,7 +161,7 @@ def not_a_workbook(path: str | Path) -> str | None:
     if head.startswith(b"%PDF"):
         return "这是一个 PDF 文件（只是扩展名为 Excel 的），不是工作簿。PDF 请用 budget-xl import 导入，或用 budget-xl review 检查。"
     text = None
-    for enc in ("utf-8-sig", "utf-16", "gb18030"):
+    for enc in ("utf-8-sig", "utf-16", "gbk"):  # not gb18030: it decodes nearly any bytes
         if enc == "utf-16" and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
         try:
