@@ -152,6 +152,33 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _unusable_argument(parser: argparse.ArgumentParser, args, argv: list[str]) -> str | None:
+    """One guard for every command, before it starts: an argument given as an empty string, or holding bytes
+    that are not UTF-8. ``batch ""`` (an unset variable in a script) checked the whole current folder,
+    ``--mark ""`` / ``--budget ""`` / ``--prior ""`` were silently ignored (exit 0 with nothing marked or
+    compared), ``synth --out ""`` wrote into the current folder, ``check ""`` spoke of a file “.”.
+    ``serve`` checks each of its options itself, with its own reasons."""
+    from budget_xl.errors import visible
+    from budget_xl.inputs import non_utf8_name
+
+    for a in argv:
+        why = non_utf8_name(a) if isinstance(a, str) else None
+        if why:
+            return f"参数“{visible(a, names=True)}”的{why}，无法使用。请换一个名字（或先给文件改名）再试。"
+    name = getattr(args, "command", None)
+    if name == "serve":
+        return None
+    sub = next((a for a in getattr(parser, "_actions", ()) if isinstance(a, argparse._SubParsersAction)), None)
+    command = sub.choices.get(name) if sub else None
+    for action in (command._actions if command else ()):
+        value = getattr(args, action.dest, None)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in values) and action.default not in values:
+            option = "/".join(action.option_strings) or action.metavar or action.dest
+            return f"参数 {option} 的值是空的，请给出“{action.metavar or '参数值'}”。"
+    return None
+
+
 def _usable_streams() -> None:
     """A closed stdout (``>&-``) is a null device, not ``None``; a console or file whose encoding cannot
     hold Chinese (``LANG=C`` without UTF-8 mode, ``PYTHONIOENCODING=ascii``) is written in UTF-8; a
@@ -231,6 +258,10 @@ def _main(argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
+        return 2
+    unusable = _unusable_argument(parser, args, sys.argv[1:] if argv is None else argv)
+    if unusable:
+        _err(f"错误：{unusable}")
         return 2
     try:
         return int(args.func(args) or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 class InputError(Exception):
     """Input the tool cannot work with. The CLI prints it and exits with code 2."""
@@ -18,10 +20,35 @@ class InputError(Exception):
     def text(self) -> str:
         where = []
         if self.file:
-            where.append(f"文件“{self.file}”")
+            where.append(f"文件“{visible(self.file, names=True)}”")
         if self.sheet:
-            where.append(f"工作表“{self.sheet}”")
+            where.append(f"工作表“{visible(self.sheet, names=True)}”")
         if self.cell:
             where.append(f"单元格 {self.cell}")
         prefix = "，".join(where)
-        return f"{prefix}：{self.message}" if prefix else self.message
+        message = visible(self.message)
+        return f"{prefix}：{message}" if prefix else message
+
+
+_SHOWN = {"\n": "〔换行〕", "\r": "〔回车〕", "\t": "〔制表符〕"}
+
+
+def visible(text: str, names: bool = False) -> str:
+    """``text`` with the characters a reader cannot see made visible: a right-to-left mark, a zero-width space
+    or a byte-order mark in a sheet or file name (“工作表“\u200f支出总表”” would read as “支出总表”, which
+    does exist), and a file name's bytes that are not UTF-8. ``names``: a file or sheet name, whose line
+    ends and tabs are shown too (in a message they are its own line breaks)."""
+    if text.isascii() and (not names or text.isprintable()):
+        return text
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:  # a byte of a file name that is not UTF-8 (Python's surrogateescape)
+            out.append(f"〔字节{o - 0xDC00:02X}〕")
+        elif names and ch in _SHOWN:
+            out.append(_SHOWN[ch])
+        elif unicodedata.category(ch) in ("Cf", "Cs") or (names and unicodedata.category(ch) == "Cc"):
+            out.append(f"〔不可见字符U+{o:04X}〕")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -27,6 +27,27 @@ def _kind(mode: int) -> str | None:
     return "special"
 
 
+def non_utf8_name(text: str) -> str | None:
+    """Why a path (or any argument) cannot be used when its bytes are not UTF-8 though the system's are: a
+    folder zipped on Chinese Windows (names in GBK) and unzipped here. Python keeps such bytes as lone
+    surrogates, which python-calamine cannot open and no workbook, report or document can hold, so they are
+    refused at once, not read as "damaged" or written as a locale problem. None when the name is fine (and
+    under a non-UTF-8 locale, where every Chinese name looks like this and is left to the locale check)."""
+    import sys
+
+    if text.isascii() or not any(0xDC80 <= ord(ch) <= 0xDCFF for ch in text):
+        return None
+    if sys.getfilesystemencoding().lower().replace("-", "") != "utf8":
+        return None
+    raw = os.fsencode(text)
+    try:
+        gbk = raw.decode("gbk")
+    except UnicodeDecodeError:
+        gbk = None
+    hint = f"按 GBK 编码应是“{Path(gbk).name}”，" if gbk and gbk.isprintable() else ""
+    return "路径中有不是 UTF-8 编码的字节（" + hint + "常见于在 Windows 上打包、在这里解压的文件）"
+
+
 def require_regular_file(path: str | Path, what: str = "文件") -> Path:
     """A FIFO, a device or a socket is refused before anything opens it (opening a FIFO would hang)."""
     p = Path(path)
@@ -44,6 +65,10 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
         raise InputError(f"这是一个文件夹，不是{what}。", file=name)
     if kind == "special":
         raise InputError(f"这不是普通文件（可能是管道或设备），不能作为{what}读取。", file=name)
+    bad_name = non_utf8_name(name)
+    if bad_name:
+        raise InputError(f"{what}的{bad_name}，无法读取，也无法写进结果。请先给它改名（如在文件管理器中重命名）再试。",
+                         file=name)
     return p
 
 
@@ -101,6 +126,68 @@ def read_head(path: str | Path, n: int, what: str = "文件") -> bytes:
         raise InputError(f"{what}读取失败（{_reason(e)}）。", file=str(path)) from None
     finally:
         os.close(fd)
+
+
+def blank_after_suffix(path: str | Path) -> str | None:
+    """A name ending in a space or a dot after its extension (“主表.xlsx ”: a Linux or network share keeps
+    it, Windows cannot open it), said so: the space cannot be seen in “扩展名为“.xlsx ””."""
+    suffix = Path(path).suffix
+    if suffix and suffix != suffix.rstrip(" .　"):
+        return (f"文件名的扩展名后面多了空格或句点（“{suffix.rstrip(' .　')}”后有“{suffix[len(suffix.rstrip(' .　')):]}”），"
+                "Windows 上无法打开它。请给文件改名，去掉末尾的空格或句点后再试。")
+    return None
+
+
+def not_a_workbook(path: str | Path) -> str | None:
+    """What a file named .xlsx (or .xls) holds when it is no zip package, said as what it is: empty, an
+    Excel/WPS lock file, a macOS companion file, a PDF, or text (CSV, tab-separated, JSON, a web page, an
+    Excel 2003 XML table, which some finance systems export under an Excel name). None: nothing recognised
+    (the caller says "damaged")."""
+    p = Path(path)
+    try:
+        head = read_head(p, 4096)
+    except InputError:
+        return None
+    own = p.name[2:] if p.name.startswith(("~$", "._")) else ""
+    if p.name.startswith("~$") and len(head) < 4096:
+        return (f"这是 Excel 或 WPS 打开“{own}”时生成的临时锁定文件（文件名以“~$”开头），不是工作簿。"
+                f"请改用“{own}”；关闭 Excel 后这个文件会自动消失。")
+    if head.startswith(b"\x00\x05\x16\x07") or (p.name.startswith("._") and b"Mac OS X" in head[:64]):
+        return (f"这是 macOS 复制文件时附带生成的隐藏文件（文件名以“._”开头），不是工作簿。"
+                f"请改用“{own or '原文件'}”；这个文件可以删除。")
+    if not head:
+        return "文件是空的（0 字节），可能在复制、下载或保存时没有完成。请重新获取这个文件。"
+    save_as = "不是 Excel 工作簿。请在 Excel 或 WPS 中打开它，再“另存为”Excel 工作簿（.xlsx）后重试。"
+    if head.startswith(b"%PDF"):
+        return "这是一个 PDF 文件（只是扩展名为 Excel 的），不是工作簿。PDF 请用 budget-xl import 导入，或用 budget-xl review 检查。"
+    text = None
+    for enc in ("utf-8-sig", "utf-16", "gbk"):  # not gb18030: it decodes nearly any bytes
+        if enc == "utf-16" and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            text = head.decode(enc)
+        except UnicodeDecodeError:
+            try:  # the 4 KB cut a character in two
+                text = head[:-3].decode(enc)
+            except UnicodeDecodeError:
+                continue
+        break
+    if text is None or "\x00" in text or sum(not (ch.isprintable() or ch in "\r\n\t") for ch in text) > len(text) // 50:
+        return None
+    low = text.lstrip().lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in low:
+        kind = " Excel 2003 XML 表格"
+    elif low.startswith(("<!doctype html", "<html")) or "<table" in low:
+        kind = "网页（HTML）"
+    elif low.startswith(("{", "[")):
+        kind = " JSON 文本"
+    elif "\t" in text:
+        kind = "制表符分隔的文本"
+    elif "," in text or "，" in text:
+        kind = "逗号分隔的文本（CSV）"
+    else:
+        kind = "纯文本"
+    return f"这是{kind}文件，只是扩展名为 Excel 的，" + save_as
 
 
 def require_size(path: str | Path, limit: int, what: str = "文件") -> Path:

@@ -100,13 +100,18 @@ def cmd_batch(args) -> int:
     if args.json:
         sys.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=1) + "\n")
     else:
-        out = Console(highlight=False)
+        from budget_xl.errors import visible
+
+        # markup off: a file or department named “[/red]…” is text, not a rich tag (it stopped the batch with
+        # a MarkupError after every file was checked); a file name's line break or right-to-left mark is shown
+        out = Console(highlight=False, markup=False)
         for r in worst_first(results)[: args.top]:
             st = status(r)
             if st == "通过":
                 break
             what = r.problem or f"错误 {r.count('error')} 条，警告 {r.count('warning')} 条"
-            out.print(f"{st}  {r.path}  {r.dept}  {what}", soft_wrap=True)
+            out.print(f"{st}  {visible(str(r.path), names=True)}  {visible(r.dept or '', names=True)}  {what}",
+                      soft_wrap=True)
         read = [r for r in results if r.problem is None]
         unchecked = [r for r in read if not r.count("error") and r.covered("checked") == 0]
         clean = len(results) - len(bad) - len(unreadable) - len(unchecked)

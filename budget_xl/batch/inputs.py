@@ -9,8 +9,11 @@ from budget_xl.errors import InputError
 
 
 def _wanted(p: Path) -> bool:
-    # Excel/WPS lock files (~$name.xlsx) and our own temporary files are not inputs
-    return p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".~", ".budget-xl-"))
+    # Excel/WPS lock files (~$name.xlsx), the companions macOS writes beside each file it copies (._name.xlsx)
+    # and our own temporary files are not inputs; “主表.xlsx ” (a space after the extension) is, to be told why
+    # it cannot be read rather than silently left out
+    return (p.suffix.lower().rstrip(" .\u3000") in SUFFIXES
+            and not p.name.startswith(("~$", ".~", ".budget-xl-", "._")))
 
 
 def collect(paths: list[str], exclude: list[Path] = ()) -> list[Path]:

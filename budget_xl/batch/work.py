@@ -83,7 +83,7 @@ def read_any(path: Path):
     from budget_xl.read import read_workbook
 
     suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
+    if suffix in WORKBOOK_SUFFIXES or suffix.rstrip(" .\u3000") in WORKBOOK_SUFFIXES:  # “主表.xlsx ”: said why
         result = read_workbook(path)
         return result, result.budget.profile
     if suffix == ".txt":
@@ -110,7 +110,9 @@ def read_any(path: Path):
         imported = importer(path)
         result = _through_workbook(_as_read_result(imported, str(path)).budget, path)
         return result, f"{result.budget.profile}（PDF导入）"
-    raise InputError(f"不支持的文件类型“{path.suffix}”。", file=str(path))
+    from budget_xl.inputs import blank_after_suffix
+
+    raise InputError(blank_after_suffix(path) or f"不支持的文件类型“{path.suffix}”。", file=str(path))
 
 
 def _through_workbook(budget, path: Path):

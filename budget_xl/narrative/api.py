@@ -11,7 +11,9 @@ from budget_xl.narrative.context import check_basics
 from budget_xl.narrative.render import Narrative, render_narrative
 
 FORMATS = (".docx", ".txt", ".md")
-UNREADABLE_RULES = ("READ-CELL-ERROR", "READ-FORMULA-UNCACHED", "READ-MERGED", "READ-DUP-CODE")
+# a cell that holds something other than a number (text, a date, a date-formatted amount) is no blank either:
+# "合计数空白" and "重算汇总" would be the wrong advice
+UNREADABLE_RULES = ("READ-CELL-ERROR", "READ-FORMULA-UNCACHED", "READ-MERGED", "READ-DUP-CODE", "READ-NOT-NUMBER")
 
 
 def narrative_of(budget: Budget, *, prior: str | Path | None = None, templates: str | Path | None = None,
@@ -76,7 +78,7 @@ def refuse_unreadable(result, path) -> None:
     if unreadable:
         from budget_xl.errors import InputError
 
-        raise InputError("以下单元格无法读出数值，情况说明没有生成：" + "；".join(n.message for n in unreadable[:5])
+        raise InputError("以下单元格无法读出数值，情况说明没有生成：" + "；".join(n.message.rstrip("。") for n in unreadable[:5])
                          + ("……" if len(unreadable) > 5 else ""), file=str(path))
 
 

@@ -9,6 +9,7 @@ parser, the way Excel repairs it) and the copy is written from the repaired part
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -25,8 +26,8 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
         wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
         wb.repaired = []
         return wb
-    except ElementTree.ParseError:
-        pass
+    except SyntaxError:  # ElementTree's ParseError, and lxml's XMLSyntaxError (openpyxl parses the workbook part,
+        pass             # its relationships and the sheets' rels with lxml when it is installed): repaired below
     except (IndexError, KeyError):  # a style past the style sheet, a lost [Content_Types].xml: repaired below
         pass
     except (ValueError, TypeError, AttributeError) as e:
@@ -53,6 +54,58 @@ def _style_count(z: zipfile.ZipFile) -> int:
     return len(re.findall(rb"<(?:\w+:)?xf\b", m.group(1))) if m else 1
 
 
+_RID = re.compile(rb'(<(?:\w+:)?hyperlink\b[^>]*?)\s+(?:\w+:)?id="([^"]*)"')
+_DXF = re.compile(rb'(<(?:\w+:)?cfRule\b[^>]*?)\s+dxfId="(\d+)"')
+
+
+_REL = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*?\bId="([^"]*)"[^>]*?(?:/>|>\s*</(?:\w+:)?Relationship>)')
+_OBJECT = re.compile(rb'<(?:\w+:)?(?:drawing|legacyDrawing|legacyDrawingHF|picture)\b[^>]*?\b(\w+:)?id="([^"]*)"[^>]*/>')
+
+
+def _live_rels(z: zipfile.ZipFile, name: str, rels: bytes) -> bytes:
+    """A relationships part without the relationships whose target part is not in the package (a picture or
+    the notes of a sheet lost on the way): Excel drops them on opening, openpyxl stops with a KeyError."""
+    names = set(z.namelist())
+    folder = name.rsplit("/_rels/", 1)[0]
+
+    def keep(m: re.Match) -> bytes:
+        rel = m.group(0)
+        if b'TargetMode="External"' in rel:
+            return rel
+        t = re.search(rb'\bTarget="([^"]*)"', rel)
+        if not t:
+            return rel
+        target = t.group(1).decode("utf-8", "replace")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        return rel if path in names else b""
+    return _REL.sub(keep, rels)
+
+
+def _dxf_count(z: zipfile.ZipFile) -> int:
+    """How many differential formats (those of conditional formatting) the style sheet holds."""
+    try:
+        xml = z.read("xl/styles.xml")
+    except KeyError:
+        return 0
+    m = re.search(rb"<(?:\w+:)?dxfs\b[^>]*>(.*?)</(?:\w+:)?dxfs>", xml, re.S)
+    return len(re.findall(rb"<(?:\w+:)?dxf\b", m.group(1))) if m else 0
+
+
+def _dangling(z: zipfile.ZipFile, part: str, xml: bytes, dxfs: int) -> bytes:
+    """What Excel drops on opening and openpyxl refuses (KeyError, IndexError): a hyperlink whose address is
+    missing from the sheet's relationships (the link goes, the cell stays), a conditional format's
+    ``dxfId`` past the style sheet (the rule stays, without its colour)."""
+    folder, name = part.rsplit("/", 1)
+    try:
+        rels = z.read(f"{folder}/_rels/{name}.rels")
+    except KeyError:
+        rels = b""
+    ids = {m.group(1) for m in _REL.finditer(_live_rels(z, f"{folder}/_rels/{name}.rels", rels))}
+    xml = _OBJECT.sub(lambda m: m.group(0) if m.group(2) in ids else b"", xml)
+    xml = _RID.sub(lambda m: m.group(0) if m.group(2) in ids else m.group(1), xml)
+    return _DXF.sub(lambda m: m.group(0) if int(m.group(2)) < dxfs else m.group(1), xml)
+
+
 def _unrepairable(e: BaseException, src) -> InputError:
     from budget_xl.inputs import broken_reason
 
@@ -66,30 +119,29 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
 
     out = io.BytesIO()
     repaired = []
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
         styles = _style_count(z)
+        dxfs = _dxf_count(z)
         for info in z.infolist():
             part = z.read(info)
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 mended = _STYLE.sub(lambda m: m.group(0) if int(m.group(2)) < styles else m.group(1), part)
+                mended = _dangling(z, info.filename, mended, dxfs)
                 if mended != part:  # a style past the style sheet: the cell keeps its value, loses the format
+                    part = mended
+                    repaired.append(info.filename)
+            if info.filename.startswith("xl/worksheets/_rels/") and info.filename.endswith(".rels"):
+                mended = _live_rels(z, info.filename, part)
+                if mended != part:
                     part = mended
                     repaired.append(info.filename)
             if info.filename.endswith((".xml", ".rels")):
                 try:
                     ElementTree.fromstring(part)
                 except ElementTree.ParseError:
-                    root = etree.fromstring(part, parser)
+                    root = recovered_tree(part)
                     if root is None:
                         raise InputError(f"文件中的“{info.filename}”已损坏，无法读取。", file=str(src)) from None
-                    for el in root.iter(etree.Element):  # libxml2 keeps a duplicated attribute: keep the first
-                        first: dict = {}
-                        for k, v in el.attrib.items():
-                            first.setdefault(k, v)
-                        if len(first) != len(el.attrib):
-                            el.attrib.clear()
-                            el.attrib.update(first)
                     part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                     repaired.append(info.filename)
             w.writestr(info, part)
@@ -97,6 +149,29 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
             w.writestr(TYPES, _content_types(z.namelist()))
             repaired.append(TYPES)
     return out.getvalue(), repaired
+
+
+def recovered_tree(part: bytes):
+    """A part the strict parser refuses, read by lxml's recovering parser the way Excel repairs it (None when
+    nothing can be recovered). libxml2 keeps a duplicated attribute, which would be written out twice again:
+    the first one is kept, as python-calamine reads it."""
+    from lxml import etree
+
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(part, parser)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None:
+        return None
+    for el in root.iter(etree.Element):
+        first: dict = {}
+        for k, v in el.attrib.items():
+            first.setdefault(k, v)
+        if len(first) != len(el.attrib):
+            el.attrib.clear()
+            el.attrib.update(first)
+    return root
 
 
 TYPES = "[Content_Types].xml"

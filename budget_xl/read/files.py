@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 from budget_xl.a1 import index as a1_index
 from budget_xl.errors import InputError
-from budget_xl.inputs import broken_reason, check_declared_counts, require_regular_file
+from budget_xl.inputs import blank_after_suffix, broken_reason, check_declared_counts, not_a_workbook, require_regular_file
 from budget_xl.read.values import CellError, Uncached
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -78,7 +78,7 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
     if suffix == ".xls" and head == OLE_MAGIC and _is_old_xls(p):
         return p  # a real old .xls: python-calamine reads it; whatever is written goes to an .xlsx beside it
     if suffix in (".xls", ".et") or (head == OLE_MAGIC and suffix not in (".xlsx", ".xlsm")):
-        raise InputError(old_xls, file=name)
+        raise InputError((head != OLE_MAGIC and not head.startswith(b"PK") and not_a_workbook(p)) or old_xls, file=name)
     if head == OLE_MAGIC and _is_old_xls(p):
         raise InputError("这是旧版 .xls 格式的文件（只是扩展名改成了 .xlsx）。" + old_xls.split("。", 1)[1], file=name)
     if head == OLE_MAGIC:
@@ -88,9 +88,9 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
         raise InputError(f"“{p.suffix}”是 Excel 的{OTHER_EXCEL[suffix]}格式，本工具只读取 .xlsx 或 .xlsm 工作簿。"
                          "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再试。", file=name)
     if suffix not in (".xlsx", ".xlsm"):
-        raise InputError(f"不是 Excel 工作簿（扩展名为“{p.suffix or '无'}”）。请提供 .xlsx 文件。", file=name)
+        raise InputError(blank_after_suffix(p) or f"不是 Excel 工作簿（扩展名为“{p.suffix or '无'}”）。请提供 .xlsx 文件。", file=name)
     if not zipfile.is_zipfile(p):
-        raise InputError("文件已损坏，或不是真正的 Excel 工作簿（无法按 .xlsx 格式打开）。", file=name)
+        raise InputError(not_a_workbook(p) or "文件已损坏，或不是真正的 Excel 工作簿（无法按 .xlsx 格式打开）。", file=name)
     try:
         with zipfile.ZipFile(p) as z:
             names = set(z.namelist())

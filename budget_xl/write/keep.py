@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from budget_xl.errors import InputError
+from budget_xl.read.editable import load_for_edit
 from budget_xl.write.package import CellEdit, openpyxl_would_lose, write_lossless
 
 
@@ -28,8 +29,6 @@ def _macro_check(src: Path, out: Path) -> None:
 
 
 def mark_keeping(src: Path, out: Path, findings, now=None, warn=None, coverage=None) -> Path:
-    import openpyxl
-
     from budget_xl.findings import split_ref
     from budget_xl.marking.state import STATE_SHEET
     from budget_xl.marking.xlsx import RESULT_SHEET, mark_workbook, plan_for_workbook
@@ -39,7 +38,7 @@ def mark_keeping(src: Path, out: Path, findings, now=None, warn=None, coverage=N
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         theirs = Path(d) / ("openpyxl" + out.suffix)
         mark_workbook(src, theirs, findings, now=now, warn=warn, coverage=coverage, keep_all=False)
-        plan = plan_for_workbook(openpyxl.load_workbook(src), findings, source=src.name, now=now, coverage=coverage)
+        plan = plan_for_workbook(load_for_edit(src), findings, source=src.name, now=now, coverage=coverage)
         edits: dict[str, CellEdit] = {}
         noted: set[str] = set()
         for r in plan.restore:
@@ -63,9 +62,7 @@ def fill_keeping(src: Path, out: Path, changes, now=None, force: bool = False, h
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         theirs = Path(d) / ("openpyxl" + out.suffix)
         written, formulas = apply_changes(src, theirs, changes, now=now, force=True, held=held, keep_all=False)
-        import openpyxl
-
-        wb = openpyxl.load_workbook(src)
+        wb = load_for_edit(src)
         edits = {}
         for c in written:
             from budget_xl.findings import split_ref

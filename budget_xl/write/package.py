@@ -93,6 +93,17 @@ def openpyxl_would_lose(path: str | Path) -> list[str]:
 
 
 # -- the package ----------------------------------------------------------------------------------------------
+def _recovered(data: bytes, name: str) -> etree._Element:
+    """A part lxml's strict parser refuses, read by its recovering parser (as ``read.editable`` repairs the
+    parts openpyxl refuses); a part nothing can be recovered from is refused in Chinese."""
+    from budget_xl.read.editable import recovered_tree
+
+    root = recovered_tree(data)
+    if root is None:
+        raise InputError(f"文件的内容格式有误（其中的部件“{name}”无法读取），无法写出副本。请在 Excel 中打开后另存再试。")
+    return root
+
+
 class Package:
     """The parts of a .xlsx/.xlsm, in their order, each kept as bytes until it is edited."""
 
@@ -104,7 +115,10 @@ class Package:
 
     def xml(self, name: str) -> etree._Element:
         if name not in self.trees:
-            self.trees[name] = etree.fromstring(self.parts[name])
+            try:
+                self.trees[name] = etree.fromstring(self.parts[name])
+            except etree.XMLSyntaxError:  # what check read (a duplicated attribute): repaired as Excel repairs it
+                self.trees[name] = _recovered(self.parts[name], name)
         return self.trees[name]
 
     def rels_name(self, part: str) -> str:

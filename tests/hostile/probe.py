@@ -40,7 +40,7 @@ ALLOWED = {w.lower() for w in """
     ctrl sigterm windows com1 lpt9 aux con daxie rollup wanyuan zengjian validate recompute recompute_preview
     export_narrative delete patch trace post polyform check fill import narrative document batch review synth
     serve demo show sample noncommercial remote readme xlwings_license_key connectionreseterror
-    toml lang pythonutf8 entra microsoft entraid status
+    toml lang pythonutf8 entra microsoft entraid status macos
 """.split()}
 # the request's own words echoed back (“没有名为“nope”的函数”) are the user's, not ours
 ECHOED = {"nope", "nothing"}
@@ -779,6 +779,48 @@ def _six_envs(base: Path) -> list[Run]:
     return rs
 
 
+# -- round seven ---------------------------------------------------------------------------------------
+def round_seven_runs(root: Path) -> list[Run]:
+    """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
+    like workbooks that are none, odd names, and every path option given an empty string."""
+    from tests.hostile import round_seven
+
+    base = root / "seven"
+    inputs = base / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    out, copy = _run_folders(base)
+    rs: list[Run] = []
+    for name, build in round_seven.all_inputs().items():
+        folder = inputs / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        p = build(folder)
+        if p.suffix == ".pdf":
+            rs += _command_runs(out, f"seven-{name}", p, _pdf_commands(p))
+            continue
+        rs += _command_runs(out, f"seven-{name}", p, {
+            "check": lambda o, p=p: ["check", str(p)],
+            "mark": lambda o, p=p: ["check", str(p), "--mark", str(o / "标注.xlsx")],
+            "fill": lambda o, p=p: ["fill", str(p), "-o", str(o / "重算.xlsx")],
+            "dry": lambda o, p=p: ["fill", str(p), "--dry-run"],
+            "narrative": lambda o, p=p: ["narrative", str(p), "-o", str(o / "说明.docx"), "--force"],
+            "import": lambda o, p=p: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "batch": lambda o, p=p: ["batch", str(p.parent), "--jobs", "1", "--report", str(o / "报告.xlsx")],
+        }, timeout=120 if "200000" in name else TIMEOUT)
+    good = base / "主表.xlsx"
+    good.write_bytes(sample_bytes())
+    o = out("seven-empty")
+    for tag, argv in {
+        "batch": ["batch", ""], "check": ["check", ""], "mark": ["check", str(good), "--mark", ""],
+        "budget": ["check", str(good), "--budget", ""], "prior": ["narrative", str(good), "--prior", "", "-o", str(o / "p.txt")],
+        "synth": ["synth", "--count", "1", "--out", ""], "demo": ["demo", "--out", ""],
+        "dask": ["batch", str(good), "--dask", ""], "template": ["import", str(good), "--template", "", "-o", str(o / "i.xlsx")],
+    }.items():
+        rs.append(Run(f"seven-empty.{tag}", argv, [good], cwd=o))
+    return rs
+
+
 # -- the add-in server ---------------------------------------------------------------------------------
 def serve_probe(root: Path) -> list[dict]:
     """Raw HTTP requests to a running ``budget-xl serve``: every answer must be Chinese and not a 500."""
@@ -946,12 +988,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
-    ap.add_argument("--round", choices=("all", "4", "6"), default="all", help="the earlier runs, round six's, or both")
+    ap.add_argument("--round", choices=("all", "4", "6", "7"), default="all", help="the earlier runs, round six's, round seven's, or all")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    every = (runs(root) if a.round in ("all", "4") else []) + (round_six_runs(root) if a.round in ("all", "6") else [])
+    every = ((runs(root) if a.round in ("all", "4") else []) + (round_six_runs(root) if a.round in ("all", "6") else [])
+             + (round_seven_runs(root) if a.round in ("all", "7") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
@@ -970,7 +1013,8 @@ def main(argv: list[str]) -> int:
     if late:
         results.append({"id": "leftovers", "code": None, "problems": ["leftover:" + ",".join(late[:20])], "output": ""})
         print("FAIL leftovers", late[:20])
-    (root / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (root / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8",
+                                      errors="backslashreplace")  # round seven's names that are not UTF-8
     bad = [r for r in results if r["problems"]]
     print(f"{len(results)} runs, {len(bad)} with problems; details in {root / 'results.json'}")
     return 1 if bad else 0
