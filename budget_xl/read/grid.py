@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 from decimal import Decimal
 from itertools import repeat
 from operator import is_not
@@ -327,6 +328,8 @@ class _SheetReader:
             if p.how in ("bad", "too-big"):
                 row.invalid.add(col.key)
                 what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
+                if isinstance(raw, (date, time, timedelta)):  # a number Excel shows as a date: its format, not its value
+                    what += "（单元格设置成了日期或时间格式；若原是金额，请把单元格格式改为“数值”后重新填写）"
                 self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{shown(raw)}”{what}，涉及它的关系暂不核对。", where)
             elif p.how == "text-number":
                 self.note("READ-TEXT-NUMBER", WARNING,

@@ -242,3 +242,9 @@ def test_round_seven_builders_write_what_they_name(tmp_path):
         p = build(name, tmp_path / name)
         assert p.read_bytes() != sample_bytes()
     assert SHANGHAI_PDF.exists()
+
+
+def test_a_date_formatted_amount_is_named_with_its_format_as_the_reason(tmp_path):
+    p = build("amount-date-format", tmp_path)
+    code, out = run(["check", str(p), "--no-info"])
+    assert code == 1 and "不是有效金额（单元格设置成了日期或时间格式" in out and "改为“数值”" in out, ascii(out)
