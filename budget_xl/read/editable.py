@@ -44,14 +44,19 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
 _STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?)\s+s="(\d+)"')
 
 
-def _style_count(z: zipfile.ZipFile) -> int:
-    """How many cell formats the style sheet holds (openpyxl's default one when it is missing)."""
+def _styles_counted(z: zipfile.ZipFile, group: bytes, item: bytes, missing: int) -> int:
+    """How many ``item`` entries the style sheet's ``group`` holds (``missing`` when there is none)."""
     try:
         xml = z.read("xl/styles.xml")
     except KeyError:
-        return 1
-    m = re.search(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", xml, re.S)
-    return len(re.findall(rb"<(?:\w+:)?xf\b", m.group(1))) if m else 1
+        return missing
+    m = re.search(rb"<(?:\w+:)?" + group + rb"\b[^>]*>(.*?)</(?:\w+:)?" + group + rb">", xml, re.S)
+    return len(re.findall(rb"<(?:\w+:)?" + item + rb"\b", m.group(1))) if m else missing
+
+
+def _style_count(z: zipfile.ZipFile) -> int:
+    """How many cell formats the style sheet holds (openpyxl's default one when it is missing)."""
+    return _styles_counted(z, b"cellXfs", b"xf", 1)
 
 
 _RID = re.compile(rb'(<(?:\w+:)?hyperlink\b[^>]*?)\s+(?:\w+:)?id="([^"]*)"')
@@ -83,12 +88,7 @@ def _live_rels(z: zipfile.ZipFile, name: str, rels: bytes) -> bytes:
 
 def _dxf_count(z: zipfile.ZipFile) -> int:
     """How many differential formats (those of conditional formatting) the style sheet holds."""
-    try:
-        xml = z.read("xl/styles.xml")
-    except KeyError:
-        return 0
-    m = re.search(rb"<(?:\w+:)?dxfs\b[^>]*>(.*?)</(?:\w+:)?dxfs>", xml, re.S)
-    return len(re.findall(rb"<(?:\w+:)?dxf\b", m.group(1))) if m else 0
+    return _styles_counted(z, b"dxfs", b"dxf", 0)
 
 
 def _dangling(z: zipfile.ZipFile, part: str, xml: bytes, dxfs: int) -> bytes:
