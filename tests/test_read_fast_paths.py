@@ -11,11 +11,13 @@ import random
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budget_xl.errors import InputError
 from budget_xl.read import files, grid, values
 from budget_xl.read.values import CellError, Uncached
 
@@ -150,7 +152,11 @@ def sheet_xml(rnd: random.Random) -> bytes:
             else:
                 cells.append(rnd.choice(["<c><v>1</v></c>", "<c/>", '<c\tr="A1"/>', '<x:c r="A1"/>', "<col/>",
                                          '<c r="A1" r="ZZ150000"/>', '<c r="B2" s="1"\nr="C3"/>',
-                                         '<c t="e"><v>#N/A</v></c>', "<f>1</f>", '<c r="a1"/>']))
+                                         '<c t="e"><v>#N/A</v></c>', "<f>1</f>", '<c r="a1"/>',
+                                         '<c r="B2" t="e"><v>#DIV/0!</v></c>', '<c r="C3" s="2" t="e"/>',
+                                         '<c r="D4"><f>SUM(A1:A3)</f></c>', '<c r="D5" s="1"><f>1</f><v>2</v></c>',
+                                         '<c r="E6" t="e" r="XFD9"/>', "<c r='A1'/>", '<c r="A1"s="1"/>',
+                                         '<c r="F7" t="str"><f>A1</f><v></v></c>']))
         row = rnd.choice(['<row r="{}">'.format(rnd.choice([1, 5, 200000])), "<row>"])
         out.append(row + "".join(cells) + "</row>")
     return ("<worksheet><sheetData>" + "".join(out) + "</sheetData></worksheet>").encode()
@@ -160,11 +166,23 @@ def test_one_search_proves_what_sheet_extent_measures():
     proven = 0
     for seed in range(3000):
         data = sheet_xml(random.Random(seed))
-        if not (files._PREFIXED.search(data) or files._UNPROVEN_CELL.search(data) or files._LATER_R.search(data)):
+        real_extent = files.sheet_extent
+        with mock.patch.object(files, "sheet_extent", wraps=real_extent) as measured:
+            scan = files.SheetScan()
+            try:
+                files._scan_sheet(data, scan, "表", "f.xlsx")
+                refused = False
+            except InputError:
+                refused = True
+        rows, cols = real_extent(data)
+        assert refused == (rows > files.MAX_ROWS or cols > files.MAX_COLS or rows * cols > files.MAX_CELLS), data
+        if not measured.called:  # the searches proved the sheet small
             proven += 1
-            rows, cols = files.sheet_extent(data)
             assert rows <= 99_999 and cols <= 26, data
-            assert rows <= files.MAX_ROWS and cols <= files.MAX_COLS and rows * cols <= files.MAX_CELLS
+        if not refused:  # error cells and formulas without a result: what the full scan of every hint finds
+            full = files.SheetScan()
+            files._scan_cells(data, full, prefixed=True)
+            assert (scan.errors, scan.uncached) == (full.errors, full.uncached), data
     assert 100 < proven < 3000  # both ways taken
 
 

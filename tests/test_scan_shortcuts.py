@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from budget_xl.read.files import _MERGE, _cell_start, _merged_ranges
+from budget_xl.read.files import _MERGE, _cell_start, _col_index, merged_ranges
 
 FILLER = b'<c r="A1" s="1"><v>1</v></c>' * 400  # ~11 KB of cells: farther than the near window
 
@@ -19,7 +19,11 @@ FILLER = b'<c r="A1" s="1"><v>1</v></c>' * 400  # ~11 KB of cells: farther than 
     b'<mergeCellx:mergeCell ref="A1:A2"/>' + FILLER + b'<mergeCell ref="B1:B3"/>',
 ])
 def test_merged_ranges_as_plain_findall(data):
-    assert _merged_ranges(data) == _MERGE.findall(data)
+    assert merged_ranges(data) == plain_merges(data)
+
+
+def plain_merges(data: bytes) -> list[tuple[int, int, int, int]]:
+    return [(int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2)) for c1, r1, c2, r2 in _MERGE.findall(data)]
 
 
 def naive(data: bytes, at: int) -> int:
@@ -38,4 +42,4 @@ def test_cell_start_as_plain_search(data):
     for hint in (data.find(b"<f"), data.find(b't="e"')):
         if hint >= 0:
             assert _cell_start(data, hint) == naive(data, hint)
-    assert _merged_ranges(data) == _MERGE.findall(data)
+    assert merged_ranges(data) == plain_merges(data)

@@ -257,27 +257,11 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
     return rows, cols
 
 
-# A cell that does not open with a small reference (one column letter, at most five digits). A sheet with
-# none, no namespace prefix on a cell and no second r= in a cell, lies within 26 columns × 99,999 rows, inside
-# every limit: only then is its extent not measured (sheet_extent reads every reference; these searches are
-# ~5× cheaper).
-_UNPROVEN_CELL = re.compile(rb'<c\b(?! r="[A-Z]\d{1,5}")')
-_PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>, <x:f>) may be somewhere
-_LATER_R = re.compile(rb'"\s+r="')  # an r= after another attribute: perhaps a cell's second r=
-
-
-def check_extent(rows: int, cols: int, sheet: str, file: str | None = None) -> None:
-    """A sheet whose extent no budget table comes near is refused before any reader builds its grid: the
-    file reader (from the cell references) and the add-in (from the used range Excel sends) alike."""
-    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-        raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
-                         "已拒绝读取。请删除表格下方和右侧多余的行和列（包括只设置了格式、没有内容的整行整列）后另存再试。",
-                         file=file, sheet=sheet)
-
-
-def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
-    """Per sheet: error cells, formulas saved without a result, and merged ranges; one pass of a few
-    searches over each sheet's XML for what Excel writes, the full scan only for what it does not.
+def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None,
+                 merged: bool = True) -> dict[str, SheetScan]:
+    """Per sheet: error cells, formulas saved without a result, and merged ranges (``merged`` False: left to
+    the engine, python-calamine reads them anyway); three searches over each sheet's XML for what Excel
+    writes, the full scan only for what it does not.
 
     Raises InputError for a sheet whose extent no budget table comes near (before a reader allocates it).
     ``sheets``: parts already inflated (by check_workbook_file), by name.
@@ -291,16 +275,49 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None) ->
             if part not in members:
                 continue
             data = sheets[part] if part in sheets else z.read(part)
-            scan = SheetScan()
-            prefixed = _PREFIXED.search(data) is not None
-            if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
-                check_extent(*sheet_extent(data), sheet, name)
-            if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
-                _scan_cells(data, scan, prefixed)
-            for c1, r1, c2, r2 in _merged_ranges(data):
-                scan.merged.append((int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2)))
-            out[sheet] = scan
+            out[sheet] = scan = SheetScan()
+            _scan_sheet(data, scan, sheet, name)
+            if merged:
+                scan.merged = merged_ranges(data)
     return out
+
+
+# A cell that does not open with a small reference (one column letter, at most five digits). A sheet with
+# none, no namespace prefix on a cell and no second r= in a cell, lies within 26 columns × 99,999 rows, inside
+# every limit: only then is its extent not measured (sheet_extent reads every reference; these searches are
+# ~5× cheaper; one search folding the three is ~3× dearer than the three: a lookahead over every cell's tag).
+_UNPROVEN_CELL = re.compile(rb'<c\b(?! r="[A-Z]\d{1,5}")')
+_PREFIXED = re.compile(rb":[cf]")  # a namespace-prefixed cell or formula (<x:c>, <x:f>) may be somewhere
+_LATER_R = re.compile(rb'"\s+r="')  # an r= after another attribute: perhaps a cell's second r=
+
+
+def _scan_sheet(data: bytes, scan: SheetScan, sheet: str, file: str) -> None:
+    """Extent, error cells and formulas without a result of one sheet part, into ``scan``."""
+    prefixed = _PREFIXED.search(data) is not None
+    if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
+        check_extent(*sheet_extent(data), sheet, file)
+    if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
+        _scan_cells(data, scan, prefixed)
+
+
+def _formula_places(data: bytes) -> list[int]:
+    """Where ``<f`` opens a tag (``<f``, then not a name character), by plain byte search."""
+    out = []
+    i = data.find(b"<f")
+    while i >= 0:
+        if i + 2 >= len(data) or data[i + 2] not in _WORD:  # \b after the f
+            out.append(i)
+        i = data.find(b"<f", i + 2)
+    return out
+
+
+def check_extent(rows: int, cols: int, sheet: str, file: str | None = None) -> None:
+    """A sheet whose extent no budget table comes near is refused before any reader builds its grid: the
+    file reader (from the cell references) and the add-in (from the used range Excel sends) alike."""
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise InputError(f"工作表“{sheet}”的范围达 {rows} 行 × {cols} 列，远超预算公开表的合理大小，"
+                         "已拒绝读取。请删除表格下方和右侧多余的行和列（包括只设置了格式、没有内容的整行整列）后另存再试。",
+                         file=file, sheet=sheet)
 
 
 _HINT = re.compile(rb't="e"|<(?:\w+:)?f\b')
@@ -317,11 +334,7 @@ def _hints(data: bytes, prefixed: bool) -> list[int]:
     while i >= 0:
         out.append(i)
         i = data.find(b't="e"', i + 5)
-    i = data.find(b"<f")
-    while i >= 0:
-        if i + 2 >= len(data) or data[i + 2] not in _WORD:  # \b after the f
-            out.append(i)
-        i = data.find(b"<f", i + 2)
+    out += _formula_places(data)
     out.sort()
     return out
 
@@ -356,12 +369,14 @@ def _cell_start(data: bytes, at: int) -> int:
     return -1
 
 
-def _merged_ranges(data: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
-    """``_MERGE.findall`` started at the first ``mergeCell`` tag (its ``<``), not at the sheet's first byte."""
+def merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet part, (row1, col1, row2, col2) 0-based, searched from the first
+    ``mergeCell`` tag (its ``<``), not from the sheet's first byte."""
     first = data.find(b"mergeCell")
     if first < 0:
         return []
-    return _MERGE.findall(data, max(0, data.rfind(b"<", 0, first)))
+    return [(int(r1) - 1, _col_index(c1), int(r2) - 1, _col_index(c2))
+            for c1, r1, c2, r2 in _MERGE.findall(data, max(0, data.rfind(b"<", 0, first)))]
 
 
 def _scan_cell(m: re.Match, scan: SheetScan) -> None:
@@ -418,7 +433,7 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
 
     parts: dict[str, bytes] = {}
     p = check_workbook_file(path, parts)
-    scans = _scan(p, parts) if not is_xls(p) else {}
+    scans = _scan(p, parts, merged=False) if not is_xls(p) else {}
     del parts  # not held while calamine reads
     name = None  # the sheet being read when calamine gives up: named in the message
     try:
@@ -427,6 +442,9 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
             grids[name] = sheet.to_python(skip_empty_area=False)
+            ranges = sheet.merged_cell_ranges  # calamine's own, read with the cells: ((row1, col1), (row2, col2))
+            if ranges:
+                scans.setdefault(name, SheetScan()).merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
         hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
     except Exception as e:  # calamine raises its own error types for broken parts
         raise InputError(f"文件无法读取（{broken_reason(e)}）：可能已损坏。请在 Excel 中打开后另存再试。",
@@ -436,9 +454,9 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     return out
 
 
-def _scan(p: Path, sheets: Mapping[str, bytes] | None = None) -> dict[str, SheetScan]:
+def _scan(p: Path, sheets: Mapping[str, bytes] | None = None, merged: bool = True) -> dict[str, SheetScan]:
     try:
-        return scan_package(p, sheets)
+        return scan_package(p, sheets, merged)
     except InputError:
         raise
     except Exception:  # a part the scan cannot parse: the engine's own error will follow
