@@ -43,3 +43,27 @@ def test_cell_start_as_plain_search(data):
         if hint >= 0:
             assert _cell_start(data, hint) == naive(data, hint)
     assert merged_ranges(data) == plain_merges(data)
+
+
+def test_calamine_merges_as_the_scan_reads_them(tmp_path):
+    """The reader takes merged ranges from python-calamine's parse: the same ranges the package scan finds
+    (header merges of the sample, and ranges of one row, one column, far away, overlapping the edge)."""
+    import openpyxl
+
+    from budget_xl.read.files import load_grids_calamine, scan_package
+    from budget_xl.sample import write_sample
+
+    sample = write_sample(tmp_path / "s.xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "x"
+    for rng in ("B2:C2", "D3:D9", "AA100:AC120", "E1:F1"):
+        ws.merge_cells(rng)
+    odd = tmp_path / "m.xlsx"
+    wb.save(odd)
+    for path in (sample, odd):
+        read = load_grids_calamine(path).merged
+        scanned = {s: sorted(sc.merged) for s, sc in scan_package(path).items() if sc.merged}
+        assert {s: sorted(m) for s, m in read.items()} == scanned
+    assert sorted(load_grids_calamine(odd).merged["Sheet"]) == [(0, 4, 0, 5), (1, 1, 1, 2), (2, 3, 8, 3),
+                                                                 (99, 26, 119, 28)]
