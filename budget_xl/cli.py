@@ -32,10 +32,24 @@ _ZH = {
 argparse._ = lambda s: _ZH.get(s, s)  # type: ignore[attr-defined]
 
 
+_ARGV: list[str] = []  # the arguments being parsed (for _dash_names)
+
+
+def _dash_names(argv: list[str]) -> str:
+    """A file whose name starts with “-” is taken for an option (“-2024预算.xlsx”): said, with the way to
+    name it, after argparse's own complaint."""
+    names = [a for a in argv if a.startswith("-") and a != "-" and not a.startswith("--") and os.path.lexists(a)]
+    if not names:
+        return ""
+    first = names[0]
+    return (f"提示：文件名“{first}”以“-”开头，被当成了选项。请写成 ./{first}（或写成 -- {first}，"
+            "即在它前面加一个单独的 -- ）。\n")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}：错误：{message}\n")
+        self.exit(2, f"{self.prog}：错误：{message}\n{_dash_names(_ARGV)}")
 
     def _get_value(self, action, arg_string):
         """``type=int`` / ``type=float`` refused in Chinese: argparse names the type by its Python name
@@ -255,6 +269,7 @@ def _main(argv: list[str] | None) -> int:
     from budget_xl import lifecycle
 
     parser = build_parser()
+    _ARGV[:] = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

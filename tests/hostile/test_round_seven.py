@@ -248,3 +248,18 @@ def test_a_date_formatted_amount_is_named_with_its_format_as_the_reason(tmp_path
     p = build("amount-date-format", tmp_path)
     code, out = run(["check", str(p), "--no-info"])
     assert code == 1 and "不是有效金额（单元格设置成了日期或时间格式" in out and "改为“数值”" in out, ascii(out)
+
+
+@pytest.mark.parametrize("command", [["check"], ["fill", "-o", "重算.xlsx"], ["narrative", "-o", "说明.txt"]])
+def test_a_file_name_starting_with_a_dash_is_said_to_be_taken_for_an_option(command, tmp_path, monkeypatch):
+    """round seven's left-over: “-主表.xlsx” was refused as an unknown option or a missing file only."""
+    path = build("name-leading-dash", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    argv = [command[0], path.name, *command[1:]]
+    code, text = run(argv)
+    assert code == 2
+    assert f"文件名“{path.name}”以“-”开头，被当成了选项" in text and f"./{path.name}" in text
+    code, text = run([command[0], "--", path.name, *command[1:]] if command[0] == "check" else
+                     [command[0], *command[1:], "--", path.name])
+    assert code in (0, 1), text  # named after --, it is read
+    assert "被当成了选项" not in text
