@@ -22,22 +22,65 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
     """openpyxl Workbook of ``src``; ``repaired`` attribute: the parts mended on the way (usually none)."""
     import openpyxl
 
-    try:
-        wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
-        wb.repaired = []
-        return wb
-    except SyntaxError:  # ElementTree's ParseError, and lxml's XMLSyntaxError (openpyxl parses the workbook part,
-        pass             # its relationships and the sheets' rels with lxml when it is installed): repaired below
-    except (IndexError, KeyError):  # a style past the style sheet, a lost [Content_Types].xml: repaired below
-        pass
-    except (ValueError, TypeError, AttributeError) as e:
-        raise _unrepairable(e, src) from None
+    if not _is_strict(Path(src)):  # openpyxl reads no sheet of Strict Open XML: converted below
+        try:
+            wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
+            wb.repaired = []
+            return _complete(wb, src)
+        except SyntaxError:  # ElementTree's ParseError, and lxml's XMLSyntaxError (openpyxl parses the workbook
+            pass             # part, its relationships and the sheets' rels with lxml when installed): repaired below
+        except (IndexError, KeyError):  # a style past the style sheet, a lost [Content_Types].xml: repaired below
+            pass
+        except (ValueError, TypeError, AttributeError) as e:
+            raise _unrepairable(e, src) from None
     data, repaired = repaired_package(Path(src))
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
     except Exception as e:
         raise _unrepairable(e, src) from None
     wb.repaired = repaired
+    return _complete(wb, src)
+
+
+_STRICT = b"http://purl.oclc.org/ooxml/"
+_STRICT_NS = re.compile(rb"http://purl\.oclc\.org/ooxml/([A-Za-z]+)/([A-Za-z]+)((?:/[A-Za-z]+)*)")
+_HYPHENED = {b"extendedProperties": b"extended-properties", b"customProperties": b"custom-properties"}
+
+
+def _is_strict(src: Path) -> bool:
+    """A workbook saved as “Strict Open XML 电子表格” (ISO 29500 Strict): python-calamine reads it, openpyxl reads
+    none of its sheets, and would write a copy holding nothing of the user's."""
+    try:
+        with zipfile.ZipFile(src) as z:
+            return _STRICT in z.read("xl/workbook.xml")[:4096]
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, RuntimeError):
+        return False
+
+
+def transitional(part: bytes) -> bytes:
+    """Strict Open XML namespaces and relationship types as the usual (transitional) ones Excel writes:
+    http://purl.oclc.org/ooxml/spreadsheetml/main → http://schemas.openxmlformats.org/spreadsheetml/2006/main."""
+    if _STRICT not in part:
+        return part
+
+    def usual(m: re.Match) -> bytes:
+        kind, first, rest = m.groups()
+        rest = b"/".join(_HYPHENED.get(x, x) for x in rest.split(b"/"))
+        return b"http://schemas.openxmlformats.org/" + kind + b"/2006/" + _HYPHENED.get(first, first) + rest
+    return _STRICT_NS.sub(usual, part)
+
+
+def _complete(wb, src):
+    """The workbook as openpyxl read it, refused when it holds fewer sheets than the package lists: a copy
+    written from it would silently lose the others."""
+    from budget_xl.read.files import listed_sheets
+
+    listed = listed_sheets(Path(src))
+    if listed is not None and len(wb.sheetnames) < len(listed):
+        lost = [n for n in listed if n not in wb.sheetnames]
+        raise InputError(f"工作簿中有 {len(listed)} 张工作表，写出副本时只能读到 {len(wb.sheetnames)} 张"
+                         f"（读不到“{'”“'.join(lost[:3])}”{'等' if len(lost) > 3 else ''}），为免丢失内容，未写出。"
+                         "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再试。", file=str(src))
     return wb
 
 
@@ -124,6 +167,10 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
         dxfs = _dxf_count(z)
         for info in z.infolist():
             part = z.read(info)
+            if info.filename.endswith((".xml", ".rels")) and _STRICT in part:
+                part = transitional(part)
+                if info.filename == "xl/workbook.xml":
+                    repaired.append("Strict Open XML")
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 mended = _STYLE.sub(lambda m: m.group(0) if int(m.group(2)) < styles else m.group(1), part)
                 mended = _dangling(z, info.filename, mended, dxfs)

@@ -186,36 +186,87 @@ def col_index_of(a1: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, _col_index(m.group(1))
 
 
+def _local(name: str) -> str:
+    """'{namespace}sheet' → 'sheet': elements and attributes by local name, as python-calamine reads them
+    (a workbook in Strict Open XML, ISO 29500, names its namespaces http://purl.oclc.org/ooxml/…)."""
+    return name.rsplit("}", 1)[-1]
+
+
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(Relationship|sheet)\b([^>]*)>")
+_ATTR = re.compile(rb'(?:^|\s)(?:[\w.-]+:)?(Id|id|Target|Type|name)\s*=\s*"([^"]*)"')
+
+
+def _elements(xml: bytes, tag: str) -> list[dict[str, str]]:
+    """Attributes (by local name) of every ``tag`` element: parsed as XML, or, where a part is not well-formed
+    XML that python-calamine still reads (a duplicated attribute), found by pattern, as it finds them."""
+    try:
+        return [{_local(k): v for k, v in e.attrib.items()} for e in ElementTree.fromstring(xml).iter()
+                if _local(e.tag) == tag]
+    except ElementTree.ParseError:
+        out = []
+        for m in _TAG.finditer(xml):
+            if m.group(1).decode() == tag:
+                out.append({k.decode(): unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(m.group(2))})
+        return out
+
+
+def _resolve(target: str) -> str:
+    """A relationship's target as a member name of the package ('worksheets/sheet1.xml' → 'xl/…')."""
+    path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    parts: list[str] = []
+    for seg in path.split("/"):
+        if seg == "..":
+            if parts:
+                parts.pop()
+        elif seg not in ("", "."):
+            parts.append(seg)
+    return "/".join(parts)
+
+
+def _workbook_targets(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Relationship id → (member name, relationship type) of the workbook part."""
+    try:
+        rels = z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    return {r.get("Id", ""): (_resolve(r.get("Target") or ""), r.get("Type") or "") for r in _elements(rels, "Relationship")}
+
+
 def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its part in the package, from workbook.xml and its relationships."""
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
-        wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+        wb = z.read("xl/workbook.xml")
+    except KeyError:
         return {}
-    targets = {}
-    for r in rels:
-        target = r.get("Target") or ""
-        if target.startswith("/"):
-            path = target.lstrip("/")
-        else:
-            path = str(PurePosixPath("xl") / target)
-        parts: list[str] = []
-        for seg in path.split("/"):
-            if seg == "..":
-                if parts:
-                    parts.pop()
-            elif seg not in ("", "."):
-                parts.append(seg)
-        targets[r.get("Id")] = "/".join(parts)
+    targets = _workbook_targets(z)
     out = {}
-    for s in wb.iter(f"{ns_main}sheet"):
-        rid = s.get(f"{ns_rel}id")
-        if rid in targets:
-            out[s.get("name")] = targets[rid]
+    for s in _elements(wb, "sheet"):
+        rid = s.get("id")
+        if rid in targets and s.get("name") is not None:
+            out[s["name"]] = targets[rid][0]
     return out
+
+
+def listed_sheets(path: Path) -> list[str] | None:
+    """The sheet names workbook.xml lists (None when it cannot be read)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return [s["name"] for s in _elements(z.read("xl/workbook.xml"), "sheet") if "name" in s]
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, RuntimeError):
+        return None
+
+
+# parts a relationship of the workbook names that are not read as sheets (and may be large: shared strings)
+_NOT_SHEETS = ("/sharedStrings", "/styles", "/theme", "/calcChain", "/connections", "/externalLink",
+               "/customXml", "/vbaProject", "/metadata", "/volatileDependencies", "/pivotCacheDefinition")
+
+
+def _sheet_like_parts(z: zipfile.ZipFile, members: set[str], mapped: set[str]) -> list[str]:
+    """Parts a reader may read as a sheet that the mapping by name did not give (a workbook part the scan
+    cannot map, a sheet not listed, an odd relationship): each gets the extent check all the same."""
+    named = {part for part, typ in _workbook_targets(z).values() if not typ.endswith(_NOT_SHEETS)}
+    listed = {m for m in members if "worksheets/" in m.lower() and m.lower().endswith(".xml") and "_rels/" not in m}
+    return sorted(p for p in (named | listed) & members if p not in mapped)
 
 
 _OPEN = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
@@ -271,7 +322,8 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None,
     out: dict[str, SheetScan] = {}
     with zipfile.ZipFile(path) as z:
         members = set(z.namelist())
-        for sheet, part in _sheet_paths(z).items():
+        mapped = _sheet_paths(z)
+        for sheet, part in mapped.items():
             if part not in members:
                 continue
             data = sheets[part] if part in sheets else z.read(part)
@@ -279,7 +331,16 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None,
             _scan_sheet(data, scan, sheet, name)
             if merged:
                 scan.merged = merged_ranges(data)
+        for part in _sheet_like_parts(z, members, set(mapped.values())):
+            data = sheets[part] if part in sheets else _bounded_read(z, part)
+            _scan_sheet(data, SheetScan(), part, name)  # its extent: what it holds is not read by name
     return out
+
+
+def _bounded_read(z: zipfile.ZipFile, part: str) -> bytes:
+    """A member's bytes, never beyond the limit of a whole package (its declared size may lie)."""
+    with z.open(part) as f:
+        return f.read(MAX_UNCOMPRESSED + 1)
 
 
 # A cell that does not open with a small reference (one column letter, at most five digits). A sheet with

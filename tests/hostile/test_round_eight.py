@@ -1,0 +1,104 @@
+"""Hostile input, round eight (inputs from tests/hostile/round_eight.py): a Strict Open XML workbook was
+checked but written back empty by ``fill`` and ``--mark`` (openpyxl reads none of its sheets: a 5 KB copy
+holding only 变更记录, "改写 0 个单元格"), and a far cell in it, or beside a workbook part that does not parse,
+aborted python-calamine (exit 134) because the extent guard found no sheet to measure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import round_eight
+from tests.hostile.make_corpus import sample_bytes
+from tests.hostile.test_corpus import run
+
+
+def build(name: str, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return round_eight.xlsx_inputs()[name](folder)
+
+
+def findings(path: Path) -> list[tuple]:
+    import json
+
+    code, text = run(["check", "--json", str(path)])
+    assert code in (0, 1), text
+    return sorted((f["rule"], tuple(f["cells"]), f["severity"]) for f in json.loads(text)["findings"])
+
+
+@pytest.fixture(scope="module")
+def sample_findings(tmp_path_factory):
+    p = tmp_path_factory.mktemp("s") / "样例.xlsx"
+    p.write_bytes(sample_bytes())
+    return findings(p)
+
+
+def test_a_strict_workbook_is_checked_as_the_same_workbook_saved_as_usual(sample_findings, tmp_path):
+    path = build("strict-ooxml", tmp_path)
+    assert b"purl.oclc.org/ooxml/spreadsheetml/main" in zipfile.ZipFile(path).read("xl/workbook.xml")
+    assert findings(path) == sample_findings and len(sample_findings) == 37
+
+
+@pytest.mark.parametrize("argv", [["fill", "{src}", "-o", "{out}"], ["check", "{src}", "--mark", "{out}"]])
+def test_a_strict_workbook_is_written_back_whole(argv, sample_findings, tmp_path):
+    src = build("strict-ooxml", tmp_path)
+    out = tmp_path / "副本.xlsx"
+    before = src.read_bytes()
+    code, text = run([a.format(src=src, out=out) for a in argv])
+    assert code in (0, 1), text
+    assert src.read_bytes() == before
+    with zipfile.ZipFile(out) as z:  # written as usual (transitional) Open XML, every sheet of the user's kept
+        assert b"purl.oclc.org" not in z.read("xl/workbook.xml")
+    import openpyxl
+
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert {"收支总表", "支出总表", "基本信息", "说明文字"} <= set(names), names
+    assert findings(out) == sample_findings  # the copy checks as the original (mark's own sheets are not tables)
+
+
+@pytest.mark.parametrize("name", ["strict-ooxml-far-cell", "workbook-unparsable-far-cell", "sheet-elsewhere-far-cell"])
+def test_a_far_cell_is_refused_wherever_the_sheet_is_listed(name, tmp_path):
+    """In a subprocess: a regression would abort the interpreter (python-calamine's allocation), not fail."""
+    path = build(name, tmp_path)
+    p = subprocess.run([sys.executable, "-m", "budget_xl", "check", str(path)], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 2, p.stderr[-2000:]
+    assert "工作表“支出总表”的范围达 1048576 行 × 16384 列，远超预算公开表的合理大小" in p.stderr + p.stdout
+
+
+def test_strict_names_are_the_usual_ones():
+    from budget_xl.read.editable import transitional
+
+    cases = {
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main": b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/worksheet":
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties":
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties":
+            b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        b"http://purl.oclc.org/ooxml/drawingml/main": b"http://schemas.openxmlformats.org/drawingml/2006/main",
+        b"http://schemas.openxmlformats.org/package/2006/relationships":
+            b"http://schemas.openxmlformats.org/package/2006/relationships",  # the same in both
+    }
+    for strict, usual in cases.items():
+        assert transitional(b'<x xmlns="' + strict + b'"/>') == b'<x xmlns="' + usual + b'"/>'
+
+
+def test_a_copy_missing_sheets_is_not_written(tmp_path):
+    """The net under every edit: openpyxl reading fewer sheets than the workbook lists refuses, naming them."""
+    from budget_xl.errors import InputError
+    from budget_xl.read.editable import _complete
+
+    src = tmp_path / "样例.xlsx"
+    src.write_bytes(sample_bytes())
+
+    class Read:
+        sheetnames = ["收支总表", "收入总表"]
+    with pytest.raises(InputError, match="只能读到 2 张") as e:
+        _complete(Read(), src)
+    assert "支出总表" in e.value.text and "为免丢失内容，未写出" in e.value.text
