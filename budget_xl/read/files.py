@@ -502,11 +502,16 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
         grids = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
+            end = sheet.end  # the last cell: what an old .xls (no package to scan) holds is measured here,
+            if end is not None:  # before a Python object is made for every cell from A1 to it
+                check_extent(end[0] + 1, end[1] + 1, name, str(path))
             grids[name] = sheet.to_python(skip_empty_area=False)
             ranges = sheet.merged_cell_ranges  # calamine's own, read with the cells: ((row1, col1), (row2, col2))
             if ranges:
                 scans.setdefault(name, SheetScan()).merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
         hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
+    except InputError:
+        raise
     except Exception as e:  # calamine raises its own error types for broken parts
         raise InputError(f"文件无法读取（{broken_reason(e)}）：可能已损坏。请在 Excel 中打开后另存再试。",
                          file=str(path), sheet=name) from None

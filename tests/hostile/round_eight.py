@@ -73,6 +73,28 @@ def _sheet_elsewhere_and_far() -> bytes:
     return repack(change, {moved: body})
 
 
+def xls_far_cell(folder: Path) -> Path:
+    """An old .xls (saved by LibreOffice) holding one stray figure at IV65536, the last cell the format has:
+    no package to scan before python-calamine builds its grid."""
+    import openpyxl
+
+    from tests.hostile.round_six import soffice
+
+    work = folder / ".lo"
+    work.mkdir(exist_ok=True)
+    src = work / "远端.xlsx"
+    src.write_bytes(sample_bytes())
+    wb = openpyxl.load_workbook(src)
+    wb["支出总表"]["IV65536"] = 1
+    wb.save(src)
+    out = soffice(src, "xls", work / "out", "MS Excel 97")
+    if out is None:
+        raise RuntimeError("soffice failed")
+    p = folder / "旧版远端单元格.xls"
+    out.rename(p)
+    return p
+
+
 def xlsx_inputs() -> dict[str, Builder]:
     return {
         "strict-ooxml": w("严格格式.xlsx", _strict()),

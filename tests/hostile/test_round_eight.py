@@ -102,3 +102,16 @@ def test_a_copy_missing_sheets_is_not_written(tmp_path):
     with pytest.raises(InputError, match="只能读到 2 张") as e:
         _complete(Read(), src)
     assert "支出总表" in e.value.text and "为免丢失内容，未写出" in e.value.text
+
+
+def test_an_old_xls_with_a_far_cell_is_refused_before_its_grid_is_made(tmp_path):
+    """An .xls has no package to scan: its extent is measured from python-calamine's sheet, before a Python
+    object is made for each of 16.7 million cells (1.25 GB and three seconds for one sheet; more sheets, more)."""
+    from tests.conftest import soffice
+
+    soffice("calc")
+    tmp_path.mkdir(exist_ok=True)
+    path = round_eight.xls_far_cell(tmp_path)
+    code, text = run(["check", str(path)])
+    assert code == 2, text
+    assert "工作表“支出总表”的范围达 65536 行 × 256 列，远超预算公开表的合理大小" in text
