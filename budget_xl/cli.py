@@ -251,10 +251,11 @@ def run() -> None:
     After Ctrl+C the process leaves with ``os._exit(130)`` once its temporary files are removed and its
     output flushed: a KeyboardInterrupt that passed through code run by a C extension leaves the interpreter
     marked to kill itself with SIGINT at exit (returncode −2), although ``main`` answered it in Chinese."""
+    from budget_xl import lifecycle
+
+    lifecycle.quiet_libraries()
     code = main()
     if code == 130:
-        from budget_xl import lifecycle
-
         lifecycle.remove_temps()
         for stream in (sys.stdout, sys.stderr):
             try:

@@ -101,6 +101,23 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def quiet_libraries() -> None:
+    """The libraries' own warnings (openpyxl's “Defined names for sheet index 99 cannot be located”,
+    pdfminer's, pandas') are English and say nothing a user can act on: what they concern is read as well as
+    it can be, and what matters is reported by the checks, in Chinese. Kept with BUDGET_XL_DEBUG=1."""
+    if not os.environ.get("BUDGET_XL_DEBUG"):
+        import warnings
+
+        warnings.simplefilter("ignore")
+
+
+def start_worker() -> None:
+    """A batch worker process: interrupts left to the parent, libraries quiet (a process started by “spawn”
+    does not run the command line's entry point)."""
+    ignore_interrupts()
+    quiet_libraries()
+
+
 def _unraisable(hook):
     def quiet_hook(unraisable):
         if _quiet or (isinstance(unraisable.exc_value, OSError) and "ZipFile.__del__" in repr(unraisable.object)):

@@ -33,10 +33,10 @@ def run_local(files: list[Path], jobs: int = 1, on_result: OnResult | None = Non
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        from budget_xl.lifecycle import ignore_interrupts
+        from budget_xl.lifecycle import start_worker
 
         forked = _prepare_fork()
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupts)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker)
         try:
             futures = {pool.submit(check_file, _absolute(n)): n for n in names}
             if forked:  # the workers exist (a forking pool starts them all at the first submit)

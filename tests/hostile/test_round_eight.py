@@ -115,3 +115,30 @@ def test_an_old_xls_with_a_far_cell_is_refused_before_its_grid_is_made(tmp_path)
     code, text = run(["check", str(path)])
     assert code == 2, text
     assert "工作表“支出总表”的范围达 65536 行 × 256 列，远超预算公开表的合理大小" in text
+
+
+@pytest.mark.parametrize("command", [["fill", "{src}", "-o", "{out}"], ["check", "{src}", "--mark", "{out}"],
+                                     ["batch", "{folder}", "--jobs", "2", "--report", "{out}"]])
+def test_a_library_s_english_warning_is_not_shown(command, tmp_path):
+    """openpyxl warned “UserWarning: Defined names for sheet index 99 cannot be located” (with its source
+    line) on a print area of a sheet that is gone; what it concerns is read as well as it can be."""
+    from tests.hostile.round_four import repack
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/workbook.xml":
+            return data
+        names = b'<definedName name="_xlnm.Print_Area" localSheetId="99">x!$A$1:$B$2</definedName>'
+        if b"<definedNames>" in data:
+            return data.replace(b"<definedNames>", b"<definedNames>" + names, 1)
+        return data.replace(b"</sheets>", b"</sheets><definedNames>" + names + b"</definedNames>", 1)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = folder / "打印区域.xlsx"
+    src.write_bytes(repack(change))
+    (folder / "样例.xlsx").write_bytes(sample_bytes())
+    argv = [a.format(src=src, out=tmp_path / "出.xlsx", folder=folder) for a in command]
+    env = {k: v for k, v in __import__("os").environ.items() if k != "BUDGET_XL_DEBUG"}
+    p = subprocess.run([sys.executable, "-m", "budget_xl", *argv], capture_output=True, text=True, timeout=300, env=env)
+    assert p.returncode in (0, 1), p.stderr[-2000:]
+    assert "Warning" not in p.stderr and "cannot be located" not in p.stderr, p.stderr[-2000:]
+    assert (tmp_path / "出.xlsx").exists()
