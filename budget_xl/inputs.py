@@ -8,6 +8,7 @@ hang either.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -55,10 +56,16 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
     try:
         st = os.stat(p)
     except FileNotFoundError:
+        if os.path.islink(p):  # a link (快捷方式) left behind when its file was moved or deleted
+            raise InputError(f"这是一个快捷方式（符号链接），它指向的“{os.readlink(p)}”不存在。请改用文件本身。",
+                             file=name) from None
         raise InputError(f"{what}不存在。请检查路径和文件名。", file=name) from None
     except NotADirectoryError:
         raise InputError(f"{what}的路径中有一段是文件而不是文件夹。", file=name) from None
     except OSError as e:
+        if e.errno == errno.ELOOP and os.path.islink(p):  # links pointing at each other (or itself)
+            raise InputError("这个快捷方式（符号链接）形成了循环（它指向的链接又指回自己），找不到真正的文件。请改用文件本身。",
+                             file=name) from None
         raise InputError(f"{what}无法访问（{_reason(e)}）。", file=name) from None
     kind = _kind(st.st_mode)
     if kind == "folder":

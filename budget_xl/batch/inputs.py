@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from budget_xl.batch.work import SUFFIXES
@@ -19,16 +20,18 @@ def _wanted(p: Path) -> bool:
 def collect(paths: list[str], exclude: list[Path] = ()) -> list[Path]:
     """Files in the order given, folders expanded recursively in name order; each file once. ``exclude``
     (the report being written) is skipped inside folders; named explicitly it stays, and is refused later."""
-    skip = {p.resolve() for p in exclude}
+    skip = {os.path.realpath(p) for p in exclude}  # realpath: a link pointing at itself raises nothing
     out: dict[Path, None] = {}
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted((f for f in p.rglob("*") if f.is_file() and _wanted(f)), key=lambda f: str(f))
+            # not only regular files: a link whose file is gone, a pipe named .xlsx become rows saying so
+            found = sorted((f for f in p.rglob("*") if _wanted(f) and (f.is_symlink() or not f.is_dir())),
+                           key=lambda f: str(f))
             for f in found:
-                if f.resolve() not in skip:
+                if os.path.realpath(f) not in skip:
                     out.setdefault(f, None)
-        elif p.exists():
+        elif p.exists() or p.is_symlink():
             out.setdefault(p, None)  # named explicitly: checked whatever its type (an odd one becomes a row)
         else:
             raise InputError("文件或文件夹不存在。", file=str(p))

@@ -112,8 +112,9 @@ def _sheet(wb, title: str, names, widths):
 
 
 def _link(path: str, report_dir: Path) -> str:
-    """A link that survives moving the report together with the files: relative when possible."""
-    p = Path(path).resolve()
+    """A link that survives moving the report together with the files: relative when possible (to the file's
+    own name: a link whose file is gone, or that points at itself, is listed as the name the user sees)."""
+    p = Path(os.path.abspath(path))
     try:
         return os.path.relpath(p, report_dir)
     except ValueError:  # another drive (Windows)
@@ -183,5 +184,5 @@ def write_report(results: list[FileResult], path: Path) -> Path:
 
     path = Path(path)
     # built inside the atomic write: the write-only sheets already write (to temporary files) while built
-    outputs.write_with(path, lambda tmp: build_report(results, path.parent.resolve()).save(tmp), force=True)
+    outputs.write_with(path, lambda tmp: build_report(results, Path(os.path.abspath(path.parent))).save(tmp), force=True)
     return path

@@ -7,6 +7,7 @@ so the report is the same whichever runner made it.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,8 +67,9 @@ def _prepare_fork() -> bool:
 
 
 def _absolute(name: str) -> str:
-    """Workers get absolute paths (messages then read the same from every runner)."""
-    return str(Path(name).resolve())
+    """Workers get absolute paths (messages then read the same from every runner); a link keeps its own
+    name (resolving it would report a link whose file is gone under the missing file's name)."""
+    return os.path.abspath(name)
 
 
 def run_dask(files: list[Path], address: str, on_result: OnResult | None = None) -> list[FileResult]:

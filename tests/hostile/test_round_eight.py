@@ -142,3 +142,39 @@ def test_a_library_s_english_warning_is_not_shown(command, tmp_path):
     assert p.returncode in (0, 1), p.stderr[-2000:]
     assert "Warning" not in p.stderr and "cannot be located" not in p.stderr, p.stderr[-2000:]
     assert (tmp_path / "出.xlsx").exists()
+
+
+def _odd_folder(folder: Path) -> Path:
+    import os
+
+    folder.mkdir()
+    (folder / "主表.xlsx").write_bytes(sample_bytes())
+    (folder / "链接.xlsx").symlink_to("主表.xlsx")                 # a good link: checked
+    (folder / "失效.xlsx").symlink_to(folder / "已删除.xlsx")       # its file is gone
+    (folder / "自指.xlsx").symlink_to("自指.xlsx")                  # points at itself
+    (folder / "甲.xlsx").symlink_to("乙.xlsx")
+    (folder / "乙.xlsx").symlink_to("甲.xlsx")                      # two pointing at each other
+    os.mkfifo(folder / "管道.xlsx")
+    return folder
+
+
+def test_batch_lists_links_whose_file_is_gone_loops_and_pipes_as_unreadable(tmp_path):
+    """They were left out of the batch without a word (only regular files were collected); a self-pointing
+    link then gave exit 3 (pathlib's “Symlink loop”), and one whose file is gone was named by the missing file."""
+    folder = _odd_folder(tmp_path / "各部门")
+    report = tmp_path / "报告.xlsx"
+    code, text = run(["batch", str(folder), "--jobs", "1", "--report", str(report)])
+    assert code == 1, text
+    assert "共 7 个文件：有错误 0 个，无法读取 5 个" in text
+    assert f"这是一个快捷方式（符号链接），它指向的“{folder / '已删除.xlsx'}”不存在" in text
+    assert text.count("这个快捷方式（符号链接）形成了循环（它指向的链接又指回自己）") == 3
+    assert "这不是普通文件（可能是管道或设备）" in text
+    assert "失效.xlsx" in text and "已删除.xlsx”：不支持" not in text
+    assert report.exists()
+
+
+@pytest.mark.parametrize("name, said", [("失效.xlsx", "它指向的“"), ("自指.xlsx", "又指回自己"), ("甲.xlsx", "又指回自己")])
+def test_check_says_a_link_leads_nowhere(name, said, tmp_path):
+    folder = _odd_folder(tmp_path / "各部门")
+    code, text = run(["check", str(folder / name)])
+    assert code == 2 and said in text and "请改用文件本身" in text, text
