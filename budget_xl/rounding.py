@@ -7,10 +7,13 @@ Every comparison happens in 元, exactly (a 万元 figure × 10000). A figure ca
 - **元 tables printed with 分**: exact (share 0). A budget system that prints 分 holds 分: a sum that misses by
   0.01 元 is a real difference, not rounding.
 - **元 tables printed in whole 元** (every figure of the table an integer): decided per document from the
-  evidence (``yuan_printing``). When its relations hold to the 元 everywhere but around one figure, the figures
+  evidence (``whole_printing``). When its relations hold to the 元 everywhere but around one figure, the figures
   are exact and a lone 1-元 difference is a real error ("相差1元"); when small differences (within
   (n+1) × 0.5 元) run through the tables — several of them, not one figure's copies — the system rounded 分 to
   元 and every figure carries ±0.5 元.
+- **万元 tables printed in whole 万元** (a county that prints "4148" for 4,148.12 万元), the same way: exact whole
+  万元 (a budget planned in round sums) keep the share of two decimals; small differences within
+  (n+1) × 0.5 万元 running through them make every figure carry ±0.5 万元 (5,000 元).
 - Counts and percentages are not money and are exact.
 
 - Two copies of one figure must be identical; only a coarser copy of a finer figure (a 万元 copy of a 元 figure,
@@ -41,6 +44,8 @@ from budget_xl.units import WAN, YUAN
 ZERO = Decimal(0)
 TEN_THOUSAND = Decimal(10000)
 HALF_YUAN = Decimal("0.5")
+HALF = HALF_YUAN  # half the unit of a table printed in whole units (元 or 万元), in that unit
+HALF_WAN = HALF * 10000  # in 元
 _SHARE = {WAN: Decimal(50), YUAN: ZERO}  # in 元
 MONEY = "amount"
 SUM_KIND = "sum"  # budget_xl.relations.SUM (not imported: relations imports this module)
@@ -80,7 +85,7 @@ class Tolerances:
     def printed_share(self, table: str | None, unit: str, ctype: str = MONEY) -> Decimal:
         """The share its printing gives a figure of ``table`` (before anything 重算汇总 added)."""
         base = own_share(unit, ctype)
-        if ctype != MONEY or unit != YUAN or table is None:
+        if ctype != MONEY or table is None:
             return base
         return self.printed.get(table, base)
 
@@ -92,8 +97,8 @@ class Tolerances:
         return self.share(cell, unit, ctype, table) > self.printed_share(table, unit, ctype)
 
     def places(self, table: str | None, unit: str) -> int:
-        """Decimals a figure of ``table`` is printed with: 0 for a table in whole 元, else 2."""
-        return 0 if unit == YUAN and table in self.whole else 2
+        """Decimals a figure of ``table`` is printed with: 0 for a table in whole 元 or whole 万元, else 2."""
+        return 0 if table in self.whole else 2
 
 
 DEFAULT = Tolerances()
@@ -118,16 +123,20 @@ def sum_verdict(diff: Decimal, shares: list[Decimal], n_parts: int, inherited: b
 def copy_verdict(a: Decimal, a_unit: str, b: Decimal, b_unit: str, shares: tuple[Decimal, Decimal],
                  inherited: bool) -> str:
     """Two copies of one figure (values in 元): identical, or a coarser copy that is the finer figure's
-    四舍五入 (a 万元 copy of a 元 figure; a whole-元 copy, share 0.5 元, of a figure printed with 分)."""
+    四舍五入 (a 万元 copy of a 元 figure; a whole-元 copy, share 0.5 元, of a figure printed with 分; a whole-万元
+    copy, share 0.5 万元, of one printed with two decimals or in 元)."""
     if a == b:
         return EXACT
     if a_unit != b_unit:
         yuan, wan = (a, b) if a_unit == YUAN else (b, a)
         if round_wan(yuan) == wan:
             return EXACT
-    elif a_unit == YUAN and shares[0] != shares[1] and HALF_YUAN in shares:
-        fine, coarse = (a, b) if shares[0] < shares[1] else (b, a)
-        if fine.quantize(Decimal(1), rounding=ROUND_HALF_UP) == coarse:
+        if shares[(a, b).index(wan)] == HALF_WAN and _round_to(yuan / TEN_THOUSAND, 0) * TEN_THOUSAND == wan:
+            return EXACT  # a whole-万元 copy of a 元 figure
+    elif shares[0] != shares[1] and max(shares) == (HALF_YUAN if a_unit == YUAN else HALF_WAN):
+        fine, coarse = (a, b) if shares[0] < shares[1] else (b, a)  # a whole-unit copy of a finer figure
+        step = Decimal(1) if a_unit == YUAN else TEN_THOUSAND
+        if _round_to(fine / step, 0) * step == coarse:
             return EXACT
     if inherited and abs(a - b) <= envelope(shares):
         return ROUNDING
@@ -138,6 +147,10 @@ def is_printed_sum(rule: str) -> bool:
     """The derivations whose totals a ``printed_sums`` system prints as Σ rounded parts: the code trees
     (类 = Σ款, 款 = Σ项, 合计 = Σ类), not the copies between tables nor the row sums across columns."""
     return rule.endswith("-TREE-SUM")
+
+
+def _round_to(x: Decimal, places: int) -> Decimal:
+    return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def round_wan(yuan: Decimal) -> Decimal:
@@ -157,29 +170,33 @@ def gap_is_rounding(gap_wan: Decimal, n_figures: int) -> bool:
     return abs(to_yuan(gap_wan, WAN)) <= n_figures * own_share(WAN)
 
 
-# ------------------------------------------------------------------ whole-元 printing: exact or rounded?
-def _money_values(table) -> list[Decimal]:
+# ------------------------------------------------------------------ whole-unit printing: exact or rounded?
+def _printed_whole(table) -> bool:
+    """Every money figure of ``table`` an integer, at least one not zero (stopping at the first that is not:
+    a table with two decimals is told at its first figure)."""
     lay = table.layout
-    return [v for r in table.rows for c in lay.amount_columns
-            if lay.column_map[c].type == MONEY and (v := r.amount(c)) is not None]
+    columns = [c for c in lay.amount_columns if lay.column_map[c].type == MONEY]
+    some = False
+    for r in table.rows:
+        for c in columns:
+            v = r.amount(c)
+            if v is None:
+                continue
+            if v != v.to_integral_value():
+                return False
+            some = some or v != ZERO
+    return some
 
 
-def whole_yuan_tables(budget) -> list:
-    """The 元 tables printed in whole 元: every money figure an integer, at least one not zero."""
-    out = []
-    for t in budget.tables.values():
-        if not t.present or t.unit != YUAN or not t.layout.published:
-            continue
-        values = _money_values(t)
-        if values and any(values) and all(v == v.to_integral_value() for v in values):
-            out.append(t)
-    return out
+def whole_tables(budget, unit: str = YUAN) -> list:
+    """The ``unit`` tables printed in whole units: every money figure an integer, at least one not zero."""
+    return [t for t in budget.tables.values() if t.present and t.unit == unit and _printed_whole(t)]
 
 
 def small_differences(instances, keys: set[str]) -> list[frozenset]:
-    """The sums among whole-元 tables ``keys`` that miss by a few 元, within (n+1) × 0.5 元 — what rounding 分
-    to 元 would leave —, each as the set of figures it involves. A figure is (row, value): the copies of one
-    figure (the same 科目 row and amount on several tables or columns) are one figure."""
+    """The sums among whole-unit tables ``keys`` (of one unit) that miss by a few units, within (n+1) × 0.5 —
+    what rounding to whole units would leave —, each as the set of figures it involves. A figure is (row,
+    value): the copies of one figure (the same 科目 row and amount on several tables or columns) are one."""
     out = []
     for inst in instances:
         if inst.kind != SUM_KIND:
@@ -192,7 +209,7 @@ def small_differences(instances, keys: set[str]) -> list[frozenset]:
         if total is None or len(filled) < 2:
             continue
         diff = total - sum((v for _, v in filled), ZERO)
-        if diff != ZERO and abs(diff) <= (len(filled) + 1) * HALF_YUAN:
+        if diff != ZERO and abs(diff) <= (len(filled) + 1) * HALF:
             out.append(frozenset((t.row.key, v) for t, v in ((inst.total, total), *filled)))
     return out
 
@@ -208,15 +225,20 @@ def independent(differences: list[frozenset]) -> int:
     return n
 
 
-def yuan_printing(budget, instances) -> Tolerances:
-    """The printing of this document's 元 tables, decided from the evidence: the whole-元 tables, and a share of
-    0.5 元 for their figures when ``ROUNDED_EVIDENCE`` or more independent small differences run through them."""
-    keys = frozenset(t.key for t in whole_yuan_tables(budget))
-    if not keys:
-        return Tolerances()
-    n = independent(small_differences(instances, keys))
-    printed = dict.fromkeys(keys, HALF_YUAN) if n >= ROUNDED_EVIDENCE else {}
-    return Tolerances(printed=printed, whole=keys)
+def whole_printing(budget, instances) -> Tolerances:
+    """The printing of this document's tables in whole 元 or whole 万元, decided from the evidence, unit by unit:
+    which they are, and a share of half their unit (0.5 元; 0.5 万元 = 5,000 元) for their figures when
+    ``ROUNDED_EVIDENCE`` or more independent small differences run through them."""
+    printed: dict[str, Decimal] = {}
+    whole: set[str] = set()
+    for unit, half in ((YUAN, HALF_YUAN), (WAN, HALF_WAN)):
+        keys = frozenset(t.key for t in whole_tables(budget, unit))
+        if not keys:
+            continue
+        whole |= keys
+        if independent(small_differences(instances, keys)) >= ROUNDED_EVIDENCE:
+            printed.update(dict.fromkeys(keys, half))
+    return Tolerances(printed=printed, whole=frozenset(whole))
 
 
 # ------------------------------------------------------------------ 万元 in the text from 元 tables

@@ -6,6 +6,7 @@ one printed in whole 元 exact or rounded as the document shows (the rounding mo
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 YUAN = "元"
@@ -15,11 +16,13 @@ CENT = Decimal("0.01")
 
 
 def parse_unit(text: object) -> str | None:
-    """'单位：万元' / '金额单位：元' / '万元' → the unit; anything else → None."""
+    """'单位：万元' / '金额单位：元' / '万元' / '单位：人民币万元' / '单位：万元（保留两位小数）' / '单位：万元、%' → the
+    unit; anything else ('单位：元/人', '千元') → None."""
     s = str(text or "").replace(" ", "").replace("\u3000", "")
     if "：" in s or ":" in s:
         s = s.replace(":", "：").split("：")[-1]
-    s = s.strip("（）()")
+    s = s.strip("（）()").removeprefix("人民币")  # “单位：人民币万元”
+    s = re.split(r"[（(、，,；;]", s, maxsplit=1)[0]  # “万元（保留两位小数）”, “万元、%”: the money unit first
     if s in ("万元",):
         return WAN
     if s in ("元",):

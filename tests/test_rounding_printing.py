@@ -14,7 +14,7 @@ from budget_xl.derive import tolerances
 from budget_xl.localize.fold import LOCATE, locate_findings
 from budget_xl.model import Row, empty_budget
 from budget_xl.relations import expand
-from budget_xl.rounding import HALF_YUAN, ROUND, TRUNCATE, text_conversion, yuan_printing
+from budget_xl.rounding import HALF_YUAN, ROUND, TRUNCATE, text_conversion, whole_printing
 from budget_xl.rules import run_checks
 from budget_xl.rules.text import TEXT_RULES
 
@@ -63,7 +63,7 @@ def test_a_whole_yuan_document_with_few_yuan_differences_throughout_is_rounded_a
 def test_copies_of_one_figure_count_once_as_evidence_of_rounding():
     # one wrong figure printed twice (合计 and 基本支出 of a 项 without 项目支出) breaks several sums: still exact
     b = yuan_t5_budget(EXACT_LEAVES, bump={("2010102", "total"): 1, ("2010102", "basic"): 1})
-    assert yuan_printing(b, expand(b)).printed == {}
+    assert whole_printing(b, expand(b)).printed == {}
     assert errors(_t5_findings(b))
 
 

@@ -86,8 +86,8 @@ def cost_indicator(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
             if budget_fig is None or budget_fig.blank:
                 break
             cost = to_yuan(Decimal(m.group(1).replace(",", "")), m.group(2))
-            if cost == budget_fig.value:
-                continue
+            if abs(cost - budget_fig.value) <= budget_fig.share:
+                continue  # equal, or the 预算数 printed coarser (in whole 万元) than the indicator states it
             relation = "低于" if cost < budget_fig.value else "高于"
             f = finding("P-COST", WARNING, f"项目“{r.text('name')}”的成本指标“{ind.text('level3')}”为{ind.text('value')}，"
                         f"{relation}预算数{budget_fig.shown}，二者应一致。", budget_fig, (),
