@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from budget_xl.model import Budget
 from budget_xl.relations import COPY, PRIORITY, SUM, Instance, Scan, Term, expand
-from budget_xl.rounding import Tolerances, is_printed_sum, whole_printing
+from budget_xl.rounding import Tolerances, coarse_printing, is_printed_sum
 from budget_xl.schema import load_schema
 from budget_xl.units import convert
 
@@ -77,7 +77,7 @@ def summed_cells(budget: Budget) -> set[str]:
 
 def tolerances(budget: Budget, graph: list[Derivation] | None = None,
                instances: list[Instance] | None = None, scanned: Scan | None = None) -> Tolerances:
-    """The rounding model for this workbook: how its tables are printed (``rounding.whole_printing``: whole 元 or 万元
+    """The rounding model for this workbook: how its tables are printed (``rounding.coarse_printing``: whole 元 or 万元
     exact or rounded, decided from the evidence), and a total that 重算汇总 computed from rounded parts (it is in
     变更记录 and still equals that sum) is not the budget system's rounding of the exact figure — it
     inherits its parts' shares, which is how far it may honestly stand from the same total printed elsewhere.
@@ -90,7 +90,7 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None,
             instances = expand(budget)
         else:
             instances = scanned.every() if graph is None and (summed or by_parts) else scanned.differing
-    printing = whole_printing(budget, instances)
+    printing = coarse_printing(budget, instances)
     if not summed and not by_parts:
         return printing
     shares: dict[str, Decimal] = {}
@@ -108,5 +108,5 @@ def tolerances(budget: Budget, graph: list[Derivation] | None = None,
             share = sum((of(p) for p in d.parts if p.value() is not None), Decimal(0))
             if share > of(d.target):
                 shares[cell] = share
-    return Tolerances(inherited=shares, printed=printing.printed, whole=printing.whole)
+    return Tolerances(inherited=shares, printed=printing.printed, coarse=printing.coarse)
 

@@ -595,7 +595,7 @@ def coverage(budget: Budget, instances: list[Instance], skipped: list[Skipped] =
 class Scan:
     """The relations of one workbook as ``check`` needs them, from one pass that builds no object for a
     relation that plainly holds: the coverage account, the instances that do not plainly hold (in ``expand``'s
-    order: the only ones that can give a finding, and all the evidence ``rounding.whole_printing`` and
+    order: the only ones that can give a finding, and all the evidence ``rounding.coarse_printing`` and
     ``postprocess.unit_slips`` look for), and every instance, expanded only when asked for."""
 
     budget: Budget

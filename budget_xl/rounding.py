@@ -7,13 +7,14 @@ Every comparison happens in 元, exactly (a 万元 figure × 10000). A figure ca
 - **元 tables printed with 分**: exact (share 0). A budget system that prints 分 holds 分: a sum that misses by
   0.01 元 is a real difference, not rounding.
 - **元 tables printed in whole 元** (every figure of the table an integer): decided per document from the
-  evidence (``whole_printing``). When its relations hold to the 元 everywhere but around one figure, the figures
+  evidence (``coarse_printing``). When its relations hold to the 元 everywhere but around one figure, the figures
   are exact and a lone 1-元 difference is a real error ("相差1元"); when small differences (within
   (n+1) × 0.5 元) run through the tables — several of them, not one figure's copies — the system rounded 分 to
   元 and every figure carries ±0.5 元.
 - **万元 tables printed in whole 万元** (a county that prints "4148" for 4,148.12 万元), the same way: exact whole
   万元 (a budget planned in round sums) keep the share of two decimals; small differences within
-  (n+1) × 0.5 万元 running through them make every figure carry ±0.5 万元 (5,000 元).
+  (n+1) × 0.5 万元 running through them make every figure carry ±0.5 万元 (5,000 元); one decimal of 万元
+  likewise, ±0.05 万元.
 - Counts and percentages are not money and are exact.
 
 - Two copies of one figure must be identical; only a coarser copy of a finer figure (a 万元 copy of a 元 figure,
@@ -45,7 +46,6 @@ ZERO = Decimal(0)
 TEN_THOUSAND = Decimal(10000)
 HALF_YUAN = Decimal("0.5")
 HALF = HALF_YUAN  # half the unit of a table printed in whole units (元 or 万元), in that unit
-HALF_WAN = HALF * 10000  # in 元
 _SHARE = {WAN: Decimal(50), YUAN: ZERO}  # in 元
 MONEY = "amount"
 SUM_KIND = "sum"  # budget_xl.relations.SUM (not imported: relations imports this module)
@@ -74,13 +74,14 @@ def own_share(unit: str, ctype: str = MONEY) -> Decimal:
 @dataclass(frozen=True)
 class Tolerances:
     """Each figure's rounding share. ``printed``: the share of every figure of a table (by key) whose printing
-    says more than its unit does (a whole-元 table of a document that rounded 分 to 元: 0.5 元); ``whole``: the
-    tables printed in whole 元 (their messages speak whole 元); ``inherited``: the larger shares, by cell, of
+    says more than its unit does (a whole-元 table of a document that rounded 分 to 元: 0.5 元); ``coarse``: the
+    tables printed with fewer than two decimals, and how many (their messages speak as they print);
+    ``inherited``: the larger shares, by cell, of
     totals 重算汇总 computed."""
 
     inherited: Mapping[str, Decimal] = field(default_factory=dict)
     printed: Mapping[str, Decimal] = field(default_factory=dict)
-    whole: frozenset[str] = frozenset()
+    coarse: Mapping[str, int] = field(default_factory=dict)
 
     def printed_share(self, table: str | None, unit: str, ctype: str = MONEY) -> Decimal:
         """The share its printing gives a figure of ``table`` (before anything 重算汇总 added)."""
@@ -97,8 +98,8 @@ class Tolerances:
         return self.share(cell, unit, ctype, table) > self.printed_share(table, unit, ctype)
 
     def places(self, table: str | None, unit: str) -> int:
-        """Decimals a figure of ``table`` is printed with: 0 for a table in whole 元 or whole 万元, else 2."""
-        return 0 if table in self.whole else 2
+        """Decimals a figure of ``table`` is printed with: 0 in whole 元 or whole 万元, 1, else 2."""
+        return self.coarse.get(table, 2)
 
 
 DEFAULT = Tolerances()
@@ -124,18 +125,19 @@ def copy_verdict(a: Decimal, a_unit: str, b: Decimal, b_unit: str, shares: tuple
                  inherited: bool) -> str:
     """Two copies of one figure (values in 元): identical, or a coarser copy that is the finer figure's
     四舍五入 (a 万元 copy of a 元 figure; a whole-元 copy, share 0.5 元, of a figure printed with 分; a whole-万元
-    copy, share 0.5 万元, of one printed with two decimals or in 元)."""
+    copy, share 0.5 万元, or a one-decimal one, 0.05 万元, of one printed with two decimals or in 元)."""
     if a == b:
         return EXACT
     if a_unit != b_unit:
         yuan, wan = (a, b) if a_unit == YUAN else (b, a)
         if round_wan(yuan) == wan:
             return EXACT
-        if shares[(a, b).index(wan)] == HALF_WAN and _round_to(yuan / TEN_THOUSAND, 0) * TEN_THOUSAND == wan:
-            return EXACT  # a whole-万元 copy of a 元 figure
-    elif shares[0] != shares[1] and max(shares) == (HALF_YUAN if a_unit == YUAN else HALF_WAN):
-        fine, coarse = (a, b) if shares[0] < shares[1] else (b, a)  # a whole-unit copy of a finer figure
-        step = Decimal(1) if a_unit == YUAN else TEN_THOUSAND
+        wan_share = shares[0] if a_unit == WAN else shares[1]
+        if not inherited and wan_share > own_share(WAN) and _round_to(yuan / (2 * wan_share), 0) * 2 * wan_share == wan:
+            return EXACT  # a copy in whole 万元 (or one decimal) of a 元 figure
+    elif not inherited and shares[0] != shares[1] and max(shares) > own_share(a_unit):  # a share printed, not summed
+        fine, coarse = (a, b) if shares[0] < shares[1] else (b, a)  # a coarser copy of a finer figure
+        step = 2 * max(shares)  # the coarse copy's last printed digit, in 元
         if _round_to(fine / step, 0) * step == coarse:
             return EXACT
     if inherited and abs(a - b) <= envelope(shares):
@@ -170,33 +172,42 @@ def gap_is_rounding(gap_wan: Decimal, n_figures: int) -> bool:
     return abs(to_yuan(gap_wan, WAN)) <= n_figures * own_share(WAN)
 
 
-# ------------------------------------------------------------------ whole-unit printing: exact or rounded?
-def _printed_whole(table) -> bool:
-    """Every money figure of ``table`` an integer, at least one not zero (stopping at the first that is not:
-    a table with two decimals is told at its first figure)."""
+# ------------------------------------------------------------------ coarse printing: exact or rounded?
+def printed_places(table) -> int | None:
+    """The decimals the money figures of ``table`` are printed with when fewer than two — 0 (whole 元 or whole
+    万元) or 1 —, else None (two or more, or nothing but zeros). Stops at the first figure with two decimals:
+    a table printed with two is told at once."""
     lay = table.layout
     columns = [c for c in lay.amount_columns if lay.column_map[c].type == MONEY]
-    some = False
+    most, some = 0, False
     for r in table.rows:
         for c in columns:
             v = r.amount(c)
             if v is None:
                 continue
             if v != v.to_integral_value():
-                return False
+                places = -v.normalize().as_tuple().exponent
+                if places >= 2:
+                    return None
+                most = max(most, places)
             some = some or v != ZERO
-    return some
+    return most if some else None
 
 
-def whole_tables(budget, unit: str = YUAN) -> list:
-    """The ``unit`` tables printed in whole units: every money figure an integer, at least one not zero."""
-    return [t for t in budget.tables.values() if t.present and t.unit == unit and _printed_whole(t)]
+def coarse_tables(budget, unit: str = YUAN) -> dict[str, int]:
+    """The ``unit`` tables printed coarser than two decimals, by key: their decimals (0 or 1)."""
+    out = {}
+    for t in budget.tables.values():
+        if t.present and t.unit == unit and (places := printed_places(t)) is not None:
+            out[t.key] = places
+    return out
 
 
-def small_differences(instances, keys: set[str]) -> list[frozenset]:
-    """The sums among whole-unit tables ``keys`` (of one unit) that miss by a few units, within (n+1) × 0.5 —
-    what rounding to whole units would leave —, each as the set of figures it involves. A figure is (row,
-    value): the copies of one figure (the same 科目 row and amount on several tables or columns) are one."""
+def small_differences(instances, keys: set[str], half: Decimal = HALF) -> list[frozenset]:
+    """The sums among tables ``keys`` (of one unit, one printing) that miss by a little, within (n+1) × ``half``
+    (half their last printed digit, in their unit) — what rounding to that digit would leave —, each as the
+    set of figures it involves. A figure is (row, value): the copies of one figure (the same 科目 row and
+    amount on several tables or columns) are one."""
     out = []
     for inst in instances:
         if inst.kind != SUM_KIND:
@@ -209,7 +220,7 @@ def small_differences(instances, keys: set[str]) -> list[frozenset]:
         if total is None or len(filled) < 2:
             continue
         diff = total - sum((v for _, v in filled), ZERO)
-        if diff != ZERO and abs(diff) <= (len(filled) + 1) * HALF:
+        if diff != ZERO and abs(diff) <= (len(filled) + 1) * half:
             out.append(frozenset((t.row.key, v) for t, v in ((inst.total, total), *filled)))
     return out
 
@@ -225,20 +236,22 @@ def independent(differences: list[frozenset]) -> int:
     return n
 
 
-def whole_printing(budget, instances) -> Tolerances:
-    """The printing of this document's tables in whole 元 or whole 万元, decided from the evidence, unit by unit:
-    which they are, and a share of half their unit (0.5 元; 0.5 万元 = 5,000 元) for their figures when
-    ``ROUNDED_EVIDENCE`` or more independent small differences run through them."""
+def coarse_printing(budget, instances) -> Tolerances:
+    """The printing of this document's tables printed coarser than two decimals (whole 元, whole 万元, one
+    decimal of 万元), decided from the evidence, unit by unit and printing by printing: which they are, and
+    a share of half their last printed digit (0.5 元; 0.5 万元 = 5,000 元; 0.05 万元 = 500 元) for their figures
+    when ``ROUNDED_EVIDENCE`` or more independent small differences run through them."""
     printed: dict[str, Decimal] = {}
-    whole: set[str] = set()
-    for unit, half in ((YUAN, HALF_YUAN), (WAN, HALF_WAN)):
-        keys = frozenset(t.key for t in whole_tables(budget, unit))
-        if not keys:
-            continue
-        whole |= keys
-        if independent(small_differences(instances, keys)) >= ROUNDED_EVIDENCE:
-            printed.update(dict.fromkeys(keys, half))
-    return Tolerances(printed=printed, whole=frozenset(whole))
+    places: dict[str, int] = {}
+    for unit in (YUAN, WAN):
+        coarse = coarse_tables(budget, unit)
+        places.update(coarse)
+        for digits in sorted(set(coarse.values())):
+            keys = frozenset(k for k, d in coarse.items() if d == digits)
+            half = HALF.scaleb(-digits)  # in the tables' unit
+            if independent(small_differences(instances, keys, half)) >= ROUNDED_EVIDENCE:
+                printed.update(dict.fromkeys(keys, to_yuan(half, unit)))
+    return Tolerances(printed=printed, coarse=places)
 
 
 # ------------------------------------------------------------------ 万元 in the text from 元 tables

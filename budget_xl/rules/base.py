@@ -150,15 +150,17 @@ def fmt(v: Decimal | None) -> str:
 
 
 def show(value_yuan: Decimal | None, unit: str, money: bool = True, places: int = 2) -> str:
-    """A value held in 元 as a table in ``unit`` prints it: '4148.23万元', '0.34元', '12'; a table in whole 元
-    (``places`` 0) prints whole 元: '相差1元' (a figure that is not whole keeps its 分)."""
+    """A value held in 元 as a table in ``unit`` prints it: '4148.23万元', '0.34元', '12'; a table in whole 元 or
+    万元 (``places`` 0) prints whole units: '相差1元'; one with one decimal (``places`` 1) '3397.3万元' (a figure
+    finer than its table keeps its digits)."""
     if value_yuan is None:
         return "空白"
     if not money:
         return fmt(value_yuan).removesuffix(".00")
     v = from_yuan(value_yuan, unit)
-    if places == 0:
-        return f"{(v.to_integral_value() if v == v.to_integral_value() else v.normalize()):f}{unit}"
+    if places < 2:
+        coarse = v.quantize(Decimal(1).scaleb(-places))
+        return f"{(coarse if coarse == v else v.normalize()):f}{unit}"
     return f"{fmt(v)}{unit}"
 
 

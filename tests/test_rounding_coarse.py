@@ -1,11 +1,13 @@
-"""万元 tables printed in whole 万元 (a county that prints “4148” for 4,148.12 万元): each figure carries ±0.5 万元
-when small differences run through the tables, as whole-元 printing does — the sample so printed gave 50
-false errors (every 类/款 sum and copy off by its rounding); exact whole 万元 keep two decimals' share, and a
-real defect is still found in both."""
+"""万元 tables printed coarser than two decimals — in whole 万元 (a county that prints “4148” for 4,148.12 万元)
+or with one decimal (“4148.2”): each figure carries half its last printed digit (±0.5 万元, ±0.05 万元) when
+small differences run through the tables, as whole-元 printing does — the sample so printed gave 50 false
+errors in whole 万元, 6 with one decimal (every 类/款 sum and copy off by its rounding); exact whole 万元
+keep two decimals' share, and a real defect is still found in both."""
 
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -43,6 +45,10 @@ def rounded(x: Decimal) -> int:
     return int(x.quantize(Decimal(1), ROUND_HALF_UP))
 
 
+def one_decimal(x: Decimal) -> float:
+    return float(x.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     return write_sample(tmp_path_factory.mktemp("s") / "样例.xlsx")
@@ -52,21 +58,25 @@ def _kinds(findings: list[dict], *severities: str) -> list[tuple]:
     return sorted((f["rule"], tuple(f["cells"])) for f in findings if f["severity"] in severities)
 
 
+@pytest.mark.parametrize("how", [rounded, one_decimal])
 @pytest.mark.parametrize("keep", [frozenset(), frozenset({"财拨收支总表", "项目"}), frozenset({"支出总表"})])
-def test_a_document_printed_in_whole_wan_gives_no_false_error(keep, sample, tmp_path, capsys):
-    """The sample rounded figure by figure to whole 万元 (all tables, or all but some): the sample's own
-    warnings, no error; a table's figures shown as it prints them (“3397万元”)."""
+def test_a_document_printed_coarser_gives_no_false_error(how, keep, sample, tmp_path, capsys):
+    """The sample rounded figure by figure to whole 万元 or one decimal (all tables, or all but some): the
+    sample's own warnings, no error; a table's figures shown as it prints them (“3397万元”, “3397.3万元”)."""
     want = _kinds(_findings(sample, capsys), "error", "warning")
-    doc = _variant(sample, tmp_path / "整数万元.xlsx", rounded, keep)
+    doc = _variant(sample, tmp_path / "粗.xlsx", how, keep)
     got = _findings(doc, capsys)
     assert _kinds(got, "error") == []
     assert _kinds(got, "warning") == want
     tails = [f["message"] for f in got if f["severity"] == "info" and f["rule"] == "T3-TREE-SUM"]
     assert tails and all("万元" in m and ".00万元" not in m for m in tails), tails[:3]
+    if how is one_decimal and "支出总表" not in keep:
+        assert any(re.search(r"\d\.\d万元", m) for m in tails), tails[:3]
 
 
-def test_a_real_defect_in_a_whole_wan_document_is_found_and_located(sample, tmp_path, capsys):
-    doc = _variant(sample, tmp_path / "整数万元.xlsx", rounded)
+@pytest.mark.parametrize("how", [rounded, one_decimal])
+def test_a_real_defect_in_a_coarse_document_is_found_and_located(how, sample, tmp_path, capsys):
+    doc = _variant(sample, tmp_path / "粗.xlsx", how)
     wb = openpyxl.load_workbook(doc)
     ws = wb["支出总表"]
     cell = next(f"D{r}" for r in range(6, 60) if str(ws[f"B{r}"].value or "").startswith("2040606"))
@@ -92,17 +102,17 @@ def test_exact_whole_wan_keep_the_share_of_two_decimals(sample, tmp_path, capsys
         [(f["rule"], f["severity"], f["message"]) for f in found if f"支出总表!{cell}" in f["cells"]]
 
 
-def test_whole_printing_decides_unit_by_unit(sample, tmp_path):
+def test_coarse_printing_decides_unit_by_unit(sample, tmp_path):
     from budget_xl.read import read_workbook
     from budget_xl.relations import expand
-    from budget_xl.rounding import HALF_WAN, whole_printing
+    from budget_xl.rounding import coarse_printing
 
     b = read_workbook(_variant(sample, tmp_path / "w.xlsx", rounded)).budget
-    printing = whole_printing(b, expand(b))
-    assert {"T3", "T5"} <= set(printing.whole)
-    assert printing.printed.get("T3") == HALF_WAN == Decimal(5000)
+    printing = coarse_printing(b, expand(b))
+    assert printing.coarse.get("T3") == printing.coarse.get("T5") == 0
+    assert printing.printed.get("T3") == Decimal(5000)  # ±0.5 万元, in 元
     b = read_workbook(sample).budget
-    assert whole_printing(b, expand(b)).printed == {}  # two decimals: nothing whole
+    assert coarse_printing(b, expand(b)).printed == {}  # two decimals: nothing whole
 
 
 @pytest.mark.parametrize("text, unit", [
