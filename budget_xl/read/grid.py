@@ -511,7 +511,8 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", profile: str | None 
         name = _find_sheet(grids, lay)
         if name is None:
             if lay.required or _titled_elsewhere(grids, lay, profile):
-                raise InputError(_missing_sheet_message(grids, lay), file=source, sheet=lay.sheet)
+                message, sheet = _missing_sheet_message(grids, lay, profile)
+                raise InputError(message, file=source, sheet=sheet)
             tables[lay.key] = Table(layout=lay, present=False, unit=lay.unit or schema.default_unit)
             continue
         merged = getattr(grids, "merged", {}).get(name, ())
@@ -535,12 +536,22 @@ def _titled_elsewhere(grids: Mapping[str, Grid], lay: Layout, profile: str = DEF
     return any(name not in known and _find_title(grid, lay.title) for name, grid in grids.items())
 
 
-def _missing_sheet_message(grids: Mapping[str, Grid], lay: Layout) -> str:
+def _missing_sheet_message(grids: Mapping[str, Grid], lay: Layout, profile: str = DEFAULT_PROFILE) -> tuple[str, str]:
+    """What to say of a missing table, and the sheet to name: the one holding it (renamed, or holding several
+    tables stacked), else the sheet it should be."""
+    layouts = [x for x in load_schema(profile).layouts if x.published]
+    for name, grid in grids.items():
+        titles = [x.title for x in layouts if _find_title(grid, x.title, rows=len(grid))]
+        if lay.title in titles and len(titles) >= 2:  # the tables stacked on one sheet
+            more = "、".join(titles[:3]) + (f"等 {len(titles)} 张" if len(titles) > 3 else "")
+            sheets = "“" + "”“".join(x.sheet for x in layouts if x.title in titles[:3]) + "”"
+            return (f"这个工作表中放了多张表（{more}）：每张表应放在各自的工作表中（如{sheets}），"
+                    "请把它们分到各自的工作表后再试（可用“budget-xl new”生成的模板）。", name)
     for name, grid in grids.items():
         if _find_title(grid, lay.title):
             return (f"缺少工作表“{lay.sheet}”。工作表“{name}”中有表题“{lay.title}”，可能被改了名："
-                    f"请把它改回“{lay.sheet}”。")
-    return f"缺少工作表“{lay.sheet}”（{lay.title}）。请从“budget-xl new”生成的模板中复制该表。"
+                    f"请把它改回“{lay.sheet}”。", lay.sheet)
+    return f"缺少工作表“{lay.sheet}”（{lay.title}）。请从“budget-xl new”生成的模板中复制该表。", lay.sheet
 
 
 def _apply_units(budget: Budget, sheet_units: dict[str, str | None], notes: list[Finding],

@@ -178,3 +178,36 @@ def test_check_says_a_link_leads_nowhere(name, said, tmp_path):
     folder = _odd_folder(tmp_path / "各部门")
     code, text = run(["check", str(folder / name)])
     assert code == 2 and said in text and "请改用文件本身" in text, text
+
+
+@pytest.mark.parametrize("stacked", [
+    ["收支总表", "收入总表", "支出总表", "财拨收支总表", "一般公共预算支出表", "基本支出表", "政府性基金支出表",
+     "国有资本经营支出表", "三公经费表"],
+    ["收支总表", "收入总表"],
+])
+def test_tables_stacked_on_one_sheet_are_said_so(stacked, tmp_path):
+    """All nine tables (or two) pasted one under another on one sheet were told “可能被改了名：请把它改回‘收支总表’”."""
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    src = tmp_path / "样例.xlsx"
+    src.write_bytes(sample_bytes())
+    wb = CalamineWorkbook.from_path(str(src))
+    out = openpyxl.Workbook()
+    ws = out.active
+    ws.title = "公开表"
+    for name in wb.sheet_names:
+        if name not in stacked:
+            o = out.create_sheet(name)
+            for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False):
+                o.append([None if v == "" else v for v in row])
+    for name in stacked:
+        for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False):
+            ws.append([None if v == "" else v for v in row])
+        ws.append([])
+    path = tmp_path / "一张表.xlsx"
+    out.save(path)
+    code, text = run(["check", str(path)])
+    assert code == 2, text
+    assert "工作表“公开表”：这个工作表中放了多张表（部门预算收支总表、部门预算收入总表" in text
+    assert "每张表应放在各自的工作表中" in text and "改回" not in text
