@@ -192,7 +192,7 @@ def _command_runs(out, name: str, p: Path, commands: dict, timeout: int = TIMEOU
 def _run_folders(root: Path):
     """``out(rid)``: a run's own output folder under ROOT/out; ``copy(path, rid)``: its own copy of an input."""
     out_root = root / "out"
-    out_root.mkdir(exist_ok=True)
+    out_root.mkdir(parents=True, exist_ok=True)
 
     def out(rid: str) -> Path:
         d = out_root / rid
@@ -779,62 +779,63 @@ def _six_envs(base: Path) -> list[Run]:
     return rs
 
 
-# -- round seven ---------------------------------------------------------------------------------------
+def _built(inputs: Path, builders: dict) -> list[tuple[str, Path]]:
+    """Each builder run in its own fresh folder under ``inputs``: (name, the input it wrote)."""
+    out = []
+    for name, build in builders.items():
+        folder = inputs / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        out.append((name, build(folder)))
+    return out
+
+
+def _workbook_commands(p: Path) -> dict:
+    """What rounds seven and eight run on a workbook input (argv by command, given the run's output folder)."""
+    return {
+        "check": lambda o: ["check", str(p)],
+        "mark": lambda o: ["check", str(p), "--mark", str(o / "标注.xlsx")],
+        "fill": lambda o: ["fill", str(p), "-o", str(o / "重算.xlsx")],
+        "dry": lambda o: ["fill", str(p), "--dry-run"],
+        "narrative": lambda o: ["narrative", str(p), "-o", str(o / "说明.docx"), "--force"],
+        "batch": lambda o: ["batch", str(p.parent), "--jobs", "1", "--report", str(o / "报告.xlsx")],
+    }
+
+
+# -- round eight ---------------------------------------------------------------------------------------
 def round_eight_runs(root: Path) -> list[Run]:
     """The round-eight families (tests/hostile/round_eight.py: Strict Open XML, far cells the extent guard
     could not see) through the workbook commands."""
     from tests.hostile import round_eight
 
     base = root / "eight"
-    inputs = base / "inputs"
-    inputs.mkdir(parents=True, exist_ok=True)
     out, _copy = _run_folders(base)
     rs: list[Run] = []
-    for name, build in round_eight.xlsx_inputs().items():
-        folder = inputs / name
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir()
-        p = build(folder)
+    for name, p in _built(base / "inputs", round_eight.xlsx_inputs()):
         rs += _command_runs(out, f"eight-{name}", p, {
-            "check": lambda o, p=p: ["check", str(p)],
-            "mark": lambda o, p=p: ["check", str(p), "--mark", str(o / "标注.xlsx")],
-            "fill": lambda o, p=p: ["fill", str(p), "-o", str(o / "重算.xlsx")],
-            "dry": lambda o, p=p: ["fill", str(p), "--dry-run"],
-            "narrative": lambda o, p=p: ["narrative", str(p), "-o", str(o / "说明.docx"), "--force"],
+            **_workbook_commands(p),
             "document": lambda o, p=p: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
-            "batch": lambda o, p=p: ["batch", str(p.parent), "--jobs", "1", "--report", str(o / "报告.xlsx")],
         })
     return rs
 
 
+# -- round seven ---------------------------------------------------------------------------------------
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
     like workbooks that are none, odd names, and every path option given an empty string."""
     from tests.hostile import round_seven
 
     base = root / "seven"
-    inputs = base / "inputs"
-    inputs.mkdir(parents=True, exist_ok=True)
     out, copy = _run_folders(base)
     rs: list[Run] = []
-    for name, build in round_seven.all_inputs().items():
-        folder = inputs / name
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir()
-        p = build(folder)
+    for name, p in _built(base / "inputs", round_seven.all_inputs()):
         if p.suffix == ".pdf":
             rs += _command_runs(out, f"seven-{name}", p, _pdf_commands(p))
             continue
         rs += _command_runs(out, f"seven-{name}", p, {
-            "check": lambda o, p=p: ["check", str(p)],
-            "mark": lambda o, p=p: ["check", str(p), "--mark", str(o / "标注.xlsx")],
-            "fill": lambda o, p=p: ["fill", str(p), "-o", str(o / "重算.xlsx")],
-            "dry": lambda o, p=p: ["fill", str(p), "--dry-run"],
-            "narrative": lambda o, p=p: ["narrative", str(p), "-o", str(o / "说明.docx"), "--force"],
+            **_workbook_commands(p),
             "import": lambda o, p=p: ["import", str(p), "-o", str(o / "导入.xlsx")],
-            "batch": lambda o, p=p: ["batch", str(p.parent), "--jobs", "1", "--report", str(o / "报告.xlsx")],
         }, timeout=120 if "200000" in name else TIMEOUT)
     good = base / "主表.xlsx"
     good.write_bytes(sample_bytes())
