@@ -232,13 +232,14 @@ def _workbook_targets(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return {r.get("Id", ""): (_resolve(r.get("Target") or ""), r.get("Type") or "") for r in _elements(rels, "Relationship")}
 
 
-def _sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its part in the package, from workbook.xml and its relationships."""
+def _sheet_paths(z: zipfile.ZipFile, targets: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
+    """Sheet name → its part in the package, from workbook.xml and its relationships (``targets``: those
+    relationships, when already read)."""
     try:
         wb = z.read("xl/workbook.xml")
     except KeyError:
         return {}
-    targets = _workbook_targets(z)
+    targets = _workbook_targets(z) if targets is None else targets
     out = {}
     for s in _elements(wb, "sheet"):
         rid = s.get("id")
@@ -261,10 +262,10 @@ _NOT_SHEETS = ("/sharedStrings", "/styles", "/theme", "/calcChain", "/connection
                "/customXml", "/vbaProject", "/metadata", "/volatileDependencies", "/pivotCacheDefinition")
 
 
-def _sheet_like_parts(z: zipfile.ZipFile, members: set[str], mapped: set[str]) -> list[str]:
+def _sheet_like_parts(targets: dict[str, tuple[str, str]], members: set[str], mapped: set[str]) -> list[str]:
     """Parts a reader may read as a sheet that the mapping by name did not give (a workbook part the scan
     cannot map, a sheet not listed, an odd relationship): each gets the extent check all the same."""
-    named = {part for part, typ in _workbook_targets(z).values() if not typ.endswith(_NOT_SHEETS)}
+    named = {part for part, typ in targets.values() if not typ.endswith(_NOT_SHEETS)}
     listed = {m for m in members if "worksheets/" in m.lower() and m.lower().endswith(".xml") and "_rels/" not in m}
     return sorted(p for p in (named | listed) & members if p not in mapped)
 
@@ -322,7 +323,8 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None,
     out: dict[str, SheetScan] = {}
     with zipfile.ZipFile(path) as z:
         members = set(z.namelist())
-        mapped = _sheet_paths(z)
+        targets = _workbook_targets(z)
+        mapped = _sheet_paths(z, targets)
         for sheet, part in mapped.items():
             if part not in members:
                 continue
@@ -331,7 +333,7 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None,
             _scan_sheet(data, scan, sheet, name)
             if merged:
                 scan.merged = merged_ranges(data)
-        for part in _sheet_like_parts(z, members, set(mapped.values())):
+        for part in _sheet_like_parts(targets, members, set(mapped.values())):
             data = sheets[part] if part in sheets else _bounded_read(z, part)
             _scan_sheet(data, SheetScan(), part, name)  # its extent: what it holds is not read by name
     return out
