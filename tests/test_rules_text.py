@@ -177,3 +177,16 @@ def test_a_reason_contradicting_the_direction_is_reported():
     found = [f for f in _run(_budget(text)) if f.rule == "TXT-DIRECTION"]
     assert len(found) == 1 and found[0].severity == "warning"
     assert not [f for f in _run(_budget(text.replace("经费增加", "经费减少"))) if f.rule == "TXT-DIRECTION"]
+
+
+@pytest.mark.parametrize("said, reported", [("208.80万元", False), ("208.8万元", False), ("209万元", False),
+                                            ("208.4万元", True), ("207.00万元", True)])
+def test_an_item_amount_against_a_table_printed_in_whole_wan(said, reported):
+    """The table prints 住房公积金 as “209” (whole 万元): the text's 208.80 may be the figure it rounds, 207.00 not."""
+    b = _budget(f"“住房保障支出（类）住房改革支出（款）住房公积金（项）”{said}，主要用于住房公积金。")
+    t5 = b["T5"]
+    t5.unit = "万元"
+    for r in t5.rows:
+        r.values["total"] = Decimal("209")
+    found = [f for f in _run(b) if f.rule == "TXT-AMOUNT"]
+    assert bool(found) == reported, found

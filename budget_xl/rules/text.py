@@ -18,7 +18,7 @@ from functools import cache
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import Budget, Row, Table
 from budget_xl.recognise.names import current_name, name_changes, same_subject
-from budget_xl.rounding import ROUND, TRUNCATE, rounds_to, text_conversion, text_matches, truncates_to
+from budget_xl.rounding import ROUND, TRUNCATE, printed_places, rounds_to, text_conversion, text_matches, truncates_to
 from budget_xl.rules.phrases import CLASS, NUM, phrases, resolve
 from budget_xl.units import WAN, to_wan
 
@@ -74,6 +74,15 @@ def _half(stated: str) -> Decimal:
 
 def _wan(table: Table, value: Decimal) -> Decimal:
     return to_wan(value, table.unit)
+
+
+def _coarse_agrees(stated: Decimal, figure: Decimal, table: Table) -> bool:
+    """A table printed coarser than the text (in whole 万元, or one decimal: ``rounding.printed_places``) holds
+    its figure only to half its last digit: “4,148.23万元” in the text agrees with a table's “4148”."""
+    places = printed_places(table) if table.unit == WAN else None
+    if places is None:
+        return False
+    return abs(stated - figure) <= _half(f"{stated}") + Decimal("0.5").scaleb(-places)
 
 
 def _matches(stated: str, exact: Decimal) -> bool:
@@ -157,7 +166,8 @@ def stated_amounts(budget: Budget) -> list[Finding]:
         exact, cell = got
         if not rounds_to(_dec(m.group("amount")), exact):
             convention = convention or conversion(budget)
-        if not text_matches(_dec(m.group("amount")), exact, convention or ROUND):
+        if not text_matches(_dec(m.group("amount")), exact, convention or ROUND) \
+                and not _coarse_agrees(_dec(m.group("amount")), exact, budget.tables[table]):
             out.append(_finding("TXT-AMOUNT", ERROR, s,
                                 f"文字中{what}为{m.group('amount')}万元，表中为{_fmt(exact)}万元{_neither(convention)}："
                                 f"“{_clip(s.text, m.start(), m.end())}”",
@@ -300,7 +310,8 @@ def item_lines(budget: Budget) -> list[Finding]:
             v = r.amount("total")
             if v is not None and not rounds_to(_dec(stated), _wan(t, v)):
                 convention = convention or conversion(budget)
-            if v is not None and not text_matches(_dec(stated), _wan(t, v), convention or ROUND):
+            if v is not None and not text_matches(_dec(stated), _wan(t, v), convention or ROUND) \
+                    and not _coarse_agrees(_dec(stated), _wan(t, v), t):
                 out.append(_finding("TXT-AMOUNT", ERROR, s, f"文字中“{names[2]}”（{r.code}）为{stated}万元，表中为"
                                     f"{_fmt(_wan(t, v))}万元{_neither(convention)}：“{_clip(s.text, m.start(), m.end())}”",
                                     *(c for c in (r.cell("total"),) if c),
