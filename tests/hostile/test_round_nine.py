@@ -1,0 +1,63 @@
+"""Hostile input, round nine (inputs from tests/hostile/round_nine.py): ``review`` of a PDF whose page is
+declared kilometres wide stopped with 内部错误（MemoryError） (the page rendered at 144 dpi asked for a
+10^14-pixel bitmap); ``fill`` and ``--mark`` of a workbook whose workbook part is listed under a content type
+openpyxl does not know (``check`` reads it) said “无法读写文件：操作系统拒绝了这次读写”."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import round_nine
+from tests.hostile.test_corpus import run
+
+
+def build(name: str, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return {**round_nine.xlsx_inputs(), **round_nine.pdf_inputs()}[name](folder)
+
+
+def digest(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_a_page_declared_kilometres_wide_is_reviewed_not_an_internal_error(tmp_path):
+    src = build("pdf-huge-mediabox", tmp_path)
+    code, text = run(["review", str(src), "-o", str(tmp_path / "检查表.xlsx")])
+    assert code == 2 and "内部错误" not in text and "MemoryError" not in text, text
+    assert "找不到任何预算公开表的表题" in text and "巨大页.pdf" in text
+
+
+def test_the_render_scale_is_capped_for_huge_pages_only():
+    from budget_xl.review.pages import MAX_PIXELS, SCALE, _scale
+
+    assert _scale(595, 842) == SCALE and _scale(2384, 3370) == SCALE  # A4, A0: as before
+    s = _scale(14_400_000, 14_400_000)
+    assert 0 < s < SCALE and (14_400_000 * s) ** 2 <= MAX_PIXELS * 1.001
+    assert _scale(0, 0) == SCALE
+
+
+@pytest.mark.parametrize("name", ["workbook-content-type-odd", "workbook-content-type-xml"])
+@pytest.mark.parametrize("command", ["fill", "mark"])
+def test_a_workbook_part_under_an_odd_content_type_is_written_back(name, command, tmp_path):
+    src = build(name, tmp_path)
+    before = digest(src)
+    out = tmp_path / "副本.xlsx"
+    argv = ["fill", str(src), "-o", str(out)] if command == "fill" else ["check", str(src), "--mark", str(out)]
+    code, text = run(argv)
+    assert code in (0, 1) and "操作系统拒绝" not in text, text
+    assert "已写出" in text and out.exists() and digest(src) == before
+    code, text = run(["check", str(out)])
+    assert code in (0, 1) and "无法读取" not in text, text
+
+
+def test_a_macro_enabled_workbook_keeps_its_vba_project(tmp_path):
+    import zipfile
+
+    src = build("xlsm-vba", tmp_path)
+    out = tmp_path / "重算.xlsm"
+    code, text = run(["fill", str(src), "-o", str(out)])
+    assert code == 0, text
+    assert "xl/vbaProject.bin" in zipfile.ZipFile(out).namelist()
