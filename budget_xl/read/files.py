@@ -498,7 +498,8 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     del parts  # not held while calamine reads
     name = None  # the sheet being read when calamine gives up: named in the message
     try:
-        wb = CalamineWorkbook.from_path(str(p))
+        usual = _deflated_copy(p)
+        wb = CalamineWorkbook.from_path(str(p)) if usual is None else CalamineWorkbook.from_filelike(usual)
         grids = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
@@ -517,6 +518,25 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
                          file=str(path), sheet=name) from None
     out = mark_unreadable(grids, scans)
     out.hidden = hidden
+    return out
+
+
+def _deflated_copy(p: Path):
+    """The package re-compressed the usual way, in memory, when a member is compressed otherwise (bzip2,
+    LZMA: zipfile and openpyxl read them, python-calamine refused "compression method not supported" and
+    the workbook was called damaged); None for the usual package. Sizes were bounded by _check_sizes."""
+    import io
+
+    if is_xls(p):
+        return None
+    with zipfile.ZipFile(p) as z:
+        if all(i.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in z.infolist()):
+            return None
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+            for info in z.infolist():
+                w.writestr(info.filename, z.read(info))
+    out.seek(0)
     return out
 
 

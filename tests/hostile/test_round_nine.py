@@ -1,7 +1,8 @@
 """Hostile input, round nine (inputs from tests/hostile/round_nine.py): ``review`` of a PDF whose page is
 declared kilometres wide stopped with 内部错误（MemoryError） (the page rendered at 144 dpi asked for a
 10^14-pixel bitmap); ``fill`` and ``--mark`` of a workbook whose workbook part is listed under a content type
-openpyxl does not know (``check`` reads it) said “无法读写文件：操作系统拒绝了这次读写”."""
+openpyxl does not know (``check`` reads it) said “无法读写文件：操作系统拒绝了这次读写”; a package whose
+members are compressed with bzip2 or LZMA (zipfile reads them, python-calamine does not) was called damaged."""
 
 from __future__ import annotations
 
@@ -61,3 +62,30 @@ def test_a_macro_enabled_workbook_keeps_its_vba_project(tmp_path):
     code, text = run(["fill", str(src), "-o", str(out)])
     assert code == 0, text
     assert "xl/vbaProject.bin" in zipfile.ZipFile(out).namelist()
+
+
+def findings(path: Path) -> list[tuple]:
+    import json
+
+    code, text = run(["check", "--json", str(path)])
+    assert code in (0, 1), text
+    return sorted((f["rule"], tuple(f["cells"]), f["severity"]) for f in json.loads(text)["findings"])
+
+
+@pytest.mark.parametrize("name", ["zip-bzip2-sheet", "zip-lzma-all"])
+def test_members_compressed_with_bzip2_or_lzma_are_read_not_called_damaged(name, tmp_path):
+    """python-calamine refused them ("compression method not supported"): 文件无法读取…可能已损坏."""
+    import zipfile
+
+    from tests.hostile.make_corpus import sample_bytes
+
+    sample = tmp_path / "样例.xlsx"
+    sample.write_bytes(sample_bytes())
+    src = build(name, tmp_path / "in")
+    before = digest(src)
+    assert findings(src) == findings(sample)
+    out = tmp_path / "重算.xlsx"
+    code, text = run(["fill", str(src), "-o", str(out)])
+    assert code == 0 and "已写出" in text, text
+    assert {i.compress_type for i in zipfile.ZipFile(out).infolist()} == {zipfile.ZIP_DEFLATED}  # Excel opens it
+    assert digest(src) == before
