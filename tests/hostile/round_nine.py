@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.hostile.make_corpus import sample_bytes
-from tests.hostile.round_four import repack, sheet_part, w
+from tests.hostile.round_eight import _far
+from tests.hostile.round_four import repack, saved_sample, sheet_part, w
 
 Builder = Callable[[Path], Path]
 
@@ -117,7 +118,25 @@ def _style(value: bytes) -> Callable[[bytes], bytes]:
 
 
 def _utf16(d: bytes) -> bytes:
-    return '<?xml version="1.0" encoding="UTF-16"?>'.encode("utf-16") + d.decode().encode("utf-16-le")
+    """A part in UTF-16 (little-endian, with a BOM), its declaration saying so."""
+    body = re.sub(rb"^<\?xml[^>]*\?>", b"", d)
+    return '<?xml version="1.0" encoding="UTF-16"?>'.encode("utf-16") + body.decode().encode("utf-16-le")
+
+
+def _all_parts_utf16() -> bytes:
+    """Every XML part in UTF-16, as a .NET export writing through a StringWriter does."""
+    return repack(lambda n, d: _utf16(d) if n.endswith((".xml", ".rels")) else d)
+
+
+def _shared_strings_utf16_count() -> bytes:
+    """The saved sample's shared strings in UTF-16, declaring 2,000,000,000 of them (round four's lie,
+    where the byte search for it did not look)."""
+    def change(n: str, d: bytes) -> bytes:
+        if n != "xl/sharedStrings.xml":
+            return d
+        d = re.sub(rb'\s(?:unique)?[cC]ount="\d+"', b"", d)
+        return _utf16(d.replace(b"<sst ", b'<sst count="2000000000" uniqueCount="2000000000" ', 1))
+    return repack(change, base=saved_sample())
 
 
 def _declared_gbk(d: bytes) -> bytes:
@@ -196,6 +215,9 @@ def xlsx_inputs() -> dict[str, Builder]:
         "style-huge": w("巨大样式.xlsx", _sheet(_style(b"99999999999999999999"))),
         "style-text": w("文字样式.xlsx", _sheet(_style(b"abc"))),
         "sheet-utf16": w("UTF16部件.xlsx", _sheet(_utf16)),
+        "all-parts-utf16": w("全部UTF16部件.xlsx", _all_parts_utf16),
+        "sheet-utf16-far-cell": w("UTF16远端单元格.xlsx", _sheet(lambda d: _utf16(_far(d)))),
+        "shared-strings-utf16-count-lies": w("UTF16共享文字数量不实.xlsx", _shared_strings_utf16_count),
         "sheet-declared-gbk": w("声明GBK.xlsx", _sheet(_declared_gbk)),
         "sheet-listed-twice": w("工作表列出两次.xlsx", _workbook(_sheet_listed_twice)),
         "dialogsheet": w("对话框表.xlsx", _as_dialogsheet),

@@ -89,3 +89,32 @@ def test_members_compressed_with_bzip2_or_lzma_are_read_not_called_damaged(name,
     assert code == 0 and "已写出" in text, text
     assert {i.compress_type for i in zipfile.ZipFile(out).infolist()} == {zipfile.ZIP_DEFLATED}  # Excel opens it
     assert digest(src) == before
+
+
+@pytest.mark.parametrize("name", ["sheet-utf16", "all-parts-utf16"])
+def test_parts_in_utf16_are_read_not_called_headerless(name, tmp_path):
+    """python-calamine read a UTF-16 sheet as empty: “找不到…的表头”, naming A1 of a sheet that has it."""
+    from tests.hostile.make_corpus import sample_bytes
+
+    sample = tmp_path / "样例.xlsx"
+    sample.write_bytes(sample_bytes())
+    src = build(name, tmp_path / "in")
+    before = digest(src)
+    assert findings(src) == findings(sample)
+    assert digest(src) == before
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("sheet-utf16-far-cell", "1048576 行 × 16384 列"),
+    ("shared-strings-utf16-count-lies", "声明有 2000000000 条文字"),
+])
+def test_the_guards_read_utf16_parts_as_the_reader_does(name, words, tmp_path):
+    """Once UTF-16 parts reach python-calamine, the byte searches guarding it must see them too (else:
+    exit 134, a Rust abort). In a subprocess: an abort would take pytest with it."""
+    import subprocess
+    import sys
+
+    src = build(name, tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "budget_xl", "check", str(src)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2 and words in proc.stderr + proc.stdout, (proc.returncode, proc.stderr[-800:])
