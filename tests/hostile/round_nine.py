@@ -277,3 +277,28 @@ def pdf_inputs() -> dict[str, Builder]:
         "pdf-no-mediabox": w("无页面尺寸.pdf", lambda: _pdf([b""])),
         "pdf-attachment": w("带附件.pdf", _with_attachment),
     }
+
+
+# -- texts --------------------------------------------------------------------------------------------
+def _text(change: Callable[[str], str], encoding: str = "utf-8") -> Callable[[], bytes]:
+    from tests.hostile.round_four import seed_text
+    return lambda: change(seed_text()).encode(encoding)
+
+
+def _pipes(t: str) -> str:
+    """Each table row as a Markdown table row (| a | b |), as a chat tool or a wiki copies a table."""
+    return "\n".join("| " + " | ".join(line.split("\t")) + " |" if "\t" in line else line for line in t.split("\n"))
+
+
+_FULL = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
+
+
+def text_inputs() -> dict[str, Builder]:
+    return {
+        "txt-ideographic-spaces": w("全角空格.txt", _text(lambda t: t.replace("\t", "\u3000"))),
+        "txt-runs-of-spaces": w("多个空格.txt", _text(lambda t: t.replace("\t", "    "))),
+        "txt-markdown-pipes": w("竖线表格.txt", _text(_pipes)),
+        "txt-fullwidth-digits": w("全角数字.txt", _text(lambda t: t.translate(_FULL))),
+        "txt-twice": w("两份.txt", _text(lambda t: t + "\n" + t)),
+        "txt-commas": w("逗号分隔.txt", _text(lambda t: t.replace("\t", ","))),
+    }

@@ -2,7 +2,9 @@
 declared kilometres wide stopped with 内部错误（MemoryError） (the page rendered at 144 dpi asked for a
 10^14-pixel bitmap); ``fill`` and ``--mark`` of a workbook whose workbook part is listed under a content type
 openpyxl does not know (``check`` reads it) said “无法读写文件：操作系统拒绝了这次读写”; a package whose
-members are compressed with bzip2 or LZMA (zipfile reads them, python-calamine does not) was called damaged."""
+members are compressed with bzip2 or LZMA (zipfile reads them, python-calamine does not) was called damaged;
+a sheet in UTF-16 was called headerless; a text typed with full-width digits (“单价在２０万元以上的设备”) gave a
+false 国有资产 error; a text whose tables are Markdown rows was said to have its columns split by spaces."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from tests.hostile.test_corpus import run
 
 def build(name: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return {**round_nine.xlsx_inputs(), **round_nine.pdf_inputs()}[name](folder)
+    return {**round_nine.xlsx_inputs(), **round_nine.pdf_inputs(), **round_nine.text_inputs()}[name](folder)
 
 
 def digest(p: Path) -> str:
@@ -118,3 +120,20 @@ def test_the_guards_read_utf16_parts_as_the_reader_does(name, words, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "budget_xl", "check", str(src)], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 2 and words in proc.stderr + proc.stdout, (proc.returncode, proc.stderr[-800:])
+
+
+def test_a_label_with_full_width_digits_is_the_row_it_names(tmp_path):
+    src = build("txt-fullwidth-digits", tmp_path / "in")
+    out = tmp_path / "导入.xlsx"
+    code, text = run(["import", str(src), "-o", str(out)])
+    assert code == 0, text
+    code, text = run(["check", str(out)])
+    assert code == 0 and "错误 0 条" in text and "ASSET-LINE-SUM" not in text, text
+
+
+def test_a_text_of_markdown_tables_is_said_to_be_one(tmp_path):
+    src = build("txt-markdown-pipes", tmp_path)
+    code, text = run(["import", str(src), "-o", str(tmp_path / "导入.xlsx")])
+    assert code == 2 and "竖线“|”" in text and "用空格隔开" not in text, text
+    code, text = run(["batch", str(src)])
+    assert code == 1 and "竖线“|”" in text, text
