@@ -269,8 +269,29 @@ def _with_attachment() -> bytes:
     return out.getvalue()
 
 
+SHANGHAI_2026 = Path("/work/shared/samples/shanghai/2026_普陀区司法局_部门预算.pdf")
+
+
+def _turned(rotate: int) -> Callable[[], bytes]:
+    """The (landscape) 2026 Shanghai PDF with every page's /Rotate set to ``rotate``: turned in a viewer and
+    saved, its tables show sideways (-450 is a legal way of writing 270)."""
+    def build() -> bytes:
+        import pypdf
+        from pypdf.generic import NameObject, NumberObject
+
+        wr = pypdf.PdfWriter(clone_from=pypdf.PdfReader(str(SHANGHAI_2026)))
+        for page in wr.pages:
+            page[NameObject("/Rotate")] = NumberObject(rotate)
+        out = io.BytesIO()
+        wr.write(out)
+        return out.getvalue()
+    return build
+
+
 def pdf_inputs() -> dict[str, Builder]:
     return {
+        "pdf-turned-90": w("转了90度.pdf", _turned(90)),
+        "pdf-turned-minus-450": w("转了负450度.pdf", _turned(-450)),
         "pdf-zero-size-pages": w("零尺寸页.pdf", lambda: _pdf([b"/MediaBox [0 0 0 0] "] * 3)),
         "pdf-negative-mediabox": w("负尺寸页.pdf", lambda: _pdf([b"/MediaBox [0 0 -612 -792] "])),
         "pdf-huge-mediabox": w("巨大页.pdf", lambda: _pdf([b"/MediaBox [0 0 14400000 14400000] "])),

@@ -4,7 +4,8 @@ declared kilometres wide stopped with 内部错误（MemoryError） (the page re
 openpyxl does not know (``check`` reads it) said “无法读写文件：操作系统拒绝了这次读写”; a package whose
 members are compressed with bzip2 or LZMA (zipfile reads them, python-calamine does not) was called damaged;
 a sheet in UTF-16 was called headerless; a text typed with full-width digits (“单价在２０万元以上的设备”) gave a
-false 国有资产 error; a text whose tables are Markdown rows was said to have its columns split by spaces."""
+false 国有资产 error; a text whose tables are Markdown rows was said to have its columns split by spaces; a landscape PDF whose
+pages were turned 90° in a viewer (tables shown sideways) was “只有情况说明，没有公开表”."""
 
 from __future__ import annotations
 
@@ -137,3 +138,20 @@ def test_a_text_of_markdown_tables_is_said_to_be_one(tmp_path):
     assert code == 2 and "竖线“|”" in text and "用空格隔开" not in text, text
     code, text = run(["batch", str(src)])
     assert code == 1 and "竖线“|”" in text, text
+
+
+@pytest.fixture(scope="module")
+def upright_findings(tmp_path_factory):
+    d = tmp_path_factory.mktemp("upright")
+    code, text = run(["import", str(round_nine.SHANGHAI_2026), "-o", str(d / "导入.xlsx")])
+    assert code == 0, text
+    return findings(d / "导入.xlsx")
+
+
+@pytest.mark.parametrize("name", ["pdf-turned-90", "pdf-turned-minus-450"])
+def test_a_pdf_turned_sideways_is_imported_as_the_upright_one(name, upright_findings, tmp_path):
+    src = build(name, tmp_path / "in")
+    out = tmp_path / "导入.xlsx"
+    code, text = run(["import", str(src), "-o", str(out)])
+    assert code == 0 and "共找到 9 张表" in text, text
+    assert findings(out) == upright_findings
