@@ -124,9 +124,27 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
     require_pdf(path)
     lines = _lines_pdfium(path) if engine == "pdfium" else _lines_pdfplumber(path)
     if not any(line.text.strip() for line in lines):
+        attached = _attachments(path)
+        if attached:  # a PDF portfolio (“PDF 包”): its cover page is blank, the disclosure is inside
+            raise InputError(f"这个 PDF 本身没有正文，其中附有 {attached} 个文件（可能是“PDF 包”）。请在 PDF 阅读器的"
+                             "“附件”面板中把公开的 PDF 另存出来，再导入那个文件。", file=name)
         raise InputError("PDF 中没有文字层（可能是扫描件或图片），无法导入。请提供由电子文档导出的 PDF，"
                          "或先做文字识别（OCR）。", file=name)
     return lines
+
+
+def _attachments(path: Path) -> int:
+    """How many files the PDF carries attached (embedded files); 0 when it cannot tell."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return 0
+    try:
+        return pdf.count_attachments()
+    finally:
+        pdf.close()
 
 
 _ENCRYPTED = "PDF 已加密（设有密码），无法读取。请提供未加密的文件。"

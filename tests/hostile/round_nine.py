@@ -288,8 +288,23 @@ def _turned(rotate: int) -> Callable[[], bytes]:
     return build
 
 
+def _portfolio() -> bytes:
+    """A PDF portfolio (“PDF 包”): a blank cover page, the disclosure attached inside."""
+    import pypdf
+    from pypdf.generic import DictionaryObject, NameObject
+
+    wr = pypdf.PdfWriter()
+    wr.add_blank_page(595, 842)
+    wr.add_attachment(SHANGHAI_2026.name, SHANGHAI_2026.read_bytes())
+    wr._root_object[NameObject("/Collection")] = DictionaryObject({NameObject("/View"): NameObject("/D")})
+    out = io.BytesIO()
+    wr.write(out)
+    return out.getvalue()
+
+
 def pdf_inputs() -> dict[str, Builder]:
     return {
+        "pdf-portfolio": w("PDF包.pdf", _portfolio),
         "pdf-turned-90": w("转了90度.pdf", _turned(90)),
         "pdf-turned-minus-450": w("转了负450度.pdf", _turned(-450)),
         "pdf-zero-size-pages": w("零尺寸页.pdf", lambda: _pdf([b"/MediaBox [0 0 0 0] "] * 3)),

@@ -5,7 +5,8 @@ openpyxl does not know (``check`` reads it) said “无法读写文件：操作�
 members are compressed with bzip2 or LZMA (zipfile reads them, python-calamine does not) was called damaged;
 a sheet in UTF-16 was called headerless; a text typed with full-width digits (“单价在２０万元以上的设备”) gave a
 false 国有资产 error; a text whose tables are Markdown rows was said to have its columns split by spaces; a landscape PDF whose
-pages were turned 90° in a viewer (tables shown sideways) was “只有情况说明，没有公开表”."""
+pages were turned 90° in a viewer (tables shown sideways) was “只有情况说明，没有公开表”; a PDF portfolio (blank cover, the disclosure attached) was called
+a scan."""
 
 from __future__ import annotations
 
@@ -155,3 +156,10 @@ def test_a_pdf_turned_sideways_is_imported_as_the_upright_one(name, upright_find
     code, text = run(["import", str(src), "-o", str(out)])
     assert code == 0 and "共找到 9 张表" in text, text
     assert findings(out) == upright_findings
+
+
+@pytest.mark.parametrize("command", ["import", "review"])
+def test_a_pdf_portfolio_is_said_to_carry_the_file_not_called_a_scan(command, tmp_path):
+    src = build("pdf-portfolio", tmp_path)
+    code, text = run([command, str(src), "-o", str(tmp_path / "输出.xlsx")])
+    assert code == 2 and "附有 1 个文件" in text and "扫描件" not in text, text
