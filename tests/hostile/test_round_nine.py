@@ -1,12 +1,14 @@
-"""Hostile input, round nine (inputs from tests/hostile/round_nine.py): ``review`` of a PDF whose page is
-declared kilometres wide stopped with 内部错误（MemoryError） (the page rendered at 144 dpi asked for a
-10^14-pixel bitmap); ``fill`` and ``--mark`` of a workbook whose workbook part is listed under a content type
-openpyxl does not know (``check`` reads it) said “无法读写文件：操作系统拒绝了这次读写”; a package whose
-members are compressed with bzip2 or LZMA (zipfile reads them, python-calamine does not) was called damaged;
-a sheet in UTF-16 was called headerless; a text typed with full-width digits (“单价在２０万元以上的设备”) gave a
-false 国有资产 error; a text whose tables are Markdown rows was said to have its columns split by spaces; a landscape PDF whose
-pages were turned 90° in a viewer (tables shown sideways) was “只有情况说明，没有公开表”; a PDF portfolio (blank cover, the disclosure attached) was called
-a scan."""
+"""Hostile input, round nine (inputs from tests/hostile/round_nine.py).
+
+Found failing: ``review`` of a PDF whose page is declared kilometres wide stopped with 内部错误（MemoryError）
+(the page rendered at 144 dpi asked for a 10^14-pixel bitmap); ``fill`` and ``--mark`` of a workbook whose
+workbook part is listed under a content type openpyxl does not know (``check`` reads it) said
+“无法读写文件：操作系统拒绝了这次读写”; a package whose members are compressed with bzip2 or LZMA (zipfile
+reads them, python-calamine does not) was called damaged; a sheet in UTF-16 was called headerless; a text
+typed with full-width digits (“单价在２０万元以上的设备”) gave a false 国有资产 error; a text whose tables are
+Markdown rows was said to have its columns split by spaces; a landscape PDF whose pages were turned 90° in a
+viewer (tables shown sideways) was “只有情况说明，没有公开表”; a PDF portfolio (blank cover, the disclosure
+attached) was called a scan."""
 
 from __future__ import annotations
 
