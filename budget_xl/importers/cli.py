@@ -83,7 +83,7 @@ def not_importable_text(text: str, e: Exception | None = None) -> str:
     """Why a text is not a disclosure the seed importer reads, in words that say what to do."""
     if pipes_for_tabs(text):
         return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的表格是用竖线“|”画的"
-                "（从网页、聊天工具或 Markdown 文档复制时常见）。请从原文件重新复制，或直接导入公开的 PDF。")
+                "（从网页、聊天工具或在线文档复制表格时常见）。请从原文件重新复制，或直接导入公开的 PDF。")
     if spaces_for_tabs(text):
         return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的列是用空格隔开的"
                 "（从网页或 PDF 复制时常被转换）。请从原文件重新复制，或直接导入公开的 PDF。")

@@ -808,6 +808,40 @@ def round_eight_runs(root: Path) -> list[Run]:
     return rs
 
 
+def round_nine_runs(root: Path) -> list[Run]:
+    """The round-nine families (tests/hostile/round_nine.py: other zippers' and exporters' packages, UTF-16
+    parts, sideways and huge PDF pages, PDF portfolios, texts typed oddly) through their commands."""
+    from tests.hostile import round_nine
+
+    base = root / "nine"
+    inputs = base / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    out, _copy = _run_folders(base)
+    rs: list[Run] = []
+    every = {**round_nine.xlsx_inputs(), **round_nine.pdf_inputs(), **round_nine.text_inputs()}
+    for name, build in every.items():
+        folder = inputs / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        p = build(folder)
+        if p.suffix == ".pdf":
+            rs += _command_runs(out, f"nine-{name}", p, _pdf_commands(p))
+        elif p.suffix == ".txt":
+            rs += _command_runs(out, f"nine-{name}", p, _text_commands(p))
+        else:
+            rs += _command_runs(out, f"nine-{name}", p, {
+                "check": lambda o, p=p: ["check", str(p)],
+                "mark": lambda o, p=p: ["check", str(p), "--mark", str(o / "标注.xlsx")],
+                "fill": lambda o, p=p: ["fill", str(p), "-o", str(o / "重算.xlsx")],
+                "dry": lambda o, p=p: ["fill", str(p), "--dry-run"],
+                "narrative": lambda o, p=p: ["narrative", str(p), "-o", str(o / "说明.docx"), "--force"],
+                "document": lambda o, p=p: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
+                "batch": lambda o, p=p: ["batch", str(p.parent), "--jobs", "1", "--report", str(o / "报告.xlsx")],
+            })
+    return rs
+
+
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
     like workbooks that are none, odd names, and every path option given an empty string."""
@@ -1016,15 +1050,16 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
-    ap.add_argument("--round", choices=("all", "4", "6", "7", "8"), default="all",
-                    help="the earlier runs, round six's, seven's, eight's, or all")
+    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9"), default="all",
+                    help="the earlier runs, round six's, seven's, eight's, nine's, or all")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
     started = time.time()
     every = ((runs(root) if a.round in ("all", "4") else []) + (round_six_runs(root) if a.round in ("all", "6") else [])
              + (round_seven_runs(root) if a.round in ("all", "7") else [])
-             + (round_eight_runs(root) if a.round in ("all", "8") else []))
+             + (round_eight_runs(root) if a.round in ("all", "8") else [])
+             + (round_nine_runs(root) if a.round in ("all", "9") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
