@@ -495,10 +495,10 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     parts: dict[str, bytes] = {}
     p = check_workbook_file(path, parts)
     scans = _scan(p, parts, merged=False) if not is_xls(p) else {}
-    del parts  # not held while calamine reads
     name = None  # the sheet being read when calamine gives up: named in the message
     try:
-        usual = _usual_copy(p)
+        usual = _usual_copy(p, parts)
+        del parts  # not held while calamine reads
         wb = CalamineWorkbook.from_path(str(p)) if usual is None else CalamineWorkbook.from_filelike(usual)
         grids = {}
         for name in wb.sheet_names:
@@ -521,12 +521,12 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     return out
 
 
-def _usual_copy(p: Path):
+def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
     """The package as python-calamine reads it, in memory, when it is not: members compressed otherwise than
     Deflate (bzip2, LZMA: calamine refused "compression method not supported" and the workbook was called
     damaged) re-compressed, XML parts in UTF-16 (a .NET export; calamine read such a sheet as empty and the
     tool said its header was missing) re-encoded as UTF-8. None for a usual package (nearly always).
-    Sizes were bounded by _check_sizes."""
+    Sizes were bounded by _check_sizes; ``inflated``: parts check_workbook_file already holds."""
     import io
 
     if is_xls(p):
@@ -534,7 +534,9 @@ def _usual_copy(p: Path):
     with zipfile.ZipFile(p) as z:
         infos = z.infolist()
         odd = [i for i in infos if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)]
-        wide = [i for i in infos if i.filename.endswith((".xml", ".rels")) and _utf16(_head(z, i))]
+        inflated = inflated or {}
+        wide = [i for i in infos if _read_by_calamine(i.filename)
+                and _utf16(inflated[i.filename][:4] if i.filename in inflated else _head(z, i))]
         if not odd and not wide:
             return None
         out = io.BytesIO()
@@ -543,6 +545,11 @@ def _usual_copy(p: Path):
                 w.writestr(info.filename, as_utf8(z.read(info)))
     out.seek(0)
     return out
+
+
+def _read_by_calamine(name: str) -> bool:
+    """A part python-calamine parses (not the theme, the drawings, the document properties)."""
+    return name.startswith("xl/") and name.endswith((".xml", ".rels")) and not name.startswith(("xl/theme/", "xl/drawings/"))
 
 
 def _head(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
