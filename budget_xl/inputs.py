@@ -262,6 +262,9 @@ def check_declared_counts(z, name: str) -> None:
             continue
         with z.open(info) as fh:
             head = fh.read(2048)  # the <sst …> element opens the part
+        from budget_xl.read.files import as_utf8
+
+        head = as_utf8(head)  # a part in UTF-16 is read too (as UTF-8: budget_xl.read.files._usual_copy)
         m = re.search(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d{1,20})\"", head)
         if m and int(m.group(1)) > info.file_size // 5 + 1000:
             raise InputError(f"文件内容异常：共享文字表“{info.filename}”声明有 {int(m.group(1))} 条文字，"

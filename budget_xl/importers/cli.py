@@ -73,8 +73,17 @@ def spaces_for_tabs(text: str) -> bool:
     return "\t" not in text and re.search(r"\S[ \u3000\u00a0]{2,}\S|\d[ \u3000\u00a0]\d|\S\u3000\S", text) is not None
 
 
+def pipes_for_tabs(text: str) -> bool:
+    """A disclosure's tables as Markdown rows (“| 序号 | 项目 | 预算数 |”: copied from a wiki, a chat tool or
+    an AI answer). It was called “the columns are separated by spaces”, which they are not."""
+    return "\t" not in text and len(re.findall(r"(?m)^[ \u3000]*\|.*\|[ \u3000]*$", text)) >= 3
+
+
 def not_importable_text(text: str, e: Exception | None = None) -> str:
     """Why a text is not a disclosure the seed importer reads, in words that say what to do."""
+    if pipes_for_tabs(text):
+        return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的表格是用竖线“|”画的"
+                "（从网页、聊天工具或在线文档复制表格时常见）。请从原文件重新复制，或直接导入公开的 PDF。")
     if spaces_for_tabs(text):
         return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的列是用空格隔开的"
                 "（从网页或 PDF 复制时常被转换）。请从原文件重新复制，或直接导入公开的 PDF。")

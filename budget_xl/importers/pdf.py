@@ -124,9 +124,27 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
     require_pdf(path)
     lines = _lines_pdfium(path) if engine == "pdfium" else _lines_pdfplumber(path)
     if not any(line.text.strip() for line in lines):
+        attached = _attachments(path)
+        if attached:  # a PDF portfolio (“PDF 包”): its cover page is blank, the disclosure is inside
+            raise InputError(f"这个 PDF 本身没有正文，其中附有 {attached} 个文件（可能是“PDF 包”）。请在 PDF 阅读器的"
+                             "“附件”面板中把公开的 PDF 另存出来，再导入那个文件。", file=name)
         raise InputError("PDF 中没有文字层（可能是扫描件或图片），无法导入。请提供由电子文档导出的 PDF，"
                          "或先做文字识别（OCR）。", file=name)
     return lines
+
+
+def _attachments(path: Path) -> int:
+    """How many files the PDF carries attached (embedded files); 0 when it cannot tell."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return 0
+    try:
+        return pdf.count_attachments()
+    finally:
+        pdf.close()
 
 
 _ENCRYPTED = "PDF 已加密（设有密码），无法读取。请提供未加密的文件。"
@@ -171,8 +189,9 @@ def _lines_pdfium(path: Path) -> list[Line]:
         for i in range(len(pdf)):
             page = pdf[i]
             rotation, w0, h0 = page_geometry(page)
-            height = page.get_height()  # as displayed
             tp = page.get_textpage()
+            rotation = _reading_rotation(tp, rotation)
+            height = h0 if rotation in (0, 180) else w0  # as read
             words: list[dict] = []
             cur: dict | None = None
             for j in range(tp.count_chars()):
@@ -202,6 +221,38 @@ def _lines_pdfium(path: Path) -> list[Line]:
     finally:
         pdf.close()
     return lines
+
+
+_ADVANCE_ROTATION = {(1, 0): 0, (0, 1): 90, (-1, 0): 180, (0, -1): 270}  # page-space direction → /Rotate
+
+
+def _reading_rotation(tp, declared: int, sample: int = 400) -> int:
+    """The turn under which the page's text reads left to right: ``declared`` (its /Rotate) unless nearly all
+    of its first characters run another way. A landscape PDF whose pages were turned 90° in a viewer and saved
+    shows its tables sideways; read as displayed, every glyph was a line of its own and the tool said “只有情况
+    说明，没有公开表”. A reader turns the page back; so does this."""
+    import pypdfium2.raw as raw
+
+    votes: dict[tuple[int, int], int] = {}
+    last = None
+    for j in range(min(tp.count_chars(), sample)):
+        ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
+        if raw.FPDFText_IsGenerated(tp.raw, j) == 1 or ch.isspace() or ch in "\x00\ufffe\uffff":
+            last = None
+            continue
+        left, bottom, right, top = tp.get_charbox(j)
+        here = ((left + right) / 2, (bottom + top) / 2, max(right - left, top - bottom, 1.0))
+        if last is not None:
+            dx, dy = here[0] - last[0], here[1] - last[1]
+            if 0.3 * here[2] < max(abs(dx), abs(dy)) < 3 * here[2]:  # the next glyph of a word, not a new line
+                d = (1 if dx > 0 else -1, 0) if abs(dx) > abs(dy) else (0, 1 if dy > 0 else -1)
+                votes[d] = votes.get(d, 0) + 1
+        last = here
+    total = sum(votes.values())
+    if total < 20:
+        return declared
+    d, n = max(votes.items(), key=lambda kv: kv[1])
+    return _ADVANCE_ROTATION[d] if n >= 0.8 * total and _ADVANCE_ROTATION[d] != declared else declared
 
 
 def _displayed_box(box: tuple[float, float, float, float], rotation: int, w0: float, h0: float):

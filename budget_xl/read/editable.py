@@ -31,6 +31,9 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
             pass             # part, its relationships and the sheets' rels with lxml when installed): repaired below
         except (IndexError, KeyError):  # a style past the style sheet, a lost [Content_Types].xml: repaired below
             pass
+        except OSError as e:  # "File contains no valid workbook part": the workbook part listed under a content
+            if e.errno is not None:  # type openpyxl does not know (python-calamine ignores it): repaired below
+                raise
         except (ValueError, TypeError, AttributeError) as e:
             raise _unrepairable(e, src) from None
     data, repaired = repaired_package(Path(src))
@@ -182,6 +185,11 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
                 if mended != part:
                     part = mended
                     repaired.append(info.filename)
+            if info.filename == TYPES:
+                mended = _workbook_type(part)
+                if mended != part:
+                    part = mended
+                    repaired.append(TYPES)
             if info.filename.endswith((".xml", ".rels")):
                 try:
                     ElementTree.fromstring(part)
@@ -223,6 +231,20 @@ def recovered_tree(part: bytes):
 
 TYPES = "[Content_Types].xml"
 _MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+
+
+_WORKBOOK_TYPES = re.compile(rb'ContentType="application/vnd\.(?:openxmlformats-officedocument\.spreadsheetml\.(?:sheet|template)'
+                             rb'|ms-excel\.(?:sheet|template)\.macroEnabled)\.main\+xml"')
+_WORKBOOK_OVERRIDE = re.compile(rb'<Override\b[^>]*PartName="/xl/workbook\.xml"[^>]*/>')
+
+
+def _workbook_type(types: bytes) -> bytes:
+    """[Content_Types].xml with the workbook part given the usual type when it lists none openpyxl knows (an
+    export wrote "…officedocument.ms-excel.sheet…"; Excel repairs it, openpyxl found "no valid workbook part")."""
+    if _WORKBOOK_TYPES.search(types) or b"</Types>" not in types:
+        return types
+    usual = f'<Override PartName="/xl/workbook.xml" ContentType="{_MAIN}sheet.main+xml"/>'.encode()
+    return _WORKBOOK_OVERRIDE.sub(b"", types).replace(b"</Types>", usual + b"</Types>", 1)
 
 
 def _content_types(names: list[str]) -> bytes:

@@ -328,13 +328,13 @@ def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None,
         for sheet, part in mapped.items():
             if part not in members:
                 continue
-            data = sheets[part] if part in sheets else z.read(part)
+            data = as_utf8(sheets[part] if part in sheets else z.read(part))  # scanned as calamine reads it
             out[sheet] = scan = SheetScan()
             _scan_sheet(data, scan, sheet, name)
             if merged:
                 scan.merged = merged_ranges(data)
         for part in _sheet_like_parts(targets, members, set(mapped.values())):
-            data = sheets[part] if part in sheets else _bounded_read(z, part)
+            data = as_utf8(sheets[part] if part in sheets else _bounded_read(z, part))
             _scan_sheet(data, SheetScan(), part, name)  # its extent: what it holds is not read by name
     return out
 
@@ -497,10 +497,11 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     parts: dict[str, bytes] = {}
     p = check_workbook_file(path, parts)
     scans = _scan(p, parts, merged=False) if not is_xls(p) else {}
-    del parts  # not held while calamine reads
     name = None  # the sheet being read when calamine gives up: named in the message
     try:
-        wb = CalamineWorkbook.from_path(str(p))
+        usual = _usual_copy(p, parts)
+        del parts  # not held while calamine reads
+        wb = CalamineWorkbook.from_path(str(p)) if usual is None else CalamineWorkbook.from_filelike(usual)
         grids = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
@@ -520,6 +521,62 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     out = mark_unreadable(grids, scans)
     out.hidden = hidden
     return out
+
+
+def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
+    """The package as python-calamine reads it, in memory, when it is not: members compressed otherwise than
+    Deflate (bzip2, LZMA: calamine refused "compression method not supported" and the workbook was called
+    damaged) re-compressed, XML parts in UTF-16 (a .NET export; calamine read such a sheet as empty and the
+    tool said its header was missing) re-encoded as UTF-8. None for a usual package (nearly always).
+    Sizes were bounded by _check_sizes; ``inflated``: parts check_workbook_file already holds."""
+    import io
+
+    if is_xls(p):
+        return None
+    with zipfile.ZipFile(p) as z:
+        infos = z.infolist()
+        odd = [i for i in infos if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)]
+        inflated = inflated or {}
+        wide = [i for i in infos if _read_by_calamine(i.filename)
+                and _utf16(inflated[i.filename][:4] if i.filename in inflated else _head(z, i))]
+        if not odd and not wide:
+            return None
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+            for info in infos:
+                w.writestr(info.filename, as_utf8(z.read(info)))
+    out.seek(0)
+    return out
+
+
+def _read_by_calamine(name: str) -> bool:
+    """A part python-calamine parses (not the theme, the drawings, the document properties)."""
+    return name.startswith("xl/") and name.endswith((".xml", ".rels")) and not name.startswith(("xl/theme/", "xl/drawings/"))
+
+
+def _head(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with z.open(info) as fh:
+        return fh.read(4)
+
+
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 codec of a part beginning with ``head`` (a BOM, or ``<`` as two bytes), else None."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    if head[:2] == b"<\x00":
+        return "utf-16-le"
+    if head[:2] == b"\x00<":
+        return "utf-16-be"
+    return None
+
+
+def as_utf8(data: bytes) -> bytes:
+    """A part in UTF-16 as UTF-8 (its declaration saying so); any other part as it is."""
+    codec = _utf16(data[:4])
+    if codec is None:
+        return data
+    text = data.decode(codec, "replace")
+    return re.sub(r"""^(<\?xml[^>]*?encoding=)["'][^"']*["']""", r'\1"UTF-8"', text, count=1).encode("utf-8")
 
 
 def _scan(p: Path, sheets: Mapping[str, bytes] | None = None, merged: bool = True) -> dict[str, SheetScan]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SCALE = 2.0            # render 144 dpi: a 10.5 pt glyph is ~21 px high
+MAX_PIXELS = 40e6      # an A0 page fits at SCALE; a larger page is rendered coarser (a 5 km page asked 10^14 px)
 INK = 225              # a grey level darker than this is ink (light grey print counts)
 LINE_TOLERANCE = 3.0   # characters whose tops differ by less than this share a line (pt)
 UNNAMED = {"\x00", "\ufffd", "\ufffe", "\uffff", "\u25a1", "\u25af", "\u2610"}  # nothing, replacement, boxes
@@ -133,7 +134,8 @@ def read_document(path: str | Path) -> Document:
         for i in range(len(pdf)):
             pg = pdf[i]
             rotation, w0, h0 = page_geometry(pg)
-            img = np.asarray(pg.render(scale=SCALE, grayscale=True).to_pil().convert("L"))
+            scale = _scale(w0, h0)
+            img = np.asarray(pg.render(scale=scale, grayscale=True).to_pil().convert("L"))
             dark = img < INK
             paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
             page = Page(i + 1, w0, h0, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1)
@@ -147,7 +149,7 @@ def read_document(path: str | Path) -> Document:
                     continue
                 x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
                 glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
-                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, w0, h0)))
+                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, w0, h0, scale)))
             page.lines = _lines(i + 1, chars)
             tp.close()
             pg.close()
@@ -170,15 +172,23 @@ def read_documents(paths) -> Document:
     return Document("、".join(str(p) for p in paths), pages)
 
 
-def _ink(dark, x0: float, x1: float, top: float, bottom: float, width: float, height: float) -> float | None:
+def _scale(width: float, height: float) -> float:
+    """The render scale of a page: SCALE, or less when the page at SCALE would exceed MAX_PIXELS (a page
+    declared kilometres wide made pdfium ask for a bitmap no machine has: MemoryError)."""
+    area = abs(width * height) * SCALE * SCALE
+    return SCALE if area <= MAX_PIXELS else SCALE * (MAX_PIXELS / area) ** 0.5
+
+
+def _ink(dark, x0: float, x1: float, top: float, bottom: float, width: float, height: float,
+         scale: float = SCALE) -> float | None:
     if bottom <= 0 or top >= height or x1 <= 0 or x0 >= width:
         return None
-    r0, r1 = max(0, int(top * SCALE)), min(dark.shape[0], int(bottom * SCALE) + 1)
-    c0, c1 = max(0, int(x0 * SCALE)), min(dark.shape[1], int(x1 * SCALE) + 1)
+    r0, r1 = max(0, int(top * scale)), min(dark.shape[0], int(bottom * scale) + 1)
+    c0, c1 = max(0, int(x0 * scale)), min(dark.shape[1], int(x1 * scale) + 1)
     box = dark[r0:r1, c0:c1]
     if box.size == 0:
         return 0.0
-    full = max(1, int((bottom - top) * SCALE) + 1)  # rows cut off by the page edge count as not drawn
+    full = max(1, int((bottom - top) * scale) + 1)  # rows cut off by the page edge count as not drawn
     return float(box.any(axis=1).sum()) / full
 
 

@@ -820,6 +820,29 @@ def round_eight_runs(root: Path) -> list[Run]:
     return rs
 
 
+# -- round nine ----------------------------------------------------------------------------------------
+def round_nine_runs(root: Path) -> list[Run]:
+    """The round-nine families (tests/hostile/round_nine.py: other zippers' and exporters' packages, UTF-16
+    parts, sideways and huge PDF pages, PDF portfolios, texts typed oddly) through their commands."""
+    from tests.hostile import round_nine
+
+    base = root / "nine"
+    out, _copy = _run_folders(base)
+    rs: list[Run] = []
+    every = {**round_nine.xlsx_inputs(), **round_nine.pdf_inputs(), **round_nine.text_inputs()}
+    for name, p in _built(base / "inputs", every):
+        if p.suffix == ".pdf":
+            rs += _command_runs(out, f"nine-{name}", p, _pdf_commands(p))
+        elif p.suffix == ".txt":
+            rs += _command_runs(out, f"nine-{name}", p, _text_commands(p))
+        else:
+            rs += _command_runs(out, f"nine-{name}", p, {
+                **_workbook_commands(p),
+                "document": lambda o, p=p: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
+            })
+    return rs
+
+
 # -- round seven ---------------------------------------------------------------------------------------
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
@@ -1017,15 +1040,16 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
-    ap.add_argument("--round", choices=("all", "4", "6", "7", "8"), default="all",
-                    help="the earlier runs, round six's, seven's, eight's, or all")
+    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9"), default="all",
+                    help="the earlier runs, round six's, seven's, eight's, nine's, or all")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
     started = time.time()
     every = ((runs(root) if a.round in ("all", "4") else []) + (round_six_runs(root) if a.round in ("all", "6") else [])
              + (round_seven_runs(root) if a.round in ("all", "7") else [])
-             + (round_eight_runs(root) if a.round in ("all", "8") else []))
+             + (round_eight_runs(root) if a.round in ("all", "8") else [])
+             + (round_nine_runs(root) if a.round in ("all", "9") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
