@@ -94,10 +94,9 @@ def read_any(path: Path):
         try:
             imported = import_seed_text(text)
         except (ValueError, StopIteration, IndexError, KeyError):
-            from budget_xl.importers.cli import not_importable_text, pipes_for_tabs, spaces_for_tabs
+            from budget_xl.importers.cli import column_separator_problem
 
-            why = not_importable_text(text) if spaces_for_tabs(text) or pipes_for_tabs(text) else \
-                "文本无法按部门预算公开文本导入（找不到九张表的表题或说明章节）。"
+            why = column_separator_problem(text) or "文本无法按部门预算公开文本导入（找不到九张表的表题或说明章节）。"
             raise InputError(why, file=str(path)) from None
         result = _as_read_result(imported, str(path))
         # a text has no number cells: "stored as text" says nothing about a published text

@@ -79,14 +79,34 @@ def pipes_for_tabs(text: str) -> bool:
     return "\t" not in text and len(re.findall(r"(?m)^[ \u3000]*\|.*\|[ \u3000]*$", text)) >= 3
 
 
-def not_importable_text(text: str, e: Exception | None = None) -> str:
-    """Why a text is not a disclosure the seed importer reads, in words that say what to do."""
+def commas_for_tabs(text: str) -> bool:
+    """A disclosure's tables saved as CSV (“序号,项目,预算数”: Excel's “CSV（逗号分隔）” renamed .txt): rows of
+    ASCII commas between cells, never a tab."""
+    plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 4,148.23: a figure's thousands, not a cell's end
+    rows = re.findall(r"(?m)^[^,\n]*(?:,[^,\n]*){2,}$", plain)
+    return "\t" not in text and len(rows) >= 5
+
+
+def column_separator_problem(text: str) -> str | None:
+    """What is wrong with how a text separates its columns (pipes, commas or spaces instead of tabs), or None."""
     if pipes_for_tabs(text):
         return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的表格是用竖线“|”画的"
                 "（从网页、聊天工具或在线文档复制表格时常见）。请从原文件重新复制，或直接导入公开的 PDF。")
+    if commas_for_tabs(text):
+        return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的列是用逗号隔开的"
+                "（Excel“另存为 CSV”的文件）。请在 Excel 中打开后用“budget-xl import”导入工作簿，"
+                "或另存为“文本文件（制表符分隔）”，或直接导入公开的 PDF。")
     if spaces_for_tabs(text):
         return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的列是用空格隔开的"
                 "（从网页或 PDF 复制时常被转换）。请从原文件重新复制，或直接导入公开的 PDF。")
+    return None
+
+
+def not_importable_text(text: str, e: Exception | None = None) -> str:
+    """Why a text is not a disclosure the seed importer reads, in words that say what to do."""
+    problem = column_separator_problem(text)
+    if problem:
+        return problem
     why = f"（{e}）" if e is not None and isinstance(e, ValueError) and str(e) else ""
     return f"文本中找不到预算公开表格{why}：导入文本须是公开文件的文字稿（各表为制表符分隔的行）。"
 

@@ -165,3 +165,26 @@ def test_a_pdf_portfolio_is_said_to_carry_the_file_not_called_a_scan(command, tm
     src = build("pdf-portfolio", tmp_path)
     code, text = run([command, str(src), "-o", str(tmp_path / "输出.xlsx")])
     assert code == 2 and "附有 1 个文件" in text and "扫描件" not in text, text
+
+
+@pytest.mark.parametrize("command", ["import", "batch"])
+def test_a_text_saved_as_csv_is_said_to_be_comma_separated(command, tmp_path):
+    """Excel's “CSV（逗号分隔）” renamed .txt got the generic “找不到预算公开表格” (round nine's left-over)."""
+    from tests.hostile.round_four import seed_text
+
+    src = tmp_path / "公开.txt"
+    src.write_text(seed_text().replace("\t", ","), encoding="utf-8")
+    argv = ["import", str(src), "-o", str(tmp_path / "导入.xlsx")] if command == "import" else \
+        ["batch", str(src), "--jobs", "1"]
+    code, text = run(argv)
+    assert code in (1, 2), text
+    assert "这份文本的列是用逗号隔开的" in text and "文本文件（制表符分隔）" in text
+
+
+def test_a_text_with_commas_in_its_sentences_is_not_taken_for_csv():
+    from budget_xl.importers.cli import commas_for_tabs
+    from tests.hostile.round_four import seed_text
+
+    assert not commas_for_tabs(seed_text())  # tabs between cells, commas only inside figures and sentences
+    assert not commas_for_tabs("收入,支出,结余\n" * 3)  # a few lines are not a table
+    assert not commas_for_tabs("收入4,148.23万元、支出3,060.90万元、结余1,087.33万元。\n" * 8)  # figures' thousands
