@@ -132,14 +132,11 @@ def copy_verdict(a: Decimal, a_unit: str, b: Decimal, b_unit: str, shares: tuple
         yuan, wan = (a, b) if a_unit == YUAN else (b, a)
         if round_wan(yuan) == wan:
             return EXACT
-        wan_share = shares[0] if a_unit == WAN else shares[1]
-        if not inherited and wan_share > own_share(WAN) and _round_to(yuan / (2 * wan_share), 0) * 2 * wan_share == wan:
-            return EXACT  # a copy in whole 万元 (or one decimal) of a 元 figure
-    elif not inherited and shares[0] != shares[1] and max(shares) > own_share(a_unit):  # a share printed, not summed
-        fine, coarse = (a, b) if shares[0] < shares[1] else (b, a)  # a coarser copy of a finer figure
-        step = 2 * max(shares)  # the coarse copy's last printed digit, in 元
-        if _round_to(fine / step, 0) * step == coarse:
-            return EXACT
+    if not inherited and shares[0] != shares[1]:  # a share printed, not summed by 重算汇总
+        fine, coarse, share, unit = (a, b, shares[1], b_unit) if shares[0] < shares[1] else (b, a, shares[0], a_unit)
+        step = 2 * share  # the coarser copy's last printed digit, in 元
+        if share > own_share(unit) and _round_to(fine / step, 0) * step == coarse:
+            return EXACT  # printed coarser than its unit's two decimals (whole 元, whole 万元, one decimal)
     if inherited and abs(a - b) <= envelope(shares):
         return ROUNDING
     return OFF

@@ -312,8 +312,8 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
 def scan_package(path: str | Path, sheets: Mapping[str, bytes] | None = None,
                  merged: bool = True) -> dict[str, SheetScan]:
     """Per sheet: error cells, formulas saved without a result, and merged ranges (``merged`` False: left to
-    the engine, python-calamine reads them anyway); three searches over each sheet's XML for what Excel
-    writes, the full scan only for what it does not.
+    the engine, python-calamine reads them with the cells); one pass of a few searches over each sheet's XML
+    for what Excel writes, the full scan only for what it does not.
 
     Raises InputError for a sheet whose extent no budget table comes near (before a reader allocates it).
     ``sheets``: parts already inflated (by check_workbook_file), by name.
@@ -496,10 +496,11 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
 
     parts: dict[str, bytes] = {}
     p = check_workbook_file(path, parts)
-    scans = _scan(p, parts, merged=False) if not is_xls(p) else {}
+    xls = is_xls(p)
+    scans = _scan(p, parts, merged=False) if not xls else {}
     name = None  # the sheet being read when calamine gives up: named in the message
     try:
-        usual = _usual_copy(p, parts)
+        usual = None if xls else _usual_copy(p, parts)
         del parts  # not held while calamine reads
         wb = CalamineWorkbook.from_path(str(p)) if usual is None else CalamineWorkbook.from_filelike(usual)
         grids = {}
@@ -527,12 +528,11 @@ def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
     """The package as python-calamine reads it, in memory, when it is not: members compressed otherwise than
     Deflate (bzip2, LZMA: calamine refused "compression method not supported" and the workbook was called
     damaged) re-compressed, XML parts in UTF-16 (a .NET export; calamine read such a sheet as empty and the
-    tool said its header was missing) re-encoded as UTF-8. None for a usual package (nearly always).
+    tool said its header was missing) re-encoded as UTF-8. None for a usual package (nearly always); never
+    called for an old .xls.
     Sizes were bounded by _check_sizes; ``inflated``: parts check_workbook_file already holds."""
     import io
 
-    if is_xls(p):
-        return None
     with zipfile.ZipFile(p) as z:
         infos = z.infolist()
         odd = [i for i in infos if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)]
