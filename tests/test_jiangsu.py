@@ -121,6 +121,32 @@ def test_check_finds_no_error_in_the_four_correct_documents(checked):
         assert errors == [], (name, errors)
 
 
+def test_the_imported_document_itself_has_no_error_as_review_checks_it(imported):
+    """``review`` checks the budget the PDF import gives, not a workbook written from it: a row printed with its
+    amount left blank (收入预算总表's 专项收入, the 三公 table's 公务用车购置费 column) is a row of that budget, and
+    the rows the 2019 form does not print (专户管理教育收费…) are declared optional — no C-ROWS on a correct
+    document (all four had “缺少标准行次”)."""
+    from budget_xl.rules import check_budget
+
+    for name, (budget, _report) in imported.items():
+        errors = [(f.rule, f.message) for f in check_budget(budget, []).findings if f.severity == "error"]
+        assert errors == [], (name, errors)
+
+
+def test_a_row_printed_blank_is_read_as_a_blank_row(imported):
+    budget, _ = imported["2018_江苏省委办公厅_部门预算_公开表.pdf"]
+    t2, t9 = budget.tables["T2"], budget.tables["T9"]
+    # printed: 专项收入 and the 财政专户 rows with no figure; 公务用车购置费 blank between 411.20 and 411.20
+    assert t2.get("gen_special") is not None and t2.get("gen_special").amount("amount") is None
+    assert t2.get("gen_grant").amount("amount") == Decimal("24458.43")
+    assert t9.get("car_buy") is not None and t9.get("car_buy").amount("total") is None
+    assert [t9.get(k).amount("total") for k in ("car", "car_run")] == [Decimal("411.20")] * 2
+    # 2019 does not print 专户管理教育收费: absent, and allowed to be
+    b19, _ = imported["2019_江苏省政协办公厅_部门预算_公开表.pdf"]
+    assert b19.tables["T2"].get("special_edu") is None
+    assert b19.tables["T2"].layout.fixed_row("special_edu").optional
+
+
 def test_the_relations_are_checked_and_fire_when_a_figure_is_wrong(checked):
     """0 errors means checked and found none: the cross-table relations are tested, and a figure changed by
     1 万元 in 财政拨款收支预算总表 is found against 财政拨款基本支出预算表 and 收支预算总表."""
@@ -149,7 +175,8 @@ def test_figures_land_in_the_rows_they_are_printed_in(imported):
     assert t1.get("reserve").amount("use_amount") == Decimal("106.84")
     assert t2.get("gen").amount("amount") == Decimal("9066.79") and t2.get("others").amount("amount") == Decimal("80.00")
     assert t3.total_row.amount("reserve") == Decimal("106.84") and t3.total_row.amount("carry_out") is None
-    assert t9.get("car_buy") is None and t9.get("car_run").amount("total") == Decimal("156.60")
+    # the blank 购置费 column is printed: a row, its amount unknown
+    assert t9.get("car_buy").amount("total") is None and t9.get("car_run").amount("total") == Decimal("156.60")
     assert t9.get("meeting").amount("total") == Decimal("1094.62") and t9.get("grand").amount("total") == Decimal("1852.32")
 
 

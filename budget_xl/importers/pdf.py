@@ -186,11 +186,12 @@ def _lines_pdfium(path: Path) -> list[Line]:
     pdf = open_pdfium(path)
     lines: list[Line] = []
     try:
+        turns = reading_turns(pdf)
         for i in range(len(pdf)):
             page = pdf[i]
             rotation, w0, h0 = page_geometry(page)
+            rotation = (rotation + turns[i]) % 360  # read as its text runs left to right
             tp = page.get_textpage()
-            rotation = _reading_rotation(tp, rotation)
             height = h0 if rotation in (0, 180) else w0  # as read
             words: list[dict] = []
             cur: dict | None = None
@@ -226,11 +227,11 @@ def _lines_pdfium(path: Path) -> list[Line]:
 _ADVANCE_ROTATION = {(1, 0): 0, (0, 1): 90, (-1, 0): 180, (0, -1): 270}  # page-space direction → /Rotate
 
 
-def _reading_rotation(tp, declared: int, sample: int = 400) -> int:
-    """The turn under which the page's text reads left to right: ``declared`` (its /Rotate) unless nearly all
-    of its first characters run another way. A landscape PDF whose pages were turned 90° in a viewer and saved
-    shows its tables sideways; read as displayed, every glyph was a line of its own and the tool said “只有情况
-    说明，没有公开表”. A reader turns the page back; so does this."""
+def _text_rotation(tp, sample: int = 400) -> int | None:
+    """The /Rotate under which the page's text reads left to right, when nearly all of its first characters run
+    one way; None when the page has too little text to tell (a cover, a blank page). A landscape PDF whose pages
+    were turned 90° in a viewer and saved shows its tables sideways; read as displayed, every glyph was a line of
+    its own and the tool said “只有情况说明，没有公开表”. A reader turns the page back; so does this."""
     import pypdfium2.raw as raw
 
     votes: dict[tuple[int, int], int] = {}
@@ -250,9 +251,31 @@ def _reading_rotation(tp, declared: int, sample: int = 400) -> int:
         last = here
     total = sum(votes.values())
     if total < 20:
-        return declared
+        return None
     d, n = max(votes.items(), key=lambda kv: kv[1])
-    return _ADVANCE_ROTATION[d] if n >= 0.8 * total and _ADVANCE_ROTATION[d] != declared else declared
+    return _ADVANCE_ROTATION[d] if n >= 0.8 * total else None
+
+
+def reading_turns(pdf) -> list[int]:
+    """Per page, the degrees (clockwise) beyond its /Rotate under which its text reads left to right. A page
+    that cannot tell takes the turn of the nearest page that can, the one before it first: a PDF is turned in a
+    viewer all at once, its cover and blank pages with it."""
+    told: list[int | None] = []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        declared = page.get_rotation() % 360
+        tp = page.get_textpage()
+        seen = _text_rotation(tp)
+        told.append(None if seen is None else (seen - declared) % 360)
+        tp.close()
+        page.close()
+    turns = []
+    for i, t in enumerate(told):
+        if t is None:
+            before = next((x for x in reversed(told[:i]) if x is not None), None)
+            t = before if before is not None else next((x for x in told[i + 1:] if x is not None), 0)
+        turns.append(t)
+    return turns
 
 
 def _displayed_box(box: tuple[float, float, float, float], rotation: int, w0: float, h0: float):
@@ -406,7 +429,6 @@ class _TableReader:
         self.structural = structural  # header words that name no column (the profile's header_words)
         self.seq: Word | None = None  # the header's 序号: the row numbers under it are not figures
         self.bounds: list[float] = []  # two-sided tables: x where each side after the first begins
-        self.consumed: set[str] = set()  # fixed rows whose label was printed without figures
         self.pending_text: dict[str, list[str]] = {}  # records: a name broken over lines, before its figures
         self.continued: set[str] = set()  # records: columns of the last record whose name may go on below
         self.text_x: dict[str, float] = {}  # records: where each text column's header starts
@@ -696,19 +718,21 @@ class _TableReader:
         text = "".join(labels)
         if not labels or _SENTENCE.search(text):
             return None
-        taken = [*self.table.rows, *(Row(key=k, values={}) for k in self.consumed)]
-        key = self._row_key(self.lay.rows, text, taken)
+        key = self._row_key(self.lay.rows, text, self.table.rows)
         if key is None and len(labels) > 1:
-            key = self._row_key(self.lay.rows, labels[-1], taken)
+            key = self._row_key(self.lay.rows, labels[-1], self.table.rows)
         return key
 
     def _label_only(self, line: Line) -> bool:
-        """A fixed row printed without figures (blank, unknown): taken as read, so that the next row of the same
-        label (the next 小计) is the next one printed."""
+        """A fixed row printed without figures: a row of the table, its cells blank (unknown) — the document
+        prints it (C-ROWS must not call it missing, as ``check`` of the imported workbook does not), and the next
+        row of the same label (the next 小计) is the next one printed."""
         key = self._fixed_key(line)
-        if key is None or any(r.key == key for r in self.table.rows) or key in self.consumed:
+        if key is None or any(r.key == key for r in self.table.rows):
             return False
-        self.consumed.add(key)
+        label = next((w for w in line.words if not _is_amount(w.text)), None)
+        self.table.rows.append(Row(key=key, values={"item": self.lay.fixed_row(key).label},
+                                   cells=self._cells(line, self.lay.amount_columns, {"item": label})))
         return True
 
     # records ---------------------------------------------------------------------------------------
@@ -757,8 +781,9 @@ class _TableReader:
         numbers = [w for w in line.words if _is_amount(w.text)]
         keys = [k for _, k in self._leaves()]
         values = self._assign(numbers, keys)
-        if line.where is not None:  # a workbook's row: its blank cells are rows too (unknown, to be filled)
-            values = {k: values.get(k) for k in keys}
+        # a blank cell is a row too (unknown): every cell of a workbook's row, every column a PDF prints a header
+        # for (a 公务用车购置费 left blank under its header is printed, not missing)
+        values = {k: values.get(k) for k in keys if line.where is not None or k in self.centers}
         for k, v in values.items():
             cells = {"total": line.where(self.centers[k])} if line.where and k in self.centers else {}
             self.table.rows.append(Row(key=k, values={"item": self.lay.fixed_row(k).label, "total": v}, cells=cells))

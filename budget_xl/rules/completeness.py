@@ -129,7 +129,8 @@ def missing_rows(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
         have = {r.key for r in t.rows}
         # the 类 lines of a two-sided table are printed only where the department has spending: not required
         classes = {code for code, _ in load_schema(budget.profile).func_classes}
-        missing = [r.label for r in t.layout.all_fixed_rows if r.key not in have and r.key not in classes]
+        missing = [r.label for r in t.layout.all_fixed_rows if r.key not in have and r.key not in classes
+                   and not r.optional]
         if missing:
             out.append(Finding("C-ROWS", ERROR, f"{t.sheet_name()}缺少标准行次：" + "、".join(missing)
                                + "。请从空白模板复制这些行（行次文字不可改动）。", (t.title_cell,) if t.title_cell else (),

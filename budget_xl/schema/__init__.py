@@ -49,6 +49,7 @@ class FixedRow:
     type: str | None = None  # keyvalue rows may say how their value reads ("amount")
     unit_of: str | None = None
     needed: str | None = None  # keyvalue rows that must be filled: "error" or "warning" when blank
+    optional: bool = False  # left out of some years' printings of the template (江苏 2019: no 专户管理教育收费)
 
 
 @dataclass(frozen=True)

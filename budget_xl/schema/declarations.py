@@ -41,6 +41,7 @@ class RowDecl(_Strict):
     type: Literal["amount", "text"] | None = None
     unit_of: str | None = None
     needed: Literal["error", "warning"] | None = None  # a blank value is reported (C-INFO) at this level
+    optional: bool = False  # a row some years' printings of the template leave out: C-ROWS does not ask for it
 
 
 class SideDecl(_Strict):
