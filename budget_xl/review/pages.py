@@ -94,6 +94,7 @@ class Page:
     paths: int = 0  # drawn path objects (a ruled table has dozens)
     source: str = ""  # the PDF the page is in, and its number there (a document may come as several PDFs)
     local: int = 0
+    turn: int = 0  # degrees clockwise beyond its /Rotate it is read and pictured under (a page saved sideways)
 
     @property
     def text(self) -> str:
@@ -124,22 +125,29 @@ def read_document(path: str | Path) -> Document:
     import numpy as np
     import pypdfium2.raw as raw
 
-    from budget_xl.importers.pdf import _displayed_box, open_pdfium, page_geometry, require_pdf
+    from budget_xl.importers.pdf import _displayed_box, open_pdfium, page_geometry, reading_turns, require_pdf
 
     name = str(path)
     require_pdf(Path(path))  # the importer's guard: a FIFO or a device is refused before pdfium opens it
     pdf = open_pdfium(Path(path))
     pages: list[Page] = []
     try:
+        # read (and pictured) as its text runs left to right, as the importer reads it: a PDF turned sideways in
+        # a viewer and saved is turned back, its lines are lines again
+        turns = reading_turns(pdf)
         for i in range(len(pdf)):
             pg = pdf[i]
-            rotation, w0, h0 = page_geometry(pg)
+            declared, w0, h0 = page_geometry(pg)
+            tp = pg.get_textpage()
+            turn = turns[i]
+            rotation = (declared + turn) % 360
+            width, height = (w0, h0) if rotation in (0, 180) else (h0, w0)  # as displayed, turned
             scale = _scale(w0, h0)
-            img = np.asarray(pg.render(scale=scale, grayscale=True).to_pil().convert("L"))
+            img = np.asarray(pg.render(scale=scale, rotation=turn, grayscale=True).to_pil().convert("L"))
             dark = img < INK
             paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
-            page = Page(i + 1, w0, h0, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1)
-            tp = pg.get_textpage()
+            page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1,
+                        turn=turn)
             chars: list[Char] = []
             for j in range(tp.count_chars()):
                 if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
@@ -149,7 +157,7 @@ def read_document(path: str | Path) -> Document:
                     continue
                 x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
                 glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
-                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, w0, h0, scale)))
+                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height, scale)))
             page.lines = _lines(i + 1, chars)
             tp.close()
             pg.close()
@@ -205,7 +213,7 @@ def _lines(page: int, chars: list[Char]) -> list[Line]:
 
 
 def render_region(path: str | Path, page: int, box: tuple[float, float, float, float] | None, marks=(),
-                  margin: float = 36.0, scale: float = 2.0):
+                  margin: float = 36.0, scale: float = 2.0, turn: int = 0):
     """A PIL picture of the page region around ``box`` (pt, displayed; None: the whole page) with a red frame
     drawn around each of ``marks`` — what a reviewer pastes as 问题截图."""
     import pypdfium2 as pdfium
@@ -214,7 +222,7 @@ def render_region(path: str | Path, page: int, box: tuple[float, float, float, f
     pdf = pdfium.PdfDocument(str(path))
     try:
         pg = pdf[page - 1]
-        im = pg.render(scale=scale).to_pil().convert("RGB")
+        im = pg.render(scale=scale, rotation=turn).to_pil().convert("RGB")  # turned as it was read
         pg.close()
     finally:
         pdf.close()

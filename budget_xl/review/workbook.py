@@ -100,7 +100,7 @@ def picture(doc, problem) -> io.BytesIO:
     box = problem.box
     whole = box is None or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * page.width * page.height
     im = render_region(page.source, page.local, None if whole else box, marks=() if whole else (box,),
-                       scale=1.0 if whole else 2.0)
+                       scale=1.0 if whole else 2.0, turn=page.turn)
     buf = io.BytesIO()
     im.save(buf, format="PNG")
     buf.seek(0)
