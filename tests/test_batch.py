@@ -180,3 +180,40 @@ def test_a_published_pdf_in_batch_gets_the_findings_of_import_then_check():
     by_import = run_checks(read_workbook(shanghai_workbook(pdfs[0])).budget)
     assert res.problem is None
     assert res.count("error") == sum(f.severity == "error" for f in by_import) == 0
+
+
+def test_a_said_and_its_tables_published_apart_are_one_document():
+    """Pure grouping: “…_说明.pdf” and “…_公开表.pdf” of one folder and name are one document, its 说明 first;
+    other files keep their place; the same name in another folder is another document."""
+    from pathlib import Path
+
+    from budget_xl.batch.inputs import document_name, documents
+
+    a, b = Path("省/2019_政协_部门预算_公开表.pdf"), Path("省/2019_政协_部门预算_说明.pdf")
+    other = Path("市/2019_政协_部门预算_说明.pdf")
+    book, alone = Path("省/主表.xlsx"), Path("省/2026_司法局_部门预算.pdf")
+    docs = documents([book, a, alone, b, other])
+    assert docs == [book, (b, a), alone, other]
+    assert document_name(docs[1]) == "省/2019_政协_部门预算_说明.pdf、省/2019_政协_部门预算_公开表.pdf"
+
+
+def test_batch_over_a_jiangsu_folder_imports_each_pair_together(tmp_path, capsys):
+    """The four Jiangsu disclosures (说明 and 公开表 apart): four documents, each read and checked — no longer
+    four “无法读取：只有情况说明” rows beside 公开表 checked without their text."""
+    import pytest
+
+    from tests.test_jiangsu import PAIRS
+
+    if len(PAIRS) < 4:
+        pytest.skip("../shared/samples/jiangsu 不在本机")
+    folder = tmp_path / "江苏"
+    folder.mkdir()
+    for said, tables in PAIRS[:2]:
+        shutil.copy(said, folder)
+        shutil.copy(tables, folder)
+    assert main(["batch", str(folder), "--json", "--jobs", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out) == 2 and all(x["error_reading"] is None for x in out)
+    assert [x["file"].count("、") for x in out] == [1, 1] and all("说明.pdf、" in x["file"] for x in out)
+    assert [x["dept"] for x in out] == [p[1].name.split("_")[1] for p in PAIRS[:2]]
+    assert all(x["summary"]["error"] == 0 and x["coverage"]["checked"] > 50 for x in out)

@@ -78,10 +78,13 @@ def cmd_batch(args) -> int:
         from budget_xl.review.cli import review_folder
 
         return review_folder(files, Path(args.review))
+    from budget_xl.batch.inputs import documents
+
+    docs = documents(files)  # a 说明 and its 公开表 published as two PDFs: one document, imported together
     console = Console(highlight=False, stderr=True)
     errors = unread = 0
-    with _progress(console, len(files)) as bar:
-        task = bar.add_task("batch", total=len(files), errors=0, unread=0)
+    with _progress(console, len(docs)) as bar:
+        task = bar.add_task("batch", total=len(docs), errors=0, unread=0)
 
         def on_result(res) -> None:
             nonlocal errors, unread
@@ -90,9 +93,9 @@ def cmd_batch(args) -> int:
             bar.update(task, advance=1, errors=errors, unread=unread)
 
         if args.dask:
-            results = run_dask(files, args.dask, on_result)
+            results = run_dask(docs, args.dask, on_result)
         else:
-            results = run_local(files, args.jobs, on_result)
+            results = run_local(docs, args.jobs, on_result)
     if report is not None:
         write_report(results, report)
     bad = [r for r in results if r.problem is None and r.count("error")]
@@ -116,7 +119,9 @@ def cmd_batch(args) -> int:
         unchecked = [r for r in read if not r.count("error") and r.covered("checked") == 0]
         clean = len(results) - len(bad) - len(unreadable) - len(unchecked)
         none = f"，{len(unchecked)} 个没有核对任何关系" if unchecked else ""
-        out.print(f"共 {len(results)} 个文件：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个{none}，"
+        pairs = sum(isinstance(d, tuple) for d in docs)
+        joined = f"（其中 {pairs} 份的说明与公开表分为两个 PDF，各合为一份校验）" if pairs else ""
+        out.print(f"共 {len(results)} 个文件{joined}：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个{none}，"
                   f"其余 {clean} 个无错误。", soft_wrap=True)
         if read:
             total = {k: sum(r.covered(k) or 0 for r in read) for k in ("checked", "not_applicable", "not_checkable")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from budget_xl.batch.work import SUFFIXES
@@ -36,3 +37,44 @@ def collect(paths: list[str], exclude: list[Path] = ()) -> list[Path]:
         else:
             raise InputError("文件或文件夹不存在。", file=str(p))
     return list(out)
+
+
+# “…_说明.pdf” and “…_公开表.pdf”: one disclosure published as two PDFs (Jiangsu prints them apart)
+PART = re.compile(r"[_\-－—\s]*(?:公开表|情况说明|说明|附表|表格)$")
+
+Document = Path | tuple[Path, ...]  # one file, or the PDFs one disclosure was published as, 说明 first
+
+
+def documents(files: list[Path]) -> list[Document]:
+    """The files as the documents they hold, in the order given: PDFs of one folder and one name but for a
+    “_说明” / “_公开表” ending are one document (checked alone, the 说明 was “无法读取：只有情况说明”, the 公开表's
+    text relations went unchecked), its 说明 first as it is read (目录 and chapters before the tables)."""
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    order: list[Path | tuple[Path, str]] = []
+    for f in files:
+        if f.suffix.lower() != ".pdf":
+            order.append(f)
+            continue
+        key = (f.parent, PART.sub("", f.stem))
+        if key not in groups:
+            order.append(key)
+        groups.setdefault(key, []).append(f)
+    out: list[Document] = []
+    for item in order:
+        if isinstance(item, Path):
+            out.append(item)
+            continue
+        group = sorted(groups[item], key=lambda p: (_table_part(p), p.name))
+        out.append(group[0] if len(group) == 1 else tuple(group))
+    return out
+
+
+def _table_part(p: Path) -> bool:
+    """Whether a PDF of a pair is the tables (公开表, 附表…) rather than the 说明 (or the whole)."""
+    m = PART.search(p.stem)
+    return m is None or "表" in m.group(0)
+
+
+def document_name(doc: Document) -> str:
+    """How a document is named in a batch's report: its file, or its PDFs joined by “、”."""
+    return "、".join(str(p) for p in doc) if isinstance(doc, tuple) else str(doc)

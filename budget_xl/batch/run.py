@@ -9,17 +9,19 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
-from pathlib import Path
 
+from budget_xl.batch.inputs import Document, document_name
 from budget_xl.batch.work import FileResult, check_file, warm_up
 
 OnResult = Callable[[FileResult], None]
 CONNECT_TIMEOUT = "20s"  # how long to wait for a dask scheduler before giving up
 
 
-def run_local(files: list[Path], jobs: int = 1, on_result: OnResult | None = None) -> list[FileResult]:
-    """``jobs`` worker processes (concurrent.futures); 1 = in this process, no start-up cost."""
-    names = [str(f) for f in files]
+def run_local(files: list[Document], jobs: int = 1, on_result: OnResult | None = None) -> list[FileResult]:
+    """``jobs`` worker processes (concurrent.futures); 1 = in this process, no start-up cost. Each item a file
+    or the PDFs of one document (``batch.inputs.documents``)."""
+    names = [document_name(f) for f in files]
+    sent = {document_name(f): _absolute(f) for f in files}
     results: dict[str, FileResult] = {}
 
     def done(name: str, res: FileResult) -> None:
@@ -30,7 +32,7 @@ def run_local(files: list[Path], jobs: int = 1, on_result: OnResult | None = Non
 
     if jobs <= 1 or len(names) <= 1:
         for n in names:
-            done(n, check_file(_absolute(n)))
+            done(n, check_file(sent[n]))
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -39,7 +41,7 @@ def run_local(files: list[Path], jobs: int = 1, on_result: OnResult | None = Non
         forked = _prepare_fork()
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker)
         try:
-            futures = {pool.submit(check_file, _absolute(n)): n for n in names}
+            futures = {pool.submit(check_file, sent[n]): n for n in names}
             if forked:  # the workers exist (a forking pool starts them all at the first submit)
                 gc.unfreeze()
             for fut in as_completed(futures):
@@ -66,13 +68,15 @@ def _prepare_fork() -> bool:
     return True
 
 
-def _absolute(name: str) -> str:
+def _absolute(doc: Document) -> str | tuple[str, ...]:
     """Workers get absolute paths (messages then read the same from every runner); a link keeps its own
     name (resolving it would report a link whose file is gone under the missing file's name)."""
-    return os.path.abspath(name)
+    if isinstance(doc, tuple):
+        return tuple(os.path.abspath(p) for p in doc)
+    return os.path.abspath(doc)
 
 
-def run_dask(files: list[Path], address: str, on_result: OnResult | None = None) -> list[FileResult]:
+def run_dask(files: list[Document], address: str, on_result: OnResult | None = None) -> list[FileResult]:
     """The same ``check_file`` on a dask.distributed cluster; the workers must see the same paths
     (a shared folder), so absolute paths are sent."""
     try:
@@ -81,8 +85,8 @@ def run_dask(files: list[Path], address: str, on_result: OnResult | None = None)
         from budget_xl.errors import InputError
 
         raise InputError("使用 --dask 需要安装 dask.distributed：pip install \"budget-xl[scale]\"。") from None
-    names = [str(f) for f in files]
-    absolute = [_absolute(n) for n in names]
+    names = [document_name(f) for f in files]
+    absolute = [_absolute(f) for f in files]
     results: dict[str, FileResult] = {}
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)

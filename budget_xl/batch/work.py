@@ -77,11 +77,18 @@ def _as_read_result(imported, source: str):
     return read_grids(grids, source=source)
 
 
-def read_any(path: Path):
-    """A file → (ReadResult, template label). Raises InputError for what cannot be read."""
+def read_any(path: Path | tuple[Path, ...]):
+    """A file, or the PDFs one disclosure was published as (说明, 公开表) → (ReadResult, template label).
+    Raises InputError for what cannot be read."""
     from budget_xl.errors import InputError
     from budget_xl.read import read_workbook
 
+    if isinstance(path, tuple):  # batch.inputs.documents: imported together, as ``import 说明.pdf 公开表.pdf``
+        from budget_xl.importers.pdf import import_pdfs
+
+        budget, _report = import_pdfs(list(path))
+        result = _through_workbook(budget, path[0])
+        return result, f"{result.budget.profile}（PDF导入）"
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES or suffix.rstrip(" .\u3000") in WORKBOOK_SUFFIXES:  # “主表.xlsx ”: said why
         result = read_workbook(path)
@@ -148,15 +155,18 @@ def warm_up() -> None:
         load_schema(profile)
 
 
-def check_file(path: str) -> FileResult:
-    """Read and check one file; any failure becomes ``problem`` so the batch goes on."""
+def check_file(path: str | tuple[str, ...]) -> FileResult:
+    """Read and check one file (or the PDFs of one document); any failure becomes ``problem`` so the batch goes
+    on."""
+    from budget_xl.batch.inputs import document_name
     from budget_xl.errors import InputError
     from budget_xl.rules import check_budget
 
     start = time.thread_time()
-    res = FileResult(path=str(path))
+    doc = tuple(Path(p) for p in path) if isinstance(path, tuple) else Path(path)
+    res = FileResult(path=document_name(doc))
     try:
-        result, res.template = read_any(Path(path))
+        result, res.template = read_any(doc)
         budget = result.budget
         res.dept = budget.dept_name
         res.kind = f"部门{budget.kind}"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from budget_xl.batch.inputs import PART
 from budget_xl.errors import InputError
 
 
@@ -51,18 +51,12 @@ def cmd_review(args) -> int:
     return 1 if bad else 0
 
 
-_PART = re.compile(r"[_\-－—\s]*(?:公开表|情况说明|说明|附表|表格)$")
-
-
 def documents(files: list[Path]) -> list[list[Path]]:
     """The PDFs of a folder as documents: “…_说明.pdf” and “…_公开表.pdf” of one name are one document."""
-    groups: dict[tuple[Path, str], list[Path]] = {}
-    for f in files:
-        if f.suffix.lower() == ".pdf":
-            groups.setdefault((f.parent, _PART.sub("", f.stem)), []).append(f)
-    # the 说明 first, as it is read (目录 and chapters before the tables)
-    return [sorted(g, key=lambda p: (_PART.search(p.stem) is None or "表" in _PART.search(p.stem).group(0), p.name))
-            for g in groups.values()]
+    from budget_xl.batch.inputs import documents as grouped
+
+    return [list(d) if isinstance(d, tuple) else [d] for d in grouped(files) if isinstance(d, tuple)
+            or d.suffix.lower() == ".pdf"]
 
 
 def review_folder(files: list[Path], outdir: Path, threshold: Decimal = Decimal(10)) -> int:
@@ -77,7 +71,7 @@ def review_folder(files: list[Path], outdir: Path, threshold: Decimal = Decimal(
     outdir.mkdir(parents=True, exist_ok=True)
     results: list = []
     for doc in documents(files):
-        name = _PART.sub("", doc[0].stem) if len(doc) > 1 else doc[0].stem
+        name = PART.sub("", doc[0].stem) if len(doc) > 1 else doc[0].stem
         try:
             rv = review_pdf(doc, threshold=threshold)
         except InputError as e:
