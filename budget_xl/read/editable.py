@@ -34,7 +34,9 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
         except OSError as e:  # "File contains no valid workbook part": the workbook part listed under a content
             if e.errno is not None:  # type openpyxl does not know (python-calamine ignores it): repaired below
                 raise
-        except (ValueError, TypeError, AttributeError) as e:
+        except ValueError:  # a style id that is not a number (s="abc"): repaired below
+            pass
+        except (TypeError, AttributeError) as e:
             raise _unrepairable(e, src) from None
     data, repaired = repaired_package(Path(src))
     try:
@@ -87,7 +89,7 @@ def _complete(wb, src):
     return wb
 
 
-_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?)\s+s="(\d+)"')
+_STYLE = re.compile(rb'(<(?:c|row)\b[^>]*?)\s+s="([^"]*)"')
 
 
 def _styles_counted(z: zipfile.ZipFile, group: bytes, item: bytes, missing: int) -> int:
@@ -175,9 +177,11 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
                 if info.filename == "xl/workbook.xml":
                     repaired.append("Strict Open XML")
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                mended = _STYLE.sub(lambda m: m.group(0) if int(m.group(2)) < styles else m.group(1), part)
+                # a style past the style sheet, or not a number (s="abc"): the cell keeps its value, loses the format
+                mended = _STYLE.sub(lambda m: m.group(0) if m.group(2).isdigit() and int(m.group(2)) < styles
+                                    else m.group(1), part)
                 mended = _dangling(z, info.filename, mended, dxfs)
-                if mended != part:  # a style past the style sheet: the cell keeps its value, loses the format
+                if mended != part:
                     part = mended
                     repaired.append(info.filename)
             if info.filename.startswith("xl/worksheets/_rels/") and info.filename.endswith(".rels"):
@@ -191,6 +195,10 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
                     part = mended
                     repaired.append(TYPES)
             if info.filename.endswith((".xml", ".rels")):
+                mended = _utf8_declared(part)
+                if mended != part:
+                    part = mended
+                    repaired.append(info.filename)
                 try:
                     ElementTree.fromstring(part)
                 except ElementTree.ParseError:
@@ -204,6 +212,23 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
             w.writestr(TYPES, _content_types(z.namelist()))
             repaired.append(TYPES)
     return out.getvalue(), repaired
+
+
+_DECLARED = re.compile(rb'^(\s*<\?xml\b[^>]*?\bencoding=)(["\'])([^"\']*)\2')
+
+
+def _utf8_declared(part: bytes) -> bytes:
+    """A part written in UTF-8 under a declaration naming another encoding (encoding="GBK": an export's
+    template) declared UTF-8 — python-calamine reads it as UTF-8 and ``check`` with it; openpyxl's parser
+    believed the declaration and refused the bytes. A part really in that encoding is left as it is."""
+    m = _DECLARED.match(part)
+    if m is None or m.group(3).lower().replace(b"-", b"").replace(b"_", b"") in (b"utf8", b"utf16"):
+        return part
+    try:
+        part.decode("utf-8")
+    except UnicodeDecodeError:
+        return part
+    return part[:m.start(3)] + b"UTF-8" + part[m.end(3):]
 
 
 def recovered_tree(part: bytes):

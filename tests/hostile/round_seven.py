@@ -152,7 +152,16 @@ def xlsx_inputs() -> dict[str, Builder]:
         "merged-200000": w("二十万合并.xlsx", _sheet(_merged_ranges(200_000))),
         "phonetic-guides": w("注音.xlsx", _phonetic),
         "dept-rich-markup": edit("标记部门.xlsx", _dept("[/red]司法局")),
+        "style-id-not-a-number": w("样式编号非数字.xlsx", _sheet(lambda d: re.sub(rb' s="\d+"', b' s="abc"', d, count=5))),
+        "utf8-declared-gbk": w("声明为GBK.xlsx", _sheet(_declared_gbk)),
     }
+
+
+def _declared_gbk(d: bytes) -> bytes:
+    """UTF-8 bytes under a declaration naming GBK (Python's XML parser takes no multi-byte encoding: openpyxl
+    raised ValueError, fill and --mark refused what check read)."""
+    return re.sub(rb'encoding="[^"]*"', b'encoding="GBK"', d, count=1) if d.lstrip().startswith(b"<?xml") \
+        else b'<?xml version="1.0" encoding="GBK" standalone="yes"?>\n' + d
 
 
 def not_workbook_inputs() -> dict[str, tuple[Builder, str]]:

@@ -189,7 +189,7 @@ def test_a_department_named_like_rich_markup_does_not_stop_batch(tmp_path):
 # -- fill and --mark accept what check accepts -------------------------------------------------------------
 @pytest.mark.parametrize("name", ["workbook-duplicated-attribute", "workbook-duplicated-attribute-lossless",
                                   "hyperlink-dangling", "conditional-format-past-styles", "drawing-missing",
-                                  "comments-missing"])
+                                  "comments-missing", "style-id-not-a-number", "utf8-declared-gbk"])
 def test_fill_and_mark_write_what_check_reads(name, tmp_path):
     import openpyxl
 
