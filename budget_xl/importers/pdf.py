@@ -181,47 +181,70 @@ def page_geometry(page) -> tuple[int, float, float]:
 
 
 def _lines_pdfium(path: Path) -> list[Line]:
-    import pypdfium2.raw as raw
-
     pdf = open_pdfium(path)
-    lines: list[Line] = []
     try:
-        turns = reading_turns(pdf)
-        for i in range(len(pdf)):
-            page = pdf[i]
-            rotation, w0, h0 = page_geometry(page)
-            rotation = (rotation + turns[i]) % 360  # read as its text runs left to right
-            tp = page.get_textpage()
-            height = h0 if rotation in (0, 180) else w0  # as read
-            words: list[dict] = []
-            cur: dict | None = None
-            for j in range(tp.count_chars()):
-                ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
-                if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
-                    continue  # pdfium's own line breaks (after every glyph of a page turned 90°): positions decide
-                if ch.isspace() or ch in "\x00\ufffe\uffff":
-                    cur = None
-                    continue
-                left, right, y, y_low = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
-                if y_low <= 0 or y >= height:  # off the page: not printed, not read
-                    cur = None
-                    continue
-                # the middle of the box: what one line's glyphs share whatever their font and size (a Latin
-                # font's box stands higher than a CJK one's in “承德市司法局 2024 年…”; a 17 pt “合计” is
-                # centred in its row beside 9 pt figures: neither tops nor baselines agree there)
-                mid = (y + y_low) / 2
-                if cur is not None and abs(cur["mid"] - mid) <= 2 and left - cur["x1"] <= 1.5:
-                    cur["text"] += ch
-                    cur["x1"] = max(cur["x1"], right)
-                else:
-                    cur = {"text": ch, "x0": left, "x1": right, "top": y, "mid": mid}
-                    words.append(cur)
-            lines += _group_lines(i + 1, words)
-            tp.close()
-            page.close()
+        return [line for page in each_page_turned(pdf, _page_lines) for line in page]
     finally:
         pdf.close()
-    return lines
+
+
+def _page_lines(i: int, page, tp, turn: int) -> list[Line]:
+    """The lines of page ``i`` (0-based) read ``turn`` degrees beyond its /Rotate."""
+    import pypdfium2.raw as raw
+
+    rotation, w0, h0 = page_geometry(page)
+    rotation = (rotation + turn) % 360
+    height = h0 if rotation in (0, 180) else w0  # as read
+    words: list[dict] = []
+    cur: dict | None = None
+    for j in range(tp.count_chars()):
+        ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
+        if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
+            continue  # pdfium's own line breaks (after every glyph of a page turned 90°): positions decide
+        if ch.isspace() or ch in "\x00\ufffe\uffff":
+            cur = None
+            continue
+        left, right, y, y_low = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
+        if y_low <= 0 or y >= height:  # off the page: not printed, not read
+            cur = None
+            continue
+        # the middle of the box: what one line's glyphs share whatever their font and size (a Latin
+        # font's box stands higher than a CJK one's in “承德市司法局 2024 年…”; a 17 pt “合计” is
+        # centred in its row beside 9 pt figures: neither tops nor baselines agree there)
+        mid = (y + y_low) / 2
+        if cur is not None and abs(cur["mid"] - mid) <= 2 and left - cur["x1"] <= 1.5:
+            cur["text"] += ch
+            cur["x1"] = max(cur["x1"], right)
+        else:
+            cur = {"text": ch, "x0": left, "x1": right, "top": y, "mid": mid}
+            words.append(cur)
+    return _group_lines(i + 1, words)
+
+
+def each_page_turned(pdf, read_page) -> list:
+    """``read_page(i, page, textpage, turn)`` for every page, ``turn`` the degrees (clockwise) beyond its /Rotate
+    under which its text reads left to right. A page that cannot tell (a cover, a blank page) takes the turn of
+    the last page that could — a PDF is turned in a viewer all at once; pages before any that could are read
+    again under the first one's turn when it is not 0 (only a sideways PDF pays for a second reading)."""
+    out: list = []
+    told: list[int | None] = []  # the turn each page's own text tells, None where it cannot
+    for i in range(len(pdf)):
+        page = pdf[i]
+        tp = page.get_textpage()
+        seen = _text_rotation(tp)
+        told.append(None if seen is None else (seen - page.get_rotation() % 360) % 360)
+        last = next((t for t in reversed(told) if t is not None), 0)
+        out.append(read_page(i, page, tp, last))
+        tp.close()
+        page.close()
+    first = next((t for t in told if t is not None), 0)
+    for i in range(told.index(first) if first else 0):  # read before any page could tell: again, turned
+        page = pdf[i]
+        tp = page.get_textpage()
+        out[i] = read_page(i, page, tp, first)
+        tp.close()
+        page.close()
+    return out
 
 
 _ADVANCE_ROTATION = {(1, 0): 0, (0, 1): 90, (-1, 0): 180, (0, -1): 270}  # page-space direction → /Rotate
@@ -254,28 +277,6 @@ def _text_rotation(tp, sample: int = 400) -> int | None:
         return None
     d, n = max(votes.items(), key=lambda kv: kv[1])
     return _ADVANCE_ROTATION[d] if n >= 0.8 * total else None
-
-
-def reading_turns(pdf) -> list[int]:
-    """Per page, the degrees (clockwise) beyond its /Rotate under which its text reads left to right. A page
-    that cannot tell takes the turn of the nearest page that can, the one before it first: a PDF is turned in a
-    viewer all at once, its cover and blank pages with it."""
-    told: list[int | None] = []
-    for i in range(len(pdf)):
-        page = pdf[i]
-        declared = page.get_rotation() % 360
-        tp = page.get_textpage()
-        seen = _text_rotation(tp)
-        told.append(None if seen is None else (seen - declared) % 360)
-        tp.close()
-        page.close()
-    turns = []
-    for i, t in enumerate(told):
-        if t is None:
-            before = next((x for x in reversed(told[:i]) if x is not None), None)
-            t = before if before is not None else next((x for x in told[i + 1:] if x is not None), 0)
-        turns.append(t)
-    return turns
 
 
 def _displayed_box(box: tuple[float, float, float, float], rotation: int, w0: float, h0: float):

@@ -121,50 +121,48 @@ class Document:
 
 
 def read_document(path: str | Path) -> Document:
-    """Every page's characters, their displayed boxes and how much of each glyph is drawn."""
-    import numpy as np
-    import pypdfium2.raw as raw
-
-    from budget_xl.importers.pdf import _displayed_box, open_pdfium, page_geometry, reading_turns, require_pdf
+    """Every page's characters, their displayed boxes and how much of each glyph is drawn — read (and pictured)
+    as its text runs left to right, as the importer reads it: a PDF turned sideways in a viewer and saved is
+    turned back, its lines are lines again."""
+    from budget_xl.importers.pdf import each_page_turned, open_pdfium, require_pdf
 
     name = str(path)
     require_pdf(Path(path))  # the importer's guard: a FIFO or a device is refused before pdfium opens it
     pdf = open_pdfium(Path(path))
-    pages: list[Page] = []
     try:
-        # read (and pictured) as its text runs left to right, as the importer reads it: a PDF turned sideways in
-        # a viewer and saved is turned back, its lines are lines again
-        turns = reading_turns(pdf)
-        for i in range(len(pdf)):
-            pg = pdf[i]
-            declared, w0, h0 = page_geometry(pg)
-            tp = pg.get_textpage()
-            turn = turns[i]
-            rotation = (declared + turn) % 360
-            width, height = (w0, h0) if rotation in (0, 180) else (h0, w0)  # as displayed, turned
-            scale = _scale(w0, h0)
-            img = np.asarray(pg.render(scale=scale, rotation=turn, grayscale=True).to_pil().convert("L"))
-            dark = img < INK
-            paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
-            page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1,
-                        turn=turn)
-            chars: list[Char] = []
-            for j in range(tp.count_chars()):
-                if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
-                    continue
-                ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
-                if ch.isspace() and ch != "\x00":
-                    continue
-                x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
-                glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
-                chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height, scale)))
-            page.lines = _lines(i + 1, chars)
-            tp.close()
-            pg.close()
-            pages.append(page)
+        pages = each_page_turned(pdf, lambda i, pg, tp, turn: _page(name, i, pg, tp, turn))
     finally:
         pdf.close()
     return Document(name, pages)
+
+
+def _page(name: str, i: int, pg, tp, turn: int) -> Page:
+    """Page ``i`` (0-based) of PDF ``name`` read ``turn`` degrees beyond its /Rotate."""
+    import numpy as np
+    import pypdfium2.raw as raw
+
+    from budget_xl.importers.pdf import _displayed_box, page_geometry
+
+    declared, w0, h0 = page_geometry(pg)
+    rotation = (declared + turn) % 360
+    width, height = (w0, h0) if rotation in (0, 180) else (h0, w0)  # as displayed, turned
+    scale = _scale(w0, h0)
+    img = np.asarray(pg.render(scale=scale, rotation=turn, grayscale=True).to_pil().convert("L"))
+    dark = img < INK
+    paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
+    page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1, turn=turn)
+    chars: list[Char] = []
+    for j in range(tp.count_chars()):
+        if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
+            continue
+        ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
+        if ch.isspace() and ch != "\x00":
+            continue
+        x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
+        glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
+        chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height, scale)))
+    page.lines = _lines(i + 1, chars)
+    return page
 
 
 def read_documents(paths) -> Document:
