@@ -81,13 +81,14 @@ def read_any(path: Path | tuple[Path, ...]):
     """A file, or the PDFs one disclosure was published as (说明, 公开表) → (ReadResult, template label).
     Raises InputError for what cannot be read."""
     from budget_xl.errors import InputError
+    from budget_xl.importers.cli import read_back
     from budget_xl.read import read_workbook
 
     if isinstance(path, tuple):  # batch.inputs.documents: imported together, as ``import 说明.pdf 公开表.pdf``
         from budget_xl.importers.pdf import import_pdfs
 
         budget, _report = import_pdfs(list(path))
-        result = _through_workbook(budget, path[0])
+        result = read_back(budget, path[0])
         return result, f"{result.budget.profile}（PDF导入）"
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES or suffix.rstrip(" .\u3000") in WORKBOOK_SUFFIXES:  # “主表.xlsx ”: said why
@@ -114,27 +115,11 @@ def read_any(path: Path | tuple[Path, ...]):
         if importer is None:
             raise InputError(NO_PDF, file=str(path))
         imported = importer(path)
-        result = _through_workbook(_as_read_result(imported, str(path)).budget, path)
+        result = read_back(_as_read_result(imported, str(path)).budget, path)
         return result, f"{result.budget.profile}（PDF导入）"
     from budget_xl.inputs import blank_after_suffix
 
     raise InputError(blank_after_suffix(path) or f"不支持的文件类型“{path.suffix}”。", file=str(path))
-
-
-def _through_workbook(budget, path: Path):
-    """An imported PDF read back from the workbook ``import`` would write, so that batch finds exactly what
-    ``import`` then ``check`` finds (one path: rounding model, standard rows, findings keyed by cell)."""
-    import tempfile
-
-    from budget_xl.read import read_workbook
-    from budget_xl.write import write_workbook
-
-    with tempfile.TemporaryDirectory() as tmp:
-        book = Path(tmp) / "导入.xlsx"
-        write_workbook(budget, book)
-        result = read_workbook(book)
-    result.budget.source = str(path)
-    return result
 
 
 def finding_dict(f) -> dict:
