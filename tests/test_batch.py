@@ -104,14 +104,6 @@ def test_json_for_scripts(folder, capsys):
     assert {"file", "dept", "year", "error_reading", "findings"} <= set(out[0])
 
 
-def test_a_pdf_is_checked_once_the_pdf_importer_exists(folder, monkeypatch, tmp_path):
-    from budget_xl.sample import sample_grids
-
-    monkeypatch.setattr(work, "pdf_importer", lambda: lambda path: sample_grids())
-    res = work.check_file(str(folder[0] / "report.pdf"))
-    assert res.problem is None and res.dept == "承德市司法局" and res.template == "national（PDF导入）"
-
-
 def test_the_report_never_replaces_an_input(folder, tmp_path, capsys):
     d, _ = folder
     target = d / "sub" / sorted(p.name for p in (d / "sub").glob("*.xlsx"))[0]
@@ -184,7 +176,8 @@ def test_a_published_pdf_in_batch_gets_the_findings_of_import_then_check():
 
 def test_a_said_and_its_tables_published_apart_are_one_document():
     """Pure grouping: “…_说明.pdf” and “…_公开表.pdf” of one folder and name are one document, its 说明 first;
-    other files keep their place; the same name in another folder is another document."""
+    other files keep their place; the same name in another folder is another document; a whole “A.pdf” beside
+    a copy of its tables, or two 说明, are not joined; a department's folder of 说明.pdf and 公开表.pdf is."""
     from pathlib import Path
 
     from budget_xl.batch.inputs import document_name, documents
@@ -195,6 +188,12 @@ def test_a_said_and_its_tables_published_apart_are_one_document():
     docs = documents([book, a, alone, b, other])
     assert docs == [book, (b, a), alone, other]
     assert document_name(docs[1]) == "省/2019_政协_部门预算_说明.pdf、省/2019_政协_部门预算_公开表.pdf"
+    whole, tables = Path("d/X.pdf"), Path("d/X_公开表.pdf")
+    assert documents([whole, tables]) == [whole, tables]
+    two_said = [Path("d/Y_说明.pdf"), Path("d/Y_情况说明.pdf")]
+    assert documents(two_said) == sorted(two_said, key=lambda p: p.name)
+    folder = [Path("司法局/公开表.pdf"), Path("司法局/说明.pdf")]
+    assert documents(folder) == [tuple(reversed(folder))]
 
 
 def test_batch_over_a_jiangsu_folder_imports_each_pair_together(tmp_path, capsys):
@@ -217,3 +216,30 @@ def test_batch_over_a_jiangsu_folder_imports_each_pair_together(tmp_path, capsys
     assert [x["file"].count("、") for x in out] == [1, 1] and all("说明.pdf、" in x["file"] for x in out)
     assert [x["dept"] for x in out] == [p[1].name.split("_")[1] for p in PAIRS[:2]]
     assert all(x["summary"]["error"] == 0 and x["coverage"]["checked"] > 50 for x in out)
+
+
+def test_a_pair_whose_said_is_damaged_checks_its_tables_and_names_the_loss(tmp_path):
+    """A 说明 cut short does not take its 公开表 with it: the tables are checked and the row has an error naming
+    the unreadable part (the whole pair was “无法读取：PDF 文件已损坏”). The report names both PDFs."""
+    import pytest
+
+    from budget_xl.batch.report import write_report
+    from tests.test_jiangsu import PAIRS
+
+    if len(PAIRS) < 4:
+        pytest.skip("../shared/samples/jiangsu 不在本机")
+    said, tables = PAIRS[0]
+    cut = tmp_path / said.name
+    cut.write_bytes(said.read_bytes()[:200_000])
+    shutil.copy(tables, tmp_path)
+    res = work.check_file((str(cut), str(tmp_path / tables.name)))
+    assert res.problem is None and res.dept == tables.name.split("_")[1]
+    lost = [f for f in res.findings if f["rule"] == "READ-PART-UNREADABLE"]
+    assert len(lost) == 1 and f"“{said.name}”无法读取" in lost[0]["message"] and "已损坏" in lost[0]["message"]
+    assert res.count("error") == 1 and res.coverage["checked"] > 50
+    write_report([res], tmp_path / "报告.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "报告.xlsx")["汇总"]["A2"]
+    assert cell.value == f"{said.name}、{tables.name}" and cell.hyperlink.target == said.name
+    # the tables lost instead: nothing left to check, the row says why
+    res = work.check_file((str(said), str(cut.with_name("坏" + tables.name))))
+    assert res.problem is not None and "“" in res.problem and "('" not in res.problem

@@ -121,16 +121,35 @@ def test_check_finds_no_error_in_the_four_correct_documents(checked):
         assert errors == [], (name, errors)
 
 
-def test_the_imported_document_itself_has_no_error_as_review_checks_it(imported):
-    """``review`` checks the budget the PDF import gives, not a workbook written from it: a row printed with its
-    amount left blank (收入预算总表's 专项收入, the 三公 table's 公务用车购置费 column) is a row of that budget, and
-    the rows the 2019 form does not print (专户管理教育收费…) are declared optional — no C-ROWS on a correct
-    document (all four had “缺少标准行次”)."""
+def test_the_imported_document_itself_has_no_error(imported):
+    """The budget the PDF import gives (what C-ROWS and …-DUP-CODE are checked on by review and batch): a row
+    printed with its amount left blank (收入预算总表's 专项收入, the 三公 table's 公务用车购置费 column) is a row of that budget, and
+    the rows the 2019 form does not print (专户管理教育收费…) are declared dropped from 2019 — no C-ROWS on a
+    correct document (all four had “缺少标准行次” when review checked the imported budget itself)."""
     from budget_xl.rules import check_budget
 
     for name, (budget, _report) in imported.items():
         errors = [(f.rule, f.message) for f in check_budget(budget, []).findings if f.severity == "error"]
         assert errors == [], (name, errors)
+
+
+def test_a_row_dropped_from_the_2019_form_is_still_asked_of_2018(imported, monkeypatch):
+    """dropped_in = 2019: a 2018 document without 债务资金(银行贷款) has lost a row of its form (C-ROWS); the same
+    document dated 2019 has not."""
+    import copy
+
+    from budget_xl.model import Budget
+    from budget_xl.rules.completeness import missing_rows
+
+    budget = copy.deepcopy(imported["2018_江苏省委办公厅_部门预算_公开表.pdf"][0])
+    t2 = budget.tables["T2"]
+    t2.rows = [r for r in t2.rows if r.key != "debt"]
+    t2.reindex()
+    assert budget.year == 2018
+    assert [f.message for f in missing_rows(budget)] == [
+        "收入预算总表缺少标准行次：债务资金(银行贷款)。请从空白模板复制这些行（行次文字不可改动）。"]
+    monkeypatch.setattr(Budget, "year", property(lambda self: 2019))
+    assert missing_rows(budget) == []
 
 
 def test_a_row_printed_blank_is_read_as_a_blank_row(imported):
@@ -144,7 +163,7 @@ def test_a_row_printed_blank_is_read_as_a_blank_row(imported):
     # 2019 does not print 专户管理教育收费: absent, and allowed to be
     b19, _ = imported["2019_江苏省政协办公厅_部门预算_公开表.pdf"]
     assert b19.tables["T2"].get("special_edu") is None
-    assert b19.tables["T2"].layout.fixed_row("special_edu").optional
+    assert b19.tables["T2"].layout.fixed_row("special_edu").dropped_in == 2019
 
 
 def test_the_relations_are_checked_and_fire_when_a_figure_is_wrong(checked):

@@ -147,6 +147,20 @@ def test_a_pdf_saved_sideways_is_reviewed_and_pictured_as_the_upright_one(sfj, t
 
 
 @needs_samples
+def test_a_standard_row_deleted_from_the_pdf_is_reported_on_its_page(tmp_path, sfj):
+    """The tables are checked as import then check (read back from the imported workbook, which holds every row
+    of the form): a row the published document left out is told from the document itself, on its page."""
+    variant = edit_text(SFJ, tmp_path / "v.pdf", 10, "三、事业单位经营收入", "")
+    review = _review(variant)
+    got = [(row.label, p.finding.rule, p.page, p.finding.message) for row in review.rows for p in row.problems
+           if p.finding.rule == "C-ROWS"]
+    assert got == [("《部门财务收支预算总表》", "C-ROWS", 10,
+                    "财务收支总表缺少标准行次：三、事业单位经营收入。请从空白模板复制这些行（行次文字不可改动）。")]
+    # and nothing the read-back's own workbook rows would say (READ-…: rows of a workbook the reviewer never sees)
+    assert not any(p.finding.rule.startswith("READ-") for row in review.rows for p in row.problems)
+
+
+@needs_samples
 def test_reason_threshold_is_configurable(tmp_path):
     variant = edit_text(SFJ, tmp_path / "v.pdf", 8, "277.22%。主要原因是：业务量增加。", "277.22%。")
     assert "DOC-REASON" not in _rules_on(_review(variant, threshold=Decimal(300)), 8)  # 277.22 % < 300 %
@@ -333,6 +347,9 @@ def test_a_document_in_two_pdfs_is_one_checklist(tmp_path):
     assert [p.finding.rule for row in review.rows for p in row.problems if p.finding.rule.startswith("DOC-")] == []
     # a correct document: no problem under any table (the blank-printed rows once gave “缺少标准行次”)
     assert [p.finding.rule for row in review.rows if row.item.table for p in row.problems] == []
+    # read in the order given back: the 说明's pages first, then the 公开表's
+    assert [p.source for p in review.doc.pages] == sorted((p.source for p in review.doc.pages),
+                                                          key=lambda s: s != str(pair[0]))
 
 
 @needs_samples

@@ -120,7 +120,7 @@ def cmd_batch(args) -> int:
         clean = len(results) - len(bad) - len(unreadable) - len(unchecked)
         none = f"，{len(unchecked)} 个没有核对任何关系" if unchecked else ""
         pairs = sum(isinstance(d, tuple) for d in docs)
-        joined = f"（其中 {pairs} 份的说明与公开表分为两个 PDF，各合为一份校验）" if pairs else ""
+        joined = f"（其中 {pairs} 份分成说明与公开表等几个 PDF 公开，各按一份校验）" if pairs else ""
         out.print(f"共 {len(results)} 个文件{joined}：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个{none}，"
                   f"其余 {clean} 个无错误。", soft_wrap=True)
         if read:

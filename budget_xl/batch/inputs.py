@@ -46,13 +46,15 @@ Document = Path | tuple[Path, ...]  # one file, or the PDFs one disclosure was p
 
 
 def documents(files: list[Path]) -> list[Document]:
-    """The files as the documents they hold, in the order given: PDFs of one folder and one name but for a
-    “_说明” / “_公开表” ending are one document (checked alone, the 说明 was “无法读取：只有情况说明”, the 公开表's
-    text relations went unchecked), its 说明 first as it is read (目录 and chapters before the tables)."""
+    """The files as the documents they hold, in the order given: the PDFs of one folder named alike but for a
+    “_说明” and a “_公开表” (or “_附表”…) ending are one document (checked alone, the 说明 was “无法读取：只有情况
+    说明”, the 公开表's text relations went unchecked), its 说明 first as it is read (目录 and chapters before the
+    tables). Only a 说明 with tables is joined: “A.pdf” beside “A_公开表.pdf” (a whole document and a copy of its
+    tables), or two 说明, stay files of their own."""
     groups: dict[tuple[Path, str], list[Path]] = {}
     order: list[Path | tuple[Path, str]] = []
     for f in files:
-        if f.suffix.lower() != ".pdf":
+        if f.suffix.lower() != ".pdf" or PART.search(f.stem) is None:
             order.append(f)
             continue
         key = (f.parent, PART.sub("", f.stem))
@@ -65,14 +67,18 @@ def documents(files: list[Path]) -> list[Document]:
             out.append(item)
             continue
         group = sorted(groups[item], key=lambda p: (_table_part(p), p.name))
-        out.append(group[0] if len(group) == 1 else tuple(group))
+        said = [p for p in group if not _table_part(p)]
+        if len(group) > 1 and len(said) == 1:
+            out.append(tuple(group))
+        else:
+            out += group
     return out
 
 
 def _table_part(p: Path) -> bool:
-    """Whether a PDF of a pair is the tables (公开表, 附表…) rather than the 说明 (or the whole)."""
+    """Whether a PDF of a pair is the tables (公开表, 附表…) rather than the 说明."""
     m = PART.search(p.stem)
-    return m is None or "表" in m.group(0)
+    return m is not None and "表" in m.group(0)
 
 
 def document_name(doc: Document) -> str:

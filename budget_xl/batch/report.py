@@ -121,6 +121,11 @@ def _link(path: str, report_dir: Path) -> str:
         return p.as_uri()
 
 
+def _shown_name(r: FileResult) -> str:
+    """A row's file as the report names it: its name, or the names of a document's PDFs joined by “、”."""
+    return "、".join(Path(f).name for f in r.members)
+
+
 def _table(ws, name: str, head, rows: int) -> None:
     table = Table(displayName=name, ref=f"A1:{get_column_letter(len(head))}{rows + 1}")
     table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(head, start=1)]
@@ -135,8 +140,8 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
     ordered = worst_first(results)
     ws = _sheet(wb, "汇总", SUMMARY_HEAD, (40, 26, 8, 18, 10, 8, 8, 8, 10, 8, 14, 100))
     for r in ordered:
-        name = _cell(ws, Path(r.path).name, LINK_FONT)
-        name.hyperlink = _link(r.path, report_dir)
+        name = _cell(ws, _shown_name(r), LINK_FONT)
+        name.hyperlink = _link(r.members[0], report_dir)  # a document in parts: its first (the 说明)
         st = status(r)
         template = f"{r.template}·{r.kind}" if r.kind else r.template  # 预算 and 决算 files side by side
         ws.append([name, *(_cell(ws, v) for v in (r.dept, r.year, template)), _cell(ws, st, fill=STATUS_FILL.get(st)),
@@ -152,7 +157,7 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
                 _table(det, f"Findings{'' if part == 1 else part}", DETAIL_HEAD, n)
                 part, n = part + 1, 0
                 det = _sheet(wb, f"明细{part}", DETAIL_HEAD, DETAIL_WIDTHS)
-            _row(det, (Path(r.path).name, r.dept, f["rule"], SEVERITY_ZH[f["severity"]], "、".join(f["cells"]), f["message"]))
+            _row(det, (_shown_name(r), r.dept, f["rule"], SEVERITY_ZH[f["severity"]], "、".join(f["cells"]), f["message"]))
             n += 1
     if n:  # an Excel table needs a data row
         _table(det, f"Findings{'' if part == 1 else part}", DETAIL_HEAD, n)
@@ -164,7 +169,7 @@ def build_report(results: list[FileResult], report_dir: Path) -> Workbook:
     ch = _sheet(wb, "图表", ("部门", "错误"), (30, 10))
     worst = [r for r in ordered if r.count("error")][:CHART_TOP]
     for r in worst:
-        _row(ch, (r.dept or Path(r.path).stem, r.count("error")))
+        _row(ch, (r.dept or Path(r.members[0]).stem, r.count("error")))
     if worst:
         chart = BarChart()
         chart.type = "bar"

@@ -2,13 +2,11 @@
 
 The same function runs in-process, in worker processes and on dask workers, so the report cannot depend on
 where a file was checked. Workbooks are read as ``check`` reads them; ``.txt`` goes through the seed-text
-importer, ``.pdf`` through ``budget_xl.importers.pdf.import_pdf`` once that module exists.
+importer, ``.pdf`` (or the PDFs of one document) through the PDF importer, checked as import then check.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +14,6 @@ from pathlib import Path
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls: read through python-calamine
 SUFFIXES = (*WORKBOOK_SUFFIXES, ".txt", ".pdf")
 PDF_MODULE = "budget_xl.importers.pdf"
-NO_PDF = "暂不支持 PDF：本版本还没有 PDF 导入功能，请提供 Excel 工作簿。"
 
 
 @dataclass
@@ -24,6 +21,7 @@ class FileResult:
     """What a batch knows about one file. ``problem`` set means the file could not be checked."""
 
     path: str
+    files: list[str] = field(default_factory=list)  # the PDFs of a document published in parts (说明, 公开表)
     dept: str = ""
     year: str = ""
     template: str = ""
@@ -41,6 +39,11 @@ class FileResult:
             return sum(1 for f in self.findings if f["rule"] == LOCATE_RULE and f["severity"] == "error")
         return sum(1 for f in self.findings if f["severity"] == severity and f["rule"] != LOCATE_RULE)
 
+    @property
+    def members(self) -> list[str]:
+        """The files this row is of: one, or the PDFs of one document."""
+        return self.files or [self.path]
+
     def covered(self, what: str) -> int | None:
         """How many relation instances were ``checked`` / ``not_applicable`` / ``not_checkable`` (None: unread)."""
         return None if self.coverage is None else self.coverage.get(what, 0)
@@ -48,16 +51,10 @@ class FileResult:
     def to_json(self) -> dict:
         from budget_xl.findings import SEVERITIES
 
-        return {"file": self.path, "dept": self.dept, "year": self.year, "template": self.template, "kind": self.kind,
+        return {"file": self.path, "files": self.members, "dept": self.dept, "year": self.year,
+                "template": self.template, "kind": self.kind,
                 "error_reading": self.problem, "summary": {s: self.count(s) for s in (*SEVERITIES, "located")},
                 "coverage": self.coverage, "findings": self.findings, "seconds": round(self.seconds, 4)}
-
-
-def pdf_importer():
-    """``import_pdf`` when the PDF importer has landed, else None (looked up at call time, not import time)."""
-    if importlib.util.find_spec(PDF_MODULE) is None:
-        return None
-    return getattr(importlib.import_module(PDF_MODULE), "import_pdf", None)
 
 
 def _as_read_result(imported, source: str):
@@ -78,22 +75,18 @@ def _as_read_result(imported, source: str):
 
 
 def read_any(path: Path | tuple[Path, ...]):
-    """A file, or the PDFs one disclosure was published as (说明, 公开表) → (ReadResult, template label).
-    Raises InputError for what cannot be read."""
+    """A file, or the PDFs one disclosure was published as (说明, 公开表) → (ReadResult, template label,
+    CheckResult or None). A PDF comes checked (``importers.checked``: as import then check, with what only its
+    printing shows); a workbook or text is checked by the caller. Raises InputError for what cannot be read."""
     from budget_xl.errors import InputError
-    from budget_xl.importers.cli import read_back
     from budget_xl.read import read_workbook
 
-    if isinstance(path, tuple):  # batch.inputs.documents: imported together, as ``import 说明.pdf 公开表.pdf``
-        from budget_xl.importers.pdf import import_pdfs
-
-        budget, _report = import_pdfs(list(path))
-        result = read_back(budget, path[0])
-        return result, f"{result.budget.profile}（PDF导入）"
+    if isinstance(path, tuple) or path.suffix.lower() == ".pdf":
+        return _read_pdfs(path if isinstance(path, tuple) else (path,))
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES or suffix.rstrip(" .\u3000") in WORKBOOK_SUFFIXES:  # “主表.xlsx ”: said why
         result = read_workbook(path)
-        return result, result.budget.profile
+        return result, result.budget.profile, None
     if suffix == ".txt":
         from budget_xl.importers.seed_text import import_seed_text
         from budget_xl.inputs import MAX_TEXT_BYTES, decode_text, read_bounded
@@ -109,17 +102,46 @@ def read_any(path: Path | tuple[Path, ...]):
         result = _as_read_result(imported, str(path))
         # a text has no number cells: "stored as text" says nothing about a published text
         result.notes = [n for n in result.notes if n.rule != "READ-TEXT-NUMBER"]
-        return result, f"{result.budget.profile}（文本导入）"
-    if suffix == ".pdf":
-        importer = pdf_importer()
-        if importer is None:
-            raise InputError(NO_PDF, file=str(path))
-        imported = importer(path)
-        result = read_back(_as_read_result(imported, str(path)).budget, path)
-        return result, f"{result.budget.profile}（PDF导入）"
+        return result, f"{result.budget.profile}（文本导入）", None
     from budget_xl.inputs import blank_after_suffix
 
     raise InputError(blank_after_suffix(path) or f"不支持的文件类型“{path.suffix}”。", file=str(path))
+
+
+def _read_pdfs(paths: tuple[Path, ...]):
+    """``read_any`` for one PDF or the PDFs of one document. A part that cannot be read (a 说明 cut short, a
+    link whose file is gone) does not take the others with it: they are checked, and the part is an error of
+    the row (READ-PART-UNREADABLE) naming it and why."""
+    from budget_xl.errors import InputError
+    from budget_xl.findings import ERROR, Finding
+    from budget_xl.importers.checked import check_imported
+    from budget_xl.importers.pdf import import_pdfs
+
+    parts, lost = list(paths), []
+    try:
+        budget, _report = import_pdfs(parts)
+    except InputError as whole:
+        if len(parts) == 1:
+            raise
+        for p in paths:
+            try:
+                import_pdfs([p])
+            except InputError as e:
+                if "只有情况说明" not in e.text:  # a 说明 alone has no table: it is not the part that failed
+                    lost.append((p, e.text))
+        parts = [p for p in paths if p not in {q for q, _ in lost}]
+        if not lost or not parts:
+            raise whole from None
+        try:
+            budget, _report = import_pdfs(parts)
+        except InputError:  # what is left has no table (the 公开表 was the part lost): the reason is the loss
+            raise whole from None
+    result, checked = check_imported(budget, paths[0])
+    for p, why in lost:
+        checked.findings.insert(0, Finding("READ-PART-UNREADABLE", ERROR,
+                                           f"本文件的“{p.name}”无法读取，只核对了其余部分（{'、'.join(q.name for q in parts)}）："
+                                           f"{why}"))
+    return result, f"{result.budget.profile}（PDF导入）", checked
 
 
 def finding_dict(f) -> dict:
@@ -149,14 +171,15 @@ def check_file(path: str | tuple[str, ...]) -> FileResult:
 
     start = time.thread_time()
     doc = tuple(Path(p) for p in path) if isinstance(path, tuple) else Path(path)
-    res = FileResult(path=document_name(doc))
+    res = FileResult(path=document_name(doc), files=[str(p) for p in doc] if isinstance(doc, tuple) else [])
     try:
-        result, res.template = read_any(doc)
+        result, res.template, checked = read_any(doc)
         budget = result.budget
         res.dept = budget.dept_name
         res.kind = f"部门{budget.kind}"
         res.year = str(budget.year or budget.info("year") or "")
-        checked = check_budget(budget, result.notes)
+        if checked is None:
+            checked = check_budget(budget, result.notes)
         res.findings = [finding_dict(f) for f in checked.findings]
         res.coverage = checked.coverage.to_json()
     except InputError as e:
@@ -164,8 +187,8 @@ def check_file(path: str | tuple[str, ...]) -> FileResult:
     except OSError as e:
         from budget_xl.outputs import os_reason
 
-        res.problem = f"文件“{path}”无法打开：{os_reason(e).replace('写入', '读取')}。"
+        res.problem = f"文件“{res.path}”无法打开：{os_reason(e).replace('写入', '读取')}。"
     except Exception as e:  # a batch reports and goes on; the message names the file
-        res.problem = f"文件“{path}”处理时发生内部错误（{type(e).__name__}：{e}）。"
+        res.problem = f"文件“{res.path}”处理时发生内部错误（{type(e).__name__}：{e}）。"
     res.seconds = time.thread_time() - start
     return res

@@ -205,24 +205,6 @@ def write_imported(budget, report, out: Path) -> Path:
     return out
 
 
-def read_back(budget, source: Path):
-    """An imported document read back from the workbook ``import`` would write — what ``batch`` and ``review``
-    check, so that both find exactly what ``import`` then ``check`` finds (one path: the standard rows, the
-    rounding of totals, findings keyed by cell). Checked in memory, a 决算 gave two copy errors the workbook
-    calls 尾差 and a 缺少标准行次 the workbook does not have."""
-    import tempfile
-
-    from budget_xl.read import read_workbook
-    from budget_xl.write import write_workbook
-
-    with tempfile.TemporaryDirectory() as tmp:
-        book = Path(tmp) / "导入.xlsx"
-        write_workbook(budget, book)
-        result = read_workbook(book)
-    result.budget.source = str(source)
-    return result
-
-
 def cmd_import(args) -> int:
     sources = [Path(s) for s in args.source]
     out = Path(args.output)

@@ -71,7 +71,8 @@ def review_folder(files: list[Path], outdir: Path, threshold: Decimal = Decimal(
     outdir.mkdir(parents=True, exist_ok=True)
     results: list = []
     for doc in documents(files):
-        name = PART.sub("", doc[0].stem) if len(doc) > 1 else doc[0].stem
+        # a document in parts by its common name (“说明.pdf” + “公开表.pdf” in a department's folder: the folder's)
+        name = (PART.sub("", doc[0].stem) or doc[0].parent.resolve().name) if len(doc) > 1 else doc[0].stem
         try:
             rv = review_pdf(doc, threshold=threshold)
         except InputError as e:

@@ -43,9 +43,8 @@ class Review:
 def review_pdf(path, profile: str | None = None, threshold: Decimal = REASON_THRESHOLD,
                checklist_file: str | Path | None = None) -> Review:
     """One document: a PDF, or the PDFs it was published as (说明 and 公开表), in order."""
-    from budget_xl.importers.cli import read_back
+    from budget_xl.importers.checked import check_imported
     from budget_xl.importers.pdf import import_pdfs
-    from budget_xl.rules import check_budget
 
     paths = [Path(p) for p in (path if isinstance(path, (list, tuple)) else [path])]
     for p in paths:
@@ -60,9 +59,8 @@ def review_pdf(path, profile: str | None = None, threshold: Decimal = REASON_THR
     except InputError as e:  # 决算, a template we have no checklist for, prose only: no checklist to fill
         raise InputError(f"无法按检查表审核：{e.text}", file=None) from None
     profile = budget.profile
-    checked = read_back(budget, paths[0])  # checked as import then check does
-    findings += [f for f in check_budget(checked.budget, checked.notes).findings
-                 if (f.rule, f.severity) not in NOT_OF_THE_DOCUMENT]
+    _book, checked = check_imported(budget, paths[0])  # as import then check, with what only the printing shows
+    findings += [f for f in checked.findings if (f.rule, f.severity) not in NOT_OF_THE_DOCUMENT]
     tables = {t.key: [_our_page(doc, report, p) for p in t.pages] for t in report.tables if t.pages}
     dept, year, kind = budget.dept_name, budget.year, budget.budget_type
     ctx = Context(doc, year=year, kind=kind, table_pages={p for pages in tables.values() for p in pages},

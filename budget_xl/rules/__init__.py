@@ -30,6 +30,11 @@ from budget_xl.rules import against_budget as _against_budget  # noqa: E402  (ch
 register_info(_against_budget.RULE, *_against_budget.RULE_DOC)
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def severity_order(f: Finding) -> int:
+    """The order findings are reported in: errors, warnings, infos."""
+    return _ORDER[f.severity]
 NOTHING_CHECKED = "C-NOTHING-CHECKED"
 register_info(NOTHING_CHECKED, WARNING, "没有核对任何关系（检查关系 0 处）：工作簿中没有可相互比较的数，"
               "“错误 0 条”不表示通过", "检查关系 0 处，不适用 12 处，因空白未能检查 3 处：本工作簿没有核对任何关系")

@@ -119,6 +119,12 @@ def basic_info(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     return out
 
 
+def _dropped(row, year: int | None) -> bool:
+    """A row the document's form does not print: never (optional), or not from its year on (a year unknown: it
+    may be such a year)."""
+    return row.optional or row.dropped_in is not None and (year is None or year >= row.dropped_in)
+
+
 @check("C-ROWS", ERROR, "公开表的标准行次（合计、收入总计、资产总额等）不可删除或改动文字")
 def missing_rows(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     """A deleted 合计 / 收入总计 / 资产总额 row would silently switch off every relation that uses it."""
@@ -126,11 +132,14 @@ def missing_rows(budget: Budget, tol: Tolerances = DEFAULT) -> list[Finding]:
     for t in budget.tables.values():
         if not t.present or not t.layout.published or t.layout.kind not in ("fixed", "two_sided"):
             continue
+        if not t.rows:
+            continue  # no row at all (a blank form's 三公 table, printed across with no line of figures): its
+            # figures are missing, not some of its rows (C-EMPTY says so)
         have = {r.key for r in t.rows}
         # the 类 lines of a two-sided table are printed only where the department has spending: not required
         classes = {code for code, _ in load_schema(budget.profile).func_classes}
         missing = [r.label for r in t.layout.all_fixed_rows if r.key not in have and r.key not in classes
-                   and not r.optional]
+                   and not _dropped(r, budget.year)]
         if missing:
             out.append(Finding("C-ROWS", ERROR, f"{t.sheet_name()}缺少标准行次：" + "、".join(missing)
                                + "。请从空白模板复制这些行（行次文字不可改动）。", (t.title_cell,) if t.title_cell else (),

@@ -70,6 +70,7 @@ READER_RULES = (
     ("READ-REPEATED-TABLE", ERROR, "表题在表中再次出现（整张表被重复粘贴）：只读取第一份，其后的部分未读取"),
     ("READ-SHEET-COPY", WARNING, "表的工作表另有副本（如“支出总表 (2)”，或旧表被隐藏）：说明校验读取的是哪一张"),
     # issue 18: a workbook of the official tables (the district's template)
+    ("READ-PART-UNREADABLE", ERROR, "一份文件分成几个 PDF 公开（说明与公开表），其中有的无法读取：只核对了其余部分"),
     ("READ-UNFITTED", WARNING, "正式公开表式的工作簿中，有数字的行不能归入本表式（无科目编码、不是标准行次），未核对；"
      "本表式不核对的列（如单位预算收支总表的人员经费）只作提示"),
 )

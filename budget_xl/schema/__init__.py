@@ -49,7 +49,8 @@ class FixedRow:
     type: str | None = None  # keyvalue rows may say how their value reads ("amount")
     unit_of: str | None = None
     needed: str | None = None  # keyvalue rows that must be filled: "error" or "warning" when blank
-    optional: bool = False  # left out of some years' printings of the template (江苏 2019: no 专户管理教育收费)
+    dropped_in: int | None = None  # the first year whose form leaves it out (江苏 2019: no 专户管理教育收费)
+    optional: bool = False  # the printed form has no line for it (决算's 年末 breakdown by fund)
 
 
 @dataclass(frozen=True)

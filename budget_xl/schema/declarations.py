@@ -41,7 +41,8 @@ class RowDecl(_Strict):
     type: Literal["amount", "text"] | None = None
     unit_of: str | None = None
     needed: Literal["error", "warning"] | None = None  # a blank value is reported (C-INFO) at this level
-    optional: bool = False  # a row some years' printings of the template leave out: C-ROWS does not ask for it
+    dropped_in: int | None = None  # the first year whose form no longer prints this row: C-ROWS asks for it before
+    optional: bool = False  # a row the printed form has no line for (决算's 年末 breakdown): C-ROWS never asks for it
 
 
 class SideDecl(_Strict):
