@@ -30,7 +30,7 @@ def _turned_with_blank_first(rotate: int, pages: int = 3) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("rotate, turn", [(0, 0), (90, 270), (270, 90)])
+@pytest.mark.parametrize("rotate, turn", [(0, 0), (90, 270), (180, 180), (270, 90), (-450, 90)])
 def test_a_blank_first_page_takes_the_turn_of_the_pages_after_it(rotate, turn, tmp_path):
     from budget_xl.importers.pdf import each_page_turned, open_pdfium
 
@@ -47,11 +47,14 @@ def test_a_blank_first_page_takes_the_turn_of_the_pages_after_it(rotate, turn, t
     assert calls == [(0, 0), (1, turn), (2, turn), (3, turn)] + ([(0, turn)] if turn else [])
 
 
-def test_the_importer_reads_a_turned_pdf_as_the_upright_one(tmp_path):
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_the_importer_reads_a_turned_pdf_as_the_upright_one(rotate, tmp_path):
+    """180° too: pdfium lists a turned page's glyphs backwards, and deciding by their order read it upside down
+    (“局法司区陀普市海上…”); each glyph's own angle does not depend on the order."""
     from budget_xl.importers.pdf import _lines_pdfium
 
     upright, turned = tmp_path / "正.pdf", tmp_path / "转.pdf"
     upright.write_bytes(_turned_with_blank_first(0))
-    turned.write_bytes(_turned_with_blank_first(90))
+    turned.write_bytes(_turned_with_blank_first(rotate))
     assert [line.text for line in _lines_pdfium(turned)] == [line.text for line in _lines_pdfium(upright)]
     assert len(_lines_pdfium(upright)) == 19  # cover and 目录 lines (by hand: pdftotext shows the same 19)

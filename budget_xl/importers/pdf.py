@@ -195,23 +195,31 @@ def _page_lines(i: int, page, tp, turn: int) -> list[Line]:
     rotation, w0, h0 = page_geometry(page)
     rotation = (rotation + turn) % 360
     height = h0 if rotation in (0, 180) else w0  # as read
-    words: list[dict] = []
-    cur: dict | None = None
+    glyphs: list[tuple[str, float, float, float, float] | None] = []  # None: a break between words
     for j in range(tp.count_chars()):
         ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
         if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
             continue  # pdfium's own line breaks (after every glyph of a page turned 90°): positions decide
         if ch.isspace() or ch in "\x00\ufffe\uffff":
-            cur = None
+            glyphs.append(None)
             continue
         left, right, y, y_low = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
         if y_low <= 0 or y >= height:  # off the page: not printed, not read
-            cur = None
+            glyphs.append(None)
             continue
         # the middle of the box: what one line's glyphs share whatever their font and size (a Latin
         # font's box stands higher than a CJK one's in “承德市司法局 2024 年…”; a 17 pt “合计” is
         # centred in its row beside 9 pt figures: neither tops nor baselines agree there)
-        mid = (y + y_low) / 2
+        glyphs.append((ch, left, right, y, (y + y_low) / 2))
+    if _listed_backwards(glyphs):  # a page turned back 180°: pdfium lists its glyphs right to left
+        glyphs.reverse()
+    words: list[dict] = []
+    cur: dict | None = None
+    for g in glyphs:
+        if g is None:
+            cur = None
+            continue
+        ch, left, right, y, mid = g
         if cur is not None and abs(cur["mid"] - mid) <= 2 and left - cur["x1"] <= 1.5:
             cur["text"] += ch
             cur["x1"] = max(cur["x1"], right)
@@ -219,6 +227,18 @@ def _page_lines(i: int, page, tp, turn: int) -> list[Line]:
             cur = {"text": ch, "x0": left, "x1": right, "top": y, "mid": mid}
             words.append(cur)
     return _group_lines(i + 1, words)
+
+
+def _listed_backwards(glyphs: list) -> bool:
+    """Whether most glyphs follow one on their line that stands to their right (read as displayed)."""
+    back = ahead = 0
+    for a, b in zip(glyphs, glyphs[1:]):
+        if a is not None and b is not None and abs(a[4] - b[4]) <= 2:
+            if b[1] < a[1]:
+                back += 1
+            elif b[1] > a[1]:
+                ahead += 1
+    return back > ahead
 
 
 def each_page_turned(pdf, read_page) -> list:
@@ -247,36 +267,32 @@ def each_page_turned(pdf, read_page) -> list:
     return out
 
 
-_ADVANCE_ROTATION = {(1, 0): 0, (0, 1): 90, (-1, 0): 180, (0, -1): 270}  # page-space direction → /Rotate
-
-
 def _text_rotation(tp, sample: int = 400) -> int | None:
-    """The /Rotate under which the page's text reads left to right, when nearly all of its first characters run
-    one way; None when the page has too little text to tell (a cover, a blank page). A landscape PDF whose pages
-    were turned 90° in a viewer and saved shows its tables sideways; read as displayed, every glyph was a line of
-    its own and the tool said “只有情况说明，没有公开表”. A reader turns the page back; so does this."""
+    """The /Rotate under which the page's text reads left to right, when nearly all of its first characters
+    are drawn at one angle; None when the page has too little text to tell (a cover, a blank page). A landscape
+    PDF whose pages were turned 90° in a viewer and saved shows its tables sideways; read as displayed, every
+    glyph was a line of its own and the tool said “只有情况说明，没有公开表”. A reader turns the page back; so does
+    this. The angle is each glyph's own (pdfium's, clockwise in page space), not the order pdfium lists them
+    in: on a page turned 180° that order runs backwards and the page was read upside down."""
+    import math
+
     import pypdfium2.raw as raw
 
-    votes: dict[tuple[int, int], int] = {}
-    last = None
+    votes: dict[int, int] = {}
     for j in range(min(tp.count_chars(), sample)):
         ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
         if raw.FPDFText_IsGenerated(tp.raw, j) == 1 or ch.isspace() or ch in "\x00\ufffe\uffff":
-            last = None
             continue
-        left, bottom, right, top = tp.get_charbox(j)
-        here = ((left + right) / 2, (bottom + top) / 2, max(right - left, top - bottom, 1.0))
-        if last is not None:
-            dx, dy = here[0] - last[0], here[1] - last[1]
-            if 0.3 * here[2] < max(abs(dx), abs(dy)) < 3 * here[2]:  # the next glyph of a word, not a new line
-                d = (1 if dx > 0 else -1, 0) if abs(dx) > abs(dy) else (0, 1 if dy > 0 else -1)
-                votes[d] = votes.get(d, 0) + 1
-        last = here
+        angle = math.degrees(raw.FPDFText_GetCharAngle(tp.raw, j))
+        if angle < 0:  # pdfium's “no angle” (-1)
+            continue
+        turn = (360 - round(angle / 90) * 90) % 360  # drawn at 90° clockwise: read under /Rotate 270
+        votes[turn] = votes.get(turn, 0) + 1
     total = sum(votes.values())
     if total < 20:
         return None
-    d, n = max(votes.items(), key=lambda kv: kv[1])
-    return _ADVANCE_ROTATION[d] if n >= 0.8 * total else None
+    turn, n = max(votes.items(), key=lambda kv: kv[1])
+    return turn if n >= 0.8 * total else None
 
 
 def _displayed_box(box: tuple[float, float, float, float], rotation: int, w0: float, h0: float):
