@@ -211,24 +211,33 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
         if TYPES not in z.namelist():  # the part list Excel rebuilds from the parts themselves
             w.writestr(TYPES, _content_types(z.namelist()))
             repaired.append(TYPES)
-    return out.getvalue(), repaired
+    return out.getvalue(), list(dict.fromkeys(repaired))  # a part mended twice is listed once
 
 
-_DECLARED = re.compile(rb'^(\s*<\?xml\b[^>]*?\bencoding=)(["\'])([^"\']*)\2')
+_DECLARED = re.compile(rb'^(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding=(["\'])([^"\']*)\1')
 
 
 def _utf8_declared(part: bytes) -> bytes:
     """A part written in UTF-8 under a declaration naming another encoding (encoding="GBK": an export's
-    template) declared UTF-8 — python-calamine reads it as UTF-8 and ``check`` with it; openpyxl's parser
-    believed the declaration and refused the bytes. A part really in that encoding is left as it is."""
+    template; "UTF-16" over bytes with no zero byte) declared UTF-8 — python-calamine reads it as UTF-8 and
+    ``check`` with it; Python's XML parser believed the declaration and refused the bytes (ValueError:
+    multi-byte encodings are not supported). Only a part that parser refuses is touched; one really in that
+    encoding is left as it is."""
     m = _DECLARED.match(part)
-    if m is None or m.group(3).lower().replace(b"-", b"").replace(b"_", b"") in (b"utf8", b"utf16"):
+    if m is None:
+        return part
+    declared = m.group(2).lower().replace(b"-", b"").replace(b"_", b"")
+    if declared == b"utf8" or declared == b"utf16" and b"\x00" in part:
         return part
     try:
         part.decode("utf-8")
     except UnicodeDecodeError:
         return part
-    return part[:m.start(3)] + b"UTF-8" + part[m.end(3):]
+    try:
+        ElementTree.fromstring(part)
+        return part  # read as declared without complaint
+    except (ElementTree.ParseError, ValueError, LookupError):
+        return part[:m.start(2)] + b"UTF-8" + part[m.end(2):]
 
 
 def recovered_tree(part: bytes):
