@@ -208,7 +208,7 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
 
 
 def cmd_fill(args) -> int:
-    from budget_xl.fill import recompute_plan
+    from budget_xl.fill import recompute_plan, refuse_on_reader_errors
     from budget_xl.fill_preview import held_line, preview_lines
     from budget_xl.read import read_workbook
     from budget_xl.writeback import apply_changes
@@ -275,17 +275,6 @@ def _warn_uncached(out: Path, budget) -> None:
     if hit:
         print(f"注意：输出文件中有 {len(hit)} 个金额单元格是公式（如 {sorted(hit)[0]}），保存时没有计算结果；"
               "请在 Excel 或 WPS 中打开输出文件并保存一次，再用于校验或生成情况说明。")
-
-
-def refuse_on_reader_errors(src: Path, notes) -> None:
-    """重算汇总 on a workbook the reader could not read correctly would write wrong totals: refuse, naming why."""
-    errors = [n for n in notes if n.severity == "error"]
-    if not errors:
-        return
-    lines = [f"  {n.cells[0] if n.cells else ''} {n.message}" for n in errors[:8]]
-    more = f"\n  ……另有 {len(errors) - 8} 条" if len(errors) > 8 else ""
-    raise InputError("读取时发现以下错误，为免写出错误的合计，重算汇总没有进行。请先改正这些单元格"
-                     "（可用 budget-xl check 查看全部问题）：\n" + "\n".join(lines) + more, file=str(src))
 
 
 def register(sub) -> None:
