@@ -25,9 +25,8 @@ def _out_path(src: Path, out: str | None, in_place: bool, force: bool = False) -
 
 
 def cmd_check(args) -> int:
-    from rich.console import Console
-
     from budget_xl.report import print_findings, to_json
+    from budget_xl.terminal import make_console
 
     files = [Path(f) for f in args.file]
     force = getattr(args, "force", False)
@@ -46,7 +45,7 @@ def cmd_check(args) -> int:
     if args.json:
         sys.stdout.write(to_json(str(src), findings, coverage) + "\n")
     else:
-        console = Console(highlight=False)
+        console = make_console()
         print_findings(console, str(src), findings, show_info=not args.no_info, coverage=coverage)
         if args.mark:
             if xls:
@@ -99,13 +98,13 @@ def _check_many(files: list[Path], args) -> int:
     """A reviewer's batch: every file checked, an unreadable one reported and skipped, one summary."""
     import json
 
-    from rich.console import Console
     from rich.progress import track
 
     from budget_xl.marking.xlsx import marked_names
     from budget_xl.report import print_findings, summary_line
+    from budget_xl.terminal import make_console
 
-    console = Console(highlight=False, stderr=args.json)
+    console = make_console(stderr=args.json)
     force = getattr(args, "force", False)
     mark_dir = Path(args.mark) if args.mark else None
     if mark_dir is not None:

@@ -61,10 +61,9 @@ def checked_jobs(n: int) -> int:
 
 
 def cmd_batch(args) -> int:
-    from rich.console import Console
-
     from budget_xl.batch import collect, run_dask, run_local, write_report
     from budget_xl.batch.report import status, worst_first
+    from budget_xl.terminal import make_console
 
     args.jobs = checked_jobs(args.jobs)
     if args.top < 0:
@@ -78,7 +77,7 @@ def cmd_batch(args) -> int:
         from budget_xl.review.cli import review_folder
 
         return review_folder(files, Path(args.review))
-    console = Console(highlight=False, stderr=True)
+    console = make_console(stderr=True)
     errors = unread = 0
     with _progress(console, len(files)) as bar:
         task = bar.add_task("batch", total=len(files), errors=0, unread=0)
@@ -104,7 +103,7 @@ def cmd_batch(args) -> int:
 
         # markup off: a file or department named “[/red]…” is text, not a rich tag (it stopped the batch with
         # a MarkupError after every file was checked); a file name's line break or right-to-left mark is shown
-        out = Console(highlight=False, markup=False)
+        out = make_console(markup=False)
         for r in worst_first(results)[: args.top]:
             st = status(r)
             if st == "通过":
