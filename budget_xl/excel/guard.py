@@ -95,6 +95,15 @@ def check_json_type(scope) -> None:
         raise Refusal(415, f"请求格式应为 JSON（Content-Type: application/json），而不是“{ctype or '未注明'}”。")
 
 
+def check_not_compressed(scope) -> None:
+    """A compressed body (Content-Encoding: gzip, from a proxy or a script) is never unpacked by the server:
+    it was parsed as it came and refused as “不是有效的 JSON”, which sent the user looking at the workbook."""
+    encoding = _headers(scope).get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise Refusal(415, f"请求内容不能压缩（Content-Encoding: {encoding}）：请直接发送 JSON；如经由反向代理，"
+                           "请在代理上关闭对请求的压缩。")
+
+
 def parse_object(body: bytes) -> dict:
     if not body.strip():
         raise Refusal(400, "请求中没有数据：应为加载项发送的 JSON 对象。")
@@ -149,6 +158,17 @@ def check_client(data: dict, doing: str) -> None:
             raise Refusal(400, f"请求缺少“{key}”：请通过 Excel 加载项{doing}。")
 
 
+def check_function_context(data: dict) -> None:
+    """What xlwings reads of a function call besides its arguments: ``runtime`` always (``data["runtime"]``, a
+    KeyError when missing), ``date_format`` and ``culture_info_name`` as text when given (``.lower()`` on a
+    number). Either answered 500 "服务内部错误" for the client's fault; said here, 400."""
+    if not isinstance(data.get("runtime"), str):
+        raise Refusal(400, "请求缺少“runtime”（Excel 的 API 版本）：请在 Excel 单元格中通过公式调用函数；如果反复出现，请更新加载项。")
+    for key in ("date_format", "culture_info_name"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise Refusal(400, f"请求中的“{key}”应为文字：请在 Excel 单元格中通过公式调用函数。")
+
+
 def check_function_call(data: dict, functions) -> None:
     name = data.get("func_name")
     if not isinstance(name, str) or not name:
@@ -160,6 +180,7 @@ def check_function_call(data: dict, functions) -> None:
     if not isinstance(args, list):
         raise Refusal(400, "参数 args 应为数组。")
     check_client(data, "调用函数")
+    check_function_context(data)
     low, high = _positional(fn)
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"函数 {name.upper()} 应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
@@ -352,6 +373,7 @@ class Guard:
                 raise Refusal(401, "未通过身份验证：请经由单位的 HTTPS 入口（反向代理）登录后使用。")
         check_origin(scope, self.allowed_origins)
         check_json_type(scope)
+        check_not_compressed(scope)
         length = _headers(scope).get("content-length")
         if length and length.isdigit() and int(length) > self.max_bytes:
             await _drain(receive, int(length))  # read and dropped, so the client hears the 413, not a reset

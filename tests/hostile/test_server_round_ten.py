@@ -18,7 +18,10 @@ Fixed in this round (each failed before):
 - the add-in's message box (every result and refusal) had the buttons OK / Yes / No / Cancel; now 确定 / 是 / 否 / 取消;
 - a function call without ``func_name`` said “没有名为“None”的函数”; now that the name is missing;
 - "Authorization: bearer <token>" (the scheme in lower case, as some proxies send it) was refused as a wrong token;
-- a body shorter than its Content-Length (or a chunk that never ends) was waited for without end; now 408.
+- a body shorter than its Content-Length (or a chunk that never ends) was waited for without end; now 408;
+- a function call without ``runtime``, or with ``date_format`` / ``culture_info_name`` not text, was a 500
+  (KeyError / AttributeError in xlwings); now 400;
+- a gzip-compressed body was “请求内容不是有效的 JSON”; now 415, said to be compressed.
 
 Already right, kept so (guards against a plausible regression): every route with a wrong method (405 in Chinese),
 path traversal with ``..``/``%2e%2e``/``%2f`` (404, nothing outside the static folder), query strings, sheet names
@@ -170,6 +173,30 @@ def test_a_function_call_without_a_name_says_the_name_is_missing(client):
     for data in ({"args": []}, {"func_name": "", "args": []}, {"func_name": None, "args": []}):
         r = client.post(FUNCTIONS, json=data)
         assert r.status_code == 400 and r.json()["detail"].startswith("请求中没有函数名（func_name）"), r.text
+
+
+FCALL = {"func_name": "wanyuan", "args": [[[12345]]], "caller_address": "Sheet1!B2", "version": "0.37.8",
+         "client": "Office.js", "runtime": "1.4", "culture_info_name": "zh-CN", "date_format": "yyyy/m/d"}
+
+
+@pytest.mark.parametrize("key,value,said", [("runtime", None, "请求缺少“runtime”"), ("runtime", 1.4, "请求缺少“runtime”"),
+                                            ("date_format", 5, "“date_format”应为文字"),
+                                            ("culture_info_name", [], "“culture_info_name”应为文字")])
+def test_a_function_call_missing_what_xlwings_reads_is_a_400_not_a_500(client, key, value, said):
+    data = {k: v for k, v in FCALL.items() if k != key or value is not None}
+    if value is not None:
+        data[key] = value
+    r = client.post(FUNCTIONS, json=data)
+    assert r.status_code == 400 and said in r.json()["detail"], r.text
+    assert client.post(FUNCTIONS, json=FCALL).json()["result"] == [[1.23]]
+
+
+def test_a_compressed_body_is_said_to_be_compressed(client, payload):
+    import gzip
+
+    r = client.post(VALIDATE, content=gzip.compress(json.dumps(payload).encode()),
+                    headers={"content-type": "application/json", "content-encoding": "gzip"})
+    assert r.status_code == 415 and r.json()["detail"].startswith("请求内容不能压缩（Content-Encoding: gzip）"), r.text
 
 
 def test_the_bearer_scheme_is_case_insensitive(tmp_path):
