@@ -194,8 +194,8 @@ BAD_WORKBOOK = "请求中的工作簿数据格式不对（{what}）：请在 Exc
 # what xlwings' remote engine reads as a date: its own pattern (``xlwings.pro._xlremote.datetime_pattern``)
 ISO_DATETIME = re.compile(r"^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])T(2[0-3]|[01][0-9])"
                           r":([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|[+-](?:2[0-3]|[01][0-9]):[0-5][0-9])?$")
-RANGE_ADDRESS = re.compile(r"^(?:'(?:[^']|'')*'!|[^!'\[\]:*?/\\]+!)?\$?[A-Za-z]{1,3}\$?[0-9]{1,7}"
-                           r"(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?$")
+# the used range as the task pane sends it: unqualified (no "Sheet1!"), one cell or a rectangle
+RANGE_ADDRESS = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?$")
 
 
 def check_office_client(data: dict) -> None:

@@ -115,6 +115,8 @@ BAD_SHAPES = {
     "cell-an-object": (cell("收入总表", 6, 3, {"type": "Error", "basicValue": "#REF!"}), "第 7 行有一个单元格"),
     "used-range-junk": (lambda d: d["sheets"][0].__setitem__("used_range_address", "junk"), "已用区域不是单元格地址"),
     "used-range-a-number": (lambda d: d["sheets"][0].__setitem__("used_range_address", 5), "已用区域不是单元格地址"),
+    "used-range-with-sheet": (lambda d: d["sheets"][0].__setitem__("used_range_address", "'基本信息'!A1:B18"),
+                              "已用区域不是单元格地址"),  # xlwings: NoSuchObjectError, in English
 }
 
 
