@@ -8,7 +8,10 @@ Fixed in this round (each failed before):
 - COLUMNS=5: ``show`` printed a table of empty columns (┏┳┳┳┳, every name and total lost) and ``--help`` broke
   every word over lines (“bu / dget-xl-演示”); a width under 40 is now taken as 80;
 - a NUL in an argument (``main(["check", "a\\0.xlsx"])`` from a script; no shell can pass one) was “内部错误
-  （ValueError：embedded null byte）”, exit 3, in check, batch, synth, demo and serve; now exit 2, said.
+  （ValueError：embedded null byte）”, exit 3, in check, batch, synth, demo and serve; now exit 2, said;
+- ``batch --dask`` at an address that is no address (“abc”, “http://x”, “:::”) was exit 3 (ValueError); at a service
+  that is not a scheduler (the dashboard's HTTP port) it waited for ever, or read the answer as a frame length
+  (“MemoryError: Unable to allocate 3.07 EiB”, exit 3); now exit 2 within the connect timeout, said.
 
 Already right, kept so: --jobs/--count/--rows/--errors/--top 0, -1, abc, 1e3, "" and huge; --threshold nan/inf/-1;
 missing option values; unknown options; -o a folder, another type, the input itself, 5000 characters, non-UTF-8
@@ -146,3 +149,51 @@ def test_check_in_an_odd_environment_answers_in_chinese(sample_file, env):
 def test_check_with_stdin_closed(sample_file):
     code, out = cli("check", sample_file, stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(0))
     assert code == 0 and "错误 0 条" in out, out
+
+
+# -- batch --dask pointed at what is not a scheduler --------------------------------------------------------------
+@pytest.mark.parametrize("address", ["abc", "http://x", ":::"])
+def test_a_dask_address_that_is_no_address_is_said_not_an_internal_error(sample_file, address, capsys):
+    """“abc” (no port), “http://x” (another scheme): ValueError in dask, exit 3."""
+    pytest.importorskip("distributed")
+    assert main(["batch", str(sample_file), "--dask", address]) == 2
+    err = capsys.readouterr().err
+    assert f"“{address}”不是有效的 dask 调度器地址" in err and "内部错误" not in err, err
+
+
+@pytest.mark.parametrize("answer", [None, b"\xff" * 64], ids=["silent", "garbage"])
+def test_a_dask_address_where_something_else_listens_is_said_in_time(sample_file, answer, capsys, monkeypatch):
+    """The dashboard (HTTP) or any other service at the address: a service that never answers the handshake was
+    waited for without end (dask's timeout covers the TCP connection only); one that answers something else was
+    read as a frame length, “MemoryError: Unable to allocate 3.07 EiB”, exit 3."""
+    import socket
+    import threading
+    import time
+
+    pytest.importorskip("distributed")
+    from budget_xl.batch import run
+
+    monkeypatch.setattr(run, "CONNECT_SECONDS", 2)
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def serve():
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return
+        held.append(conn)
+        if answer:
+            conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    started = time.monotonic()
+    try:
+        code = main(["batch", str(sample_file), "--dask", f"tcp://127.0.0.1:{server.getsockname()[1]}"])
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "无法连接 dask 调度器" in err and "内部错误" not in err, err
+    assert time.monotonic() - started < 30
