@@ -11,7 +11,8 @@ Fixed in this round (each failed before):
   （ValueError：embedded null byte）”, exit 3, in check, batch, synth, demo and serve; now exit 2, said;
 - ``batch --dask`` at an address that is no address (“abc”, “http://x”, “:::”) was exit 3 (ValueError); at a service
   that is not a scheduler (the dashboard's HTTP port) it waited for ever, or read the answer as a frame length
-  (“MemoryError: Unable to allocate 3.07 EiB”, exit 3); now exit 2 within the connect timeout, said.
+  (“MemoryError: Unable to allocate 3.07 EiB”, exit 3); now exit 2 within the connect timeout, said;
+- ``manifest --url https://用户:密码@主机`` wrote a manifest without them and echoed the password; now refused.
 
 Already right, kept so: --jobs/--count/--rows/--errors/--top 0, -1, abc, 1e3, "" and huge; --threshold nan/inf/-1;
 missing option values; unknown options; -o a folder, another type, the input itself, 5000 characters, non-UTF-8
@@ -197,3 +198,13 @@ def test_a_dask_address_where_something_else_listens_is_said_in_time(sample_file
     err = capsys.readouterr().err
     assert code == 2 and "无法连接 dask 调度器" in err and "内部错误" not in err, err
     assert time.monotonic() - started < 30
+
+
+def test_a_manifest_url_with_a_password_is_refused_without_echoing_it(tmp_path, capsys):
+    """It was written without them and the password echoed back: “已写出清单文件（加载项地址 https://用户:密码@…）”."""
+    out = tmp_path / "m.xml"
+    assert main(["manifest", "--url", "https://张三:mima123@budget.example.org", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "不能含用户名或密码" in err and "mima123" not in err, err
+    assert not out.exists()
+    assert main(["manifest", "--url", "https://budget.example.org:8443", "-o", str(out)]) == 0
