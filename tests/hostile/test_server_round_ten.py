@@ -15,6 +15,7 @@ Fixed in this round (each failed before):
   "内部错误（ValueError：Invalid isoformat string…）"; now it is read as the date-time it says;
 - a cell holding #REF! (Office.js sends error values as their text) was read by the buttons as blank, where
   ``check`` reports "单元格是 #REF!" as an error; now the same error;
+- a logical in an amount cell was quoted as “True” (Python's spelling; Excel shows TRUE), on every read path;
 - the add-in's message box (every result and refusal) had the buttons OK / Yes / No / Cancel; now 确定 / 是 / 否 / 取消;
 - a function call without ``func_name`` said “没有名为“None”的函数”; now that the name is missing;
 - "Authorization: bearer <token>" (the scheme in lower case, as some proxies send it) was refused as a wrong token;
@@ -154,6 +155,14 @@ def test_an_error_value_in_a_cell_is_an_error_as_check_reports_it_not_a_blank(cl
     result = next(a for a in r.json()["actions"] if a["func"] == "setValues" and a["sheet_position"] == 0)
     rows = [row for row in result["values"] if "收入总表!D7" in str(row)]
     assert any(row[1] == "错误" and "单元格是 #REF!" in str(row) for row in rows), rows
+
+
+def test_a_logical_in_an_amount_cell_is_quoted_as_excel_shows_it(client, payload):
+    """It was quoted in Python's spelling: “收入总表!D7 的内容“True”不是有效金额”."""
+    r = client.post(VALIDATE, json=changed(payload, cell("收入总表", 6, 3, True)))
+    result = next(a for a in r.json()["actions"] if a["func"] == "setValues" and a["sheet_position"] == 0)
+    said = [row[4] for row in result["values"] if len(row) > 4 and "收入总表!D7 的内容" in str(row[4])]
+    assert said and "“TRUE”" in said[0] and "True" not in said[0], said
 
 
 def test_recompute_refuses_a_workbook_with_an_error_value_as_fill_does(client, payload):
