@@ -51,6 +51,16 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n{_dash_names(_ARGV)}")
 
+    def _get_formatter(self):
+        """Help as wide as the terminal, but never narrower than the console's ``MIN_WIDTH`` (COLUMNS=5 broke
+        every word of the help over lines: “bu / dget-xl-演示”)."""
+        import shutil
+
+        from budget_xl.terminal import FALLBACK_WIDTH, MIN_WIDTH
+
+        columns = shutil.get_terminal_size().columns
+        return self.formatter_class(prog=self.prog, width=(columns if columns >= MIN_WIDTH else FALLBACK_WIDTH) - 2)
+
     def _get_value(self, action, arg_string):
         """``type=int`` / ``type=float`` refused in Chinese: argparse names the type by its Python name
         (“无效的float值”)."""
@@ -64,9 +74,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _console():
-    from rich.console import Console
+    from budget_xl.terminal import make_console
 
-    return Console(highlight=False)
+    return make_console()
 
 
 def _err(text: str) -> None:
@@ -168,14 +178,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _unusable_argument(parser: argparse.ArgumentParser, args, argv: list[str]) -> str | None:
     """One guard for every command, before it starts: an argument given as an empty string, or holding bytes
-    that are not UTF-8. ``batch ""`` (an unset variable in a script) checked the whole current folder,
-    ``--mark ""`` / ``--budget ""`` / ``--prior ""`` were silently ignored (exit 0 with nothing marked or
-    compared), ``synth --out ""`` wrote into the current folder, ``check ""`` spoke of a file “.”.
+    that are not UTF-8, or a NUL (``main(["check", "a\\0.xlsx"])`` from a script ended in ValueError
+    “embedded null byte”, exit 3, in check/batch/synth/demo/serve). ``batch ""`` (an unset variable in a
+    script) checked the whole current folder, ``--mark ""`` / ``--budget ""`` / ``--prior ""`` were silently
+    ignored (exit 0 with nothing marked or compared), ``synth --out ""`` wrote into the current folder,
+    ``check ""`` spoke of a file “.”.
     ``serve`` checks each of its options itself, with its own reasons."""
     from budget_xl.errors import visible
     from budget_xl.inputs import non_utf8_name
 
     for a in argv:
+        if isinstance(a, str) and "\x00" in a:  # only through main([...]): no shell can pass one
+            return (f"参数“{visible(a, names=True)}”中有空字符（NUL），不能用作文件名或选项值："
+                    "请检查调用本程序的脚本。")
         why = non_utf8_name(a) if isinstance(a, str) else None
         if why:
             return f"参数“{visible(a, names=True)}”的{why}，无法使用。请换一个名字（或先给文件改名）再试。"

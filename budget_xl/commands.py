@@ -25,9 +25,8 @@ def _out_path(src: Path, out: str | None, in_place: bool, force: bool = False) -
 
 
 def cmd_check(args) -> int:
-    from rich.console import Console
-
     from budget_xl.report import print_findings, to_json
+    from budget_xl.terminal import make_console
 
     files = [Path(f) for f in args.file]
     force = getattr(args, "force", False)
@@ -46,7 +45,7 @@ def cmd_check(args) -> int:
     if args.json:
         sys.stdout.write(to_json(str(src), findings, coverage) + "\n")
     else:
-        console = Console(highlight=False)
+        console = make_console()
         print_findings(console, str(src), findings, show_info=not args.no_info, coverage=coverage)
         if args.mark:
             if xls:
@@ -99,13 +98,13 @@ def _check_many(files: list[Path], args) -> int:
     """A reviewer's batch: every file checked, an unreadable one reported and skipped, one summary."""
     import json
 
-    from rich.console import Console
     from rich.progress import track
 
     from budget_xl.marking.xlsx import marked_names
     from budget_xl.report import print_findings, summary_line
+    from budget_xl.terminal import make_console
 
-    console = Console(highlight=False, stderr=args.json)
+    console = make_console(stderr=args.json)
     force = getattr(args, "force", False)
     mark_dir = Path(args.mark) if args.mark else None
     if mark_dir is not None:
@@ -208,7 +207,7 @@ def _write_summary(path: Path, results, force: bool = False) -> None:
 
 
 def cmd_fill(args) -> int:
-    from budget_xl.fill import recompute_plan
+    from budget_xl.fill import recompute_plan, refuse_on_reader_errors
     from budget_xl.fill_preview import held_line, preview_lines
     from budget_xl.read import read_workbook
     from budget_xl.writeback import apply_changes
@@ -275,17 +274,6 @@ def _warn_uncached(out: Path, budget) -> None:
     if hit:
         print(f"注意：输出文件中有 {len(hit)} 个金额单元格是公式（如 {sorted(hit)[0]}），保存时没有计算结果；"
               "请在 Excel 或 WPS 中打开输出文件并保存一次，再用于校验或生成情况说明。")
-
-
-def refuse_on_reader_errors(src: Path, notes) -> None:
-    """重算汇总 on a workbook the reader could not read correctly would write wrong totals: refuse, naming why."""
-    errors = [n for n in notes if n.severity == "error"]
-    if not errors:
-        return
-    lines = [f"  {n.cells[0] if n.cells else ''} {n.message}" for n in errors[:8]]
-    more = f"\n  ……另有 {len(errors) - 8} 条" if len(errors) > 8 else ""
-    raise InputError("读取时发现以下错误，为免写出错误的合计，重算汇总没有进行。请先改正这些单元格"
-                     "（可用 budget-xl check 查看全部问题）：\n" + "\n".join(lines) + more, file=str(src))
 
 
 def register(sub) -> None:

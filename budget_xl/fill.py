@@ -484,3 +484,21 @@ def held_note(h: Held) -> str:
 def derived_cells(budget: Budget) -> list[str]:
     """Every cell that 重算汇总 derives (totals, parent rows, summary-table copies)."""
     return list(dict.fromkeys(d.target.cell for d in graph_from(expand(budget)) if d.target.cell))
+
+
+CHECK_HINT = "可用 budget-xl check 查看全部问题"
+
+
+def refuse_on_reader_errors(src, notes, hint: str = CHECK_HINT) -> None:
+    """重算汇总 on a workbook the reader could not read correctly would write wrong totals: refuse, naming why.
+    One rule for ``fill`` and the add-in's 重算汇总 (``hint`` says where to see every problem: the command, or the
+    校验 button): the add-in had no such check and wrote totals over a #REF! or beside a duplicated code."""
+    from budget_xl.errors import InputError
+
+    errors = [n for n in notes if n.severity == ERROR]
+    if not errors:
+        return
+    lines = [f"  {n.cells[0] if n.cells else ''} {n.message}" for n in errors[:8]]
+    more = f"\n  ……另有 {len(errors) - 8} 条" if len(errors) > 8 else ""
+    raise InputError("读取时发现以下错误，为免写出错误的合计，重算汇总没有进行。请先改正这些单元格"
+                     f"（{hint}）：\n" + "\n".join(lines) + more, file=str(src))

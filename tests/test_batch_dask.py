@@ -26,7 +26,7 @@ def test_a_local_dask_cluster_gives_the_identical_report(tmp_path):
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
     from budget_xl.batch import run
 
-    monkeypatch.setattr(run, "CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr(run, "CONNECT_SECONDS", 2)
     generate(1, tmp_path, seed=1)
     assert main(["batch", str(tmp_path), "--dask", "tcp://127.0.0.1:9"]) == 2
     assert "无法连接 dask 调度器" in capsys.readouterr().err

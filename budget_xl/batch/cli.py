@@ -61,10 +61,9 @@ def checked_jobs(n: int) -> int:
 
 
 def cmd_batch(args) -> int:
-    from rich.console import Console
-
     from budget_xl.batch import collect, run_dask, run_local, write_report
     from budget_xl.batch.report import status, worst_first
+    from budget_xl.terminal import make_console
 
     args.jobs = checked_jobs(args.jobs)
     if args.top < 0:
@@ -81,7 +80,7 @@ def cmd_batch(args) -> int:
     from budget_xl.batch.inputs import documents
 
     docs = documents(files)  # a 说明 and its 公开表 published as two PDFs: one document, imported together
-    console = Console(highlight=False, stderr=True)
+    console = make_console(stderr=True)
     errors = unread = 0
     with _progress(console, len(docs)) as bar:
         task = bar.add_task("batch", total=len(docs), errors=0, unread=0)
@@ -107,7 +106,7 @@ def cmd_batch(args) -> int:
 
         # markup off: a file or department named “[/red]…” is text, not a rich tag (it stopped the batch with
         # a MarkupError after every file was checked); a file name's line break or right-to-left mark is shown
-        out = Console(highlight=False, markup=False)
+        out = make_console(markup=False)
         for r in worst_first(results)[: args.top]:
             st = status(r)
             if st == "通过":

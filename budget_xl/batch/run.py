@@ -14,7 +14,7 @@ from budget_xl.batch.inputs import Document, document_name
 from budget_xl.batch.work import FileResult, check_file, warm_up
 
 OnResult = Callable[[FileResult], None]
-CONNECT_TIMEOUT = "20s"  # how long to wait for a dask scheduler before giving up
+CONNECT_SECONDS = 20  # how long to wait for a dask scheduler (connection and handshake) before giving up
 
 
 def run_local(files: list[Document], jobs: int = 1, on_result: OnResult | None = None) -> list[FileResult]:
@@ -76,6 +76,62 @@ def _absolute(doc: Document) -> str | tuple[str, ...]:
     return os.path.abspath(doc)
 
 
+def connect(client_class, address: str):
+    """A dask ``Client`` on ``address``, or a Chinese InputError saying why not, within ``CONNECT_SECONDS``.
+
+    dask's own timeout covers the TCP connection, not the handshake: ``--dask`` pointed at something that is not
+    a scheduler — its dashboard (HTTP, port 8787), another service — waited for ever. What such a service
+    answers was read as a frame length (MemoryError “Unable to allocate 3.07 EiB”), and an address without a
+    port or with another scheme (“abc”, “http://x”) was a ValueError: each ended in exit 3 (内部错误). So the
+    address is checked first, the connection is made in a thread given a deadline (a thread left waiting is a daemon: it does not keep the
+    process), and each way it fails is said."""
+    import threading
+
+    from budget_xl.errors import InputError
+
+    _check_address(address)
+    done: dict = {}
+
+    def attempt():
+        try:
+            done["client"] = client_class(address, timeout=f"{CONNECT_SECONDS}s")
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread, said there
+            done["error"] = e
+
+    t = threading.Thread(target=attempt, name="dask-connect", daemon=True)
+    t.start()
+    t.join(CONNECT_SECONDS + 5)
+    fail = f"无法连接 dask 调度器“{address}”："
+    hint = "请检查地址和端口，以及调度器是否已启动。"
+    if t.is_alive() or isinstance(done.get("error"), TimeoutError) or "timed out" in str(done.get("error", "")).lower():
+        raise InputError(f"{fail}{CONNECT_SECONDS} 秒内没有应答（该地址上的服务可能不是 dask 调度器，如仪表板的 8787 端口）。{hint}")
+    e = done.get("error")
+    if e is None:
+        return done["client"]
+    if isinstance(e, KeyboardInterrupt):
+        raise e
+    if isinstance(e, OSError):
+        raise InputError(f"{fail}连接被拒绝或地址无效。{hint}") from None
+    raise InputError(f"{fail}对方的应答不是 dask 调度器的应答（可能是网页服务或其他程序，如仪表板的 8787 端口）。{hint}") from None
+
+
+def _check_address(address: str) -> None:
+    """An address dask can dial (“abc” has no port, “http://x” another scheme): said before connecting, so that a
+    ValueError while connecting is the answer of something that is not a scheduler."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    from budget_xl.errors import InputError
+
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except ValueError:
+        raise InputError(f"“{address}”不是有效的 dask 调度器地址：应写成 tcp://主机:端口，如 tcp://10.0.0.5:8786。") from None
+
+
 def run_dask(files: list[Document], address: str, on_result: OnResult | None = None) -> list[FileResult]:
     """The same ``check_file`` on a dask.distributed cluster; the workers must see the same paths
     (a shared folder), so absolute paths are sent."""
@@ -88,14 +144,7 @@ def run_dask(files: list[Document], address: str, on_result: OnResult | None = N
     names = [document_name(f) for f in files]
     absolute = [_absolute(f) for f in files]
     results: dict[str, FileResult] = {}
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT)
-    except (OSError, TimeoutError) as e:
-        from budget_xl.errors import InputError
-
-        why = (f"{CONNECT_TIMEOUT} 秒内没有应答" if isinstance(e, TimeoutError) or "timed out" in str(e).lower()
-               else "连接被拒绝或地址无效")
-        raise InputError(f"无法连接 dask 调度器“{address}”：{why}。请检查地址和端口，以及调度器是否已启动。") from None
+    client = connect(Client, address)
     try:
         futures = client.map(check_file, absolute, pure=False)
         index = {f.key: n for f, n in zip(futures, names)}

@@ -17,7 +17,7 @@ from xlwings_server.main import main_app  # noqa: E402 - reads the environment s
 from xlwings_server.routers.xlwings import custom_functions, custom_scripts
 from xlwings_server.templates import templates
 
-from budget_xl.excel.chinese import TEMPLATE_ZH, ConsoleFilter
+from budget_xl.excel.chinese import TEMPLATES_ZH, ConsoleFilter
 from budget_xl.excel.functions_core import ARG_NAMES
 from budget_xl.excel.guard import MAX_BYTES, Guard
 
@@ -79,16 +79,16 @@ templates.env.globals["budget_xl_manifest_version"] = manifest_version()
 
 
 class _ChineseTemplates(BaseLoader):
-    """xlwings Server's base.html with what a user sees in Chinese (title, the load-error banner)."""
+    """xlwings Server's base.html with what a user sees in Chinese (title, the load-error banner), and its
+    message box's buttons (xlwings_alert.html)."""
 
     def __init__(self, inner):
         self.inner = inner
 
     def get_source(self, environment, template):
         source, filename, uptodate = self.inner.get_source(environment, template)
-        if template == "base.html":
-            for en, zh in TEMPLATE_ZH:
-                source = source.replace(en, zh)
+        for en, zh in TEMPLATES_ZH.get(template, ()):
+            source = source.replace(en, zh)
         return source, filename, uptodate
 
     def list_templates(self):

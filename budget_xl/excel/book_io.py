@@ -17,6 +17,7 @@ from budget_xl.excel.ranges import Block, blocks_by, parse_a1
 from budget_xl.findings import split_ref
 from budget_xl.marking.plan import CellNow
 from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX  # noqa: F401 - NOTE_KEPT imported from here by older code
+from budget_xl.read.values import ERROR_CODES, CellError
 
 DESKTOP_ENGINE = "excel"
 TEXT_START = ("=", "+", "-", "@")  # Excel would take such a text for a formula
@@ -48,6 +49,15 @@ def as_text(v):
     """User text that would start a formula gets Excel's text apostrophe."""
     if isinstance(v, str) and v.startswith(TEXT_START):
         return "'" + v
+    return v
+
+
+def error_value(v):
+    """An Excel error value as the command line reads it (``CellError``: reported as "单元格是 #REF!"). Without
+    ``err_to_str`` xlwings gives None for #REF!, #DIV/0! and the others on every engine, so the buttons read a
+    broken total as blank — a warning at most, where ``check`` says it is an error."""
+    if isinstance(v, str) and v in ERROR_CODES:
+        return CellError(v)
     return v
 
 
@@ -108,8 +118,8 @@ class BookIO:
         sheet = self.sheet(name)
         last = sheet.used_range.last_cell
         check_extent(last.row, last.column, name)  # a used range a request claims is never allocated unchecked
-        values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
-        return [list(r) for r in values or []]
+        values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
+        return [[error_value(v) for v in r] for r in values or []]
 
     def read_grids(self, skip: tuple[str, ...] = ()) -> dict[str, list[list]]:
         return {n: self.read_grid(n) for n in self.names() if n not in skip}

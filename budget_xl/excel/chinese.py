@@ -3,6 +3,7 @@
 - ``detail_for``: the Chinese ``detail`` of an error answer whose own text is English (FastAPI's
   ``Not Found``, ``Method Not Allowed``, a 422 list of missing fields, Starlette's ``Disallowed CORS origin``);
 - ``TEMPLATE_ZH``: the strings of xlwings Server's ``base.html`` a user sees (title, the load-error banner);
+  ``ALERT_ZH``: the buttons of its message box (``xlwings_alert.html``);
 - ``ChineseHTTPProtocol``: uvicorn's HTTP protocol answering an unparseable request in Chinese JSON;
 - ``ConsoleFilter``: uvicorn's console warnings for the same, in Chinese.
 """
@@ -23,12 +24,25 @@ TEMPLATE_ZH = (
     ('id="xlwings-taskpane-reload-cancel-btn">Cancel<', 'id="xlwings-taskpane-reload-cancel-btn">取消<'),
     ('aria-label="Close"', 'aria-label="关闭"'),
 )
+# the buttons of xlwings Server's message box (xlwings_alert.html): every alert of the add-in — each result,
+# each refusal — is shown in it, and its buttons said OK / Yes / No / Cancel
+ALERT_ZH = (
+    ('btn-xl-alert">OK<', 'btn-xl-alert">确定<'),
+    ('btn-xl-alert">Yes<', 'btn-xl-alert">是<'),
+    ('btn-xl-alert">No<', 'btn-xl-alert">否<'),
+    ('btn-xl-alert">Cancel<', 'btn-xl-alert">取消<'),
+)
+TEMPLATES_ZH = {"base.html": TEMPLATE_ZH, "xlwings_alert.html": ALERT_ZH}
 BAD_HTTP = "请求不是有效的 HTTP 请求，无法处理。"
 CORS_REFUSED = "拒绝来自其他网站的跨域请求：只有预算公开助手加载项本身可以调用此服务。"
 
 
 def chinese(text: object) -> bool:
     return isinstance(text, str) and bool(_CJK.search(text))
+
+
+def not_found(path: str) -> str:
+    return f"找不到此地址（{path}）：请检查加载项的网址，或重新下载清单文件。"
 
 
 def detail_for(status: int, body: bytes, method: str = "", path: str = "") -> tuple[int, str] | None:
@@ -43,7 +57,7 @@ def detail_for(status: int, body: bytes, method: str = "", path: str = "") -> tu
     if isinstance(detail, str) and detail.strip() == "Disallowed CORS origin":
         return 403, CORS_REFUSED
     if status == 404:
-        return 404, f"找不到此地址（{path}）：请检查加载项的网址，或重新下载清单文件。"
+        return 404, not_found(path)
     if status == 405:
         return 405, f"此地址不接受 {method} 请求。"
     if status == 422:

@@ -6,7 +6,8 @@ executes a cross-origin ``text/plain`` POST, and accepts any body size. Here, be
 
 - a POST to ``/xlwings/…`` must come from the add-in's own origin (or one listed in
   BUDGET_XL_ALLOWED_ORIGINS) and carry JSON: a page elsewhere cannot make a user's browser run a script;
-- the body is at most ``max_bytes`` (413), is a JSON object (400), names a script or function that exists
+- the body is at most ``max_bytes`` (413), arrives without a pause of more than ``body_timeout`` (408),
+  is a JSON object (400), names a script or function that exists
   (404) with the right number of arguments (400), and a script call carries a workbook (400);
 - behind a reverse proxy that authenticates (``trusted_user_header``), a request that does not come
   from the proxy (403) or comes without that header (401) is refused;
@@ -17,17 +18,20 @@ Every refusal is ``{"detail": "<中文>"}``, which xlwings' client shows as the 
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
-from budget_xl.excel.chinese import detail_for
+from budget_xl.excel.chinese import detail_for, not_found
 
 logger = logging.getLogger("budget_xl.server")
 
 MAX_BYTES = 20 * 1024 * 1024
+BODY_TIMEOUT = 30.0  # seconds the rest of a body may take to come, from one part to the next
 SCRIPTS_CALL = "/xlwings/custom-scripts-call/"
 FUNCTIONS_CALL = "/xlwings/custom-functions-call"
 FUNCTIONS_META = ("/xlwings/custom-functions-meta", "/xlwings/custom-functions-meta.json")
@@ -61,6 +65,20 @@ def _headers(scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def check_path(path: str) -> None:
+    """No ".." (nor a backslash, a drive "C:" or a NUL) in the decoded path of any request. xlwings Server looks a
+    static file up in the project folder first, by ``folder / path`` without Starlette's check that the result stays
+    inside: "/static/js/..%2f..%2f..%2fserver.py" served the package's source and "/static/..%2f…%2fetc/passwd" any
+    file the server could read (a literal "/../" is folded by clients and proxies, its encoded form is not). Refused
+    here, for every route, as the 404 of an address that does not exist."""
+    parts = re.split(r"[/\\]", path)
+    if "\\" in path or "\x00" in path or ".." in parts or any(_DRIVE.match(p) for p in parts):
+        raise Refusal(404, not_found(path))
+
+
 def check_origin(scope, allowed: Iterable[str] = ()) -> None:
     """A browser sends Origin with every cross-site POST: it must be ours (or an allowed one)."""
     origin = _headers(scope).get("origin")
@@ -75,6 +93,15 @@ def check_json_type(scope) -> None:
     ctype = _headers(scope).get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/json":
         raise Refusal(415, f"请求格式应为 JSON（Content-Type: application/json），而不是“{ctype or '未注明'}”。")
+
+
+def check_not_compressed(scope) -> None:
+    """A compressed body (Content-Encoding: gzip, from a proxy or a script) is never unpacked by the server:
+    it was parsed as it came and refused as “不是有效的 JSON”, which sent the user looking at the workbook."""
+    encoding = _headers(scope).get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise Refusal(415, f"请求内容不能压缩（Content-Encoding: {encoding}）：请直接发送 JSON；如经由反向代理，"
+                           "请在代理上关闭对请求的压缩。")
 
 
 def parse_object(body: bytes) -> dict:
@@ -116,6 +143,8 @@ def check_script_call(name: str, data: dict, scripts) -> None:
     if not isinstance(args, list):
         raise Refusal(400, "参数 args 应为数组。")
     check_client(data, "运行功能")
+    check_office_client(data)
+    check_workbook(data)
     low, high = _positional(fn, injected=("book",))
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"功能“{name}”应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
@@ -129,21 +158,104 @@ def check_client(data: dict, doing: str) -> None:
             raise Refusal(400, f"请求缺少“{key}”：请通过 Excel 加载项{doing}。")
 
 
+def check_function_context(data: dict) -> None:
+    """What xlwings reads of a function call besides its arguments: ``runtime`` always (``data["runtime"]``, a
+    KeyError when missing), ``date_format`` and ``culture_info_name`` as text when given (``.lower()`` on a
+    number). Either answered 500 "服务内部错误" for the client's fault; said here, 400."""
+    if not isinstance(data.get("runtime"), str):
+        raise Refusal(400, "请求缺少“runtime”（Excel 的 API 版本）：请在 Excel 单元格中通过公式调用函数；如果反复出现，请更新加载项。")
+    for key in ("date_format", "culture_info_name"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise Refusal(400, f"请求中的“{key}”应为文字：请在 Excel 单元格中通过公式调用函数。")
+
+
 def check_function_call(data: dict, functions) -> None:
     name = data.get("func_name")
-    fn = getattr(functions, name, None) if isinstance(name, str) else None
+    if not isinstance(name, str) or not name:
+        raise Refusal(400, "请求中没有函数名（func_name）：请在 Excel 单元格中通过公式调用函数。")
+    fn = getattr(functions, name, None)
     if fn is None or not hasattr(fn, "__xlfunc__"):
         raise Refusal(404, f"没有名为“{name}”的函数。可用的有：{'、'.join(function_names(functions))}。")
     args = data.get("args")
     if not isinstance(args, list):
         raise Refusal(400, "参数 args 应为数组。")
     check_client(data, "调用函数")
+    check_function_context(data)
     low, high = _positional(fn)
     if len(args) < low or (high is not None and len(args) > high):
         raise Refusal(400, f"函数 {name.upper()} 应有{_arity_text(low, high)}参数，收到 {len(args)} 个。")
     for i, arg in enumerate(args, 1):
         if not _argument_ok(arg):
             raise Refusal(400, f"函数 {name.upper()} 的第 {i} 个参数不是单元格的值或区域，无法计算。")
+
+
+OFFICE_JS = "Office.js"
+BAD_WORKBOOK = "请求中的工作簿数据格式不对（{what}）：请在 Excel 中通过“预算公开”选项卡上的按钮运行；如果反复出现，请更新加载项。"
+# what xlwings' remote engine reads as a date: its own pattern (``xlwings.pro._xlremote.datetime_pattern``)
+ISO_DATETIME = re.compile(r"^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])T(2[0-3]|[01][0-9])"
+                          r":([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|[+-](?:2[0-3]|[01][0-9]):[0-5][0-9])?$")
+# the used range as the task pane sends it: unqualified (no "Sheet1!"), one cell or a rectangle
+RANGE_ADDRESS = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?$")
+
+
+def check_office_client(data: dict) -> None:
+    """The buttons write notes, which xlwings' remote engine does only for the Office.js client: a VBA or Google
+    Sheets client (or anything else) ended in NotImplementedError inside the script, shown as 内部错误. Said first."""
+    if data.get("client") != OFFICE_JS:
+        raise Refusal(400, f"此服务只接受 Excel 加载项（Office.js）的请求，收到的客户端是“{data.get('client')}”：请在 Excel 中通过"
+                           "“预算公开”选项卡上的按钮运行。")
+
+
+def check_workbook(data: dict) -> None:
+    """The workbook the task pane sends, checked to the depth xlwings reads it: the book's name, each sheet an
+    object with a name, its values as rows of cells and its used range as an address. Anything else (a sheet as
+    text, rows of null, a cell holding a list, a used range of "junk") ended in a KeyError or TypeError inside the
+    script, shown to the user as 内部错误 with Python's English words."""
+    book = data["book"]
+    if not isinstance(book.get("name"), str):
+        raise Refusal(400, BAD_WORKBOOK.format(what="工作簿名称不是文字"))
+    seen: set[str] = set()
+    for i, sheet in enumerate(data["sheets"], 1):
+        if not isinstance(sheet, dict):
+            raise Refusal(400, BAD_WORKBOOK.format(what=f"第 {i} 个工作表不是对象"))
+        name = sheet.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise Refusal(400, BAD_WORKBOOK.format(what=f"第 {i} 个工作表没有名称"))
+        if name.casefold() in seen:  # Excel never has two; xlwings would find only the first
+            raise Refusal(400, BAD_WORKBOOK.format(what=f"有两个名为“{name}”的工作表"))
+        seen.add(name.casefold())
+        _check_values(sheet.get("values"), name)
+        used = sheet.get("used_range_address")
+        if used is not None and not (isinstance(used, str) and RANGE_ADDRESS.match(used)):
+            raise Refusal(400, BAD_WORKBOOK.format(what=f"工作表“{name}”的已用区域不是单元格地址"))
+
+
+def _check_values(values, sheet: str) -> None:
+    """Rows of cells, each a number, text, logical or blank (what Office.js' ``range.values`` gives)."""
+    if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
+        raise Refusal(400, BAD_WORKBOOK.format(what=f"工作表“{sheet}”的单元格数据不是按行排列的数组"))
+    for r, row in enumerate(values, 1):
+        for v in row:
+            if v is not None and not isinstance(v, (str, int, float, bool)):
+                raise Refusal(400, BAD_WORKBOOK.format(what=f"工作表“{sheet}”第 {r} 行有一个单元格的值不是数字或文字"))
+
+
+def dated_texts(data: dict) -> bool:
+    """A cell text that looks like an ISO date-time without the "Z" the task pane puts on the dates it sends
+    (a user typed "2024-01-01T08:00:00" or "…+08:00" into a text cell): xlwings takes every such text for a date
+    and cuts its last character as if it were the "Z", so it failed (ValueError, 内部错误). Such a text is
+    given the "Z" (its offset dropped: Excel has no time zones), so that it is read as the date-time it says, as
+    the task pane's own dates are. Returns whether any cell changed (the body is then sent anew)."""
+    changed = False
+    for sheet in data.get("sheets", ()):
+        for row in sheet.get("values", ()):
+            for j, v in enumerate(row):
+                if isinstance(v, str) and not v.endswith("Z"):
+                    m = ISO_DATETIME.match(v)
+                    if m:
+                        row[j] = (v[: m.start(8)] if m.group(8) else v) + "Z"
+                        changed = True
+    return changed
 
 
 def _cell_ok(v) -> bool:
@@ -185,8 +297,10 @@ class Guard:
     """The ASGI wrapper; ``scripts`` and ``functions`` are the modules xlwings Server runs."""
 
     def __init__(self, app, *, scripts, functions, max_bytes: int = MAX_BYTES, allowed_origins=(),
-                 trusted_user_header: str | None = None, trusted_proxies=("127.0.0.1",), functions_meta: Callable[[], dict] | None = None):
+                 trusted_user_header: str | None = None, trusted_proxies=("127.0.0.1",), functions_meta: Callable[[], dict] | None = None,
+                 body_timeout: float = BODY_TIMEOUT):
         self.app = app
+        self.body_timeout = body_timeout
         self.scripts = scripts
         self.functions = functions
         self.max_bytes = max_bytes
@@ -232,6 +346,7 @@ class Guard:
             await send(message)
 
         try:
+            check_path(path)
             if path == "/" and scope.get("method") == "GET":  # xlwings Server's {"status":"ok"}, said
                 return await _send(send, *_json_response(200, {"status": "ok", "detail": RUNNING}))
             if path in FUNCTIONS_META and self.functions_meta and scope.get("method") == "GET":
@@ -258,14 +373,17 @@ class Guard:
                 raise Refusal(401, "未通过身份验证：请经由单位的 HTTPS 入口（反向代理）登录后使用。")
         check_origin(scope, self.allowed_origins)
         check_json_type(scope)
+        check_not_compressed(scope)
         length = _headers(scope).get("content-length")
         if length and length.isdigit() and int(length) > self.max_bytes:
             await _drain(receive, int(length))  # read and dropped, so the client hears the 413, not a reset
             raise Refusal(413, _too_big(self.max_bytes))
-        body = await _read_body(receive, self.max_bytes)
+        body = await _read_body(receive, self.max_bytes, self.body_timeout)
         data = parse_object(body)
         if path.startswith(SCRIPTS_CALL):
             check_script_call(path[len(SCRIPTS_CALL):], data, self.scripts)
+            if dated_texts(data):
+                body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         elif path == FUNCTIONS_CALL:
             check_function_call(data, self.functions)
         sent = False
@@ -284,10 +402,20 @@ def _too_big(limit: int) -> str:
     return f"请求太大（超过 {limit // (1024 * 1024)} MB）：请只打开部门预算公开工作簿后再运行。"
 
 
-async def _read_body(receive, limit: int) -> bytes:
+def _late(seconds: float) -> str:
+    return (f"请求未在 {seconds:g} 秒内完整送达（网络中断，或请求声明的长度比实际发送的长）：请检查网络后重试。")
+
+
+async def _read_body(receive, limit: int, timeout: float = BODY_TIMEOUT) -> bytes:
+    """The body, up to ``limit`` bytes. A client that declares more than it sends (Content-Length: 100 with
+    2 bytes, a chunk that never ends) was waited for as long as it kept the connection open, with no answer;
+    nginx gives up after 60 s of silence (client_body_timeout) with a 408, and so does this, in Chinese."""
     chunks, size = [], 0
     while True:
-        message = await receive()
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except TimeoutError:
+            raise Refusal(408, _late(timeout)) from None
         if message["type"] == "http.disconnect":
             raise Refusal(400, "请求未完整送达。")
         chunk = message.get("body", b"")
@@ -308,7 +436,10 @@ async def _drain(receive, length: int) -> None:
     if length > MAX_DRAIN:
         return
     while True:
-        message = await receive()
+        try:
+            message = await asyncio.wait_for(receive(), BODY_TIMEOUT)
+        except TimeoutError:  # the rest never comes: answer the 413 now
+            return
         if message["type"] == "http.disconnect" or not message.get("more_body"):
             return
 

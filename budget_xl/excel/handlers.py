@@ -22,7 +22,7 @@ from budget_xl.excel.book_io import (
 )
 from budget_xl.excel.ranges import blocks_by, value_blocks
 from budget_xl.excel.vba import BUTTON_SHEET, CONF_SHEET
-from budget_xl.fill import recompute_plan
+from budget_xl.fill import recompute_plan, refuse_on_reader_errors
 from budget_xl.fill_preview import IN_A_MESSAGE, preview_lines
 from budget_xl.findings import ERROR, SEVERITY_ZH, WARNING, split_ref, summarize
 from budget_xl.localize.fold import locate_findings
@@ -158,7 +158,7 @@ def _format_results(io: BookIO, sheet, plan) -> None:
 def recompute_preview(book, shown: int | None = None) -> Outcome:
     """What 重算汇总 would change and hold, and why — the list ``fill --dry-run`` prints — writing nothing."""
     io = BookIO(book)
-    plan = recompute_plan(_read(io, _recompute_grids(io)).budget)
+    plan = recompute_plan(_readable(io, _read(io, _recompute_grids(io))).budget)
     lines = preview_lines(plan) if shown is None else preview_lines(plan, shown=shown)
     return Outcome(message="\n".join(lines), counts={"changed": len(plan.changes), "held": len(plan.held)},
                    cells=[c.cell for c in plan.changes])
@@ -179,6 +179,16 @@ def recompute_confirmed(book, confirm, now: datetime | None = None) -> Outcome:
     return recompute(book, now=now)
 
 
+BUTTON_HINT = "可用“校验”按钮查看全部问题"
+
+
+def _readable(io: BookIO, result: ReadResult) -> ReadResult:
+    """The read, when 重算汇总 may work on it: refused as ``fill`` refuses (an error value, a merged amount, a
+    duplicated code…), before anything is written."""
+    refuse_on_reader_errors(io.book.name, result.notes, hint=BUTTON_HINT)
+    return result
+
+
 def _recompute_grids(io: BookIO) -> dict[str, list[list]]:
     return io.read_grids(skip=(RESULT_SHEET, STATE_SHEET, NARRATIVE_SHEET, CONF_SHEET, BUTTON_SHEET))
 
@@ -189,7 +199,7 @@ def recompute(book, now: datetime | None = None) -> Outcome:
     earlier runs' records. The message is the same list ``fill --dry-run`` prints."""
     io = BookIO(book)
     grids = _recompute_grids(io)
-    result = _read(io, grids)
+    result = _readable(io, _read(io, grids))
     plan = recompute_plan(result.budget)
     changes, held = plan.changes, plan.held
     for b, matrix in value_blocks({c.cell: c.new for c in changes}):

@@ -27,6 +27,9 @@ def public_base(url: str) -> str:
         port = parts.port
     except ValueError:
         raise InputError(f"网址“{url}”中的端口无效。") from None
+    if parts.username is not None or parts.password is not None:  # dropped silently, and echoed back in full
+        raise InputError(f"网址“{parts.scheme}://{parts.hostname}…”中不能含用户名或密码：清单文件会分发给每位用户，"
+                         "Excel 也不会用它们登录。请只写 https://主机名[:端口]，身份验证用 serve --users。")
     host = parts.hostname.lower()
     return f"https://{host}" + (f":{port}" if port and port != 443 else "")
 

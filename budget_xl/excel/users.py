@@ -51,12 +51,20 @@ def read_users(path: str | Path) -> dict[str, str]:
     return users
 
 
+def bare_token(header: str) -> str:
+    """The token of an Authorization header: the scheme "Bearer" is case-insensitive (RFC 9110, and some
+    proxies and clients send "bearer"), and spaces or a tab may follow it."""
+    header = header.strip()
+    scheme, _, rest = header.partition(" ") if " " in header else header.partition("\t")
+    return rest.strip() if rest and scheme.lower() == "bearer" else header
+
+
 def user_for_token(token: str, path: str | Path | None = None) -> str | None:
     """The user name the token belongs to, or None; compared in constant time."""
     path = path or os.environ.get(USERS_ENV)
     if not path or not token:
         return None
-    token = token.removeprefix("Bearer ").strip()
+    token = bare_token(token)
     try:
         mtime = Path(path).stat().st_mtime
     except OSError:  # the list was removed: nobody gets in

@@ -111,7 +111,10 @@ def _from_float(x: float) -> Decimal:
 
 
 def shown(raw) -> str:
-    """A cell's raw value as a message quotes it: what the user sees in Excel, never Python's "inf" or "nan"."""
+    """A cell's raw value as a message quotes it: what the user sees in Excel, never Python's "inf", "nan",
+    "True" or "False" (a logical cell shows TRUE / FALSE, in Chinese Excel too)."""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
     if isinstance(raw, float) and not math.isfinite(raw):
         return "非数字" if math.isnan(raw) else ("无穷大" if raw > 0 else "负无穷大")
     if isinstance(raw, Decimal) and not raw.is_finite():

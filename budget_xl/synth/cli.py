@@ -8,12 +8,12 @@ MAX_ERRORS = 1_000
 
 
 def cmd_synth(args) -> int:
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from budget_xl.batch.cli import checked_jobs
     from budget_xl.errors import InputError
     from budget_xl.synth import MANIFEST_CSV, MANIFEST_JSON, check_template, generate
+    from budget_xl.terminal import make_console
 
     check_template(args.template)
     if args.count < 1:
@@ -27,7 +27,7 @@ def cmd_synth(args) -> int:
     if not 0 <= args.error_rate <= 1:
         raise InputError("--error-rate 应在 0 到 1 之间。")
     jobs = min(checked_jobs(args.jobs), args.count)
-    console = Console(highlight=False, stderr=True)
+    console = make_console(stderr=True)
     with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"), TimeRemainingColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("synth", total=args.count)

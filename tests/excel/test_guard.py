@@ -123,7 +123,7 @@ def test_a_body_over_the_limit_is_a_413_before_it_is_parsed():
 
 
 def test_behind_a_proxy_only_the_proxy_may_vouch_for_a_user():
-    ok = {"sheets": [], "book": {}, "client": "Office.js", "version": "0.37.8"}  # what every xlwings client sends
+    ok = {"sheets": [], "book": {"name": "主表.xlsx"}, "client": "Office.js", "version": "0.37.8"}  # what every xlwings client sends
     client = _tiny_app_behind({"trusted_user_header": "X-Remote-User", "trusted_proxies": ("testclient",)})
     assert client.post(VALIDATE, json=ok).status_code == 401
     assert client.post(VALIDATE, json=ok, headers={"x-remote-user": "zhangsan"}).status_code == 200

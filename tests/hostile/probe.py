@@ -40,7 +40,7 @@ ALLOWED = {w.lower() for w in """
     ctrl sigterm windows com1 lpt9 aux con daxie rollup wanyuan zengjian validate recompute recompute_preview
     export_narrative delete patch trace post polyform check fill import narrative document batch review synth
     serve demo show sample noncommercial remote readme xlwings_license_key connectionreseterror
-    toml lang pythonutf8 entra microsoft entraid status macos
+    toml lang pythonutf8 entra microsoft entraid status macos gzip identity
 """.split()}
 # the request's own words echoed back (“没有名为“nope”的函数”) are the user's, not ours
 ECHOED = {"nope", "nothing"}
@@ -894,6 +894,8 @@ def serve_probe(root: Path) -> list[dict]:
             "get-missing": b"GET /nothing-here HTTP/1.1\r\nHost: %s\r\n\r\n",
             "get-traversal": b"GET /../../etc/passwd HTTP/1.1\r\nHost: %s\r\n\r\n",
             "get-encoded-traversal": b"GET /static/%%2e%%2e/%%2e%%2e/pyproject.toml HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-encoded-slash-traversal": b"GET /static/..%%2f..%%2f..%%2f..%%2f..%%2f..%%2f..%%2f..%%2f..%%2fetc/passwd HTTP/1.1\r\nHost: %s\r\n\r\n",
+            "get-encoded-slash-source": b"GET /static/js/..%%2f..%%2f..%%2fserver.py HTTP/1.1\r\nHost: %s\r\n\r\n",
             "get-nul": b"GET /%%00 HTTP/1.1\r\nHost: %s\r\n\r\n",
             "get-bad-utf8": b"GET /%%ff%%fe HTTP/1.1\r\nHost: %s\r\n\r\n",
             "get-long-path": b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: %s\r\n\r\n",
@@ -975,7 +977,7 @@ def serve_probe(root: Path) -> list[dict]:
 
 
 def _http(rid: str, port: int, raw: bytes) -> dict:
-    s = socket.create_connection(("127.0.0.1", port), timeout=15)
+    s = socket.create_connection(("127.0.0.1", port), timeout=40)  # the guard answers a body that never ends after 30 s
     data = b""
     try:
         s.sendall(raw)

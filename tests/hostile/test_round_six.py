@@ -165,7 +165,7 @@ def test_a_custom_function_argument_xlwings_cannot_convert_is_a_chinese_400(arg,
     def daxie(x):
         return x
     daxie.__xlfunc__ = {}
-    data = {"func_name": "daxie", "args": [arg], "client": "Office.js", "version": "0.37.8"}
+    data = {"func_name": "daxie", "args": [arg], "client": "Office.js", "version": "0.37.8", "runtime": "1.4"}
     if ok:
         check_function_call(data, types.SimpleNamespace(daxie=daxie))
         return
