@@ -275,7 +275,9 @@ def check_declared_counts(z, name: str) -> None:
 def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str = "") -> str:
     """The text of a file as Notepad, WPS or Word saves it on a Chinese Windows: UTF-8 (with or without a
     BOM), "Unicode" (UTF-16, with or without a BOM), "ANSI" (GBK / GB18030). Stray NUL bytes are dropped,
-    old Mac line ends (CR) become newlines. One decoder for ``import`` and ``batch``."""
+    so is a byte-order mark inside the text (two files joined by ``copy /b a.txt+b.txt``, each saved with
+    one: the second table's title began with an invisible U+FEFF and was not found), old Mac line ends (CR)
+    become newlines. One decoder for ``import`` and ``batch``."""
     import codecs
 
     if not raw.strip(b" \t\r\n\x00"):
@@ -303,4 +305,4 @@ def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str
                          file=name)
     if text.count("\x00") > max(len(text) // 100, 16):
         raise InputError("这不像文本文件（含大量空字符，可能是其他格式的文件改了扩展名）。", file=name)
-    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\x00", "").replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
