@@ -26,7 +26,10 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
         try:
             wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
             wb.repaired = []
-            return _complete(wb, src)
+            if not _lost_sheets(wb, src):
+                return wb
+            # fewer sheets than the workbook lists: a relationship spelt otherwise than its part (another
+            # letter case, percent-encoded) that openpyxl does not find, and Excel does: repaired below
         except SyntaxError:  # ElementTree's ParseError, and lxml's XMLSyntaxError (openpyxl parses the workbook
             pass             # part, its relationships and the sheets' rels with lxml when installed): repaired below
         except (IndexError, KeyError):  # a style past the style sheet, a lost [Content_Types].xml: repaired below
@@ -73,14 +76,24 @@ def transitional(part: bytes) -> bytes:
     return _STRICT_NS.sub(usual, part)
 
 
+def _lost_sheets(wb, src) -> list[str] | None:
+    """The sheets the package lists that openpyxl did not read (None: it read them all)."""
+    from budget_xl.read.files import listed_sheets
+
+    listed = listed_sheets(Path(src))
+    if listed is not None and len(wb.sheetnames) < len(listed):
+        return [n for n in listed if n not in wb.sheetnames] or listed
+    return None
+
+
 def _complete(wb, src):
     """The workbook as openpyxl read it, refused when it holds fewer sheets than the package lists: a copy
     written from it would silently lose the others."""
     from budget_xl.read.files import listed_sheets
 
-    listed = listed_sheets(Path(src))
-    if listed is not None and len(wb.sheetnames) < len(listed):
-        lost = [n for n in listed if n not in wb.sheetnames]
+    lost = _lost_sheets(wb, src)
+    if lost:
+        listed = listed_sheets(Path(src)) or []
         raise InputError(f"工作簿中有 {len(listed)} 张工作表，写出副本时只能读到 {len(wb.sheetnames)} 张"
                          f"（读不到“{'”“'.join(lost[:3])}”{'等' if len(lost) > 3 else ''}），为免丢失内容，未写出。"
                          "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再试。", file=str(src))
@@ -163,11 +176,14 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
     """The package with every XML part that does not parse rewritten by a recovering parser."""
     from lxml import etree
 
+    from budget_xl.read.files import mended_targets
+
     out = io.BytesIO()
     repaired = []
     with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
         styles = _style_count(z)
         dxfs = _dxf_count(z)
+        members = set(z.namelist())
         for info in z.infolist():
             part = z.read(info)
             if info.filename.endswith((".xml", ".rels")) and _STRICT in part:
@@ -178,6 +194,11 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
                 mended = _STYLE.sub(lambda m: m.group(0) if int(m.group(2)) < styles else m.group(1), part)
                 mended = _dangling(z, info.filename, mended, dxfs)
                 if mended != part:  # a style past the style sheet: the cell keeps its value, loses the format
+                    part = mended
+                    repaired.append(info.filename)
+            if info.filename.endswith(".rels"):
+                mended = mended_targets(info.filename, part, members)
+                if mended != part:  # a target spelt otherwise than its part: spelt as the part is
                     part = mended
                     repaired.append(info.filename)
             if info.filename.startswith("xl/worksheets/_rels/") and info.filename.endswith(".rels"):

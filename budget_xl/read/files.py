@@ -229,7 +229,84 @@ def _workbook_targets(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
         rels = z.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    return {r.get("Id", ""): (_resolve(r.get("Target") or ""), r.get("Type") or "") for r in _elements(rels, "Relationship")}
+    members = set(z.namelist())
+    return {r.get("Id", ""): (member_named(_resolve(r.get("Target") or ""), members) or _resolve(r.get("Target") or ""),
+                              r.get("Type") or "") for r in _elements(rels, "Relationship")}
+
+
+def member_named(path: str, members: set[str]) -> str | None:
+    """The member of the package a relationship's target names, as the zip spells it (None: not there).
+
+    Part names are URIs, compared without regard to letter case (ECMA-376 part 2): a target
+    ``worksheets/Sheet1.xml`` names the member ``xl/worksheets/sheet1.xml``, and ``sheet%201.xml`` the member
+    ``sheet 1.xml`` (or the other way round: writers disagree on which of the two they percent-encode).
+    Excel opens all of these; python-calamine refused the percent-encoded ones, openpyxl the others."""
+    if path in members:
+        return path
+    from urllib.parse import quote, unquote
+
+    spellings = [path, unquote(path), quote(unquote(path), safe="/")]
+    for name in spellings[1:]:
+        if name in members:
+            return name
+    lower = {m.lower(): m for m in members}
+    return next((lower[n.lower()] for n in spellings if n.lower() in lower), None)
+
+
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>")
+_TARGET = re.compile(rb'(\bTarget\s*=\s*")([^"]*)(")')
+
+
+def mended_targets(rels_part: str, rels: bytes, members: set[str]) -> bytes:
+    """A relationships part whose internal targets name members as the zip spells them (``member_named``):
+    a target naming no member in its own spelling but one in another is rewritten to that member (as an
+    absolute part name); every other relationship is left exactly as it is."""
+    source = rels_part.replace("_rels/", "").removesuffix(".rels")
+    folder = source.rsplit("/", 1)[0] if "/" in source else ""
+
+    def mend(m: re.Match) -> bytes:
+        rel = m.group(0)
+        t = _TARGET.search(rel)
+        if t is None or b'TargetMode="External"' in rel:
+            return rel
+        target = unescape(t.group(2).decode("utf-8", "replace"))
+        if "://" in target or target.startswith("#"):
+            return rel
+        path = _resolve(target) if folder == "xl" else (
+            target.lstrip("/") if target.startswith("/") else _resolve_in(folder, target))
+        if path in members:
+            return rel
+        actual = member_named(path, members)
+        if actual is None:
+            return rel
+        quoted = ("/" + actual).replace("&", "&amp;").replace('"', "&quot;").encode()
+        return rel[:t.start(2)] + quoted + rel[t.end(2):]
+    return _RELATIONSHIP.sub(mend, rels)
+
+
+def _resolve_in(folder: str, target: str) -> str:
+    """``target`` relative to ``folder`` (a member name, '..' and '.' resolved)."""
+    parts: list[str] = []
+    for seg in f"{folder}/{target}".split("/"):
+        if seg == "..":
+            if parts:
+                parts.pop()
+        elif seg not in ("", "."):
+            parts.append(seg)
+    return "/".join(parts)
+
+
+def _targets_mended(z: zipfile.ZipFile) -> dict[str, bytes]:
+    """The relationships parts ``mended_targets`` changes, by name, with their mended bytes (usually none)."""
+    members = set(z.namelist())
+    out = {}
+    for info in z.infolist():
+        if info.filename.endswith(".rels") and info.file_size < 4 * 1024 * 1024:
+            data = as_utf8(z.read(info))
+            mended = mended_targets(info.filename, data, members)
+            if mended != data:
+                out[info.filename] = mended
+    return out
 
 
 def _sheet_paths(z: zipfile.ZipFile, targets: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
@@ -528,8 +605,9 @@ def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
     """The package as python-calamine reads it, in memory, when it is not: members compressed otherwise than
     Deflate (bzip2, LZMA: calamine refused "compression method not supported" and the workbook was called
     damaged) re-compressed, XML parts in UTF-16 (a .NET export; calamine read such a sheet as empty and the
-    tool said its header was missing) re-encoded as UTF-8. None for a usual package (nearly always); never
-    called for an old .xls.
+    tool said its header was missing) re-encoded as UTF-8, relationship targets spelt otherwise than their
+    members (percent-encoded, another letter case: ``mended_targets``) spelt as the members are. None for
+    a usual package (nearly always); never called for an old .xls.
     Sizes were bounded by _check_sizes; ``inflated``: parts check_workbook_file already holds."""
     import io
 
@@ -539,12 +617,13 @@ def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
         inflated = inflated or {}
         wide = [i for i in infos if _read_by_calamine(i.filename)
                 and _utf16(inflated[i.filename][:4] if i.filename in inflated else _head(z, i))]
-        if not odd and not wide:
+        mended = _targets_mended(z)
+        if not odd and not wide and not mended:
             return None
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
             for info in infos:
-                w.writestr(info.filename, as_utf8(z.read(info)))
+                w.writestr(info.filename, mended.get(info.filename) or as_utf8(z.read(info)))
     out.seek(0)
     return out
 
