@@ -1,0 +1,120 @@
+"""Hostile input, round ten (inputs from tests/hostile/round_ten.py).
+
+Found failing: a number stored as text that is a double's full printout (“66.73999999999999”, every
+number cell typed ``t="str"`` by an exporter) gave a false X-T3-FISCAL error 0.00000000000001 万元 off;
+``fill`` and ``--mark`` of a workbook whose relationships spell the sheet parts in another letter case
+(``Worksheets/Sheet1.xml``, which Excel opens and ``check`` read) refused with “写出副本时只能读到 0 张”;
+a workbook whose sheet parts are named with a space and targeted percent-encoded (``sheet%201.xml``) was
+refused by every command (“工作簿目录中列出的工作表“基本信息”在文件里找不到”); a text joined from two
+files each saved with a BOM lost the second one's first table (找不到表题); a text copied from Excel with
+the empty last columns as trailing tabs was imported with its rows misplaced (25 findings differed from
+the same text without them).
+
+Kinds that already behaved (regression guards): every element under an ``x:`` prefix, a UTF-8 BOM before
+every part, lower-case or missing cell references, rows without numbers, rows with ``spans``, amounts
+as text with spaces, full-width digits or a non-breaking space, ``_x000D_`` escapes, relative targets,
+hidden and very hidden table sheets, defined names and print titles pointing nowhere, a chartsheet first,
+comments, threaded comments and data validation, a zeroed block in the central directory; PDFs with a
+script, a broken or blanked cross-reference table, an incremental update, AES-256 owner encryption, junk
+before the header, a zero-filled tail; texts with a DOS end-of-file mark, quoted cells, GB18030 or UTF-16
+with CR line ends, zero-width spaces in numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import round_ten
+from tests.hostile.test_corpus import run
+
+
+def build(name: str, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return {**round_ten.xlsx_inputs(), **round_ten.pdf_inputs(), **round_ten.text_inputs()}[name](folder)
+
+
+def digest(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def findings(path: Path) -> list[tuple]:
+    code, text = run(["check", "--json", str(path)])
+    assert code in (0, 1), text
+    return sorted((f["rule"], tuple(f["cells"]), f["severity"]) for f in json.loads(text)["findings"])
+
+
+@pytest.fixture(scope="module")
+def sample_findings(tmp_path_factory):
+    from tests.hostile.make_corpus import sample_bytes
+
+    p = tmp_path_factory.mktemp("sample") / "主表.xlsx"
+    p.write_bytes(sample_bytes())
+    return findings(p)
+
+
+# -- numbers stored as text ----------------------------------------------------------------------------
+def test_a_double_printed_into_a_text_cell_reads_as_the_double(tmp_path, sample_findings):
+    src = build("str-without-formula", tmp_path)
+    got = [f for f in findings(src) if f[0] != "READ-TEXT-NUMBER"]
+    assert got == sample_findings
+    code, text = run(["check", str(src)])
+    assert "已按 66.74 读取" in text and "0.00000000000001" not in text, text
+
+
+def test_a_typed_figure_is_kept_exactly_as_typed():
+    from decimal import Decimal
+
+    from budget_xl.read.values import parse_number
+
+    assert parse_number("66.73999999999999").value == Decimal("66.74")
+    assert parse_number("-0.30000000000000004").value == Decimal("-0.3")
+    assert parse_number("1.1234567").value == Decimal("1.1234567")  # 8 digits: typed, not printed
+    assert parse_number("3397.31").value == Decimal("3397.31")
+    assert parse_number("(66.73999999999999)").value == Decimal("-66.74")
+
+
+# -- relationship targets --------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["rels-case-differs", "rels-relative-case-differs", "rels-percent-encoded"])
+@pytest.mark.parametrize("command", ["check", "fill", "mark"])
+def test_a_target_spelt_otherwise_than_its_part_is_read_and_written(name, command, tmp_path, sample_findings):
+    src = build(name, tmp_path)
+    before = digest(src)
+    out = tmp_path / "副本.xlsx"
+    argv = {"check": ["check", str(src)], "fill": ["fill", str(src), "-o", str(out)],
+            "mark": ["check", str(src), "--mark", str(out)]}[command]
+    code, text = run(argv)
+    assert code == 0 and "只能读到" not in text and "找不到" not in text, text
+    assert digest(src) == before
+    if command != "check":
+        assert findings(out) == sample_findings
+    else:
+        assert findings(src) == sample_findings
+
+
+# -- texts -------------------------------------------------------------------------------------------------
+def _imported(src: Path, out: Path) -> list[tuple]:
+    code, text = run(["import", str(src), "-o", str(out)])
+    assert code == 0, text
+    return findings(out)
+
+
+@pytest.fixture(scope="module")
+def seed_findings(tmp_path_factory):
+    from tests.hostile.round_four import seed_text
+
+    d = tmp_path_factory.mktemp("seed")
+    (d / "公开.txt").write_text(seed_text(), encoding="utf-8")
+    return _imported(d / "公开.txt", d / "主表.xlsx")
+
+
+@pytest.mark.parametrize("name", ["txt-bom-mid", "txt-trailing-tabs"])
+def test_a_text_found_failing_imports_as_the_plain_text(name, tmp_path, seed_findings):
+    assert _imported(build(name, tmp_path), tmp_path / "主表.xlsx") == seed_findings
+
+
+@pytest.mark.parametrize("name", ["txt-ctrl-z", "txt-quoted-cells", "txt-gb18030-cr", "txt-utf16-cr", "txt-zwsp-numbers"])
+def test_a_text_that_already_behaved_imports_as_the_plain_text(name, tmp_path, seed_findings):
+    assert _imported(build(name, tmp_path), tmp_path / "主表.xlsx") == seed_findings
