@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
@@ -95,17 +96,39 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
         with zipfile.ZipFile(p) as z:
             names = set(z.namelist())
             _check_sizes(z, name)  # before anything is decompressed
-            bad = z.testzip() if sheets is None else _test_members(z, sheets)  # bounded: never beyond the declared size
+            bad = _test_members(z, {} if sheets is None else sheets)  # bounded: never beyond the declared size
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         raise InputError("文件已损坏，无法按 .xlsx 格式打开。", file=name) from None
-    if bad is not None or "xl/workbook.xml" not in names:
+    if bad is not None:
+        sheet = _sheet_of_part(p, bad)
+        raise InputError(_damaged_member(bad, sheet), file=name, sheet=sheet)
+    if "xl/workbook.xml" not in names:
         raise InputError("文件已损坏，或不是 Excel 工作簿（缺少工作簿内容）。", file=name)
     return p
 
 
+def _sheet_of_part(p: Path, part: str) -> str | None:
+    """The sheet whose part is ``part`` (None: the part is no sheet, or the workbook cannot tell)."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            return next((sheet for sheet, member in _sheet_paths(z).items() if member == part), None)
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError):
+        return None  # the damaged part is the workbook's own list of sheets
+
+
+def _damaged_member(part: str, sheet: str | None) -> str:
+    """Why a package whose member ``part`` (the part of ``sheet``) fails its checksum or does not inflate is
+    refused, naming what the user knows it as: a bad disk sector or an interrupted copy leaves the rest
+    readable, and “缺少工作簿内容” (what was said) sent the user looking for a missing part."""
+    what = "这张工作表的数据" if sheet else f"其中的“{part}”"
+    return (f"文件已损坏：{what}校验不符（文件在复制、下载或存储时出错），无法读取。"
+            "请找回原文件或备份，或在 Excel 中打开（让它修复）后另存再试。")
+
+
 def _test_members(z: zipfile.ZipFile, sheets: dict[str, bytes]) -> str | None:
-    """``ZipFile.testzip`` (every member inflated, its CRC checked; the first bad one named), keeping the
-    bytes of the worksheet parts in ``sheets``."""
+    """``ZipFile.testzip`` (every member inflated, its CRC checked; the first bad one named, also when its
+    data does not inflate at all, which testzip lets through as zlib.error), keeping the bytes of the
+    worksheet parts in ``sheets``."""
     for info in z.filelist:
         try:
             with z.open(info.filename, "r") as f:
@@ -114,8 +137,8 @@ def _test_members(z: zipfile.ZipFile, sheets: dict[str, bytes]) -> str | None:
                 else:
                     while f.read(2 ** 20):
                         pass
-        except zipfile.BadZipFile:
-            return info.filename
+        except (zipfile.BadZipFile, zlib.error, EOFError):  # a bad checksum, or compressed data that does not
+            return info.filename  # inflate (a zeroed sector: zlib's "invalid distance too far back", exit 3)
     return None
 
 

@@ -288,6 +288,9 @@ def xlsx_inputs() -> dict[str, Builder]:
         "threaded-comments": w("线程批注.xlsx", _threaded_comments),
         "numbers-sheet-names": w("Numbers导出.xlsx", _numbers_names),
         "zeroed-block-sheet": w("坏扇区.xlsx", _zeroed_block(sheet4, 0.3, 512)),
+        # data that no longer inflates (zlib: "invalid distance too far back"), not only a bad checksum
+        "zeroed-block-inflate": w("坏扇区无法解压.xlsx", _zeroed_block(sheet_part("绩效指标"), 0.01, 512)),
+        "zeroed-block-workbook": w("坏扇区工作簿.xlsx", _zeroed_block("xl/workbook.xml", 0.2, 16)),
         "zeroed-block-central": w("坏扇区目录.xlsx", lambda: (lambda d: d[:-600] + bytes(512) + d[-88:])(sample_bytes())),
     }
 

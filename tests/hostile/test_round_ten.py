@@ -118,3 +118,21 @@ def test_a_text_found_failing_imports_as_the_plain_text(name, tmp_path, seed_fin
 @pytest.mark.parametrize("name", ["txt-ctrl-z", "txt-quoted-cells", "txt-gb18030-cr", "txt-utf16-cr", "txt-zwsp-numbers"])
 def test_a_text_that_already_behaved_imports_as_the_plain_text(name, tmp_path, seed_findings):
     assert _imported(build(name, tmp_path), tmp_path / "主表.xlsx") == seed_findings
+
+
+# -- a broken disk ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, sheet, part", [
+    ("zeroed-block-sheet", "支出总表", None), ("zeroed-block-inflate", "绩效指标", None),
+    ("zeroed-block-workbook", None, "xl/workbook.xml")])
+@pytest.mark.parametrize("command", ["check", "fill", "import", "narrative"])
+def test_a_zeroed_sector_names_the_damaged_sheet(name, sheet, part, command, tmp_path):
+    src = build(name, tmp_path)
+    before = digest(src)
+    argv = {"check": ["check", str(src)], "fill": ["fill", str(src), "-o", str(tmp_path / "重算.xlsx")],
+            "import": ["import", str(src), "-o", str(tmp_path / "导入.xlsx")],
+            "narrative": ["narrative", str(src), "-o", str(tmp_path / "说明.docx")]}[command]
+    code, text = run(argv)
+    assert code == 2 and "内部错误" not in text and "decompressing" not in text, text
+    assert "文件已损坏" in text and "校验不符" in text and src.name in text, text
+    assert (f"工作表“{sheet}”" in text) if sheet else (f"“{part}”" in text), text
+    assert digest(src) == before
