@@ -368,6 +368,29 @@ def _zeroed(at: float, size: int) -> Callable[[], bytes]:
     return build
 
 
+def _scanned(first: int, last: int | None = None) -> Callable[[], bytes]:
+    """Pages ``first``…``last`` (1-based; to the end when None) a scanned picture, the others as the exporter
+    wrote them: the tables printed, signed and scanned, then put back into the file."""
+    def build() -> bytes:
+        import pypdf
+        import pypdfium2 as pdfium
+
+        src = pdfium.PdfDocument(_shanghai())
+        end = len(src) if last is None else last
+        pictures = [src[i].render(scale=0.6).to_pil().convert("L") for i in range(first - 1, end)]
+        scanned = io.BytesIO()
+        pictures[0].save(scanned, "PDF", save_all=True, append_images=pictures[1:], resolution=43.2)
+        images = pypdf.PdfReader(io.BytesIO(scanned.getvalue())).pages
+        text = pypdf.PdfReader(io.BytesIO(_shanghai())).pages
+        wr = pypdf.PdfWriter()
+        for i in range(len(text)):
+            wr.add_page(images[i - first + 1] if first - 1 <= i < end else text[i])
+        out = io.BytesIO()
+        wr.write(out)
+        return out.getvalue()
+    return build
+
+
 def pdf_inputs() -> dict[str, Builder]:
     return {
         "pdf-javascript": w("带脚本.pdf", _pypdf(_javascript)),
@@ -378,7 +401,9 @@ def pdf_inputs() -> dict[str, Builder]:
         "pdf-aes256-owner": w("AES所有者密码.pdf", _pypdf(_aes_owner)),
         "pdf-junk-before-header": w("头前有杂字.pdf", lambda: b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\r\n" + _shanghai()),
         "pdf-nul-tail": w("尾部全零.pdf", lambda: _shanghai() + bytes(1 << 20)),
-        "pdf-zeroed-sector": w("坏扇区.pdf", _zeroed(0.5, 4096)),
+        "pdf-zeroed-sector": w("坏扇区.pdf", _zeroed(0.5, 4096)),  # the embedded font: no page after the 2nd has text
+        "pdf-tables-scanned": w("表为扫描件.pdf", _scanned(3)),
+        "pdf-one-page-scanned": w("一页为扫描件.pdf", _scanned(6, 6)),
     }
 
 

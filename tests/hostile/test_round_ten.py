@@ -136,3 +136,48 @@ def test_a_zeroed_sector_names_the_damaged_sheet(name, sheet, part, command, tmp
     assert "文件已损坏" in text and "校验不符" in text and src.name in text, text
     assert (f"工作表“{sheet}”" in text) if sheet else (f"“{part}”" in text), text
     assert digest(src) == before
+
+
+# -- PDFs ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["pdf-tables-scanned", "pdf-zeroed-sector"])
+@pytest.mark.parametrize("command", ["import", "review"])
+def test_pages_without_text_are_named_not_called_a_file_without_tables(name, command, tmp_path):
+    src = build(name, tmp_path)
+    out = tmp_path / ("导入.xlsx" if command == "import" else "检查表.xlsx")
+    code, text = run([command, str(src), "-o", str(out)])
+    assert code == 2 and "第3–33页没有文字" in text and "扫描件" in text and "OCR" in text, text
+    assert "找不到任何预算公开表的表题，未导入" not in text and src.name in text
+
+
+def test_one_scanned_page_is_reported_by_import(tmp_path):
+    src = build("pdf-one-page-scanned", tmp_path)
+    code, text = run(["import", str(src), "-o", str(tmp_path / "导入.xlsx")])
+    assert code == 0 and "没有文字（第6页）" in text, text
+
+
+def test_a_blank_page_is_not_reported_as_without_text(tmp_path):
+    import pypdf
+
+    from budget_xl.importers.pdf import Line, Word, _textless_pages
+    from tests.hostile.round_nine import _pdf
+
+    p = tmp_path / "空白页.pdf"
+    p.write_bytes(_pdf([b"/MediaBox [0 0 612 792] "] * 2))
+    wr = pypdf.PdfWriter(clone_from=pypdf.PdfReader(p))
+    wr.add_blank_page(612, 792)
+    wr.write(p)
+    read = [Line(page=1, top=0, words=[Word("预算", 0, 10, 0)])]
+    assert _textless_pages(p, read) == [2]  # page 2 draws text that was not read; page 3 draws nothing
+
+
+@pytest.mark.parametrize("name", ["pdf-javascript", "pdf-startxref-past-end", "pdf-startxref-zero", "pdf-xref-blanked",
+                                  "pdf-incremental", "pdf-aes256-owner", "pdf-junk-before-header", "pdf-nul-tail"])
+def test_a_pdf_that_already_behaved_imports_as_the_original(name, tmp_path):
+    from tests.hostile.round_four import SHANGHAI_PDF
+
+    code, text = run(["import", str(SHANGHAI_PDF), "-o", str(tmp_path / "原.xlsx")])
+    assert code == 0, text
+    src = build(name, tmp_path / "in")
+    code, text = run(["import", str(src), "-o", str(tmp_path / "导入.xlsx")])
+    assert code == 0 and "没有文字" not in text, text
+    assert findings(tmp_path / "导入.xlsx") == findings(tmp_path / "原.xlsx")
