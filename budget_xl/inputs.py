@@ -59,7 +59,7 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
         if os.path.islink(p):  # a link (快捷方式) left behind when its file was moved or deleted
             raise InputError(f"这是一个快捷方式（符号链接），它指向的“{os.readlink(p)}”不存在。请改用文件本身。",
                              file=name) from None
-        raise InputError(f"{what}不存在。请检查路径和文件名。", file=name) from None
+        raise InputError(f"{what}不存在。" + (look_alike(p) or "请检查路径和文件名。"), file=name) from None
     except NotADirectoryError:
         raise InputError(f"{what}的路径中有一段是文件而不是文件夹。", file=name) from None
     except OSError as e:
@@ -77,6 +77,32 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
         raise InputError(f"{what}的{bad_name}，无法读取，也无法写进结果。请先给它改名（如在文件管理器中重命名）再试。",
                          file=name)
     return p
+
+
+def look_alike(p: Path) -> str | None:
+    """What to say when ``p`` does not exist but a file beside it has the same name written otherwise: the
+    same accented letter composed or decomposed (NFC / NFD: a file copied from a Mac, “é” stored as “e” and
+    an accent, looks the same and is another name), or the same letters in another case (主表.XLSX for
+    主表.xlsx: Linux tells them apart, Windows does not). The user saw the name and was told it is not there."""
+    import unicodedata
+
+    def key(n: str) -> str:
+        return unicodedata.normalize("NFC", n)
+
+    want = key(p.name)
+    try:
+        with os.scandir(p.parent if str(p.parent) else ".") as entries:
+            names = [e.name for _, e in zip(range(20_000), entries)]
+    except (OSError, ValueError):
+        return None
+    same = next((n for n in names if n != p.name and key(n) == want), None)
+    if same is not None:
+        return (f"同一文件夹中有一个看起来同名的文件“{same}”，但名字里的字符编码方式不同（带附加符号的字母，一个是合成的、"
+                "一个是字母加附加符号，常见于从 macOS 拷来的文件）。请用 Tab 键补全文件名，或给文件改名后再试。")
+    same = next((n for n in names if key(n).casefold() == want.casefold()), None)
+    if same is not None:
+        return f"同一文件夹中有“{same}”，只是字母大小写不同（这里的文件名区分大小写），请改用这个名字。"
+    return None
 
 
 def _reason(e: OSError) -> str:

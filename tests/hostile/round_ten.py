@@ -436,3 +436,23 @@ def text_inputs() -> dict[str, Builder]:
         "txt-zwsp-numbers": w("零宽空格.txt", _text(lambda t: re.sub(r"(\d)\.(\d)", "\\1.\u200b\\2", t))),
         "txt-big5": w("繁体BIG5.txt", _text(lambda t: t, "big5hkscs") if False else lambda: "部門預算收支總表\n".encode("big5")),
     }
+
+
+# -- names typed otherwise than they are stored --------------------------------------------------------
+def _typed_otherwise(stored: str, typed: str) -> Builder:
+    """The sample stored as ``stored``; the builder returns the path as the user types it, ``typed``."""
+    def build(folder: Path) -> Path:
+        (folder / stored).write_bytes(sample_bytes())
+        return folder / typed
+    return build
+
+
+def path_inputs() -> dict[str, Builder]:
+    import unicodedata
+
+    name = "预算é（修订）.xlsx"
+    return {
+        "name-nfd-typed-nfc": _typed_otherwise(unicodedata.normalize("NFD", name), unicodedata.normalize("NFC", name)),
+        "name-nfc-typed-nfd": _typed_otherwise(unicodedata.normalize("NFC", name), unicodedata.normalize("NFD", name)),
+        "name-case-differs": _typed_otherwise("主表.XLSX", "主表.xlsx"),
+    }

@@ -181,3 +181,17 @@ def test_a_pdf_that_already_behaved_imports_as_the_original(name, tmp_path):
     code, text = run(["import", str(src), "-o", str(tmp_path / "导入.xlsx")])
     assert code == 0 and "没有文字" not in text, text
     assert findings(tmp_path / "导入.xlsx") == findings(tmp_path / "原.xlsx")
+
+
+# -- names -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, said", [("name-nfd-typed-nfc", "字符编码方式不同"), ("name-nfc-typed-nfd", "字符编码方式不同"),
+                                        ("name-case-differs", "只是字母大小写不同")])
+@pytest.mark.parametrize("command", ["check", "fill", "import", "batch"])
+def test_a_name_typed_otherwise_than_stored_is_pointed_at(name, said, command, tmp_path):
+    typed = round_ten.path_inputs()[name](tmp_path)
+    stored = next(tmp_path.iterdir())
+    assert not typed.exists() and stored.name != typed.name
+    argv = {"check": ["check", str(typed)], "fill": ["fill", str(typed), "-o", str(tmp_path / "重算.xlsx")],
+            "import": ["import", str(typed), "-o", str(tmp_path / "导入.xlsx")], "batch": ["batch", str(typed)]}[command]
+    code, text = run(argv)
+    assert code == 2 and "不存在" in text and said in text and f"“{stored.name}”" in text, text
