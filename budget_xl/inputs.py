@@ -239,6 +239,9 @@ def _size(n: int) -> str:
     return f"{max(n // 1024, 1)} KB"
 
 
+NOT_A_NUMBER = "某个数值单元格的内容不是数字"  # broken_reason of a number cell python-calamine cannot parse
+
+
 def broken_reason(e: BaseException) -> str:
     """Why a reader (python-calamine, openpyxl, zipfile, pdfminer) refused a file, in Chinese: the
     exception's class name or English text is never shown to the user."""
@@ -257,7 +260,7 @@ def broken_reason(e: BaseException) -> str:
             return "文件无法访问"
         return "文件结构不完整或有误，可能在下载或复制时被截断"
     if "float" in low or "parse int" in low:
-        return "某个数值单元格的内容不是数字"
+        return NOT_A_NUMBER
     if "boolean" in low:
         return "某个逻辑值单元格的内容不是 TRUE/FALSE"
     if "row component" in low or "alphanumeric" in low or "cell reference" in low:

@@ -168,8 +168,28 @@ def _dangling(z: zipfile.ZipFile, part: str, xml: bytes, dxfs: int) -> bytes:
 def _unrepairable(e: BaseException, src) -> InputError:
     from budget_xl.inputs import broken_reason
 
+    named = _forbidden_sheet_name(src) if isinstance(e, ValueError) else None
+    if named is not None:
+        return named
     return InputError(f"文件的内容格式有误（{broken_reason(e)}），无法修复后写出副本。请在 Excel 中打开后另存再试。",
                       file=str(src))
+
+
+_FORBIDDEN_IN_SHEET_NAMES = set("[]*?/\\:")
+
+
+def _forbidden_sheet_name(src) -> InputError | None:
+    """A sheet named with a character Excel forbids in sheet names (“附表[1]”: a library wrote it; check reads
+    it): openpyxl refuses to open the workbook for a copy, and the refusal blamed the XML. Said as it is,
+    naming the sheet; renaming it in the copy would break the formulas that name it."""
+    from budget_xl.read.files import listed_sheets
+
+    bad = next((n for n in listed_sheets(Path(src)) or [] if _FORBIDDEN_IN_SHEET_NAMES & set(n)), None)
+    if bad is None:
+        return None
+    chars = "".join(sorted(_FORBIDDEN_IN_SHEET_NAMES & set(bad)))
+    return InputError(f"工作表名“{bad}”含有 Excel 不允许用于表名的字符（{chars}），无法写出副本。"
+                      "请在 Excel 或 WPS 中给这张表改名（去掉 [ ] * ? / \\ : 这些字符）后再试。", file=str(src), sheet=bad)
 
 
 def repaired_package(src: Path) -> tuple[bytes, list[str]]:

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from budget_xl.a1 import index as a1_index
 from budget_xl.errors import InputError
-from budget_xl.inputs import blank_after_suffix, broken_reason, check_declared_counts, not_a_workbook, require_regular_file
+from budget_xl.inputs import NOT_A_NUMBER, blank_after_suffix, broken_reason, check_declared_counts, not_a_workbook, require_regular_file
 from budget_xl.read.values import CellError, Uncached
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -598,29 +598,74 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     p = check_workbook_file(path, parts)
     xls = is_xls(p)
     scans = _scan(p, parts, merged=False) if not xls else {}
-    name = None  # the sheet being read when calamine gives up: named in the message
+    where: list[str] = []  # the sheet being read when calamine gives up: named in the message
     try:
         usual = None if xls else _usual_copy(p, parts)
         del parts  # not held while calamine reads
         wb = CalamineWorkbook.from_path(str(p)) if usual is None else CalamineWorkbook.from_filelike(usual)
-        grids = {}
-        for name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(name)
-            end = sheet.end  # the last cell: what an old .xls (no package to scan) holds is measured here,
-            if end is not None:  # before a Python object is made for every cell from A1 to it
-                check_extent(end[0] + 1, end[1] + 1, name, str(path))
-            grids[name] = sheet.to_python(skip_empty_area=False)
-            ranges = sheet.merged_cell_ranges  # calamine's own, read with the cells: ((row1, col1), (row2, col2))
-            if ranges:
-                scans.setdefault(name, SheetScan()).merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
-        hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
+        try:
+            grids, hidden = _calamine_grids(wb, scans, str(path), where)
+        except InputError:
+            raise
+        except Exception as e:
+            trimmed = None if xls or broken_reason(e) != NOT_A_NUMBER else _trimmed_copy(p)
+            if trimmed is None:
+                raise
+            where.clear()
+            grids, hidden = _calamine_grids(CalamineWorkbook.from_filelike(trimmed), scans, str(path), where)
     except InputError:
         raise
     except Exception as e:  # calamine raises its own error types for broken parts
         raise InputError(f"文件无法读取（{broken_reason(e)}）：可能已损坏。请在 Excel 中打开后另存再试。",
-                         file=str(path), sheet=name) from None
+                         file=str(path), sheet=where[-1] if where else None) from None
     out = mark_unreadable(grids, scans)
     out.hidden = hidden
+    return out
+
+
+def _calamine_grids(wb, scans: dict[str, SheetScan], path: str, where: list[str]) -> tuple[dict[str, list], set[str]]:
+    """Every sheet of calamine's workbook ``wb`` as rows (merged ranges into ``scans``), and the hidden ones;
+    ``where`` ends with the sheet being read."""
+    grids = {}
+    for name in wb.sheet_names:
+        where.append(name)
+        sheet = wb.get_sheet_by_name(name)
+        end = sheet.end  # the last cell: what an old .xls (no package to scan) holds is measured here,
+        if end is not None:  # before a Python object is made for every cell from A1 to it
+            check_extent(end[0] + 1, end[1] + 1, name, path)
+        grids[name] = sheet.to_python(skip_empty_area=False)
+        ranges = sheet.merged_cell_ranges  # calamine's own, read with the cells: ((row1, col1), (row2, col2))
+        if ranges:
+            scans.setdefault(name, SheetScan()).merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
+    hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
+    return grids, hidden
+
+
+_PADDED_V = re.compile(rb"(<(?:[\w.-]+:)?v>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(</(?:[\w.-]+:)?v>)")
+
+
+def _trimmed_copy(p: Path):
+    """The package (as ``_usual_copy`` makes it) with the blanks around every number in a ``<v>`` removed;
+    None when there are none. A pretty-printing XML writer (or a sheet re-indented by hand) leaves
+    ``<v>\\n    3397.31  </v>``: XML Schema collapses such blanks in a number and Excel reads it, python-calamine
+    refused the whole workbook as “某个数值单元格的内容不是数字”. Made only after calamine has refused: the
+    usual read pays nothing."""
+    import io
+
+    base = _usual_copy(p)
+    changed = False
+    out = io.BytesIO()
+    with zipfile.ZipFile(base or p) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                trimmed = _PADDED_V.sub(rb"\1\2\3", data)
+                changed = changed or trimmed != data
+                data = trimmed
+            w.writestr(info.filename, data)
+    if not changed:
+        return None
+    out.seek(0)
     return out
 
 

@@ -253,6 +253,70 @@ def _zeroed_block(member: str, at: float = 0.5, size: int = 4096) -> Callable[[]
     return build
 
 
+def _dispimg(d: bytes) -> bytes:
+    """A picture placed in a cell the WPS way (“嵌入单元格的图片”): the cell a DISPIMG formula whose cached
+    result is the formula's own text, the picture in xl/cellimages.xml (left out here: the cell is what the
+    reader meets)."""
+    cell = b'<c r="D9" t="str"><f>_xlfn.DISPIMG("ID_8F3A0C1B2D4E",1)</f><v>=DISPIMG("ID_8F3A0C1B2D4E",1)</v></c>'
+    return re.sub(rb"(<row r=\"9\"[^>]*>.*?)(</row>)", lambda m: m.group(1) + cell + m.group(2), d, count=1, flags=re.S)
+
+
+def _dimension(ref: bytes) -> Callable[[bytes], bytes]:
+    return lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="' + ref + b'"/>', d)
+
+
+def _v_spaces(d: bytes) -> bytes:
+    """Every number's ``<v>`` padded with spaces and a line break (a pretty-printing XML writer)."""
+    return re.sub(rb'(t="n"><v>)([^<]+)(</v>)', rb"\1\n    \2  \3", d)
+
+
+def _cdata(d: bytes) -> bytes:
+    """Every inline string as CDATA (a Java writer's habit): ``<t><![CDATA[合计]]></t>``."""
+    import html
+
+    return re.sub(rb"<t>([^<]*)</t>", lambda m: b"<t><![CDATA[" + html.unescape(m.group(1).decode()).encode() + b"]]></t>", d)
+
+
+def _f_after_v(d: bytes) -> bytes:
+    """A formula cell whose ``<f>`` comes after its ``<v>``."""
+    return re.sub(rb"(<c [^>]*>)(<f>[^<]*</f>)(<v>[^<]*</v>)", rb"\1\3\2", d)
+
+
+def _control_escapes(d: bytes) -> bytes:
+    """The department's name (基本信息!B4) with escaped control characters in it (_x0001_, _x001F_: a
+    text pasted from a terminal or a database field), which openpyxl may not write back."""
+    return re.sub(rb'(<c r="B4"[^>]*><is><t>)([^<]+)(</t>)', rb"\1\2_x0001__x001F_\3", d, count=1)
+
+
+def _bracket_names() -> bytes:
+    """An extra sheet named with characters Excel forbids in sheet names (“附表[1]*?”): a library wrote it."""
+    return edit_bytes(lambda wb: wb.create_sheet("附表").append(["说明"]), rename={"附表": "附表[1]*?"})
+
+
+def edit_bytes(change: Callable, rename: dict[str, str] | None = None) -> bytes:
+    """The sample opened with openpyxl, ``change(wb)``, saved; sheets then renamed in workbook.xml (names
+    openpyxl would refuse to set)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(sample_bytes()))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    for old, new in (rename or {}).items():
+        data = repack(lambda n, d, old=old, new=new: d.replace(b'name="' + old.encode() + b'"', b'name="' + new.encode() + b'"') if n == "xl/workbook.xml" else d, base=data)
+    return data
+
+
+def _summary_first(wb) -> None:
+    """An “导出摘要” sheet first, as Apple Numbers exports a document of several tables."""
+    ws = wb.create_sheet("导出摘要", 0)
+    for row in (["此文档已从 Numbers 导出。每个表格都已转换为 Excel 工作表。"], [], ["Numbers 工作表名称", "Numbers 表格名称", "Excel 工作表名称"],
+                *(["工作表 1", name, name] for name in wb.sheetnames[1:])):
+        ws.append(row)
+    wb.active = 0
+
+
 def xlsx_inputs() -> dict[str, Builder]:
     sheet4 = sheet_part("支出总表")
     return {
@@ -287,6 +351,17 @@ def xlsx_inputs() -> dict[str, Builder]:
         "comments-validation": edit("批注与数据验证.xlsx", _comments_and_validation),
         "threaded-comments": w("线程批注.xlsx", _threaded_comments),
         "numbers-sheet-names": w("Numbers导出.xlsx", _numbers_names),
+        "wps-dispimg": w("单元格图片.xlsx", _sheet(_dispimg, "基本信息")),
+        "wps-dispimg-amount": w("金额格图片.xlsx", _sheet(_dispimg)),
+        "dimension-whole-sheet": w("维度整表.xlsx", _every_sheet(_dimension(b"A1:XFD1048576"))),
+        "dimension-lies-small": w("维度过小.xlsx", _every_sheet(_dimension(b"A1"))),
+        "v-padded": w("数值带空白.xlsx", _sheet(_v_spaces)),
+        "cdata-strings": w("CDATA文字.xlsx", _every_sheet(_cdata)),
+        "formula-after-value": w("公式在值后.xlsx", _every_sheet(_f_after_v)),
+        "control-char-escapes": w("控制字符转义.xlsx", _sheet(_control_escapes, "基本信息")),
+        "sheet-name-forbidden-chars": w("表名含禁用字符.xlsx", _bracket_names),
+        "numbers-summary-first": edit("Numbers摘要在前.xlsx", _summary_first),
+        "sheet-name-40-chars": w("表名40字.xlsx", lambda: edit_bytes(lambda wb: wb.create_sheet("附表").append(["说明"]), rename={"附表": "附" * 40})),
         "zeroed-block-sheet": w("坏扇区.xlsx", _zeroed_block(sheet4, 0.3, 512)),
         # data that no longer inflates (zlib: "invalid distance too far back"), not only a bad checksum
         "zeroed-block-inflate": w("坏扇区无法解压.xlsx", _zeroed_block(sheet_part("绩效指标"), 0.01, 512)),

@@ -195,3 +195,67 @@ def test_a_name_typed_otherwise_than_stored_is_pointed_at(name, said, command, t
             "import": ["import", str(typed), "-o", str(tmp_path / "导入.xlsx")], "batch": ["batch", str(typed)]}[command]
     code, text = run(argv)
     assert code == 2 and "不存在" in text and said in text and f"“{stored.name}”" in text, text
+
+
+# -- other writers' sheet XML ------------------------------------------------------------------------------
+@pytest.mark.parametrize("command", ["check", "fill", "mark"])
+def test_number_values_padded_with_blanks_are_read(command, tmp_path, sample_findings):
+    src = build("v-padded", tmp_path)
+    out = tmp_path / "副本.xlsx"
+    argv = {"check": ["check", str(src)], "fill": ["fill", str(src), "-o", str(out)],
+            "mark": ["check", str(src), "--mark", str(out)]}[command]
+    code, text = run(argv)
+    assert code == 0 and "不是数字" not in text, text
+    assert findings(out if command != "check" else src) == sample_findings
+
+
+@pytest.mark.parametrize("command", ["fill", "mark"])
+def test_a_sheet_name_excel_forbids_is_named_when_no_copy_can_be_written(command, tmp_path, sample_findings):
+    src = build("sheet-name-forbidden-chars", tmp_path)
+    assert findings(src) == sample_findings  # read as it is
+    out = tmp_path / "副本.xlsx"
+    argv = ["fill", str(src), "-o", str(out)] if command == "fill" else ["check", str(src), "--mark", str(out)]
+    code, text = run(argv)
+    assert code == 2 and "工作表名“附表[1]*?”含有 Excel 不允许" in text and "XML" not in text, text
+    assert not out.exists()
+
+
+SAME_AS_SAMPLE = ["ns-prefixed-sheet", "ns-prefixed-all", "ns-prefixed-shared", "utf8-bom-parts", "lowercase-refs",
+                  "rows-without-r", "cells-without-r", "rows-with-spans", "strings-x000d-shared", "strings-x000d-inline",
+                  "rels-relative", "table-sheet-hidden", "table-sheet-very-hidden", "defined-name-missing-sheet",
+                  "print-titles-past-sheets", "chartsheet-first", "comments-validation", "threaded-comments", "wps-dispimg",
+                  "dimension-whole-sheet", "dimension-lies-small", "cdata-strings", "formula-after-value",
+                  "numbers-summary-first", "sheet-name-40-chars"]
+
+
+@pytest.mark.parametrize("name", SAME_AS_SAMPLE)
+def test_a_workbook_that_already_behaved_gives_the_samples_findings(name, tmp_path, sample_findings):
+    assert findings(build(name, tmp_path)) == sample_findings
+
+
+@pytest.mark.parametrize("name", ["ns-prefixed-all", "utf8-bom-parts", "cdata-strings", "threaded-comments",
+                                  "table-sheet-very-hidden", "print-titles-past-sheets"])
+def test_a_workbook_that_already_behaved_is_filled(name, tmp_path, sample_findings):
+    src = build(name, tmp_path)
+    code, text = run(["fill", str(src), "-o", str(tmp_path / "重算.xlsx")])
+    assert code == 0 and "已写出" in text, text
+    assert findings(tmp_path / "重算.xlsx") == sample_findings
+
+
+@pytest.mark.parametrize("name, rule", [("amount-fullwidth-text", "READ-TEXT-NUMBER"), ("amount-spaces-around", "READ-TEXT-NUMBER"),
+                                        ("amount-nbsp-thousands", "READ-TEXT-NUMBER"), ("control-char-escapes", "READ-CONTROL-CHAR")])
+def test_an_odd_text_cell_is_read_with_one_warning(name, rule, tmp_path, sample_findings):
+    got = findings(build(name, tmp_path))
+    extra = [f for f in got if f not in sample_findings]
+    assert [f[0] for f in extra] == [rule] and not [f for f in sample_findings if f not in got]
+
+
+@pytest.mark.parametrize("name, cell, shown", [("amount-trailing-minus", "支出总表!D7", "3397.31-"),
+                                               ("amount-text-exponent", "支出总表!D7", "3.39731E+3"),
+                                               ("wps-dispimg-amount", "支出总表!D9", "DISPIMG")])
+def test_an_amount_that_is_no_number_is_an_error_naming_its_cell(name, cell, shown, tmp_path):
+    src = build(name, tmp_path)
+    code, text = run(["check", str(src)])
+    assert code == 1 and "READ-NOT-NUMBER" in text and cell in text and shown in text, text
+    code, text = run(["fill", str(src), "-o", str(tmp_path / "重算.xlsx")])
+    assert code == 2 and cell in text, text
