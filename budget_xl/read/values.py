@@ -110,6 +110,15 @@ def _from_float(x: float) -> Decimal:
     return d
 
 
+_CELL_PICTURE = re.compile(r"^=?(?:_xlfn\.)?DISPIMG\(", re.I)
+
+
+def is_cell_picture(raw) -> bool:
+    """A picture WPS placed in the cell (“嵌入单元格的图片”): the cell holds the formula DISPIMG("ID_…", 1), and
+    its saved result is the formula's own text. Quoting that text told the user nothing they could see."""
+    return isinstance(raw, str) and _CELL_PICTURE.match(raw.strip()) is not None
+
+
 def shown(raw) -> str:
     """A cell's raw value as a message quotes it: what the user sees in Excel, never Python's "inf" or "nan"."""
     if isinstance(raw, float) and not math.isfinite(raw):
