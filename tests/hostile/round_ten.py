@@ -135,7 +135,7 @@ def _capitalised(t: bytes) -> bytes:
     return t.replace(b"worksheets/sheet", b"Worksheets/Sheet").replace(b"styles.xml", b"Styles.xml")
 
 
-def _spaced_sheet_names() -> bytes:
+def _spaced_sheet_names(base: bytes | None = None) -> bytes:
     """Every sheet part named ``sheet N.xml`` (a space), its relationship target percent-encoded."""
     def change(n: str, d: bytes) -> bytes:
         if n == "xl/_rels/workbook.xml.rels":
@@ -143,7 +143,7 @@ def _spaced_sheet_names() -> bytes:
         if n == "[Content_Types].xml":
             return re.sub(rb'PartName="/xl/worksheets/sheet(\d+)\.xml"', rb'PartName="/xl/worksheets/sheet%20\1.xml"', d)
         return d
-    data = repack(change)
+    data = repack(change, base=base)
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -231,15 +231,6 @@ def _threaded_comments() -> bytes:
     return repack(change, extra)
 
 
-def _numbers_names() -> bytes:
-    """Every sheet named as Apple Numbers exports a table: “表名 - 表格 1”."""
-    def change(n: str, d: bytes) -> bytes:
-        if n == "xl/workbook.xml":
-            return re.sub(rb'name="([^"]+)"', lambda m: b'name="' + m.group(1) + " - 表格 1".encode() + b'"', d)
-        return d
-    return repack(change)
-
-
 def _zeroed_block(member: str, at: float = 0.5, size: int = 4096) -> Callable[[], bytes]:
     """The sample with ``size`` bytes zeroed inside ``member``'s compressed data (a bad disk sector)."""
     def build() -> bytes:
@@ -317,6 +308,22 @@ def _summary_first(wb) -> None:
     wb.active = 0
 
 
+def lossless(quirk: Callable[[bytes], bytes]) -> Callable[[], bytes]:
+    """``quirk`` applied to the sample with a wrong figure (支出总表!D7 3497.31: fill rewrites the totals) and
+    an x14 extension on that sheet (what openpyxl drops: fill and --mark take the lossless writer)."""
+    from tests.hostile.round_seven import _with_ext_list
+
+    part = sheet_part("支出总表")
+
+    def wrong(d: bytes) -> bytes:
+        return _with_ext_list(d.replace(b'<c r="D7" s="13" t="n"><v>3397.31</v></c>', b'<c r="D7" s="13" t="n"><v>3497.31</v></c>'))
+    return lambda: quirk(repack(lambda n, d: wrong(d) if n == part else d))
+
+
+def _targets_capitalised(data: bytes) -> bytes:
+    return repack(lambda n, d: _rels_targets(_capitalised)(d) if n == "xl/_rels/workbook.xml.rels" else d, base=data)
+
+
 def xlsx_inputs() -> dict[str, Builder]:
     sheet4 = sheet_part("支出总表")
     return {
@@ -339,6 +346,9 @@ def xlsx_inputs() -> dict[str, Builder]:
         "rels-relative": w("相对目标.xlsx", _part("xl/_rels/workbook.xml.rels", _rels_targets(_relative))),
         "rels-case-differs": w("目标大小写不同.xlsx", _part("xl/_rels/workbook.xml.rels", _rels_targets(_capitalised))),
         "rels-percent-encoded": w("目标含空格.xlsx", _spaced_sheet_names),
+        "lossless-rels-case-differs": w("保真写出目标大小写不同.xlsx", lossless(_targets_capitalised)),
+        "lossless-rels-percent-encoded": w("保真写出目标含空格.xlsx", lossless(_spaced_sheet_names)),
+        "lossless-plain": w("保真写出.xlsx", lossless(lambda d: d)),
         "rels-relative-case-differs": w("相对目标大小写不同.xlsx", _part("xl/_rels/workbook.xml.rels", _rels_targets(lambda t: _capitalised(_relative(t))))),
         "table-sheet-hidden": w("隐藏表.xlsx", _part("xl/workbook.xml", _state("支出总表", "hidden"))),
         "table-sheet-very-hidden": w("深度隐藏表.xlsx", _part("xl/workbook.xml", _state("支出总表", "veryHidden"))),
@@ -350,7 +360,6 @@ def xlsx_inputs() -> dict[str, Builder]:
         "chartsheet-first": edit("图表页在前.xlsx", _chartsheet_first),
         "comments-validation": edit("批注与数据验证.xlsx", _comments_and_validation),
         "threaded-comments": w("线程批注.xlsx", _threaded_comments),
-        "numbers-sheet-names": w("Numbers导出.xlsx", _numbers_names),
         "wps-dispimg": w("单元格图片.xlsx", _sheet(_dispimg, "基本信息")),
         "wps-dispimg-amount": w("金额格图片.xlsx", _sheet(_dispimg)),
         "dimension-whole-sheet": w("维度整表.xlsx", _every_sheet(_dimension(b"A1:XFD1048576"))),

@@ -265,3 +265,31 @@ def test_an_amount_that_is_no_number_is_an_error_naming_its_cell(name, cell, sho
     assert code == 1 and "READ-NOT-NUMBER" in text and cell in text and shown in text, text
     code, text = run(["fill", str(src), "-o", str(tmp_path / "重算.xlsx")])
     assert code == 2 and cell in text and "DISPIMG" not in text, text
+
+
+# -- the lossless writer (a sheet holding what openpyxl drops) --------------------------------------------------
+@pytest.fixture(scope="module")
+def filled_plain(tmp_path_factory):
+    d = tmp_path_factory.mktemp("lossless")
+    src = build("lossless-plain", d)
+    code, text = run(["fill", str(src), "-o", str(d / "重算.xlsx")])
+    assert code == 0 and "改写" in text, text
+    return findings(d / "重算.xlsx")
+
+
+@pytest.mark.parametrize("name", ["lossless-rels-case-differs", "lossless-rels-percent-encoded"])
+@pytest.mark.parametrize("command", ["fill", "mark", "inplace"])
+def test_the_lossless_writer_finds_a_part_spelt_otherwise(name, command, tmp_path, filled_plain):
+    import shutil
+
+    src = build(name, tmp_path / "in")
+    out = tmp_path / "副本.xlsx"
+    if command == "inplace":
+        shutil.copy(src, out)
+    argv = {"fill": ["fill", str(src), "-o", str(out)], "mark": ["check", str(src), "--mark", str(out)],
+            "inplace": ["fill", str(out), "--in-place"]}[command]
+    code, text = run(argv)
+    assert code in (0, 1) and "内部错误" not in text and "KeyError" not in text, text
+    got = findings(out)
+    if command != "mark":
+        assert got == filled_plain
