@@ -191,6 +191,7 @@ class SheetScan:
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
+_ANY_T = re.compile(rb"""\bt\s*=\s*["'](\w+)["']""")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)", re.S)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,4})(\d{1,8}):([A-Z]{1,4})(\d{1,8})"')
@@ -372,7 +373,11 @@ def _sheet_like_parts(targets: dict[str, tuple[str, str]], members: set[str], ma
 
 _OPEN = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_ROW_R = re.compile(rb'\br="(\d{1,9})"')
+# r= as XML allows it, not only as Excel writes it: in single quotes, blanks round the “=”, letters in lower
+# case. python-calamine reads all of these; a far cell written so slipped past the extent check, and calamine
+# aborted the process allocating its grid (“memory allocation of 549755813888 bytes failed”, exit 134)
+_ROW_R = re.compile(rb"""\br\s*=\s*["'](\d{1,9})["']""")
+_ANY_R = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,4})(\d{1,8})["']""")
 
 
 def sheet_extent(data: bytes) -> tuple[int, int]:
@@ -399,10 +404,10 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
             row = int(r[-1]) - 1 if r else row + 1
             col = -1
             continue
-        refs_here = _ATTR_R.findall(at)  # a cell saying r= twice is placed by its last one (as calamine does)
+        refs_here = _ANY_R.findall(at)  # a cell saying r= twice is placed by its last one (as calamine does)
         ref = refs_here[-1] if refs_here else None
         if ref:
-            row, col = int(ref[1]) - 1, _col_index(ref[0])
+            row, col = int(ref[1]) - 1, _col_index(ref[0].upper())
         else:
             col += 1
         rows, cols = max(rows, row + 1), max(cols, col + 1)
@@ -459,8 +464,15 @@ def _scan_sheet(data: bytes, scan: SheetScan, sheet: str, file: str) -> None:
     prefixed = _PREFIXED.search(data) is not None
     if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
         check_extent(*sheet_extent(data), sheet, file)
+        if not prefixed and _ODD_ATTRS.search(data):  # attributes not as Excel writes them: every cell looked at
+            for m in _CELL.finditer(data):
+                _scan_cell(m, scan)
+            return
     if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
         _scan_cells(data, scan, prefixed)
+
+
+_ODD_ATTRS = re.compile(rb"""<c\b[^>]*?\s[rt](?:\s+=|=\s+|=')""")  # <c r='D7'>, <c r = "D7">: XML allows them
 
 
 def _formula_places(data: bytes) -> list[int]:
@@ -544,11 +556,11 @@ def merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
 
 def _scan_cell(m: re.Match, scan: SheetScan) -> None:
     attrs, body = m.group(1), m.group(2) or b""
-    at = _ATTR_R.search(attrs)
+    at = _ANY_R.search(attrs)
     if at is None:
         return
-    rc = (int(at.group(2)) - 1, _col_index(at.group(1)))
-    t = _ATTR_T.search(attrs)
+    rc = (int(at.group(2)) - 1, _col_index(at.group(1).upper()))
+    t = _ANY_T.search(attrs)
     v = _VALUE.search(body)
     if t and t.group(1) == b"e":
         code = (v.group(1).decode("utf-8", "replace") if v else "").strip() or "#VALUE!"

@@ -308,6 +308,29 @@ def _summary_first(wb) -> None:
     wb.active = 0
 
 
+def _single_quoted(d: bytes) -> bytes:
+    """Every attribute value in single quotes (well-formed XML; a hand-written exporter's habit)."""
+    return re.sub(rb'(\s[\w:.-]+)="([^"\']*)"', rb"\1='\2'", d)
+
+
+def _spaced_equals(d: bytes) -> bytes:
+    """Blanks around every ``=`` of an attribute and before ``>`` (well-formed XML)."""
+    return re.sub(rb'(\s[\w:.-]+)="([^"]*)"', rb'\1 = "\2" ', d)
+
+
+def _error_cells(d: bytes) -> bytes:
+    """支出总表!D9 a formula giving #DIV/0!, E9 a formula saved without its result."""
+    d, n = re.subn(rb'<c r="D9" s="10" t="n"><v>[^<]*</v></c>', b'<c r="D9" s="10" t="e"><f>1/0</f><v>#DIV/0!</v></c>', d)
+    d, m = re.subn(rb'<c r="E9" s="10" t="n"><v>[^<]*</v></c>', b'<c r="E9" s="10"><f>SUM(E10:E12)</f></c>', d)
+    assert n == m == 1
+    return d
+
+
+def _far_cell(d: bytes) -> bytes:
+    from tests.hostile.round_eight import _far
+    return _far(d)
+
+
 def lossless(quirk: Callable[[bytes], bytes]) -> Callable[[], bytes]:
     """``quirk`` applied to the sample with a wrong figure (支出总表!D7 3497.31: fill rewrites the totals) and
     an x14 extension on that sheet (what openpyxl drops: fill and --mark take the lossless writer)."""
@@ -360,6 +383,14 @@ def xlsx_inputs() -> dict[str, Builder]:
         "chartsheet-first": edit("图表页在前.xlsx", _chartsheet_first),
         "comments-validation": edit("批注与数据验证.xlsx", _comments_and_validation),
         "threaded-comments": w("线程批注.xlsx", _threaded_comments),
+        "attrs-single-quoted": w("单引号属性.xlsx", _every_sheet(_single_quoted)),
+        "attrs-spaced-equals": w("等号带空格.xlsx", _every_sheet(_spaced_equals)),
+        "attrs-single-quoted-far-cell": w("单引号远端单元格.xlsx", _sheet(lambda d: _single_quoted(_far_cell(d)))),
+        "attrs-spaced-equals-far-cell": w("等号带空格远端单元格.xlsx", _sheet(lambda d: _spaced_equals(_far_cell(d)))),
+        "attrs-single-quoted-error-cells": w("单引号错误值.xlsx", _sheet(lambda d: _single_quoted(_error_cells(d)))),
+        "attrs-spaced-equals-error-cells": w("等号带空格错误值.xlsx", _sheet(lambda d: _spaced_equals(_error_cells(d)))),
+        "error-cells": w("错误值.xlsx", _sheet(_error_cells)),
+        "lowercase-refs-far-cell": w("小写引用远端单元格.xlsx", _sheet(lambda d: _lower_refs(_far_cell(d)))),
         "wps-dispimg": w("单元格图片.xlsx", _sheet(_dispimg, "基本信息")),
         "wps-dispimg-amount": w("金额格图片.xlsx", _sheet(_dispimg)),
         "dimension-whole-sheet": w("维度整表.xlsx", _every_sheet(_dimension(b"A1:XFD1048576"))),

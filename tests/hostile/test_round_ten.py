@@ -293,3 +293,25 @@ def test_the_lossless_writer_finds_a_part_spelt_otherwise(name, command, tmp_pat
     got = findings(out)
     if command != "mark":
         assert got == filled_plain
+
+
+# -- attributes as XML allows them, not as Excel writes them ---------------------------------------------------
+@pytest.mark.parametrize("name", ["attrs-single-quoted-far-cell", "attrs-spaced-equals-far-cell", "lowercase-refs-far-cell"])
+@pytest.mark.parametrize("command", ["check", "fill"])
+def test_a_far_cell_written_otherwise_is_refused_before_calamine_allocates(name, command, tmp_path):
+    src = build(name, tmp_path)
+    argv = ["check", str(src)] if command == "check" else ["fill", str(src), "-o", str(tmp_path / "重算.xlsx")]
+    code, text = run(argv)  # the old code: calamine aborted the process (exit 134)
+    assert code == 2 and "范围达 1048576 行 × 16384 列" in text and "工作表“支出总表”" in text, text
+
+
+@pytest.mark.parametrize("name", ["attrs-single-quoted", "attrs-spaced-equals"])
+def test_attributes_written_otherwise_read_as_the_sample(name, tmp_path, sample_findings):
+    assert findings(build(name, tmp_path)) == sample_findings
+
+
+@pytest.mark.parametrize("name", ["attrs-single-quoted-error-cells", "attrs-spaced-equals-error-cells"])
+def test_error_cells_written_otherwise_are_found(name, tmp_path):
+    expected = findings(build("error-cells", tmp_path / "plain"))
+    assert ("READ-CELL-ERROR", ("支出总表!D9",), "error") in expected
+    assert findings(build(name, tmp_path)) == expected
