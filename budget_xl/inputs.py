@@ -294,7 +294,9 @@ def check_declared_counts(z, name: str) -> None:
         from budget_xl.read.files import as_utf8
 
         head = as_utf8(head)  # a part in UTF-16 is read too (as UTF-8: budget_xl.read.files._usual_copy)
-        m = re.search(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d{1,20})\"", head)
+        # the attribute as XML allows it (single quotes, blanks round the “=”): written so, the lie reached
+        # calamine and aborted the process (“memory allocation of 48000000000 bytes failed”, exit 134)
+        m = re.search(rb"""<(?:\w+:)?sst\b[^>]*?\buniqueCount\s*=\s*["'](\d{1,20})["']""", head)
         if m and int(m.group(1)) > info.file_size // 5 + 1000:
             raise InputError(f"文件内容异常：共享文字表“{info.filename}”声明有 {int(m.group(1))} 条文字，"
                              f"而它的内容至多容得下约 {info.file_size // 5} 条，文件可能已损坏，已拒绝读取。"

@@ -331,6 +331,15 @@ def _far_cell(d: bytes) -> bytes:
     return _far(d)
 
 
+def _count_lies(quote: bytes, eq: bytes = b"=") -> Callable[[bytes], bytes]:
+    """Round four's lying shared-strings count (2,000,000,000, which calamine reserves up front), written
+    with ``quote`` and ``eq`` as XML allows."""
+    def patch(d: bytes) -> bytes:
+        d = re.sub(rb'\s(?:unique)?[cC]ount="\d+"', b"", d)
+        return d.replace(b"<sst ", b"<sst count" + eq + quote + b"2000000000" + quote + b" uniqueCount" + eq + quote + b"2000000000" + quote + b" ", 1)
+    return patch
+
+
 def lossless(quirk: Callable[[bytes], bytes]) -> Callable[[], bytes]:
     """``quirk`` applied to the sample with a wrong figure (支出总表!D7 3497.31: fill rewrites the totals) and
     an x14 extension on that sheet (what openpyxl drops: fill and --mark take the lossless writer)."""
@@ -390,6 +399,8 @@ def xlsx_inputs() -> dict[str, Builder]:
         "attrs-single-quoted-error-cells": w("单引号错误值.xlsx", _sheet(lambda d: _single_quoted(_error_cells(d)))),
         "attrs-spaced-equals-error-cells": w("等号带空格错误值.xlsx", _sheet(lambda d: _spaced_equals(_error_cells(d)))),
         "error-cells": w("错误值.xlsx", _sheet(_error_cells)),
+        "shared-strings-count-lies-single-quoted": w("共享文字数量不实单引号.xlsx", _part("xl/sharedStrings.xml", _count_lies(b"'"), base=saved_sample)),
+        "shared-strings-count-lies-spaced": w("共享文字数量不实带空格.xlsx", _part("xl/sharedStrings.xml", _count_lies(b'"', b" = "), base=saved_sample)),
         "lowercase-refs-far-cell": w("小写引用远端单元格.xlsx", _sheet(lambda d: _lower_refs(_far_cell(d)))),
         "wps-dispimg": w("单元格图片.xlsx", _sheet(_dispimg, "基本信息")),
         "wps-dispimg-amount": w("金额格图片.xlsx", _sheet(_dispimg)),

@@ -315,3 +315,12 @@ def test_error_cells_written_otherwise_are_found(name, tmp_path):
     expected = findings(build("error-cells", tmp_path / "plain"))
     assert ("READ-CELL-ERROR", ("支出总表!D9",), "error") in expected
     assert findings(build(name, tmp_path)) == expected
+
+
+@pytest.mark.parametrize("name", ["shared-strings-count-lies-single-quoted", "shared-strings-count-lies-spaced"])
+@pytest.mark.parametrize("command", ["check", "fill"])
+def test_a_lying_shared_strings_count_written_otherwise_is_refused(name, command, tmp_path):
+    src = build(name, tmp_path)
+    argv = ["check", str(src)] if command == "check" else ["fill", str(src), "-o", str(tmp_path / "重算.xlsx")]
+    code, text = run(argv)  # the old code: calamine aborted the process (exit 134)
+    assert code == 2 and "声明有 2000000000 条文字" in text, text
