@@ -1,16 +1,26 @@
 # ruff: noqa: E501
 """Hostile input, round ten: sheet XML as other libraries write it (every element under an ``x:`` prefix,
 as the .NET Open XML SDK does; a UTF-8 byte-order mark before each part; cell references in lower case or
-left out; ``t="str"`` cells with no formula; rows with ``spans``), relationship targets written absolute, in
-another letter case or percent-encoded; table sheets hidden or very hidden; defined names and print titles
-pointing at sheets that are not there; a chartsheet first; comments, threaded comments, data validation
-lists; ``_x000D_`` escapes in strings; amounts typed as text with a trailing minus, full-width digits,
-spaces round them; sheets named as Apple Numbers exports them (“支出总表 - 表格 1”); a package with a
-zeroed block (a broken disk); PDFs with JavaScript, a broken cross-reference table, an incremental update,
-junk before the header; texts ending in a DOS end-of-file mark or holding a byte-order mark mid-file.
+left out; attributes single-quoted or with blanks round the “=”; ``t="str"`` cells with no formula; rows
+with ``spans``; CDATA strings; ``<f>`` after ``<v>``; numbers padded with blanks in ``<v>``; shared-string
+indexes written “3.0” or “ 3 ”; a dimension of the whole sheet or of one cell; far cells and lying
+shared-string counts written those ways), relationship targets written relative, in another letter case or
+percent-encoded (also where fill takes the lossless writer); table sheets hidden or very hidden; defined
+names and print titles pointing at sheets that are not there; a chartsheet first; an Apple Numbers export
+summary first; comments, threaded comments, data validation lists; ``_x000D_`` and control-character
+escapes; WPS pictures embedded in cells (DISPIMG); sheet names Excel forbids or over 31 characters; amounts
+typed as text with a trailing minus, full-width digits, spaces or a non-breaking space round them, an
+exponent, or a double's full printout; a package with a zeroed block (a broken disk) in a member, in the
+workbook part or in the central directory; PDFs with JavaScript, a broken or blanked cross-reference
+table, an incremental update, AES-256 owner encryption, junk before the header, a zero-filled tail, a
+zeroed sector in the embedded font, tables scanned as pictures; texts ending in a DOS end-of-file mark,
+joined with a byte-order mark mid-file, copied from Excel with trailing tabs or quoted cells, GB18030 or
+UTF-16 with CR line ends, NBSP separators, zero-width spaces in numbers, Big5; file names typed in NFC for
+a name stored NFD (or the other way), or in another letter case.
 
-Each builder writes one input into a folder and returns its path; ``tests/hostile/test_round_ten.py``
-asserts what each must give.
+Each builder writes one input into a folder and returns its path (``path_inputs``: the path as the user
+types it, which is not the one stored); ``tests/hostile/test_round_ten.py`` asserts what each must give,
+``python -m tests.hostile.probe OUT --round 10`` runs them through every command.
 """
 
 from __future__ import annotations
@@ -401,6 +411,8 @@ def xlsx_inputs() -> dict[str, Builder]:
         "error-cells": w("错误值.xlsx", _sheet(_error_cells)),
         "shared-strings-count-lies-single-quoted": w("共享文字数量不实单引号.xlsx", _part("xl/sharedStrings.xml", _count_lies(b"'"), base=saved_sample)),
         "shared-strings-count-lies-spaced": w("共享文字数量不实带空格.xlsx", _part("xl/sharedStrings.xml", _count_lies(b'"', b" = "), base=saved_sample)),
+        "shared-index-as-float": w("共享文字序号带小数.xlsx", _every_sheet(lambda d: re.sub(rb't="s"><v>(\d+)</v>', rb't="s"><v>\1.0</v>', d), base=saved_sample)),
+        "shared-index-padded": w("共享文字序号带空白.xlsx", _every_sheet(lambda d: re.sub(rb't="s"><v>(\d+)</v>', rb't="s"><v> \1 </v>', d), base=saved_sample)),
         "lowercase-refs-far-cell": w("小写引用远端单元格.xlsx", _sheet(lambda d: _lower_refs(_far_cell(d)))),
         "wps-dispimg": w("单元格图片.xlsx", _sheet(_dispimg, "基本信息")),
         "wps-dispimg-amount": w("金额格图片.xlsx", _sheet(_dispimg)),
