@@ -287,6 +287,8 @@ def mended_targets(rels_part: str, rels: bytes, members: set[str]) -> bytes:
     absolute part name); every other relationship is left exactly as it is."""
     source = rels_part.replace("_rels/", "").removesuffix(".rels")
     folder = source.rsplit("/", 1)[0] if "/" in source else ""
+    if all(_plain_target(t, folder) in members for t in _TARGET_VALUE.findall(rels)):
+        return rels  # every target names its member as spelt (what Excel writes): nothing to look up
 
     def mend(m: re.Match) -> bytes:
         rel = m.group(0)
@@ -296,8 +298,7 @@ def mended_targets(rels_part: str, rels: bytes, members: set[str]) -> bytes:
         target = unescape(t.group(2).decode("utf-8", "replace"))
         if "://" in target or target.startswith("#"):
             return rel
-        path = _resolve(target) if folder == "xl" else (
-            target.lstrip("/") if target.startswith("/") else _resolve_in(folder, target))
+        path = target.lstrip("/") if target.startswith("/") else _resolve_in(folder, target)
         if path in members:
             return rel
         actual = member_named(path, members)
@@ -306,6 +307,18 @@ def mended_targets(rels_part: str, rels: bytes, members: set[str]) -> bytes:
         quoted = ("/" + actual).replace("&", "&amp;").replace('"', "&quot;").encode()
         return rel[:t.start(2)] + quoted + rel[t.end(2):]
     return _RELATIONSHIP.sub(mend, rels)
+
+
+_TARGET_VALUE = re.compile(rb'\bTarget="([^"]*)"')
+
+
+def _plain_target(target: bytes, folder: str) -> str:
+    """A target as the member it names when it is written the plain way (absolute, or relative without
+    “..”, “.”, escapes); anything else gives a name no member has, for ``mended_targets`` to look at."""
+    t = target.decode("utf-8", "replace")
+    if t.startswith("/"):
+        return t[1:]
+    return f"{folder}/{t}" if folder else t
 
 
 def _resolve_in(folder: str, target: str) -> str:
@@ -321,16 +334,18 @@ def _resolve_in(folder: str, target: str) -> str:
 
 
 def _targets_mended(z: zipfile.ZipFile) -> dict[str, bytes]:
-    """The relationships parts ``mended_targets`` changes, by name, with their mended bytes (usually none)."""
-    members = set(z.namelist())
-    out = {}
-    for info in z.infolist():
-        if info.filename.endswith(".rels") and info.file_size < 4 * 1024 * 1024:
-            data = as_utf8(z.read(info))
-            mended = mended_targets(info.filename, data, members)
-            if mended != data:
-                out[info.filename] = mended
-    return out
+    """The workbook's relationships part, mended by ``mended_targets``, by name, when that changes it (the
+    part python-calamine finds the sheets, the shared strings and the styles by; usually empty)."""
+    name = "xl/_rels/workbook.xml.rels"
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        return {}
+    if info.file_size > 4 * 1024 * 1024:
+        return {}
+    data = as_utf8(z.read(info))
+    mended = mended_targets(name, data, set(z.namelist()))
+    return {name: mended} if mended != data else {}
 
 
 def _sheet_paths(z: zipfile.ZipFile, targets: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
