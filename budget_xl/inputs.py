@@ -59,7 +59,7 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
         if os.path.islink(p):  # a link (快捷方式) left behind when its file was moved or deleted
             raise InputError(f"这是一个快捷方式（符号链接），它指向的“{os.readlink(p)}”不存在。请改用文件本身。",
                              file=name) from None
-        raise InputError(f"{what}不存在。请检查路径和文件名。", file=name) from None
+        raise InputError(f"{what}不存在。" + (look_alike(p) or "请检查路径和文件名。"), file=name) from None
     except NotADirectoryError:
         raise InputError(f"{what}的路径中有一段是文件而不是文件夹。", file=name) from None
     except OSError as e:
@@ -77,6 +77,32 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
         raise InputError(f"{what}的{bad_name}，无法读取，也无法写进结果。请先给它改名（如在文件管理器中重命名）再试。",
                          file=name)
     return p
+
+
+def look_alike(p: Path) -> str | None:
+    """What to say when ``p`` does not exist but a file beside it has the same name written otherwise: the
+    same accented letter composed or decomposed (NFC / NFD: a file copied from a Mac, “é” stored as “e” and
+    an accent, looks the same and is another name), or the same letters in another case (主表.XLSX for
+    主表.xlsx: Linux tells them apart, Windows does not). The user saw the name and was told it is not there."""
+    import unicodedata
+
+    def key(n: str) -> str:
+        return unicodedata.normalize("NFC", n)
+
+    want = key(p.name)
+    try:
+        with os.scandir(p.parent if str(p.parent) else ".") as entries:
+            names = [e.name for _, e in zip(range(20_000), entries)]
+    except (OSError, ValueError):
+        return None
+    same = next((n for n in names if n != p.name and key(n) == want), None)
+    if same is not None:
+        return (f"同一文件夹中有一个看起来同名的文件“{same}”，但名字里的字符编码方式不同（带附加符号的字母，一个是合成的、"
+                "一个是字母加附加符号，常见于从 macOS 拷来的文件）。请用 Tab 键补全文件名，或给文件改名后再试。")
+    same = next((n for n in names if key(n).casefold() == want.casefold()), None)
+    if same is not None:
+        return f"同一文件夹中有“{same}”，只是字母大小写不同（这里的文件名区分大小写），请改用这个名字。"
+    return None
 
 
 def _reason(e: OSError) -> str:
@@ -213,6 +239,9 @@ def _size(n: int) -> str:
     return f"{max(n // 1024, 1)} KB"
 
 
+NOT_A_NUMBER = "某个数值单元格的内容不是数字"  # broken_reason of a number cell python-calamine cannot parse
+
+
 def broken_reason(e: BaseException) -> str:
     """Why a reader (python-calamine, openpyxl, zipfile, pdfminer) refused a file, in Chinese: the
     exception's class name or English text is never shown to the user."""
@@ -231,7 +260,7 @@ def broken_reason(e: BaseException) -> str:
             return "文件无法访问"
         return "文件结构不完整或有误，可能在下载或复制时被截断"
     if "float" in low or "parse int" in low:
-        return "某个数值单元格的内容不是数字"
+        return NOT_A_NUMBER
     if "boolean" in low:
         return "某个逻辑值单元格的内容不是 TRUE/FALSE"
     if "row component" in low or "alphanumeric" in low or "cell reference" in low:
@@ -265,7 +294,9 @@ def check_declared_counts(z, name: str) -> None:
         from budget_xl.read.files import as_utf8
 
         head = as_utf8(head)  # a part in UTF-16 is read too (as UTF-8: budget_xl.read.files._usual_copy)
-        m = re.search(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d{1,20})\"", head)
+        # the attribute as XML allows it (single quotes, blanks round the “=”): written so, the lie reached
+        # calamine and aborted the process (“memory allocation of 48000000000 bytes failed”, exit 134)
+        m = re.search(rb"""<(?:\w+:)?sst\b[^>]*?\buniqueCount\s*=\s*["'](\d{1,20})["']""", head)
         if m and int(m.group(1)) > info.file_size // 5 + 1000:
             raise InputError(f"文件内容异常：共享文字表“{info.filename}”声明有 {int(m.group(1))} 条文字，"
                              f"而它的内容至多容得下约 {info.file_size // 5} 条，文件可能已损坏，已拒绝读取。"
@@ -275,7 +306,9 @@ def check_declared_counts(z, name: str) -> None:
 def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str = "") -> str:
     """The text of a file as Notepad, WPS or Word saves it on a Chinese Windows: UTF-8 (with or without a
     BOM), "Unicode" (UTF-16, with or without a BOM), "ANSI" (GBK / GB18030). Stray NUL bytes are dropped,
-    old Mac line ends (CR) become newlines. One decoder for ``import`` and ``batch``."""
+    so is a byte-order mark inside the text (two files joined by ``copy /b a.txt+b.txt``, each saved with
+    one: the second table's title began with an invisible U+FEFF and was not found), old Mac line ends (CR)
+    become newlines. One decoder for ``import`` and ``batch``."""
     import codecs
 
     if not raw.strip(b" \t\r\n\x00"):
@@ -303,4 +336,4 @@ def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str
                          file=name)
     if text.count("\x00") > max(len(text) // 100, 16):
         raise InputError("这不像文本文件（含大量空字符，可能是其他格式的文件改了扩展名）。", file=name)
-    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\x00", "").replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")

@@ -35,7 +35,9 @@ def collect(paths: list[str], exclude: list[Path] = ()) -> list[Path]:
         elif p.exists() or p.is_symlink():
             out.setdefault(p, None)  # named explicitly: checked whatever its type (an odd one becomes a row)
         else:
-            raise InputError("文件或文件夹不存在。", file=str(p))
+            from budget_xl.inputs import look_alike
+
+            raise InputError("文件或文件夹不存在。" + (look_alike(p) or ""), file=str(p))
     return list(out)
 
 

@@ -95,6 +95,7 @@ class ImportReport:
     chapters: list[str] = field(default_factory=list)  # 情况说明 chapters found
     files: list[tuple[str, int, int]] = field(default_factory=list)  # several PDFs: (file, first page, last page)
     set_aside: list[tuple[str, str, Decimal | None]] = field(default_factory=list)  # (table, unknown column, figure)
+    textless: list[int] = field(default_factory=list)  # pages with no text to read (scanned, or a broken font)
 
     def lines(self) -> list[str]:
         out = [f"来源：{self.source}", f"表式：{PROFILE_LABELS.get(self.profile, self.profile)}"]
@@ -111,7 +112,23 @@ class ImportReport:
             out.append(f"按惯例读取（第{page}页）：{printed}——{how}")
         for what, value in self.extracted:
             out.append(f"从文字中提取：{what} = {value}")
+        if self.textless:
+            out.append(f"没有文字（第{page_span(self.textless)}页）：{_TEXTLESS}")
         return out
+
+
+_TEXTLESS = "这些页只有图片（扫描件），或文件已损坏（字体数据缺损），其上的表无法读取"
+
+
+def page_span(pages: list[int]) -> str:
+    """3, 4, 5, 9 → “3–5、9”: pages as a message names them."""
+    runs: list[list[int]] = []
+    for p in sorted(set(pages)):
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 # -- reading the PDF ------------------------------------------------------------------------------
@@ -1101,9 +1118,11 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
     paths = [Path(p) for p in paths]
     lines: list[Line] = []
     files: list[tuple[str, int, int]] = []
+    textless: list[int] = []
     for path in paths:
         part = _open_lines(path, engine)
         offset = lines[-1].page if lines else 0
+        textless += [offset + p for p in _textless_pages(path, part)]
         for line in part:
             line.page += offset
         lines += part
@@ -1118,6 +1137,7 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
         budget, report = import_lines(lines, chosen, source)
     if len(files) > 1:
         report.files = files
+    report.textless = textless
     read = [t for t in report.tables if t.rows]
     required = [lay for lay in load_schema(chosen).tables if lay.required]
     if not report.tables or (report.unknown_titles and len(read) * 2 < len(required)):
@@ -1125,6 +1145,38 @@ def import_pdfs(paths, engine: str = "pdfium", profile: str | None = None) -> tu
         # the tables we could not read as missing ones
         raise InputError(_nothing_recognised(lines, report, forced=profile is not None), file=source)
     return budget, report
+
+
+def _textless_pages(path: Path, lines: list[Line]) -> list[int]:
+    """The pages of ``path`` (1-based, in the file) on which no line was read, when some other page has text
+    (a PDF with no text at all is refused before, as a scan). Tables printed, signed and scanned back into
+    the file, or a font whose embedded data was lost to a bad sector, leave such pages: the tables on them
+    were called missing, or the whole file “找不到任何预算公开表的表题”."""
+    if not lines:
+        return []
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return []
+    read = {line.page for line in lines}
+    try:
+        return [p for p in range(1, len(pdf) + 1) if p not in read and _drawn(pdf[p - 1])]
+    finally:
+        pdf.close()
+
+
+def _drawn(page) -> bool:
+    """Whether a page shows something: a picture or text objects (a page left blank on purpose, “此页无正文”
+    printed as nothing, is no page that could not be read)."""
+    import pypdfium2.raw as raw
+
+    try:
+        return any(obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM)
+                   for obj in page.get_objects(max_depth=2))
+    finally:
+        page.close()
 
 
 def _nothing_recognised(lines: list[Line], report: ImportReport, forced: bool = False) -> str:
@@ -1149,6 +1201,9 @@ def _nothing_recognised(lines: list[Line], report: ImportReport, forced: bool = 
                     f"的公开表，{got}。不加 --template 时按表题识别表式。")
         return (f"第{span}页的表题是“{shown}”等，不是本工具已有表式的公开表，{got}。"
                 f"可用 --template 指定表式（{'、'.join(PROFILES)}），或为这种表式建一个 profile 并登记这些表题。")
+    if report.textless:  # said before “only prose”: the tables are likely on the pages that could not be read
+        return (f"第{page_span(report.textless)}页没有文字：{_TEXTLESS}；其余页中找不到预算公开表的表题，未导入任何表。"
+                "请提供由电子文档直接导出的 PDF，或先对这些页做文字识别（OCR）。")
     if report.chapters or sum("。" in x.text for x in lines) >= 10:  # headings we know, or simply prose
         what = "（" + "、".join(report.chapters[:4]) + "）" if report.chapters else ""
         return (f"这份文件只有情况说明{what}，没有公开表：公开表若另成一个 PDF，"

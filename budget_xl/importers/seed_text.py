@@ -184,10 +184,22 @@ def _records_grid(lay: Layout, records: list[dict], meta: dict, notes: list[str]
     return grid
 
 
+_TRAILING_BLANKS = re.compile(r"[\t ]+$", re.M)
+
+
+def _without_trailing_cells(text: str) -> str:
+    """Every line without the tabs and spaces that end it. A range copied from Excel or WPS keeps its empty
+    last columns as trailing tabs, so the page furniture above each table (“单位：万元”, the department's
+    name) came with tabs and was read as a table row: every row after it was placed lower, and the figures
+    were checked against the wrong lines. Empty cells at the end of a row are no cells."""
+    return _TRAILING_BLANKS.sub("", text)
+
+
 def import_seed_text(text: str, extras: dict | None = None) -> SeedImport:
     """The seed document (and the extras no table holds) → grids for every sheet of the workbook."""
     extras = extras or {}
     schema = load_schema()
+    text = _without_trailing_cells(text)
     lines = text.split("\n")
     warnings: list[str] = []
     narrative_at = next(i for i, x in enumerate(lines) if re.match(r"^#\s*\S+\s*\d{4}\s*年部门预算信息公开情况说明", x))

@@ -26,7 +26,10 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
         try:
             wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
             wb.repaired = []
-            return _complete(wb, src)
+            if not _lost_sheets(wb, src):
+                return wb
+            # fewer sheets than the workbook lists: a relationship spelt otherwise than its part (another
+            # letter case, percent-encoded) that openpyxl does not find, and Excel does: repaired below
         except SyntaxError:  # ElementTree's ParseError, and lxml's XMLSyntaxError (openpyxl parses the workbook
             pass             # part, its relationships and the sheets' rels with lxml when installed): repaired below
         except (IndexError, KeyError):  # a style past the style sheet, a lost [Content_Types].xml: repaired below
@@ -75,14 +78,24 @@ def transitional(part: bytes) -> bytes:
     return _STRICT_NS.sub(usual, part)
 
 
+def _lost_sheets(wb, src) -> list[str] | None:
+    """The sheets the package lists that openpyxl did not read (None: it read them all)."""
+    from budget_xl.read.files import listed_sheets
+
+    listed = listed_sheets(Path(src))
+    if listed is not None and len(wb.sheetnames) < len(listed):
+        return [n for n in listed if n not in wb.sheetnames] or listed
+    return None
+
+
 def _complete(wb, src):
     """The workbook as openpyxl read it, refused when it holds fewer sheets than the package lists: a copy
     written from it would silently lose the others."""
     from budget_xl.read.files import listed_sheets
 
-    listed = listed_sheets(Path(src))
-    if listed is not None and len(wb.sheetnames) < len(listed):
-        lost = [n for n in listed if n not in wb.sheetnames]
+    lost = _lost_sheets(wb, src)
+    if lost:
+        listed = listed_sheets(Path(src)) or []
         raise InputError(f"工作簿中有 {len(listed)} 张工作表，写出副本时只能读到 {len(wb.sheetnames)} 张"
                          f"（读不到“{'”“'.join(lost[:3])}”{'等' if len(lost) > 3 else ''}），为免丢失内容，未写出。"
                          "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再试。", file=str(src))
@@ -157,19 +170,42 @@ def _dangling(z: zipfile.ZipFile, part: str, xml: bytes, dxfs: int) -> bytes:
 def _unrepairable(e: BaseException, src) -> InputError:
     from budget_xl.inputs import broken_reason
 
+    named = _forbidden_sheet_name(src) if isinstance(e, ValueError) else None
+    if named is not None:
+        return named
     return InputError(f"文件的内容格式有误（{broken_reason(e)}），无法修复后写出副本。请在 Excel 中打开后另存再试。",
                       file=str(src))
+
+
+_FORBIDDEN_IN_SHEET_NAMES = set("[]*?/\\:")
+
+
+def _forbidden_sheet_name(src) -> InputError | None:
+    """A sheet named with a character Excel forbids in sheet names (“附表[1]”: a library wrote it; check reads
+    it): openpyxl refuses to open the workbook for a copy, and the refusal blamed the XML. Said as it is,
+    naming the sheet; renaming it in the copy would break the formulas that name it."""
+    from budget_xl.read.files import listed_sheets
+
+    bad = next((n for n in listed_sheets(Path(src)) or [] if _FORBIDDEN_IN_SHEET_NAMES & set(n)), None)
+    if bad is None:
+        return None
+    chars = "".join(sorted(_FORBIDDEN_IN_SHEET_NAMES & set(bad)))
+    return InputError(f"工作表名“{bad}”含有 Excel 不允许用于表名的字符（{chars}），无法写出副本。"
+                      "请在 Excel 或 WPS 中给这张表改名（去掉 [ ] * ? / \\ : 这些字符）后再试。", file=str(src), sheet=bad)
 
 
 def repaired_package(src: Path) -> tuple[bytes, list[str]]:
     """The package with every XML part that does not parse rewritten by a recovering parser."""
     from lxml import etree
 
+    from budget_xl.read.files import mended_targets
+
     out = io.BytesIO()
     repaired = []
     with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
         styles = _style_count(z)
         dxfs = _dxf_count(z)
+        members = set(z.namelist())
         for info in z.infolist():
             part = z.read(info)
             if info.filename.endswith((".xml", ".rels")) and _STRICT in part:
@@ -182,6 +218,11 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
                                     else m.group(1), part)
                 mended = _dangling(z, info.filename, mended, dxfs)
                 if mended != part:
+                    part = mended
+                    repaired.append(info.filename)
+            if info.filename.endswith(".rels"):
+                mended = mended_targets(info.filename, part, members)
+                if mended != part:  # a target spelt otherwise than its part: spelt as the part is
                     part = mended
                     repaired.append(info.filename)
             if info.filename.startswith("xl/worksheets/_rels/") and info.filename.endswith(".rels"):

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
@@ -17,7 +18,7 @@ from xml.etree import ElementTree
 
 from budget_xl.a1 import index as a1_index
 from budget_xl.errors import InputError
-from budget_xl.inputs import blank_after_suffix, broken_reason, check_declared_counts, not_a_workbook, require_regular_file
+from budget_xl.inputs import NOT_A_NUMBER, blank_after_suffix, broken_reason, check_declared_counts, not_a_workbook, require_regular_file
 from budget_xl.read.values import CellError, Uncached
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -95,17 +96,39 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
         with zipfile.ZipFile(p) as z:
             names = set(z.namelist())
             _check_sizes(z, name)  # before anything is decompressed
-            bad = z.testzip() if sheets is None else _test_members(z, sheets)  # bounded: never beyond the declared size
+            bad = _test_members(z, {} if sheets is None else sheets)  # bounded: never beyond the declared size
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
         raise InputError("文件已损坏，无法按 .xlsx 格式打开。", file=name) from None
-    if bad is not None or "xl/workbook.xml" not in names:
+    if bad is not None:
+        sheet = _sheet_of_part(p, bad)
+        raise InputError(_damaged_member(bad, sheet), file=name, sheet=sheet)
+    if "xl/workbook.xml" not in names:
         raise InputError("文件已损坏，或不是 Excel 工作簿（缺少工作簿内容）。", file=name)
     return p
 
 
+def _sheet_of_part(p: Path, part: str) -> str | None:
+    """The sheet whose part is ``part`` (None: the part is no sheet, or the workbook cannot tell)."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            return next((sheet for sheet, member in _sheet_paths(z).items() if member == part), None)
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError):
+        return None  # the damaged part is the workbook's own list of sheets
+
+
+def _damaged_member(part: str, sheet: str | None) -> str:
+    """Why a package whose member ``part`` (the part of ``sheet``) fails its checksum or does not inflate is
+    refused, naming what the user knows it as: a bad disk sector or an interrupted copy leaves the rest
+    readable, and “缺少工作簿内容” (what was said) sent the user looking for a missing part."""
+    what = "这张工作表的数据" if sheet else f"其中的“{part}”"
+    return (f"文件已损坏：{what}校验不符（文件在复制、下载或存储时出错），无法读取。"
+            "请找回原文件或备份，或在 Excel 中打开（让它修复）后另存再试。")
+
+
 def _test_members(z: zipfile.ZipFile, sheets: dict[str, bytes]) -> str | None:
-    """``ZipFile.testzip`` (every member inflated, its CRC checked; the first bad one named), keeping the
-    bytes of the worksheet parts in ``sheets``."""
+    """``ZipFile.testzip`` (every member inflated, its CRC checked; the first bad one named, also when its
+    data does not inflate at all, which testzip lets through as zlib.error), keeping the bytes of the
+    worksheet parts in ``sheets``."""
     for info in z.filelist:
         try:
             with z.open(info.filename, "r") as f:
@@ -114,8 +137,8 @@ def _test_members(z: zipfile.ZipFile, sheets: dict[str, bytes]) -> str | None:
                 else:
                     while f.read(2 ** 20):
                         pass
-        except zipfile.BadZipFile:
-            return info.filename
+        except (zipfile.BadZipFile, zlib.error, EOFError):  # a bad checksum, or compressed data that does not
+            return info.filename  # inflate (a zeroed sector: zlib's "invalid distance too far back", exit 3)
     return None
 
 
@@ -168,6 +191,7 @@ class SheetScan:
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
+_ANY_T = re.compile(rb"""\bt\s*=\s*["'](\w+)["']""")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)", re.S)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,4})(\d{1,8}):([A-Z]{1,4})(\d{1,8})"')
@@ -229,7 +253,99 @@ def _workbook_targets(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
         rels = z.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    return {r.get("Id", ""): (_resolve(r.get("Target") or ""), r.get("Type") or "") for r in _elements(rels, "Relationship")}
+    members = set(z.namelist())
+    return {r.get("Id", ""): (member_named(_resolve(r.get("Target") or ""), members) or _resolve(r.get("Target") or ""),
+                              r.get("Type") or "") for r in _elements(rels, "Relationship")}
+
+
+def member_named(path: str, members: set[str]) -> str | None:
+    """The member of the package a relationship's target names, as the zip spells it (None: not there).
+
+    Part names are URIs, compared without regard to letter case (ECMA-376 part 2): a target
+    ``worksheets/Sheet1.xml`` names the member ``xl/worksheets/sheet1.xml``, and ``sheet%201.xml`` the member
+    ``sheet 1.xml`` (or the other way round: writers disagree on which of the two they percent-encode).
+    Excel opens all of these; python-calamine refused the percent-encoded ones, openpyxl the others."""
+    if path in members:
+        return path
+    from urllib.parse import quote, unquote
+
+    spellings = [path, unquote(path), quote(unquote(path), safe="/")]
+    for name in spellings[1:]:
+        if name in members:
+            return name
+    lower = {m.lower(): m for m in members}
+    return next((lower[n.lower()] for n in spellings if n.lower() in lower), None)
+
+
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>")
+_TARGET = re.compile(rb'(\bTarget\s*=\s*")([^"]*)(")')
+
+
+def mended_targets(rels_part: str, rels: bytes, members: set[str]) -> bytes:
+    """A relationships part whose internal targets name members as the zip spells them (``member_named``):
+    a target naming no member in its own spelling but one in another is rewritten to that member (as an
+    absolute part name); every other relationship is left exactly as it is."""
+    source = rels_part.replace("_rels/", "").removesuffix(".rels")
+    folder = source.rsplit("/", 1)[0] if "/" in source else ""
+    if all(_plain_target(t, folder) in members for t in _TARGET_VALUE.findall(rels)):
+        return rels  # every target names its member as spelt (what Excel writes): nothing to look up
+
+    def mend(m: re.Match) -> bytes:
+        rel = m.group(0)
+        t = _TARGET.search(rel)
+        if t is None or b'TargetMode="External"' in rel:
+            return rel
+        target = unescape(t.group(2).decode("utf-8", "replace"))
+        if "://" in target or target.startswith("#"):
+            return rel
+        path = target.lstrip("/") if target.startswith("/") else _resolve_in(folder, target)
+        if path in members:
+            return rel
+        actual = member_named(path, members)
+        if actual is None:
+            return rel
+        quoted = ("/" + actual).replace("&", "&amp;").replace('"', "&quot;").encode()
+        return rel[:t.start(2)] + quoted + rel[t.end(2):]
+    return _RELATIONSHIP.sub(mend, rels)
+
+
+_TARGET_VALUE = re.compile(rb'\bTarget="([^"]*)"')
+
+
+def _plain_target(target: bytes, folder: str) -> str:
+    """A target as the member it names when it is written the plain way (absolute, or relative without
+    “..”, “.”, escapes); anything else gives a name no member has, for ``mended_targets`` to look at."""
+    t = target.decode("utf-8", "replace")
+    if t.startswith("/"):
+        return t[1:]
+    return f"{folder}/{t}" if folder else t
+
+
+def _resolve_in(folder: str, target: str) -> str:
+    """``target`` relative to ``folder`` (a member name, '..' and '.' resolved)."""
+    parts: list[str] = []
+    for seg in f"{folder}/{target}".split("/"):
+        if seg == "..":
+            if parts:
+                parts.pop()
+        elif seg not in ("", "."):
+            parts.append(seg)
+    return "/".join(parts)
+
+
+def _targets_mended(z: zipfile.ZipFile) -> dict[str, bytes]:
+    """The workbook's relationships part, mended by ``mended_targets``, by name, when that changes it (the
+    part python-calamine finds the sheets, the shared strings and the styles by; usually empty)."""
+    name = "xl/_rels/workbook.xml.rels"
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        return {}
+    if info.file_size > 4 * 1024 * 1024:
+        return {}
+    data = as_utf8(z.read(info))
+    mended = mended_targets(name, data, set(z.namelist()))
+    return {name: mended} if mended != data else {}
 
 
 def _sheet_paths(z: zipfile.ZipFile, targets: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
@@ -272,7 +388,11 @@ def _sheet_like_parts(targets: dict[str, tuple[str, str]], members: set[str], ma
 
 _OPEN = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_ROW_R = re.compile(rb'\br="(\d{1,9})"')
+# r= as XML allows it, not only as Excel writes it: in single quotes, blanks round the “=”, letters in lower
+# case. python-calamine reads all of these; a far cell written so slipped past the extent check, and calamine
+# aborted the process allocating its grid (“memory allocation of 549755813888 bytes failed”, exit 134)
+_ROW_R = re.compile(rb"""\br\s*=\s*["'](\d{1,9})["']""")
+_ANY_R = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,4})(\d{1,8})["']""")
 
 
 def sheet_extent(data: bytes) -> tuple[int, int]:
@@ -299,10 +419,10 @@ def sheet_extent(data: bytes) -> tuple[int, int]:
             row = int(r[-1]) - 1 if r else row + 1
             col = -1
             continue
-        refs_here = _ATTR_R.findall(at)  # a cell saying r= twice is placed by its last one (as calamine does)
+        refs_here = _ANY_R.findall(at)  # a cell saying r= twice is placed by its last one (as calamine does)
         ref = refs_here[-1] if refs_here else None
         if ref:
-            row, col = int(ref[1]) - 1, _col_index(ref[0])
+            row, col = int(ref[1]) - 1, _col_index(ref[0].upper())
         else:
             col += 1
         rows, cols = max(rows, row + 1), max(cols, col + 1)
@@ -359,8 +479,15 @@ def _scan_sheet(data: bytes, scan: SheetScan, sheet: str, file: str) -> None:
     prefixed = _PREFIXED.search(data) is not None
     if prefixed or _UNPROVEN_CELL.search(data) or _LATER_R.search(data):
         check_extent(*sheet_extent(data), sheet, file)
+        if not prefixed and _ODD_ATTRS.search(data):  # attributes not as Excel writes them: every cell looked at
+            for m in _CELL.finditer(data):
+                _scan_cell(m, scan)
+            return
     if b"<f" in data or b't="e"' in data or (prefixed and b":f" in data):
         _scan_cells(data, scan, prefixed)
+
+
+_ODD_ATTRS = re.compile(rb"""<c\b[^>]*?\s[rt](?:\s+=|=\s+|=')""")  # <c r='D7'>, <c r = "D7">: XML allows them
 
 
 def _formula_places(data: bytes) -> list[int]:
@@ -444,11 +571,11 @@ def merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
 
 def _scan_cell(m: re.Match, scan: SheetScan) -> None:
     attrs, body = m.group(1), m.group(2) or b""
-    at = _ATTR_R.search(attrs)
+    at = _ANY_R.search(attrs)
     if at is None:
         return
-    rc = (int(at.group(2)) - 1, _col_index(at.group(1)))
-    t = _ATTR_T.search(attrs)
+    rc = (int(at.group(2)) - 1, _col_index(at.group(1).upper()))
+    t = _ANY_T.search(attrs)
     v = _VALUE.search(body)
     if t and t.group(1) == b"e":
         code = (v.group(1).decode("utf-8", "replace") if v else "").strip() or "#VALUE!"
@@ -498,29 +625,74 @@ def load_grids_calamine(path: str | Path) -> dict[str, list[list]]:
     p = check_workbook_file(path, parts)
     xls = is_xls(p)
     scans = _scan(p, parts, merged=False) if not xls else {}
-    name = None  # the sheet being read when calamine gives up: named in the message
+    where: list[str] = []  # the sheet being read when calamine gives up: named in the message
     try:
         usual = None if xls else _usual_copy(p, parts)
         del parts  # not held while calamine reads
         wb = CalamineWorkbook.from_path(str(p)) if usual is None else CalamineWorkbook.from_filelike(usual)
-        grids = {}
-        for name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(name)
-            end = sheet.end  # the last cell: what an old .xls (no package to scan) holds is measured here,
-            if end is not None:  # before a Python object is made for every cell from A1 to it
-                check_extent(end[0] + 1, end[1] + 1, name, str(path))
-            grids[name] = sheet.to_python(skip_empty_area=False)
-            ranges = sheet.merged_cell_ranges  # calamine's own, read with the cells: ((row1, col1), (row2, col2))
-            if ranges:
-                scans.setdefault(name, SheetScan()).merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
-        hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
+        try:
+            grids, hidden = _calamine_grids(wb, scans, str(path), where)
+        except InputError:
+            raise
+        except Exception as e:
+            trimmed = None if xls or broken_reason(e) != NOT_A_NUMBER else _trimmed_copy(p)
+            if trimmed is None:
+                raise
+            where.clear()
+            grids, hidden = _calamine_grids(CalamineWorkbook.from_filelike(trimmed), scans, str(path), where)
     except InputError:
         raise
     except Exception as e:  # calamine raises its own error types for broken parts
         raise InputError(f"文件无法读取（{broken_reason(e)}）：可能已损坏。请在 Excel 中打开后另存再试。",
-                         file=str(path), sheet=name) from None
+                         file=str(path), sheet=where[-1] if where else None) from None
     out = mark_unreadable(grids, scans)
     out.hidden = hidden
+    return out
+
+
+def _calamine_grids(wb, scans: dict[str, SheetScan], path: str, where: list[str]) -> tuple[dict[str, list], set[str]]:
+    """Every sheet of calamine's workbook ``wb`` as rows (merged ranges into ``scans``), and the hidden ones;
+    ``where`` ends with the sheet being read."""
+    grids = {}
+    for name in wb.sheet_names:
+        where.append(name)
+        sheet = wb.get_sheet_by_name(name)
+        end = sheet.end  # the last cell: what an old .xls (no package to scan) holds is measured here,
+        if end is not None:  # before a Python object is made for every cell from A1 to it
+            check_extent(end[0] + 1, end[1] + 1, name, path)
+        grids[name] = sheet.to_python(skip_empty_area=False)
+        ranges = sheet.merged_cell_ranges  # calamine's own, read with the cells: ((row1, col1), (row2, col2))
+        if ranges:
+            scans.setdefault(name, SheetScan()).merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
+    hidden = {m.name for m in wb.sheets_metadata if not str(m.visible).endswith(".Visible")}
+    return grids, hidden
+
+
+_PADDED_V = re.compile(rb"(<(?:[\w.-]+:)?v>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(</(?:[\w.-]+:)?v>)")
+
+
+def _trimmed_copy(p: Path):
+    """The package (as ``_usual_copy`` makes it) with the blanks around every number in a ``<v>`` removed;
+    None when there are none. A pretty-printing XML writer (or a sheet re-indented by hand) leaves
+    ``<v>\\n    3397.31  </v>``: XML Schema collapses such blanks in a number and Excel reads it, python-calamine
+    refused the whole workbook as “某个数值单元格的内容不是数字”. Made only after calamine has refused: the
+    usual read pays nothing."""
+    import io
+
+    base = _usual_copy(p)
+    changed = False
+    out = io.BytesIO()
+    with zipfile.ZipFile(base or p) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                trimmed = _PADDED_V.sub(rb"\1\2\3", data)
+                changed = changed or trimmed != data
+                data = trimmed
+            w.writestr(info.filename, data)
+    if not changed:
+        return None
+    out.seek(0)
     return out
 
 
@@ -528,8 +700,9 @@ def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
     """The package as python-calamine reads it, in memory, when it is not: members compressed otherwise than
     Deflate (bzip2, LZMA: calamine refused "compression method not supported" and the workbook was called
     damaged) re-compressed, XML parts in UTF-16 (a .NET export; calamine read such a sheet as empty and the
-    tool said its header was missing) re-encoded as UTF-8. None for a usual package (nearly always); never
-    called for an old .xls.
+    tool said its header was missing) re-encoded as UTF-8, relationship targets spelt otherwise than their
+    members (percent-encoded, another letter case: ``mended_targets``) spelt as the members are. None for
+    a usual package (nearly always); never called for an old .xls.
     Sizes were bounded by _check_sizes; ``inflated``: parts check_workbook_file already holds."""
     import io
 
@@ -539,12 +712,13 @@ def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
         inflated = inflated or {}
         wide = [i for i in infos if _read_by_calamine(i.filename)
                 and _utf16(inflated[i.filename][:4] if i.filename in inflated else _head(z, i))]
-        if not odd and not wide:
+        mended = _targets_mended(z)
+        if not odd and not wide and not mended:
             return None
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
             for info in infos:
-                w.writestr(info.filename, as_utf8(z.read(info)))
+                w.writestr(info.filename, mended.get(info.filename) or as_utf8(z.read(info)))
     out.seek(0)
     return out
 

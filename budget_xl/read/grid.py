@@ -19,7 +19,17 @@ from budget_xl.a1 import letter
 from budget_xl.errors import InputError
 from budget_xl.findings import ERROR, INFO, WARNING, Finding
 from budget_xl.model import TOTAL_KEY, Budget, Row, Table
-from budget_xl.read.values import CellError, Uncached, has_control_chars, parse_code, parse_number, parse_text, plain, shown
+from budget_xl.read.values import (
+    CellError,
+    Uncached,
+    has_control_chars,
+    is_cell_picture,
+    parse_code,
+    parse_number,
+    parse_text,
+    plain,
+    shown,
+)
 from budget_xl.schema import DEFAULT_PROFILE, PROFILES, Layout, header_key, label_key, load_schema, profile_from_label
 from budget_xl.units import WAN, parse_unit
 
@@ -330,6 +340,10 @@ class _SheetReader:
                 what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
                 if isinstance(raw, (date, time, timedelta)):  # a number Excel shows as a date: its format, not its value
                     what += "（单元格设置成了日期或时间格式；若原是金额，请把单元格格式改为“数值”后重新填写）"
+                if is_cell_picture(raw):
+                    self.note("READ-NOT-NUMBER", ERROR, f"{where} 中是一张嵌入单元格的图片（WPS 的“嵌入单元格”图片），"
+                              "不是金额，涉及它的关系暂不核对。请把图片移出这个单元格，填写金额。", where)
+                    return
                 self.note("READ-NOT-NUMBER", ERROR, f"{where} 的内容“{shown(raw)}”{what}，涉及它的关系暂不核对。", where)
             elif p.how == "text-number":
                 self.note("READ-TEXT-NUMBER", WARNING,

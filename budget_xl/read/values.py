@@ -110,6 +110,15 @@ def _from_float(x: float) -> Decimal:
     return d
 
 
+_CELL_PICTURE = re.compile(r"^=?(?:_xlfn\.)?DISPIMG\(", re.I)
+
+
+def is_cell_picture(raw) -> bool:
+    """A picture WPS placed in the cell (“嵌入单元格的图片”): the cell holds the formula DISPIMG("ID_…", 1), and
+    its saved result is the formula's own text. Quoting that text told the user nothing they could see."""
+    return isinstance(raw, str) and _CELL_PICTURE.match(raw.strip()) is not None
+
+
 def shown(raw) -> str:
     """A cell's raw value as a message quotes it: what the user sees in Excel, never Python's "inf", "nan",
     "True" or "False" (a logical cell shows TRUE / FALSE, in Chinese Excel too)."""
@@ -187,6 +196,7 @@ def _parse_number(raw, percent: bool) -> Parsed:
         d = Decimal(s)
     except InvalidOperation:
         return Parsed(None, "bad")
+    d = _printed_float(s, d)
     if neg:
         d = -d
     if d.is_zero():  # "-0", "(0.00)": zero, never printed "-0.00"
@@ -198,6 +208,19 @@ def _parse_number(raw, percent: bool) -> Parsed:
     if percent and not is_pct and abs(d) <= FRACTION_LIMIT:  # "0.2" typed as text reads like 0.2
         d = plain(d * 100)
     return Parsed(d, "text-number")
+
+
+def _printed_float(s: str, d: Decimal) -> Decimal:
+    """A number stored as text that is a double's printout (“66.73999999999999”: an export writing the
+    float's repr into a text cell, a formula's text result) read as that double is read, its float noise cut
+    at a millionth as ``_from_float`` cuts it. Read exactly, it was 0.00000000000001 off the same figure
+    stored as a number, and the relations gave false errors. A figure a person typed (at most 6 decimals)
+    is kept exactly as typed; so is one of fewer than 15 significant digits (a double prints 15 to 17:
+    %.15g … %.17g, or its shortest repr when that is as long)."""
+    digits = d.as_tuple().digits
+    if d.as_tuple().exponent >= -6 or not 15 <= len(digits) <= 17:
+        return d
+    return _from_float(float(d))
 
 
 def parse_code(raw) -> str | None:

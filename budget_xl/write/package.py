@@ -132,10 +132,14 @@ class Package:
         return self.xml(name) if name in self.parts else self.trees[name]
 
     def target(self, part: str, rel: etree._Element) -> str:
+        """The part ``rel`` (a relationship of ``part``) names, as the package spells it: a target in another
+        letter case or percent-encoded names its member as Excel reads it (read.files.member_named; the
+        lookup by the target's own spelling stopped with a KeyError)."""
+        from budget_xl.read.files import member_named
+
         t = rel.get("Target")
-        if t.startswith("/"):
-            return t[1:]
-        return posixpath.normpath(posixpath.join(posixpath.dirname(part), t))
+        path = t[1:] if t.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(part), t))
+        return member_named(path, set(self.parts)) or path
 
     def add_rel(self, part: str, rel_type: str, target_part: str) -> str:
         rels = self.rels(part)

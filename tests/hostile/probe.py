@@ -843,6 +843,38 @@ def round_nine_runs(root: Path) -> list[Run]:
     return rs
 
 
+# -- round ten -----------------------------------------------------------------------------------------
+def round_ten_runs(root: Path) -> list[Run]:
+    """The round-ten families (tests/hostile/round_ten.py: other libraries' sheet XML and relationships, hidden
+    sheets, defined names pointing nowhere, damaged sectors, scanned pages, joined and Excel-copied texts,
+    names typed otherwise than stored) through their commands."""
+    from tests.hostile import round_ten
+
+    base = root / "ten"
+    out, _copy = _run_folders(base)
+    rs: list[Run] = []
+    every = {**round_ten.xlsx_inputs(), **round_ten.pdf_inputs(), **round_ten.text_inputs()}
+    for name, p in _built(base / "inputs", every):
+        if p.suffix == ".pdf":
+            rs += _command_runs(out, f"ten-{name}", p, _pdf_commands(p))
+        elif p.suffix == ".txt":
+            rs += _command_runs(out, f"ten-{name}", p, _text_commands(p))
+        else:
+            rs += _command_runs(out, f"ten-{name}", p, {
+                **_workbook_commands(p),
+                "document": lambda o, p=p: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
+                "import": lambda o, p=p: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            })
+    for name, p in _built(base / "paths", round_ten.path_inputs()):
+        rs += _command_runs(out, f"ten-{name}", p, {
+            "check": lambda o, p=p: ["check", str(p)],
+            "fill": lambda o, p=p: ["fill", str(p), "-o", str(o / "重算.xlsx")],
+            "import": lambda o, p=p: ["import", str(p), "-o", str(o / "导入.xlsx")],
+            "batch": lambda o, p=p: ["batch", str(p)],
+        })
+    return rs
+
+
 # -- round seven ---------------------------------------------------------------------------------------
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
@@ -1042,8 +1074,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
-    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9"), default="all",
-                    help="the earlier runs, round six's, seven's, eight's, nine's, or all")
+    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9", "10"), default="all",
+                    help="the earlier runs, round six's, seven's, eight's, nine's, ten's, or all")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
@@ -1051,7 +1083,8 @@ def main(argv: list[str]) -> int:
     every = ((runs(root) if a.round in ("all", "4") else []) + (round_six_runs(root) if a.round in ("all", "6") else [])
              + (round_seven_runs(root) if a.round in ("all", "7") else [])
              + (round_eight_runs(root) if a.round in ("all", "8") else [])
-             + (round_nine_runs(root) if a.round in ("all", "9") else []))
+             + (round_nine_runs(root) if a.round in ("all", "9") else [])
+             + (round_ten_runs(root) if a.round in ("all", "10") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
