@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.etree import ElementTree
 
 from budget_xl.a1 import index as a1_index
@@ -236,15 +236,7 @@ def _elements(xml: bytes, tag: str) -> list[dict[str, str]]:
 
 def _resolve(target: str) -> str:
     """A relationship's target as a member name of the package ('worksheets/sheet1.xml' → 'xl/…')."""
-    path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-    parts: list[str] = []
-    for seg in path.split("/"):
-        if seg == "..":
-            if parts:
-                parts.pop()
-        elif seg not in ("", "."):
-            parts.append(seg)
-    return "/".join(parts)
+    return _resolve_in("", target) if target.startswith("/") else _resolve_in("xl", target)
 
 
 def _workbook_targets(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:

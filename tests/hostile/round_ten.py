@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tests.hostile.make_corpus import sample_bytes
 from tests.hostile.round_four import repack, saved_sample, sheet_part, w
+from tests.hostile.round_six import edit
 
 Builder = Callable[[Path], Path]
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -173,19 +174,6 @@ def _defined_names(names: bytes) -> Callable[[bytes], bytes]:
         d = re.sub(rb"<definedNames>.*?</definedNames>", b"", d)
         return d.replace(b"</sheets>", b"</sheets><definedNames>" + names + b"</definedNames>", 1)
     return patch
-
-
-def edit(name: str, change: Callable) -> Builder:
-    """The sample opened with openpyxl, ``change(wb)``, saved as ``name``."""
-    def build(folder: Path) -> Path:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(io.BytesIO(sample_bytes()))
-        change(wb)
-        p = folder / name
-        wb.save(p)
-        return p
-    return build
 
 
 def _chartsheet_first(wb) -> None:

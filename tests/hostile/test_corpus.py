@@ -28,6 +28,16 @@ def run(argv: list[str]) -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
+def findings(path: Path) -> list[tuple]:
+    """What ``check --json`` finds in ``path``, as (rule, cells, severity), sorted: two inputs that should read
+    alike compare equal."""
+    import json
+
+    code, text = run(["check", "--json", str(path)])
+    assert code in (0, 1), text
+    return sorted((f["rule"], tuple(f["cells"]), f["severity"]) for f in json.loads(text)["findings"])
+
+
 def digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()
             if p.is_file() and not p.is_symlink()}

@@ -14,7 +14,7 @@ import pytest
 
 from tests.hostile import round_eight
 from tests.hostile.make_corpus import sample_bytes
-from tests.hostile.test_corpus import run
+from tests.hostile.test_corpus import findings, run
 
 
 def build(name: str, folder: Path) -> Path:
@@ -22,19 +22,8 @@ def build(name: str, folder: Path) -> Path:
     return round_eight.xlsx_inputs()[name](folder)
 
 
-def findings(path: Path) -> list[tuple]:
-    import json
-
-    code, text = run(["check", "--json", str(path)])
-    assert code in (0, 1), text
-    return sorted((f["rule"], tuple(f["cells"]), f["severity"]) for f in json.loads(text)["findings"])
 
 
-@pytest.fixture(scope="module")
-def sample_findings(tmp_path_factory):
-    p = tmp_path_factory.mktemp("s") / "样例.xlsx"
-    p.write_bytes(sample_bytes())
-    return findings(p)
 
 
 def test_a_strict_workbook_is_checked_as_the_same_workbook_saved_as_usual(sample_findings, tmp_path):

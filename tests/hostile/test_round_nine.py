@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile import round_nine
-from tests.hostile.test_corpus import run
+from tests.hostile.test_corpus import findings, run
 
 
 def build(name: str, folder: Path) -> Path:
@@ -70,12 +70,6 @@ def test_a_macro_enabled_workbook_keeps_its_vba_project(tmp_path):
     assert "xl/vbaProject.bin" in zipfile.ZipFile(out).namelist()
 
 
-def findings(path: Path) -> list[tuple]:
-    import json
-
-    code, text = run(["check", "--json", str(path)])
-    assert code in (0, 1), text
-    return sorted((f["rule"], tuple(f["cells"]), f["severity"]) for f in json.loads(text)["findings"])
 
 
 def _read_as_the_sample(name: str, tmp_path: Path) -> tuple[Path, str]:

@@ -28,13 +28,12 @@ with CR line ends, zero-width spaces in numbers."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.hostile import round_ten
-from tests.hostile.test_corpus import run
+from tests.hostile.test_corpus import findings, run
 
 
 def build(name: str, folder: Path) -> Path:
@@ -46,19 +45,8 @@ def digest(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-def findings(path: Path) -> list[tuple]:
-    code, text = run(["check", "--json", str(path)])
-    assert code in (0, 1), text
-    return sorted((f["rule"], tuple(f["cells"]), f["severity"]) for f in json.loads(text)["findings"])
 
 
-@pytest.fixture(scope="module")
-def sample_findings(tmp_path_factory):
-    from tests.hostile.make_corpus import sample_bytes
-
-    p = tmp_path_factory.mktemp("sample") / "主表.xlsx"
-    p.write_bytes(sample_bytes())
-    return findings(p)
 
 
 # -- numbers stored as text ----------------------------------------------------------------------------
