@@ -199,3 +199,15 @@ def soffice(*needs: str) -> str | None:
             pytest.fail(f"{text}，但 BUDGET_XL_REQUIRE_SOFFICE=1 要求运行此测试")
         pytest.skip(text)
     return exe
+
+
+@pytest.fixture(scope="module")
+def sample_findings(tmp_path_factory):
+    """What ``check --json`` finds in the embedded sample (``tests.hostile.test_corpus.findings``): what a hostile
+    input that should read as the sample must give."""
+    from tests.hostile.make_corpus import sample_bytes
+    from tests.hostile.test_corpus import findings
+
+    p = tmp_path_factory.mktemp("sample") / "主表.xlsx"
+    p.write_bytes(sample_bytes())
+    return findings(p)
