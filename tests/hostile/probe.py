@@ -1039,7 +1039,7 @@ def _http(rid: str, port: int, raw: bytes) -> dict:
     lower_head = head.decode("latin-1").lower()
     is_page = "text/html" in lower_head or "javascript" in lower_head or "text/css" in lower_head or "xml" in lower_head
     if not is_page:
-        en = english(text, Run(rid, []))
+        en = english(_said(text) if "application/json" in lower_head else text, Run(rid, []))
         if en:
             problems.append("english:" + ",".join(en[:12]))
     elif rid in ("get-missing", "accept-english", "get-static-missing"):
@@ -1048,6 +1048,34 @@ def _http(rid: str, port: int, raw: bytes) -> dict:
             problems.append("english page:" + ",".join(en[:12]))
     return {"id": f"serve.{rid}", "code": code, "problems": problems,
             "output": (head.decode("latin-1")[:400] + "\n\n" + text[:600])}
+
+
+# what a JSON answer says to a person: Office.js reads the other keys and values (the custom functions'
+# metadata: "dimensionality": "matrix", "requiresAddress"…) as protocol, never shows them
+_SAID_KEYS = {"description", "message", "detail", "error", "text", "title", "msg"}
+
+
+def _said(text: str) -> str:
+    """The human text of a JSON answer: the values under ``_SAID_KEYS`` (and bare strings), joined."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    out: list[str] = []
+
+    def walk(x, key=None):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                walk(v, k)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v, key)
+        elif isinstance(x, str) and (key is None or key in _SAID_KEYS):
+            out.append(x)
+    walk(data)
+    return "\n".join(out)
 
 
 def _slow_loris(port: int) -> dict:
