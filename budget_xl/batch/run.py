@@ -20,8 +20,8 @@ CONNECT_SECONDS = 20  # how long to wait for a dask scheduler (connection and ha
 def run_local(files: list[Document], jobs: int = 1, on_result: OnResult | None = None) -> list[FileResult]:
     """``jobs`` worker processes (concurrent.futures); 1 = in this process, no start-up cost. Each item a file
     or the PDFs of one document (``batch.inputs.documents``)."""
-    names = [document_name(f) for f in files]
-    sent = {document_name(f): _absolute(f) for f in files}
+    sent = {document_name(f): _absolute(f) for f in files}  # name as reported → the paths a worker gets
+    names = list(sent)
     results: dict[str, FileResult] = {}
 
     def done(name: str, res: FileResult) -> None:

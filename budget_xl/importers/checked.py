@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+PRINTING_CHECKS = ("C-ROWS", "DUP-CODE")  # the registered checks only the document as printed can fire
+
 
 def printing_only(rule: str) -> bool:
-    """A rule only the document as printed can fire: its standard rows, its codes printed twice."""
+    """A finding of ``PRINTING_CHECKS``: a standard row left out, a code printed twice (``T5-DUP-CODE``)."""
     return rule == "C-ROWS" or rule.endswith("-DUP-CODE")
 
 
@@ -37,9 +39,13 @@ def check_imported(budget, source: Path):
     """(the read-back's ReadResult, its CheckResult): the findings of ``import`` then ``check``, the printing's
     own (``printing_only``) taken from the document as imported."""
     from budget_xl.rules import CheckResult, check_budget, severity_order
+    from budget_xl.rules.registry import PYTHON_CHECKS, applies
+    from budget_xl.schema import load_schema
 
     result = read_back(budget, source)
     checked = check_budget(result.budget, [])
     kept = [f for f in checked.findings if not printing_only(f.rule)]
-    printed = [f for f in check_budget(budget, []).findings if printing_only(f.rule)]
+    schema = load_schema(budget.profile)  # only those checks on the document itself, not every rule again
+    printed = [f for rule_id, fn in PYTHON_CHECKS if rule_id in PRINTING_CHECKS and applies(rule_id, schema)
+               for f in fn(budget)]
     return result, CheckResult(sorted(kept + printed, key=severity_order), checked.coverage)

@@ -35,6 +35,8 @@ _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 def severity_order(f: Finding) -> int:
     """The order findings are reported in: errors, warnings, infos."""
     return _ORDER[f.severity]
+
+
 NOTHING_CHECKED = "C-NOTHING-CHECKED"
 register_info(NOTHING_CHECKED, WARNING, "没有核对任何关系（检查关系 0 处）：工作簿中没有可相互比较的数，"
               "“错误 0 条”不表示通过", "检查关系 0 处，不适用 12 处，因空白未能检查 3 处：本工作簿没有核对任何关系")
@@ -79,7 +81,7 @@ def check_budget(budget: Budget, notes: list[Finding] | None = None, tol: Tolera
             found += fn(budget)
     found = absent_columns(budget, found)
     found = unit_slips(budget, found, scanned.every() if may_slip(scanned.differing) else scanned.differing)
-    return CheckResult(sorted(found, key=lambda f: _ORDER[f.severity]), cov)
+    return CheckResult(sorted(found, key=severity_order), cov)
 
 
 def run_checks(budget: Budget, notes: list[Finding] | None = None, tol: Tolerances | None = None) -> list[Finding]:
