@@ -243,3 +243,13 @@ def test_a_pair_whose_said_is_damaged_checks_its_tables_and_names_the_loss(tmp_p
     # the tables lost instead: nothing left to check, the row says why
     res = work.check_file((str(said), str(cut.with_name("坏" + tables.name))))
     assert res.problem is not None and "“" in res.problem and "('" not in res.problem
+
+
+def test_the_closing_line_counts_documents_and_the_files_they_came_in():
+    """Two PDFs of one department are one document (one result row): “共 2 份（3 个文件…）”, not “共 2 个文件”
+    beside a folder of three."""
+    from budget_xl.batch.cli import counted
+
+    assert counted(["a.xlsx", "b.pdf"]) == "2 个文件"
+    assert counted([("说明.pdf", "公开表.pdf"), "b.xlsx"]) == \
+        "2 份（3 个文件，其中 1 份分成说明与公开表等几个 PDF 公开，各按一份校验）"

@@ -118,9 +118,7 @@ def cmd_batch(args) -> int:
         unchecked = [r for r in read if not r.count("error") and r.covered("checked") == 0]
         clean = len(results) - len(bad) - len(unreadable) - len(unchecked)
         none = f"，{len(unchecked)} 个没有核对任何关系" if unchecked else ""
-        pairs = sum(isinstance(d, tuple) for d in docs)
-        joined = f"（其中 {pairs} 份分成说明与公开表等几个 PDF 公开，各按一份校验）" if pairs else ""
-        out.print(f"共 {len(results)} 个文件{joined}：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个{none}，"
+        out.print(f"共 {counted(docs)}：有错误 {len(bad)} 个，无法读取 {len(unreadable)} 个{none}，"
                   f"其余 {clean} 个无错误。", soft_wrap=True)
         if read:
             total = {k: sum(r.covered(k) or 0 for r in read) for k in ("checked", "not_applicable", "not_checkable")}
@@ -129,6 +127,16 @@ def cmd_batch(args) -> int:
         if report is not None:
             out.print(f"已写出审核报告：{report}（汇总、明细、规则统计、图表）", soft_wrap=True)
     return 1 if bad or unreadable else 0
+
+
+def counted(docs) -> str:
+    """“3 个文件”, or, when a document was published as 说明 + 公开表 (one result from several PDFs),
+    “2 份（3 个文件，其中 1 份…）”: the results are documents, and a reviewer counts the files he gave."""
+    pairs = sum(isinstance(d, tuple) for d in docs)
+    if not pairs:
+        return f"{len(docs)} 个文件"
+    n_files = sum(len(d) if isinstance(d, tuple) else 1 for d in docs)
+    return f"{len(docs)} 份（{n_files} 个文件，其中 {pairs} 份分成说明与公开表等几个 PDF 公开，各按一份校验）"
 
 
 def register(sub) -> None:
