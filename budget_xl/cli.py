@@ -323,6 +323,7 @@ def _main(argv: list[str] | None) -> int:
             return 2
         if os.environ.get("BUDGET_XL_DEBUG"):
             raise
-        _err(f"内部错误（{type(e).__name__}：{e}）。输入文件没有被修改。"
-             "请把这条信息和所用文件发给维护人员；设置环境变量 BUDGET_XL_DEBUG=1 可看到详细信息。")
+        from budget_xl.errors import internal_error
+
+        _err(internal_error(e))
         return 3

@@ -128,8 +128,9 @@ def _check_many(files: list[Path], args) -> int:
         except Exception as e:  # one file's failure must not cost the reviewer the other files' results
             if os.environ.get("BUDGET_XL_DEBUG"):
                 raise
-            results.append((src, [], f"文件“{src}”：内部错误（{type(e).__name__}：{e}），已跳过此文件。"
-                                     "请把这条信息和该文件发给维护人员。", None))
+            from budget_xl.errors import internal_error
+
+            results.append((src, [], f"文件“{src}”：" + internal_error(e, "已跳过此文件。"), None))
     if args.json:
         from budget_xl.report import file_json
 

@@ -52,3 +52,30 @@ def visible(text: str, names: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def internal_error(e: BaseException, what: str = "输入文件没有被修改。") -> str:
+    """The Chinese message for a defect of ours (exit 3): Python's own words (“list index out of range”,
+    “KeyError: 'name'”) are English and mean nothing to an accountant, so they go, with the traceback, into a
+    report file the message names for the maintainers; the screen says what happened in Chinese."""
+    report = _crash_report(e)
+    where = f"详细信息已写入“{report}”，" if report else ""
+    return (f"内部错误（程序缺陷，不是您的文件的问题）。{what}{where}请把它和所用文件发给维护人员；"
+            "设置环境变量 BUDGET_XL_DEBUG=1 可直接看到详细信息。")
+
+
+def _crash_report(e: BaseException) -> str | None:
+    """The traceback of ``e`` in a new file of the temporary folder (None when nothing can be written there:
+    a full disk must not turn the message into a second failure)."""
+    import os
+    import tempfile
+    import time
+    import traceback
+
+    try:
+        fd, path = tempfile.mkstemp(prefix=time.strftime("budget-xl-crash-%Y%m%d-%H%M%S-"), suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write("".join(traceback.format_exception(type(e), e, e.__traceback__)))
+        return path
+    except Exception:  # noqa: BLE001 - the report is a courtesy; the message stands without it
+        return None

@@ -40,3 +40,36 @@ def test_demo_writes_the_sample_and_prints_what_it_holds(tmp_path):
 def test_help_is_in_chinese():
     r = run_cli("--help")
     assert r.returncode == 0 and "用法" in r.stdout and "生成空白主表工作簿" in r.stdout
+
+
+def test_a_defect_of_ours_is_said_in_chinese_and_its_traceback_kept_in_a_report(tmp_path, monkeypatch):
+    """An exception we did not foresee: exit 3, a Chinese message without Python's English words, and the
+    traceback in the report file the message names (for the maintainers)."""
+    import re
+
+    import budget_xl.commands as commands
+
+    def broken(*_a, **_k):
+        raise KeyError("name")
+
+    monkeypatch.setattr(commands, "_check_one", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
+    book = tmp_path / "样例.xlsx"
+    assert run_cli("sample", "-o", book).returncode == 0
+    before = book.read_bytes()
+    r = run_cli("check", book, book)  # two files: the per-file account goes on to the next
+    text = r.stdout + r.stderr
+    assert "内部错误（程序缺陷" in text and "KeyError" not in text and "'name'" not in text, text
+    reports = re.findall(r"详细信息已写入“([^”]+)”", text)
+    assert len(reports) == 2 and all(str(tmp_path) in p for p in reports)
+    assert "KeyError: 'name'" in open(reports[0], encoding="utf-8").read()
+    assert book.read_bytes() == before
+    # any command: the command line's own catch-all says the same
+    import budget_xl.demo as demo
+
+    monkeypatch.setattr(demo, "overview", broken)
+    r = run_cli("show", book)
+    assert r.returncode == 3 and "内部错误（程序缺陷" in r.stderr and "KeyError" not in r.stderr, r.stderr
+    assert "输入文件没有被修改" in r.stderr and len(re.findall(r"详细信息已写入", r.stderr)) == 1

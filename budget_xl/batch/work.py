@@ -189,6 +189,8 @@ def check_file(path: str | tuple[str, ...]) -> FileResult:
 
         res.problem = f"文件“{res.path}”无法打开：{os_reason(e).replace('写入', '读取')}。"
     except Exception as e:  # a batch reports and goes on; the message names the file
-        res.problem = f"文件“{res.path}”处理时发生内部错误（{type(e).__name__}：{e}）。"
+        from budget_xl.errors import internal_error
+
+        res.problem = f"文件“{res.path}”处理时发生" + internal_error(e, "已跳过此文件。")
     res.seconds = time.thread_time() - start
     return res

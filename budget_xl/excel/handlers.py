@@ -279,7 +279,9 @@ def run_for_button(book, handler, *, show_outcome: bool = False) -> Outcome | No
     except Exception as e:  # noqa: BLE001 - a button must answer in Chinese
         if os.environ.get("BUDGET_XL_DEBUG"):
             raise
-        io.alert(f"内部错误（{type(e).__name__}：{e}）。请把这条信息和所用工作簿发给维护人员。")
+        from budget_xl.errors import internal_error
+
+        io.alert(internal_error(e, ""))
         return None
     if show_outcome:
         io.alert(outcome.message)
