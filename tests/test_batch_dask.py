@@ -30,3 +30,22 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch
     generate(1, tmp_path, seed=1)
     assert main(["batch", str(tmp_path), "--dask", "tcp://127.0.0.1:9"]) == 2
     assert "无法连接 dask 调度器" in capsys.readouterr().err
+
+
+def test_a_port_where_nothing_listens_is_said_at_once_as_refused(tmp_path, capsys):
+    """No retrying until dask's timeout: the port is free (bound, then released), the connection refused."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    generate(1, tmp_path, seed=1)
+    assert main(["batch", str(tmp_path), "--dask", f"tcp://127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err
+    assert f"该主机的 {port} 端口没有程序在监听（连接被拒绝）" in err and "Traceback" not in err, err
+
+
+def test_a_host_that_does_not_resolve_is_named(tmp_path, capsys):
+    generate(1, tmp_path, seed=1)
+    assert main(["batch", str(tmp_path), "--dask", "tcp://no-such-host.invalid:8786"]) == 2
+    assert "找不到主机“no-such-host.invalid”" in capsys.readouterr().err

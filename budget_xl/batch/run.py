@@ -90,6 +90,7 @@ def connect(client_class, address: str):
     from budget_xl.errors import InputError
 
     _check_address(address)
+    _dial(address)
     done: dict = {}
 
     def attempt():
@@ -130,6 +131,33 @@ def _check_address(address: str) -> None:
             parse_host_port(location)
     except ValueError:
         raise InputError(f"“{address}”不是有效的 dask 调度器地址：应写成 tcp://主机:端口，如 tcp://10.0.0.5:8786。") from None
+
+
+def _dial(address: str) -> None:
+    """A TCP connection to the scheduler's host and port, tried once before dask's client: nothing listening
+    there (refused), a host that does not resolve or cannot be reached is said at once — dask retried a refused
+    connection until its whole timeout had passed (20 s of a reviewer waiting for a typo)."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    from budget_xl.errors import InputError
+
+    scheme, location = parse_address(address)
+    if scheme not in ("tcp", "tls", "ws", "wss"):
+        return
+    host, port = parse_host_port(location)
+    fail = f"无法连接 dask 调度器“{address}”："
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
+    except socket.gaierror:
+        raise InputError(f"{fail}找不到主机“{host}”（主机名写错，或不在本网络中）。请检查地址。") from None
+    except ConnectionRefusedError:
+        raise InputError(f"{fail}该主机的 {port} 端口没有程序在监听（连接被拒绝）。请检查端口，以及调度器是否已启动。") from None
+    except TimeoutError:
+        raise InputError(f"{fail}{CONNECT_SECONDS} 秒内连接不上（主机关机、被防火墙阻挡或不在本网络中）。请检查地址。") from None
+    except OSError:
+        raise InputError(f"{fail}网络不可达或地址无效。请检查地址和端口，以及调度器是否已启动。") from None
 
 
 def run_dask(files: list[Document], address: str, on_result: OnResult | None = None) -> list[FileResult]:
