@@ -122,11 +122,12 @@ def hard_wrapped(text: str) -> int | None:
     """The width a text was cut into lines at (Word's “插入换行符” when saving as plain text, a mail program's
     80 columns): many lines of just that many characters and none longer. Rows and figures are broken at it
     (“效益指标” became “准”), so the text is not read."""
-    lengths = [len(line) for line in text.split("\n") if line.strip()]
-    if not lengths:
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
         return None
-    width = max(lengths)
-    return width if 40 <= width <= 160 and lengths.count(width) >= max(5, len(lengths) // 20) else None
+    width = max(len(line) for line in lines)
+    cut = {line for line in lines if len(line) == width}  # a header repeated on every page is one line
+    return width if 40 <= width <= 160 and len(cut) >= 5 else None
 
 
 def hard_wrap_problem(text: str) -> str | None:

@@ -152,9 +152,27 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
             raise InputError(f"PDF 的文字无法识别：所用字体没有附带字符映射（ToUnicode），文字层的 {unmapped} 个字符"
                              "读出来是乱码，无法导入。请在原文档中重新导出 PDF（嵌入字体并保留文字），"
                              "或先做文字识别（OCR）。", file=name)
+        pages, drawn = _pages_drawn(path)
+        if pages and not drawn:
+            raise InputError(f"PDF 中没有文字层：它的 {pages} 页都是空白页（没有文字，也没有图片），无法导入。"
+                             "请检查是否选错了文件，或导出时是否漏掉了内容。", file=name)
         raise InputError("PDF 中没有文字层（可能是扫描件或图片），无法导入。请提供由电子文档导出的 PDF，"
                          "或先做文字识别（OCR）。", file=name)
     return lines
+
+
+def _pages_drawn(path: Path) -> tuple[int, int]:
+    """(pages, pages that show something): a PDF of blank pages is no scan (it was called one)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return 0, 0
+    try:
+        return len(pdf), sum(_drawn(pdf[i]) for i in range(len(pdf)))
+    finally:
+        pdf.close()
 
 
 def unmapped(tp, j: int) -> bool:

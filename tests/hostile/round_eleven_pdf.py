@@ -1,16 +1,17 @@
 # ruff: noqa: E501
 """Hostile input, round eleven (published PDFs and texts as they really come): fake bold — every glyph
-printed two or three times a fraction of a point apart, or each text object again a little off, or the
-whole page drawn twice; an OCR'd scan (each page a picture with the text layer over it invisible, render
-mode 3); fonts without a ToUnicode map (the whole file, or five pages of it); comments and sticky notes
-over the tables; form fields (AcroForm) over the tables; pages of mixed sizes (every second page scaled
-to A3, every third shrunk, a small blank page put in); a thousand pages; texts with soft hyphens in
-titles and figures, hard-wrapped at 80 columns, UTF-8 read as Windows-1252 or Latin-1 and saved again
-(“é¢„ç®—”), a web page's source saved as .txt.
+printed two or three times a fraction of a point apart, each text object again a little off, or the whole
+page drawn twice; an OCR'd scan (each page a picture with the text layer over it invisible, render mode
+3); our own ``document`` output saved as PDF by LibreOffice; fonts without a ToUnicode map (the whole
+file, or some pages of it); comments and sticky notes over the tables; form fields (AcroForm) over the
+tables; pages of mixed sizes (every third page scaled to A3, every third shrunk, a small blank page put
+in); three blank pages; a thousand pages; texts with soft hyphens in titles and figures, hard-wrapped at
+80 columns, UTF-8 read as Windows-1252 or Latin-1 and saved again (“é¢„ç®—”), a web page's source saved
+as .txt.
 
 Each builder writes one input into a folder and returns its path; ``tests/hostile/test_round_eleven_pdf.py``
-asserts what each must give, ``python -m tests.hostile.probe OUT --round 11`` runs them through every
-command.
+asserts what each must give (on a short copy of the PDF, ``SHORT``), ``python -m tests.hostile.probe OUT
+--round 11`` runs them through import, review, batch --review, batch --report and check.
 """
 
 from __future__ import annotations
@@ -169,10 +170,34 @@ def _mixed_sizes(keep: tuple[int, ...] | None, blank: bool) -> Callable[[], byte
     return build
 
 
+def _blank(n: int) -> bytes:
+    from tests.hostile.round_four import _blank_pages
+
+    return _blank_pages(n)
+
+
 def _pages(n: int) -> bytes:
     from tests.hostile.round_four import _repeat
 
     return _repeat(SHANGHAI_PDF.read_bytes(), n)
+
+
+def _libreoffice(folder: Path) -> Path:
+    """Our own ``document`` output of the sample, saved as PDF by LibreOffice (``soffice --convert-to pdf``):
+    import must give back the sample's figures."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    work = folder / "转换"
+    work.mkdir()
+    for argv in (["sample", "-o", str(work / "样例.xlsx")], ["document", str(work / "样例.xlsx"), "-o", str(work / "公开.docx")]):
+        subprocess.run([sys.executable, "-m", "budget_xl", *argv], check=True, capture_output=True, timeout=120)
+    subprocess.run([shutil.which("soffice"), "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(work / "公开.docx")],
+                   check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(work)})
+    shutil.rmtree(work)
+    return folder / "公开.pdf"
 
 
 def pdf_inputs(keep: tuple[int, ...] | None = None) -> dict[str, Builder]:
@@ -191,8 +216,13 @@ def pdf_inputs(keep: tuple[int, ...] | None = None) -> dict[str, Builder]:
         "pdf-mixed-sizes": w("页面大小不一.pdf", _mixed_sizes(keep, False)),
         "pdf-mixed-sizes-blank": w("页面大小不一加空白页.pdf", _mixed_sizes(keep, True)),
     }
+    every["pdf-blank-pages"] = w("三页空白.pdf", lambda: _blank(3))
     if keep is None:
         every["pdf-1000-pages"] = w("一千页.pdf", lambda: _pages(1000))
+        import shutil
+
+        if shutil.which("soffice"):  # the probe's, where LibreOffice is installed (slow: about 20 s)
+            every["pdf-libreoffice-roundtrip"] = _libreoffice
     return every
 
 

@@ -5,17 +5,18 @@ read every title twice (“2024年部门财务收支预算总表2024年部门财
 no known template; a PDF whose fonts carry no ToUnicode map was said to hold “no table title”, its text
 layer (“౨ںೇ”, control characters for digits) read as words; pages scaled to other sizes (A3 beside A4, a
 page shrunk to fit) cut the 说明 into a paragraph per line (a false TXT-LEFTOVER “主要原因是”后面没有写原因);
-a text with a soft hyphen in its figures (Word's optional hyphen) imported with 300 figures lost, one with
-soft hyphens in its titles was “找不到预算公开表格”; a text hard-wrapped at 80 columns imported with rows
-and labels cut (“效益指标” became “准”) and said nothing; UTF-8 read as Windows-1252 and saved again, and a
-web page's source saved as .txt, were only “找不到预算公开表格”.
+a PDF of blank pages was called a scan; the review of a thousand pages ran six minutes, most of it
+rendering and encoding a picture for each of its thousands of problems; a text with a soft hyphen in its
+figures (Word's optional hyphen) imported with 300 figures lost, one with soft hyphens in its titles was
+“找不到预算公开表格”; a text hard-wrapped at 80 columns imported with rows and labels cut (“效益指标” became
+“准”) and said nothing; UTF-8 read as Windows-1252 and saved again, and a web page's source saved as .txt,
+were only “找不到预算公开表格”.
 
-Kinds that already behaved (regression guards): fake bold glyph by glyph (two or three times) and text
-object by text object (pdfium folds them), an OCR'd scan with an invisible text layer, comments, sticky
-notes and form fields over the tables; a thousand pages is read in bounded time (about 14 s; the tables of
-its first copy)."""
-
-from __future__ import annotations
+Kinds that already behaved (kept in the probe, ``--round 11``): fake bold glyph by glyph (two or three
+times) and text object by text object (pdfium folds them), an OCR'd scan with an invisible text layer,
+comments, sticky notes and form fields over the tables, our own ``document`` output saved as PDF by
+LibreOffice (the sample's 362 figures back, no error); a thousand pages is imported in about 14 s (the
+tables of its first copy)."""
 
 import hashlib
 from pathlib import Path
@@ -70,7 +71,7 @@ def seed(tmp_path_factory) -> tuple[list[str], list[tuple]]:
 
 
 # -- PDFs -------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["pdf-page-twice", "pdf-mixed-sizes", "pdf-ocr"])
+@pytest.mark.parametrize("name", ["pdf-page-twice", "pdf-mixed-sizes"])
 def test_a_pdf_printed_as_real_ones_are_imports_as_the_original(name, tmp_path, original):
     src = build(name, tmp_path / "in")
     before = _digest(src)
@@ -82,6 +83,27 @@ def test_the_short_copy_reads_its_three_tables(original):
     assert [t.split(" [")[0] for t in original[0]] == ["部门财务收支预算总表", "部门财政拨款收支预算总表",
                                                       "部门“三公”经费和机关运行经费预算表"]
     assert any(key == "TEXT" for key, *_ in original[1])
+
+
+def test_a_pdf_drawn_twice_is_reviewed_as_printed_once_its_pictures_bounded(tmp_path, monkeypatch):
+    import openpyxl
+
+    from budget_xl.review import workbook
+
+    monkeypatch.setattr(workbook, "MAX_PICTURES", 1)
+    src = tmp_path / "整页印两遍.pdf"  # two pages: the 编制说明's first and the 收支总表
+    src.write_bytes(round_eleven_pdf._restream(round_eleven_pdf._page_twice, (5, 9))())
+    code, text = run(["review", str(src), "-o", str(tmp_path / "检查.xlsx")])
+    assert code == 1 and "不符合" in text and "2024年部门财务收支预算总表2024年" not in text, text
+    ws = openpyxl.load_workbook(tmp_path / "检查.xlsx").worksheets[0]
+    left = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "处问题未附截图" in c.value]
+    assert len(ws._images) == 1 and left and "截图只附前 1 处" in left[0], left
+
+
+def test_a_pdf_of_blank_pages_is_said_to_be_blank_not_a_scan(tmp_path):
+    src = build("pdf-blank-pages", tmp_path / "in")
+    code, text = run(["import", str(src), "-o", str(tmp_path / "导入.xlsx")])
+    assert code == 2 and "3 页都是空白页" in text and "扫描件" not in text, text
 
 
 def test_a_glyph_printed_again_over_itself_is_read_once():
