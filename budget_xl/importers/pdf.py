@@ -118,7 +118,7 @@ class ImportReport:
         return out
 
 
-_TEXTLESS = ("这些页只有图片（扫描件），或所用字体没有附带字符映射（ToUnicode，文字复制出来是乱码），"
+_TEXTLESS = ("这些页只有图片（扫描件），或所用字体没有附带字符映射（文字复制出来是乱码），"
              "或文件已损坏（字体数据缺损），其上的表无法读取")
 
 
@@ -149,7 +149,7 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
                              "“附件”面板中把公开的 PDF 另存出来，再导入那个文件。", file=name)
         unmapped = _unmapped_glyphs(path)
         if unmapped:
-            raise InputError(f"PDF 的文字无法识别：所用字体没有附带字符映射（ToUnicode），文字层的 {unmapped} 个字符"
+            raise InputError(f"PDF 的文字无法识别：所用字体没有附带字符映射，文字层的 {unmapped} 个字符"
                              "读出来是乱码，无法导入。请在原文档中重新导出 PDF（嵌入字体并保留文字），"
                              "或先做文字识别（OCR）。", file=name)
         pages, drawn = _pages_drawn(path)

@@ -102,7 +102,7 @@ def _ocr(keep: tuple[int, ...] | None) -> bytes:
         s = DecodedStreamObject()
         s.set_data(page.get_contents().get_data().replace(b"BT\r", b"BT\r3 Tr\r"))
         page[NameObject("/Contents")] = wr._add_object(s)
-        page.merge_page(scan, over=False)
+        page.merge_page(scan)  # over the page: all a reader sees is the picture (WPS paints a white ground first)
     return _bytes(wr)
 
 

@@ -122,7 +122,7 @@ def test_fonts_without_a_unicode_map_are_said_not_read_as_words(tmp_path):
     before = _digest(src)
     for argv in (["import", str(src), "-o", str(tmp_path / "导入.xlsx")], ["review", str(src), "-o", str(tmp_path / "检查.xlsx")]):
         code, text = run(argv)
-        assert code == 2 and "ToUnicode" in text and "乱码" in text and "找不到任何" not in text, text
+        assert code == 2 and "字体没有附带字符映射" in text and "乱码" in text and "找不到任何" not in text, text
         assert "没有文字层（可能是扫描件" not in text
     assert not (tmp_path / "导入.xlsx").exists() and _digest(src) == before
 
@@ -130,7 +130,7 @@ def test_fonts_without_a_unicode_map_are_said_not_read_as_words(tmp_path):
 def test_pages_whose_fonts_have_no_unicode_map_are_named(tmp_path):
     src = build("pdf-no-tounicode-pages", tmp_path / "in")
     code, text = run(["import", str(src), "-o", str(tmp_path / "导入.xlsx")])
-    assert code == 0 and "没有文字（第7页）" in text and "ToUnicode" in text, text
+    assert code == 0 and "没有文字（第7页）" in text and "字体没有附带字符映射" in text, text
     assert "未找到：部门财政拨款收支预算总表" in text and "找到：部门财务收支预算总表（第6页，18行" in text
 
 
