@@ -1120,7 +1120,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
     ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9", "10", "11"), default="all",
-                    help="the earlier runs, round six's, seven's, eight's, nine's, ten's, or all")
+                    help="the earlier runs, round six's, seven's, eight's, nine's, ten's, eleven's, or all")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
