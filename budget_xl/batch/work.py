@@ -92,6 +92,11 @@ def read_any(path: Path | tuple[Path, ...]):
         from budget_xl.inputs import MAX_TEXT_BYTES, decode_text, read_bounded
 
         text = decode_text(read_bounded(path, MAX_TEXT_BYTES, "文本文件"), str(path))
+        from budget_xl.importers.cli import hard_wrap_problem
+
+        wrapped = hard_wrap_problem(text)
+        if wrapped:
+            raise InputError(wrapped, file=str(path))
         try:
             imported = import_seed_text(text)
         except (ValueError, StopIteration, IndexError, KeyError):

@@ -54,6 +54,9 @@ def import_source(src: Path, profile: str | None = None):
     from budget_xl.importers.seed_text import import_seed_text
     from budget_xl.read.grid import read_grids
 
+    wrapped = hard_wrap_problem(text)
+    if wrapped:
+        raise InputError(wrapped, file=str(src))
     try:
         grids = import_seed_text(text).grids
     except (ValueError, StopIteration, IndexError, KeyError) as e:
@@ -87,8 +90,67 @@ def commas_for_tabs(text: str) -> bool:
     return "\t" not in text and len(rows) >= 5
 
 
+_MOJIBAKE = re.compile("[\u00e4-\u00e9](?:[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+                      "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]){2}")
+
+
+def mojibake(text: str) -> str | None:
+    """The first run of a text that is UTF-8 read as Windows-1252 or Latin-1 and saved again (“é¢„ç®—” for
+    “预算”: a Chinese text through a western editor or mail program), when most of its characters are such
+    runs; None otherwise."""
+    runs = _MOJIBAKE.findall(text[:20000])
+    if len(runs) < 5 or len(runs) < sum("\u4e00" <= ch <= "\u9fff" for ch in text[:20000]):
+        return None
+    return runs[0]
+
+
+def _unmojibake(run: str) -> str:
+    for enc in ("cp1252", "latin-1"):
+        try:
+            return run.encode(enc).decode("utf-8")
+        except UnicodeError:
+            continue
+    return ""
+
+
+def markup(text: str) -> bool:
+    """A web page's source saved as .txt (“网页另存为”, a system's export opened in Notepad): tags, not text."""
+    return len(re.findall(r"(?i)<(?:p|td|tr|th|br|div|span|table|body|html)\b[^>]*>", text[:50000])) >= 10
+
+
+def hard_wrapped(text: str) -> int | None:
+    """The width a text was cut into lines at (Word's “插入换行符” when saving as plain text, a mail program's
+    80 columns): many lines of just that many characters and none longer. Rows and figures are broken at it
+    (“效益指标” became “准”), so the text is not read."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        return None
+    width = max(len(line) for line in lines)
+    cut = {line for line in lines if len(line) == width}  # a header repeated on every page is one line
+    return width if 40 <= width <= 160 and len(cut) >= 5 else None
+
+
+def hard_wrap_problem(text: str) -> str | None:
+    """Why a text that would import must not: its lines were cut at a fixed width (``hard_wrapped``)."""
+    width = hard_wrapped(text)
+    if width is None:
+        return None
+    return (f"这份文本的每一行都在第 {width} 个字符处被强行折断（另存为纯文本时勾选了“插入换行符”，或经邮件转发），"
+            "表格的行和数字被拆到了下一行，不能可靠导入。请重新另存为纯文本并取消“插入换行符”，或直接导入公开的 PDF。")
+
+
 def column_separator_problem(text: str) -> str | None:
-    """What is wrong with how a text separates its columns (pipes, commas or spaces instead of tabs), or None."""
+    """What is wrong with a text's form — mojibake, a web page's source, pipes, commas or spaces instead of
+    tabs between its columns — or None."""
+    run = mojibake(text)
+    if run:
+        fixed = _unmojibake(run)
+        example = f"，如“{run}”原是“{fixed}”" if fixed else f"，如“{run}”"
+        return (f"这份文本是乱码：UTF-8 编码的中文被当作西文（Windows-1252）读取后又保存了{example}。"
+                "请从原文件重新导出，或在记事本中以 UTF-8 编码打开原文件再另存。")
+    if markup(text):
+        return ("这份文本是网页（HTML）的源代码（满是“<p>”“<td>”之类的标记），不是文字稿。请在浏览器中打开它，"
+                "把表格复制到 Excel 后导入工作簿，或直接导入公开的 PDF。")
     if pipes_for_tabs(text):
         return ("文本中没有制表符：各表的列应以制表符（Tab）分隔，这份文本的表格是用竖线“|”画的"
                 "（从网页、聊天工具或在线文档复制表格时常见）。请从原文件重新复制，或直接导入公开的 PDF。")

@@ -80,10 +80,13 @@ def page_grids(path: Path) -> tuple[list[Grid], dict[int, list[tuple[float, str]
     """Every ruled table of the PDF (page, cell texts, cell boxes) and each page's printed lines (top, text)."""
     import pdfplumber
 
+    from budget_xl.importers.pdf import plumber_page
+
     grids: list[Grid] = []
     page_lines: dict[int, list[tuple[float, str]]] = {}
     with pdfplumber.open(str(path)) as pdf:
         for i, page in enumerate(pdf.pages, start=1):
+            page = plumber_page(page)
             words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
             page_lines[i] = _lines_of(words)
             for t in page.find_tables():

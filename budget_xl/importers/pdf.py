@@ -63,6 +63,7 @@ class Line:
     top: float
     words: list[Word]
     where: Callable[[float], str] | None = None  # read from a workbook: x → the cell of this row there
+    width: float = 0.0  # of its page as read (pt); 0 where it is not known (read from a workbook)
 
     @property
     def text(self) -> str:
@@ -117,7 +118,8 @@ class ImportReport:
         return out
 
 
-_TEXTLESS = "这些页只有图片（扫描件），或文件已损坏（字体数据缺损），其上的表无法读取"
+_TEXTLESS = ("这些页只有图片（扫描件），或所用字体没有附带字符映射（文字复制出来是乱码），"
+             "或文件已损坏（字体数据缺损），其上的表无法读取")
 
 
 def page_span(pages: list[int]) -> str:
@@ -145,9 +147,70 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
         if attached:  # a PDF portfolio (“PDF 包”): its cover page is blank, the disclosure is inside
             raise InputError(f"这个 PDF 本身没有正文，其中附有 {attached} 个文件（可能是“PDF 包”）。请在 PDF 阅读器的"
                              "“附件”面板中把公开的 PDF 另存出来，再导入那个文件。", file=name)
+        unmapped = _unmapped_glyphs(path)
+        if unmapped:
+            raise InputError(f"PDF 的文字无法识别：所用字体没有附带字符映射，文字层的 {unmapped} 个字符"
+                             "读出来是乱码，无法导入。请在原文档中重新导出 PDF（嵌入字体并保留文字），"
+                             "或先做文字识别（OCR）。", file=name)
+        pages, drawn = _pages_drawn(path)
+        if pages and not drawn:
+            raise InputError(f"PDF 中没有文字层：它的 {pages} 页都是空白页（没有文字，也没有图片），无法导入。"
+                             "请检查是否选错了文件，或导出时是否漏掉了内容。", file=name)
         raise InputError("PDF 中没有文字层（可能是扫描件或图片），无法导入。请提供由电子文档导出的 PDF，"
                          "或先做文字识别（OCR）。", file=name)
     return lines
+
+
+def _pages_drawn(path: Path) -> tuple[int, int]:
+    """(pages, pages that show something): a PDF of blank pages is no scan (it was called one)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return 0, 0
+    try:
+        return len(pdf), sum(_drawn(pdf[i]) for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def unmapped(tp, j: int) -> bool:
+    """Whether pdfium could not name character ``j``: its font carries no ToUnicode map and no encoding it
+    knows, so the text layer gives a code of the font's own (“౨ںೇ”, control characters for digits) —
+    nonsense that would be read as titles and figures. It is not read."""
+    import pypdfium2.raw as raw
+
+    return raw.FPDFText_HasUnicodeMapError(tp.raw, j) == 1
+
+
+def _unnamed_page(tp) -> bool:
+    """Whether most of a page's text is in a font no map names (``unmapped``): pdfium names some of its codes
+    by chance (“࣑ݳˈ”), and those would be read as words; a symbol font's check box among real text is not."""
+    n = tp.count_chars()
+    bad = sum(unmapped(tp, j) for j in range(n))
+    return bad >= 5 and bad >= 0.3 * n
+
+
+def _unmapped_glyphs(path: Path, pages: int = 50) -> int:
+    """How many characters of the first ``pages`` pages no font names (``unmapped``)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return 0
+    n = 0
+    try:
+        for i in range(min(len(pdf), pages)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            n += sum(unmapped(tp, j) for j in range(tp.count_chars()))
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+    return n
 
 
 def _attachments(path: Path) -> int:
@@ -212,16 +275,19 @@ def _page_lines(i: int, page, tp, turn: int) -> list[Line]:
     rotation, w0, h0 = page_geometry(page)
     rotation = (rotation + turn) % 360
     height = h0 if rotation in (0, 180) else w0  # as read
+    if _unnamed_page(tp):
+        return []  # its text layer is a font's own codes: the page is one that could not be read
     glyphs: list[tuple[str, float, float, float, float] | None] = []  # None: a break between words
+    drawn = Overprint()
     for j in range(tp.count_chars()):
         ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
         if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
             continue  # pdfium's own line breaks (after every glyph of a page turned 90°): positions decide
-        if ch.isspace() or ch in "\x00\ufffe\uffff":
+        if ch.isspace() or ch in "\x00\ufffe\uffff" or unmapped(tp, j):
             glyphs.append(None)
             continue
         left, right, y, y_low = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
-        if y_low <= 0 or y >= height:  # off the page: not printed, not read
+        if y_low <= 0 or y >= height or drawn.again(ch, left, right, y, y_low):  # off the page, or printed over
             glyphs.append(None)
             continue
         # the middle of the box: what one line's glyphs share whatever their font and size (a Latin
@@ -243,7 +309,36 @@ def _page_lines(i: int, page, tp, turn: int) -> list[Line]:
         else:
             cur = {"text": ch, "x0": left, "x1": right, "top": y, "mid": mid}
             words.append(cur)
-    return _group_lines(i + 1, words)
+    return _group_lines(i + 1, words, w0 if rotation in (0, 180) else h0)
+
+
+class Overprint:
+    """The glyphs of one page already read, to tell a glyph printed again over one of them. WPS and many
+    government exporters make “bold” by printing each glyph two or three times a fraction of a point apart,
+    and some draw a whole page twice (filled, then stroked): a reader sees one character, the text layer has
+    two — “预预算算”, “11,,223344”, every table title twice and no table recognised."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+
+    def again(self, ch: str, left: float, right: float, top: float, bottom: float) -> bool:
+        """Whether ``ch`` was already read at nearly this place (less than half its width off; two of the
+        same glyph side by side, “11”, stand a whole width apart)."""
+        mid = (top + bottom) / 2
+        near = max(0.2, min(2.0, 0.45 * (right - left), 0.45 * (bottom - top)))
+        seen = self.seen
+        for gx in {int((left - 2) // 4), int((left + 2) // 4)}:  # cells of 4 pt: what is within 2 pt of here
+            for gy in {int((mid - 2) // 4), int((mid + 2) // 4)}:
+                for x, y in seen.get((ch, gx, gy), ()):
+                    if abs(x - left) < near and abs(y - mid) < near:
+                        return True
+        seen.setdefault((ch, int(left // 4), int(mid // 4)), []).append((left, mid))
+        return False
+
+
+def plumber_page(page):
+    """A pdfplumber page without the glyphs printed again over themselves (``Overprint``)."""
+    return page.dedupe_chars(tolerance=1.0)
 
 
 def _listed_backwards(glyphs: list) -> bool:
@@ -343,17 +438,17 @@ def _lines_pdfplumber(path: Path) -> list[Line]:
     try:
         with pdf:
             for i, page in enumerate(pdf.pages, start=1):
-                words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+                words = plumber_page(page).extract_words(x_tolerance=1.5, y_tolerance=2)
                 words = [w for w in words if w["bottom"] > 0 and w["top"] < page.height]  # off the page: not printed
                 for w in words:  # lines keyed by the middle of their words' boxes, as _lines_pdfium keys them
                     w["mid"] = (w["top"] + w["bottom"]) / 2
-                lines += _group_lines(i, words)
+                lines += _group_lines(i, words, float(page.width))
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(_ENCRYPTED, file=name) from None
     return lines
 
 
-def _group_lines(page: int, words: list[dict]) -> list[Line]:
+def _group_lines(page: int, words: list[dict], width: float = 0.0) -> list[Line]:
     """Words into lines by the middle of their boxes (``mid``; the top where a reader gives none): the fonts and
     sizes of one printed line differ in their boxes' tops and baselines, hardly in their middles."""
     lines: list[Line] = []
@@ -364,7 +459,7 @@ def _group_lines(page: int, words: list[dict]) -> list[Line]:
         if lines and abs(mid - m) <= LINE_TOLERANCE:
             lines[-1].words.append(word)
         else:
-            lines.append(Line(page, word.top, [word]))
+            lines.append(Line(page, word.top, [word], width=width))
             mid = m
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
@@ -681,7 +776,7 @@ class _TableReader:
         if self.seq is None or first is None or not first.text.isdigit() \
                 or not (first.x0 < self.seq.x1 + 4 and first.x1 > self.seq.x0 - 4):
             return line
-        return Line(line.page, line.top, line.words[1:])
+        return Line(line.page, line.top, line.words[1:], width=line.width)
 
     def _side_label(self, line: Line) -> bool:
         """A line of a two-sided table that names a row (not a repeated header)."""
@@ -934,7 +1029,7 @@ def _labels_with_figures(lines: list[Line]) -> list[Line]:
         if prev is not None and prev.page == line.page and 0 < line.top - prev.top <= FIGURES_BELOW \
                 and line.words and all(_is_amount(w.text) for w in line.words) \
                 and not any(_is_amount(w.text) for w in prev.words):
-            out[-1] = Line(prev.page, prev.top, sorted([*prev.words, *line.words], key=lambda w: w.x0))
+            out[-1] = Line(prev.page, prev.top, sorted([*prev.words, *line.words], key=lambda w: w.x0), width=prev.width)
             continue
         out.append(line)
     return out
@@ -958,11 +1053,11 @@ def _paragraphs(lines: list[Line]) -> list[tuple[int, str]]:
     (the text wrapped), unless it starts with an enumerator or is indented after a full stop."""
     if not lines:
         return []
-    margin = min(line.x0 for line in lines)
-    right = max(line.words[-1].x1 for line in lines)
+    margins = _page_margins(lines)
     out: list[tuple[int, str]] = []
     prev_full = prev_stop = prev_open = False
     for line in lines:
+        margin, right = margins[line.page]
         text = re.sub(r"\s+", "", line.text) if _cjk(line.text) else line.text.strip()
         enum = _PARA_ENUM.match(text)
         indented = line.x0 > margin + 6
@@ -974,6 +1069,19 @@ def _paragraphs(lines: list[Line]) -> list[tuple[int, str]]:
         prev_stop = text.endswith(("。", "：", ":", "；"))
         prev_open = text.endswith(("为", "，", "、", "的", "和", "及", "与", "是", "（"))
     return out
+
+
+def _page_margins(lines: list[Line]) -> dict[int, tuple[float, float]]:
+    """Each page's left margin and right edge: those of all the lines on pages of its width. A PDF whose
+    pages differ in size — A4 beside A3, a page shrunk to fit on printing — wraps each page's text at that
+    page's margin: measured against the widest page, no line of a smaller one ran to the margin and each
+    became a paragraph of its own (“主要原因是：” with no reason). Pages of one size share one margin (a page
+    of a few short lines has none of its own)."""
+    by_size: dict[int, list[Line]] = {}
+    for line in lines:
+        by_size.setdefault(round(line.width / 5), []).append(line)
+    edges = {size: (min(x.x0 for x in own), max(x.words[-1].x1 for x in own)) for size, own in by_size.items()}
+    return {line.page: edges[round(line.width / 5)] for line in lines}
 
 
 _PARA_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）])")

@@ -141,7 +141,7 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
     import numpy as np
     import pypdfium2.raw as raw
 
-    from budget_xl.importers.pdf import _displayed_box, page_geometry
+    from budget_xl.importers.pdf import Overprint, _displayed_box, page_geometry, unmapped
 
     declared, w0, h0 = page_geometry(pg)
     rotation = (declared + turn) % 360
@@ -152,13 +152,16 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
     paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
     page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1, turn=turn)
     chars: list[Char] = []
+    drawn = Overprint()
     for j in range(tp.count_chars()):
         if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
             continue
-        ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
+        ch = "\ufffd" if unmapped(tp, j) else chr(raw.FPDFText_GetUnicode(tp.raw, j))  # a font's own code: unnamed
         if ch.isspace() and ch != "\x00":
             continue
         x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
+        if drawn.again(ch, x0, x1, top, bottom):  # printed over itself (fake bold): one character to a reader
+            continue
         glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
         chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height, scale)))
     page.lines = _lines(i + 1, chars)

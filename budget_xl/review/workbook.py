@@ -12,6 +12,8 @@ from budget_xl.review.pages import render_region
 
 PICTURE_WIDTH = 900  # px in the sheet
 ROW_PX = 20          # a default row is 15 pt = 20 px
+MAX_PICTURES = 200   # pictures a checklist carries: a 1,000-page PDF had 5,000 problems, each rendered and
+                     # encoded (minutes, a workbook of hundreds of MB); the rest are listed in 问题明细
 
 
 def write_checklist(review, out: Path) -> None:
@@ -75,10 +77,15 @@ def write_checklist(review, out: Path) -> None:
     r += 2
     ws.cell(r, 1, "问题截图").font = Font(bold=True)
     r += 1
+    shown = left = 0
     for row in review.rows:
         for i, p in enumerate(row.problems, 1):
             if p.page is None:
                 continue
+            if shown >= MAX_PICTURES:
+                left += 1
+                continue
+            shown += 1
             ws.cell(r, 2, f"{row.label} {i}：第{p.page}页").font = Font(bold=True)
             r += 1
             pic = picture(review.doc, p)
@@ -87,6 +94,8 @@ def write_checklist(review, out: Path) -> None:
             img.width, img.height = int(img.width * scale), int(img.height * scale)
             ws.add_image(img, f"B{r}")
             r += img.height // ROW_PX + 2
+    if left:
+        ws.cell(r, 2, f"另有 {left} 处问题未附截图（截图只附前 {MAX_PICTURES} 处），各处问题见“问题明细”工作表。")
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed one page wide, as the bureau files it
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.page_setup.orientation = "landscape"

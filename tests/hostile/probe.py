@@ -875,6 +875,23 @@ def round_ten_runs(root: Path) -> list[Run]:
     return rs
 
 
+# -- round eleven: PDFs and texts as published ---------------------------------------------------------
+def round_eleven_pdf_runs(root: Path) -> list[Run]:
+    """Round eleven's published PDFs and texts (tests/hostile/round_eleven_pdf.py: fake bold, OCR'd scans,
+    fonts without ToUnicode, comments and form fields, mixed page sizes, a thousand pages; soft hyphens,
+    hard-wrapped, mojibake and HTML texts) through import, review, batch --review, batch --report, check."""
+    from tests.hostile import round_eleven_pdf
+
+    base = root / "eleven-pdf"
+    out, _copy = _run_folders(base)
+    rs: list[Run] = []
+    for name, p in _built(base / "inputs", round_eleven_pdf.all_inputs()):
+        commands = _pdf_commands(p) if p.suffix == ".pdf" else _text_commands(p)
+        commands["batch-report"] = lambda o, p=p: ["batch", str(p), "--report", str(o / "汇总.xlsx"), "--jobs", "1"]
+        rs += _command_runs(out, f"eleven-{name}", p, commands, timeout=TIMEOUT * 3 if "1000" in name else TIMEOUT)
+    return rs
+
+
 # -- round seven ---------------------------------------------------------------------------------------
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
@@ -1102,8 +1119,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
-    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9", "10"), default="all",
-                    help="the earlier runs, round six's, seven's, eight's, nine's, ten's, or all")
+    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9", "10", "11"), default="all",
+                    help="the earlier runs, round six's, seven's, eight's, nine's, ten's, eleven's, or all")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
     root.mkdir(parents=True, exist_ok=True)
@@ -1112,7 +1129,8 @@ def main(argv: list[str]) -> int:
              + (round_seven_runs(root) if a.round in ("all", "7") else [])
              + (round_eight_runs(root) if a.round in ("all", "8") else [])
              + (round_nine_runs(root) if a.round in ("all", "9") else [])
-             + (round_ten_runs(root) if a.round in ("all", "10") else []))
+             + (round_ten_runs(root) if a.round in ("all", "10") else [])
+             + (round_eleven_pdf_runs(root) if a.round in ("all", "11") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
