@@ -688,6 +688,60 @@ def _trimmed_copy(p: Path):
     return out
 
 
+# Cells another writer spells so that python-calamine reads them blank (and openpyxl, writing a copy, fails or
+# loses them): a shared-string index written as a number of another form (“3.0”, “3E0”, “ 3 ”: every text
+# of the workbook read blank, and the first table was said to have no header), and an inline-string cell
+# that holds a ``<v>`` beside its ``<is>`` (the typed figure read blank: a hidden amount, not a visible one).
+_ODD_CELL_HINT = re.compile(rb"""t=["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>(?!\d+<)|</(?:[\w.-]+:)?is>\s*<(?:[\w.-]+:)?v\b"""
+                            rb"|<(?:[\w.-]+:)?is\s*/>\s*<(?:[\w.-]+:)?v\b|</(?:[\w.-]+:)?v>\s*<(?:[\w.-]+:)?is\b")
+_ODD_CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)>(.*?)</(?:[\w.-]+:)?c>", re.S)
+_CELL_T = re.compile(rb"""\bt\s*=\s*["'](\w+)["']""")
+_V_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>|<(?:[\w.-]+:)?v\s*/>")
+_IS_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?is\s*/>|<((?:[\w.-]+:)?)is>(.*?)</(?:[\w.-]+:)?is>", re.S)
+_T_TEXT = re.compile(rb"<(?:[\w.-]+:)?t\b[^>]*>([^<]*)</(?:[\w.-]+:)?t>")
+_PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", re.S)
+
+
+def mended_cells(part: bytes) -> bytes:
+    """A sheet part with the cells ``_ODD_CELL_HINT`` finds spelt as Excel spells them: a shared-string index
+    that is a whole number in another form (“3.0”) as that number; an inline-string cell with a ``<v>`` as
+    the inline string (its ``<is>`` text, as Excel shows it; the ``<v>``'s text when the ``<is>`` holds none).
+    Any other part comes back as it is (one search: nearly every sheet has none of them)."""
+    if _ODD_CELL_HINT.search(part) is None:
+        return part
+    mended = _ODD_CELL.sub(_mended_cell, part)
+    return part if mended == part else mended
+
+
+def _mended_cell(m: re.Match) -> bytes:
+    prefix, attrs, body = m.group(1), m.group(2), m.group(3)
+    t = _CELL_T.search(attrs)
+    kind = t.group(1) if t else b"n"
+    v = _V_ELEMENT.search(body)
+    if v is None or kind not in (b"s", b"inlineStr"):
+        return m.group(0)
+    if kind == b"s":
+        text = (v.group(1) or b"").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return m.group(0)
+        if not number.is_integer() or number < 0 or text.isdigit() and text == v.group(1):
+            return m.group(0)
+        return m.group(0)[:m.start(3) - m.start(0) + v.start()] + b"<%sv>%d</%sv>" % (prefix, int(number), prefix) \
+            + m.group(0)[m.start(3) - m.start(0) + v.end():]
+    inline = _IS_ELEMENT.search(body)
+    if inline is None:
+        return m.group(0)
+    shown = b"".join(_T_TEXT.findall(_PHONETIC.sub(b"", inline.group(2) or b"")))
+    rest = body[:v.start()] + body[v.end():]
+    if not shown and v.group(1):  # an empty <is>: the <v> is what was typed
+        inline = _IS_ELEMENT.search(rest)
+        rest = (rest[:inline.start()] + b'<%sis><%st xml:space="preserve">%s</%st></%sis>' % (prefix, prefix, v.group(1), prefix, prefix)
+                + rest[inline.end():])
+    return b"<%sc%s>%s</%sc>" % (prefix, attrs, rest, prefix)
+
+
 def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
     """The package as python-calamine reads it, in memory, when it is not: members compressed otherwise than
     Deflate (bzip2, LZMA: calamine refused "compression method not supported" and the workbook was called
@@ -705,6 +759,12 @@ def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
         wide = [i for i in infos if _read_by_calamine(i.filename)
                 and _utf16(inflated[i.filename][:4] if i.filename in inflated else _head(z, i))]
         mended = _targets_mended(z)
+        for info in infos:  # the worksheet parts (already inflated by check_workbook_file, nearly always)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = as_utf8(inflated[info.filename] if info.filename in inflated else z.read(info))
+                cells = mended_cells(data)
+                if cells is not data:
+                    mended[info.filename] = cells
         if not odd and not wide and not mended:
             return None
         out = io.BytesIO()
