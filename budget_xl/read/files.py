@@ -34,6 +34,12 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 # Excel's own formats that are not a workbook this tool reads: said as what they are, not "not Excel"
 OTHER_EXCEL = {".xlsb": "二进制工作簿", ".xltx": "模板", ".xltm": "启用宏的模板", ".xlam": "加载项", ".xla": "加载项",
                ".xlt": "旧版模板"}
+# spreadsheets other programs save: said as what they are (“不是 Excel 工作簿” left the user guessing which to pick)
+OTHER_SPREADSHEETS = {".ods": "OpenDocument 电子表格（LibreOffice、WPS 的 .ods）",
+                      ".fods": "OpenDocument 电子表格（LibreOffice 的单文件 .fods）",
+                      ".ots": "OpenDocument 电子表格模板", ".numbers": "Apple Numbers 表格"}
+SAVE_AS_XLSX = "请在原来的程序（LibreOffice、WPS、Numbers）中打开后“另存为”（“导出为”）Excel 工作簿（.xlsx）再试。"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def _is_old_xls(p: Path) -> bool:
@@ -88,6 +94,8 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
     if suffix in OTHER_EXCEL:
         raise InputError(f"“{p.suffix}”是 Excel 的{OTHER_EXCEL[suffix]}格式，本工具只读取 .xlsx 或 .xlsm 工作簿。"
                          "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再试。", file=name)
+    if suffix in OTHER_SPREADSHEETS:
+        raise InputError(f"这是 {OTHER_SPREADSHEETS[suffix]}，不是 Excel 工作簿，本工具只读取 .xlsx 或 .xlsm。" + SAVE_AS_XLSX, file=name)
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(blank_after_suffix(p) or f"不是 Excel 工作簿（扩展名为“{p.suffix or '无'}”）。请提供 .xlsx 文件。", file=name)
     if not zipfile.is_zipfile(p):
@@ -103,8 +111,21 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
         sheet = _sheet_of_part(p, bad)
         raise InputError(_damaged_member(bad, sheet), file=name, sheet=sheet)
     if "xl/workbook.xml" not in names:
+        if _is_opendocument(p, names):  # an .ods renamed .xlsx: a zip too, and not damaged
+            raise InputError(f"这是 {OTHER_SPREADSHEETS['.ods']}，只是扩展名为 Excel 的，不是 Excel 工作簿。" + SAVE_AS_XLSX, file=name)
         raise InputError("文件已损坏，或不是 Excel 工作簿（缺少工作簿内容）。", file=name)
     return p
+
+
+def _is_opendocument(p: Path, names: set[str]) -> bool:
+    """An OpenDocument spreadsheet package: its first member ``mimetype`` says so."""
+    if "mimetype" not in names or "content.xml" not in names:
+        return False
+    try:
+        with zipfile.ZipFile(p) as z, z.open("mimetype") as f:
+            return f.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError):
+        return False
 
 
 def _sheet_of_part(p: Path, part: str) -> str | None:
