@@ -193,7 +193,8 @@ def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Bl
             flush()
             out.append(_checked(Block(HEADING, level=len(h.group(1))), h.group(2).strip(), entries, index, template))
             continue
-        t = _TABLE.match(marks.strip_marks(s))
+        # a table is the template's own [[…]]: a sheet text that reads “[[…]]” (printed marked) stays text
+        t = _TABLE.match(marks.strip_marks(s)) if s.startswith("[[") and s.endswith("]]") else None
         if t:
             flush()
             name, arg = t.group(1), t.group(2)
