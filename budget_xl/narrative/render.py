@@ -173,6 +173,20 @@ def _syntax_zh(message: str) -> str:
     return f"无法解析（{message}）"
 
 
+def _lines(raw: str) -> list[str]:
+    """The rendered lines, a sheet text's own line breaks (marks.LINE_BREAK) resolved: dropped in a heading or
+    the title (one line), a paragraph break anywhere else."""
+    out: list[str] = []
+    for line in raw.splitlines():
+        if marks.LINE_BREAK not in line:
+            out.append(line)
+        elif _HEADING.match(line.strip()):
+            out.append(line.replace(marks.LINE_BREAK, ""))
+        else:
+            out += line.replace(marks.LINE_BREAK, "\n\n").splitlines()
+    return out
+
+
 def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Block]:
     """Split a rendered section into blocks; check every block's amounts against the cells."""
     out: list[Block] = []
@@ -183,7 +197,7 @@ def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Bl
             out.append(_checked(Block(PARA), "".join(para), entries, index, template))
             para.clear()
 
-    for line in raw.splitlines():
+    for line in _lines(raw):
         s = line.strip()
         if not marks.strip_marks(s).strip():
             flush()
