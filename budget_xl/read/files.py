@@ -35,10 +35,10 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 OTHER_EXCEL = {".xlsb": "二进制工作簿", ".xltx": "模板", ".xltm": "启用宏的模板", ".xlam": "加载项", ".xla": "加载项",
                ".xlt": "旧版模板"}
 # spreadsheets other programs save: said as what they are (“不是 Excel 工作簿” left the user guessing which to pick)
-OTHER_SPREADSHEETS = {".ods": "OpenDocument 电子表格（LibreOffice、WPS 的 .ods）",
-                      ".fods": "OpenDocument 电子表格（LibreOffice 的单文件 .fods）",
-                      ".ots": "OpenDocument 电子表格模板", ".numbers": "Apple Numbers 表格"}
-SAVE_AS_XLSX = "请在原来的程序（LibreOffice、WPS、Numbers）中打开后“另存为”（“导出为”）Excel 工作簿（.xlsx）再试。"
+OTHER_SPREADSHEETS = {".ods": "LibreOffice、WPS 保存的 .ods 电子表格（开放文档格式）",
+                      ".fods": "LibreOffice 保存的单文件 .fods 电子表格（开放文档格式）",
+                      ".ots": ".ots 电子表格模板（开放文档格式）", ".numbers": "苹果电脑的 .numbers 表格"}
+SAVE_AS_XLSX = "请在保存它的程序（LibreOffice、WPS 或苹果电脑的表格程序）中打开，“另存为”（“导出为”）Excel 工作簿（.xlsx）再试。"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
