@@ -875,6 +875,28 @@ def round_ten_runs(root: Path) -> list[Run]:
     return rs
 
 
+# -- round eleven: content -----------------------------------------------------------------------------
+def round_eleven_content_runs(root: Path) -> list[Run]:
+    """The round-eleven content families (tests/hostile/round_eleven_content.py: other programs' workbooks,
+    cells spelt otherwise, what cells hold through the exports; LibreOffice's copies when it is installed)."""
+    from tests.hostile import round_eleven_content as r11
+
+    base = root / "eleven-content"
+    out, _copy = _run_folders(base)
+    builders = {**r11.xlsx_inputs(), **r11.other_inputs()}
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        builders.update(r11.lo_inputs())
+    rs: list[Run] = []
+    for name, p in _built(base / "inputs", builders):
+        rs += _command_runs(out, f"eleven-{name}", p, {
+            **_workbook_commands(p),
+            "show": lambda o, p=p: ["show", str(p)],
+            "narrative-md": lambda o, p=p: ["narrative", str(p), "-o", str(o / "说明.md"), "--force"],
+            "document": lambda o, p=p: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
+        })
+    return rs
+
+
 # -- round seven ---------------------------------------------------------------------------------------
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
@@ -1102,7 +1124,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-serve", action="store_true")
-    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9", "10"), default="all",
+    ap.add_argument("--round", choices=("all", "4", "6", "7", "8", "9", "10", "11"), default="all",
                     help="the earlier runs, round six's, seven's, eight's, nine's, ten's, or all")
     a = ap.parse_args(argv)
     root = Path(a.out).resolve()
@@ -1112,7 +1134,8 @@ def main(argv: list[str]) -> int:
              + (round_seven_runs(root) if a.round in ("all", "7") else [])
              + (round_eight_runs(root) if a.round in ("all", "8") else [])
              + (round_nine_runs(root) if a.round in ("all", "9") else [])
-             + (round_ten_runs(root) if a.round in ("all", "10") else []))
+             + (round_ten_runs(root) if a.round in ("all", "10") else [])
+             + (round_eleven_content_runs(root) if a.round in ("all", "11") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
