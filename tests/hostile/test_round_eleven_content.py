@@ -54,7 +54,8 @@ def test_a_shared_string_index_written_as_a_double_reads_as_the_sample(tmp_path,
 def test_odd_cells_are_spelt_as_excel_spells_them():
     from budget_xl.read.files import mended_cells
 
-    ss = b'<row r="1"><c r="A1" t="s"><v>3.0</v></c><c r="B1" t="s"><v>4E0</v></c><c r="C1" t="s"><v> 5 </v></c><c r="D1" t="s"><v>6</v></c></row>'
+    ss = (b'<row r="1"><c r="A1" t="s"><v>3.0</v></c><c r="B1" t="s"><v>4E0</v></c>'
+          b'<c r="C1" t="s"><v> 5 </v></c><c r="D1" t="s"><v>6</v></c></row>')
     assert mended_cells(ss) == (b'<row r="1"><c r="A1" t="s"><v>3</v></c><c r="B1" t="s"><v>4</v></c>'
                                 b'<c r="C1" t="s"><v>5</v></c><c r="D1" t="s"><v>6</v></c></row>')
     inline = b'<c r="D7" t="inlineStr"><is><t>9999</t></is><v>3397.31</v></c>'
