@@ -713,8 +713,22 @@ def _trimmed_copy(p: Path):
 # loses them): a shared-string index written as a number of another form (“3.0”, “3E0”, “ 3 ”: every text
 # of the workbook read blank, and the first table was said to have no header), and an inline-string cell
 # that holds a ``<v>`` beside its ``<is>`` (the typed figure read blank: a hidden amount, not a visible one).
-_ODD_CELL_HINT = re.compile(rb"""t=["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>(?!\d+<)|</(?:[\w.-]+:)?is>\s*<(?:[\w.-]+:)?v\b"""
-                            rb"|<(?:[\w.-]+:)?is\s*/>\s*<(?:[\w.-]+:)?v\b|</(?:[\w.-]+:)?v>\s*<(?:[\w.-]+:)?is\b")
+_ODD_INDEX = re.compile(rb"""t=["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>(?!\d+<)""")
+_INLINE_AND_V = re.compile(rb"is>\s*<(?:[\w.-]+:)?v\b|v>\s*<(?:[\w.-]+:)?is\b|is\s*/>\s*<(?:[\w.-]+:)?v\b")
+_BLANK_BETWEEN_TAGS = re.compile(rb">[ \t\r\n]+<")
+
+
+def _odd_cells_hinted(part: bytes) -> bool:
+    """``mended_cells`` has something to do: byte searches first (a sheet as Excel writes it has no blank
+    between tags and none of these neighbours), the regular expression only where they may be."""
+    if _ODD_INDEX.search(part):
+        return True
+    near = b"</is><v" in part or b"<is/><v" in part or b"</v><is" in part or b":is" in part  # (<x:is>: a prefix)
+    if not near and _BLANK_BETWEEN_TAGS.search(part, 256) is None:  # past the XML declaration's line end
+        return False
+    return _INLINE_AND_V.search(part) is not None
+
+
 _ODD_CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)>(.*?)</(?:[\w.-]+:)?c>", re.S)
 _CELL_T = re.compile(rb"""\bt\s*=\s*["'](\w+)["']""")
 _V_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>|<(?:[\w.-]+:)?v\s*/>")
@@ -724,11 +738,11 @@ _PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", re.S)
 
 
 def mended_cells(part: bytes) -> bytes:
-    """A sheet part with the cells ``_ODD_CELL_HINT`` finds spelt as Excel spells them: a shared-string index
+    """A sheet part with the cells ``_odd_cells_hinted`` finds spelt as Excel spells them: a shared-string index
     that is a whole number in another form (“3.0”) as that number; an inline-string cell with a ``<v>`` as
     the inline string (its ``<is>`` text, as Excel shows it; the ``<v>``'s text when the ``<is>`` holds none).
     Any other part comes back as it is (one search: nearly every sheet has none of them)."""
-    if _ODD_CELL_HINT.search(part) is None:
+    if not _odd_cells_hinted(part):
         return part
     mended = _ODD_CELL.sub(_mended_cell, part)
     return part if mended == part else mended
