@@ -20,6 +20,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from importlib.util import find_spec
 from pathlib import Path
 
 from tests.hostile.make_corpus import sample_bytes
@@ -144,7 +145,6 @@ def xlsx_inputs() -> dict[str, Builder]:
         # other writers
         "openpyxl-scratch": w("新建工作簿.xlsx", from_scratch),
         "pandas-openpyxl": w("pandas写出.xlsx", by_pandas("openpyxl")),
-        "pandas-xlsxwriter": w("pandas写出xlsxwriter.xlsx", by_pandas("xlsxwriter")),
         "date1904": w("1904日期.xlsx", date1904),
         "array-formula": w("数组公式.xlsx", _d7(b'<c r="D7" s="13"><f t="array" ref="D7">SUM(D8,D19)</f><v>3397.31</v></c>')),
         "datatable-formula": w("模拟运算表.xlsx", _d7(b'<c r="D7" s="13"><f t="dataTable" ref="D7" dt2D="0" dtr="0" r1="A1"/><v>3397.31</v></c>')),
@@ -173,6 +173,7 @@ def xlsx_inputs() -> dict[str, Builder]:
         "amount-full-width-grouping": w("全角千分位.xlsx", edited({("支出总表", "D7"): "3，397.31"})),
         # other programs' spreadsheets
         "ods-renamed-xlsx": w("改名的ods.xlsx", ods_package),
+        **({"pandas-xlsxwriter": w("pandas写出xlsxwriter.xlsx", by_pandas("xlsxwriter"))} if find_spec("xlsxwriter") else {}),
     }
 
 
