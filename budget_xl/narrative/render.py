@@ -225,5 +225,28 @@ def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Bl
 def _checked(block: Block, marked: str, entries: list, index: CellIndex, template: str) -> Block:
     plain, spans = marks.unmark(marked, entries)
     selfcheck.check(plain, spans, index, template)
-    block.text = plain
+    block.text = literal_asterisks(plain, spans)
     return block
+
+
+# A block's text marks bold as the template does, **…**. An asterisk a sheet text holds (“**承德市**” typed in
+# 部门名称) is kept as ASTERISK there, so that it prints as typed: it printed bold in Word and lost its
+# asterisks in .txt. The writers put it back (``shown``; Markdown escapes it).
+ASTERISK = "\ue005"
+
+
+def literal_asterisks(text: str, spans) -> str:
+    """``text`` with each asterisk inside a traced span (a sheet text, printed marked) as ASTERISK."""
+    if "*" not in text:
+        return text
+    chars = list(text)
+    for s in spans:
+        for i in range(s.start, s.end):
+            if chars[i] == "*":
+                chars[i] = ASTERISK
+    return "".join(chars)
+
+
+def shown(text: str, asterisk: str = "*") -> str:
+    """A block's text (or part of it) as printed: its sheet texts' asterisks as ``asterisk``."""
+    return text.replace(ASTERISK, asterisk)

@@ -6,8 +6,8 @@ formulas, shared formulas whose followers carry no ``<v>``, shared-string indexe
 inline-string cell holding a ``<v>`` beside its ``<is>`` (with text, empty, or after the ``<v>``); control
 characters (``_x0001_``, ``_x000B_``, ``_xFFFE_``, a lone ``_xD800_``, a surrogate pair written as two escapes)
 in the department name, a project's name and a 说明文字 text; 32,767-character cells; emoji and astral CJK in
-names; Jinja-looking text; a text reading “[[…]]” (the template's table marker) and a department name typed on
-two lines; amounts with commas that are no 千分位 (“3397，31”) or are (“3，397.31”); OpenDocument files (.ods,
+names; Jinja-looking text; a text reading “[[…]]” (the template's table marker), a department name typed on
+two lines or with Markdown's ** in it; amounts with commas that are no 千分位 (“3397，31”) or are (“3，397.31”); OpenDocument files (.ods,
 .fods, an .ods renamed .xlsx) and, through LibreOffice when installed, the sample saved as .xlsx, .ods, .fods.
 
 Each builder writes one input into a folder and returns its path; ``tests/hostile/test_round_eleven_content.py``
@@ -168,6 +168,8 @@ def xlsx_inputs() -> dict[str, Builder]:
                                              ("项目", "C6"): "{{7*7}}法律顾问经费"})),
         "table-marker-text": w("表格标记.xlsx", edited({("说明文字", "C3"): "前文\n[[t1]]\n[[机构设置表]]\n后文"})),
         "dept-two-lines": w("部门名两行.xlsx", edited({("基本信息", "B3"): "承德市\n司法局"})),
+        "markup-text": w("标记文字.xlsx", edited({("基本信息", "B3"): "**承德市**司法局", ("项目", "C6"): "法律|顾问|*经费*",
+                                               ("说明文字", "C3"): "# 标题\n<b>粗</b>\\*"})),
         "sheet-name-space": w("表名空格.xlsx", edited({}, rename={"支出总表": "支出 总表"})),
         "amount-bad-grouping": w("逗号位置不对.xlsx", edited({("支出总表", "D7"): "3397，31"})),
         "amount-full-width-grouping": w("全角千分位.xlsx", edited({("支出总表", "D7"): "3，397.31"})),

@@ -6,7 +6,8 @@ An inline-string cell holding a ``<v>`` beside its ``<is>`` read blank (the type
 copy --mark or fill wrote of one whose ``<is>`` was empty lost the figure. An amount whose commas are no
 千分位 (“3397，31”) was read as 339731 (every comma dropped). A sheet text reading “[[t1]]” was taken for the
 template's table marker and the narrative refused, blaming 02_overall.md.j2 (“[[机构设置表]]” inserted a
-table); a department name typed on two lines split the narrative's title into a heading and a paragraph.
+table); a department name typed on two lines split the narrative's title into a heading and a paragraph;
+one typed “**承德市**司法局” printed bold in Word and lost its asterisks in .txt (raw Markdown in .md).
 An .ods was only “不是 Excel 工作簿”, an .ods renamed .xlsx “文件已损坏”, a .fods renamed .xlsx “纯文本文件”,
 and import took a .fods for a text without tables.
 
@@ -94,22 +95,26 @@ def test_commas_that_are_no_thousands_separators_are_not_dropped(tmp_path):
 
 
 # -- the narrative prints what cells hold -----------------------------------------------------------------
-def test_a_sheet_text_like_a_table_marker_or_on_two_lines_is_printed_as_text(tmp_path):
+def test_a_sheet_text_like_markup_or_on_two_lines_is_printed_as_text(tmp_path):
     import openpyxl
 
     from tests.hostile.make_corpus import sample_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(sample_bytes()))
     wb["说明文字"]["C3"].value = "前文\n[[t1]]\n[[机构设置表]]\n后文"
-    wb["基本信息"]["B3"].value = "承德市\n司法局"
+    wb["基本信息"]["B3"].value = "**承德市**\n司法局"
     src = tmp_path / "主表.xlsx"
     wb.save(src)
     r = run_cli("narrative", src, "-o", tmp_path / "说明.txt")
     assert r.returncode == 0, r.stdout + r.stderr
     lines = (tmp_path / "说明.txt").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "承德市司法局2024年部门预算信息公开情况说明", lines[:3]
+    assert lines[0] == "**承德市**司法局2024年部门预算信息公开情况说明", lines[:3]  # one line, its asterisks as typed
     assert "\u3000\u3000[[t1]]" in lines and "\u3000\u3000[[机构设置表]]" in lines, lines
     assert lines.count("部门机构设置情况") == 1  # the template's one table, not a second
+    r = run_cli("narrative", src, "-o", tmp_path / "说明.md")
+    md = (tmp_path / "说明.md").read_text(encoding="utf-8-sig").splitlines()
+    assert md[0] == "# \\*\\*承德市\\*\\*司法局2024年部门预算信息公开情况说明", md[:2]  # a sheet text's asterisks escaped
+    assert "1、**财政拨款收入**：指本级财政当年拨付的资金，包括一般公共预算拨款、政府性基金预算拨款、国有资本经营预算拨款。" in md
 
 
 # -- other programs' spreadsheets ----------------------------------------------------------------------------
