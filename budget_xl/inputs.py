@@ -210,6 +210,8 @@ def not_a_workbook(path: str | Path) -> str | None:
     low = text.lstrip().lower()
     if "urn:schemas-microsoft-com:office:spreadsheet" in low:
         kind = " Excel 2003 XML 表格"
+    elif "urn:oasis:names:tc:opendocument:xmlns:office" in low:
+        kind = " LibreOffice 保存的单文件 .fods 电子表格（开放文档格式）"
     elif low.startswith(("<!doctype html", "<html")) or "<table" in low:
         kind = "网页（HTML）"
     elif low.startswith(("{", "[")):

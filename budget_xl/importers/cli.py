@@ -42,10 +42,10 @@ def import_source(src: Path, profile: str | None = None):
         require_size(src, MAX_PDF_BYTES, "PDF 文件")
         return import_pdf(src, profile=profile)
     from budget_xl.inputs import require_regular_file
-    from budget_xl.read.files import is_xls
+    from budget_xl.read.files import OTHER_SPREADSHEETS, is_xls
 
     require_regular_file(src, "文件")  # a FIFO or device is refused before anything opens it
-    if zipfile.is_zipfile(src) or is_xls(src):
+    if zipfile.is_zipfile(src) or is_xls(src) or Path(src).suffix.lower() in OTHER_SPREADSHEETS:  # a .fods is XML text
         return import_workbook(src, profile)
     from budget_xl.inputs import decode_text
 

@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from budget_xl.narrative.render import HEADING, PARA, TABLE, TITLE, Narrative
+from budget_xl.narrative.render import HEADING, PARA, TABLE, TITLE, Narrative, shown
 from budget_xl.narrative.tables import CENTER, Grid, grid_for
 
 BODY_FONT = "仿宋"
@@ -166,11 +166,11 @@ def usable_width(section):
 
 # -- paragraphs ----------------------------------------------------------------------------------------------
 def add_title(doc, text: str):
-    return doc.add_paragraph(text, style="Title")
+    return doc.add_paragraph(shown(text), style="Title")
 
 
 def add_heading(doc, text: str, level: int, center: bool = False):
-    p = doc.add_paragraph(text, style=f"Heading {min(max(level, 1), 3)}")
+    p = doc.add_paragraph(shown(text), style=f"Heading {min(max(level, 1), 3)}")
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.first_line_indent = Pt(0)
@@ -183,11 +183,11 @@ def add_body(doc, text: str, style: str = BODY_STYLE):
     pos = 0
     for m in _BOLD.finditer(text):
         if m.start() > pos:
-            p.add_run(text[pos:m.start()])
-        p.add_run(m.group(1)).bold = True
+            p.add_run(shown(text[pos:m.start()]))
+        p.add_run(shown(m.group(1))).bold = True
         pos = m.end()
     if pos < len(text):
-        p.add_run(text[pos:])
+        p.add_run(shown(text[pos:]))
     return p
 
 

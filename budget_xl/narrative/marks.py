@@ -19,7 +19,7 @@ from budget_xl.narrative.wording import SAME, Change, ordinal
 
 OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARK = re.compile(f"{OPEN}(\\d+){MID}([^{OPEN}{MID}{CLOSE}]*){CLOSE}")
-_STRAY = re.compile(f"[{OPEN}{MID}{CLOSE}]")
+_STRAY = re.compile(f"[{OPEN}{MID}{CLOSE}\ue003]")
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,16 @@ def _mark(obj, printed: str, with_unit: bool = True) -> str:
     return f"{OPEN}{len(entries) - 1}{MID}{printed}{CLOSE}"
 
 
+# Where a sheet text of several lines had its line breaks: the rendered line it stands in decides what each
+# becomes (render._lines): a new paragraph in a paragraph, nothing in a heading or title (a department name
+# typed on two lines, Alt+Enter, split the title into a heading “承德市” and a paragraph “司法局……”).
+LINE_BREAK = "\ue003"
+
+
 def _mark_text(t: CellText) -> str:
     # a text of several paragraphs stays several paragraphs, each traced on its own
     lines = [ln.strip() for ln in str(t).splitlines() if ln.strip()]
-    return "\n\n".join(_mark(t, ln) for ln in lines)
+    return LINE_BREAK.join(_mark(t, ln) for ln in lines)
 
 
 # -- filters ---------------------------------------------------------------------------------------------

@@ -173,6 +173,20 @@ def _syntax_zh(message: str) -> str:
     return f"无法解析（{message}）"
 
 
+def _lines(raw: str) -> list[str]:
+    """The rendered lines, a sheet text's own line breaks (marks.LINE_BREAK) resolved: dropped in a heading or
+    the title (one line), a paragraph break anywhere else."""
+    out: list[str] = []
+    for line in raw.splitlines():
+        if marks.LINE_BREAK not in line:
+            out.append(line)
+        elif _HEADING.match(line.strip()):
+            out.append(line.replace(marks.LINE_BREAK, ""))
+        else:
+            out += line.replace(marks.LINE_BREAK, "\n\n").splitlines()
+    return out
+
+
 def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Block]:
     """Split a rendered section into blocks; check every block's amounts against the cells."""
     out: list[Block] = []
@@ -183,7 +197,7 @@ def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Bl
             out.append(_checked(Block(PARA), "".join(para), entries, index, template))
             para.clear()
 
-    for line in raw.splitlines():
+    for line in _lines(raw):
         s = line.strip()
         if not marks.strip_marks(s).strip():
             flush()
@@ -193,7 +207,8 @@ def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Bl
             flush()
             out.append(_checked(Block(HEADING, level=len(h.group(1))), h.group(2).strip(), entries, index, template))
             continue
-        t = _TABLE.match(marks.strip_marks(s))
+        # a table is the template's own [[…]]: a sheet text that reads “[[…]]” (printed marked) stays text
+        t = _TABLE.match(marks.strip_marks(s)) if s.startswith("[[") and s.endswith("]]") else None
         if t:
             flush()
             name, arg = t.group(1), t.group(2)
@@ -210,5 +225,28 @@ def _blocks(raw: str, entries: list, index: CellIndex, template: str) -> list[Bl
 def _checked(block: Block, marked: str, entries: list, index: CellIndex, template: str) -> Block:
     plain, spans = marks.unmark(marked, entries)
     selfcheck.check(plain, spans, index, template)
-    block.text = plain
+    block.text = literal_asterisks(plain, spans)
     return block
+
+
+# A block's text marks bold as the template does, **…**. An asterisk a sheet text holds (“**承德市**” typed in
+# 部门名称) is kept as ASTERISK there, so that it prints as typed: it printed bold in Word and lost its
+# asterisks in .txt. The writers put it back (``shown``; Markdown escapes it).
+ASTERISK = "\ue005"
+
+
+def literal_asterisks(text: str, spans) -> str:
+    """``text`` with each asterisk inside a traced span (a sheet text, printed marked) as ASTERISK."""
+    if "*" not in text:
+        return text
+    chars = list(text)
+    for s in spans:
+        for i in range(s.start, s.end):
+            if chars[i] == "*":
+                chars[i] = ASTERISK
+    return "".join(chars)
+
+
+def shown(text: str, asterisk: str = "*") -> str:
+    """A block's text (or part of it) as printed: its sheet texts' asterisks as ``asterisk``."""
+    return text.replace(ASTERISK, asterisk)

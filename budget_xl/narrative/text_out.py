@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from budget_xl.narrative.render import HEADING, PARA, TABLE, TITLE, Narrative
+from budget_xl.narrative.render import HEADING, PARA, TABLE, TITLE, Narrative, shown
 from budget_xl.narrative.tables import Grid, grid_for
 
 INDENT = "\u3000\u3000"  # 首行缩进两字
@@ -12,7 +12,12 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def plain(text: str) -> str:
-    return _BOLD.sub(r"\1", text)
+    return shown(_BOLD.sub(r"\1", text))
+
+
+def markdown(text: str) -> str:
+    """A block's text in Markdown: the template's **…** as it is, a sheet text's asterisk escaped."""
+    return shown(text, "\\*")
 
 
 def to_txt(narrative: Narrative) -> str:
@@ -49,11 +54,11 @@ def to_md(narrative: Narrative) -> str:
     out: list[str] = []
     for b in narrative.blocks:
         if b.kind == TITLE:
-            out.append(f"# {b.text}")
+            out.append(f"# {markdown(b.text)}")
         elif b.kind == HEADING:
-            out.append(f"{'#' * (b.level + 1)} {b.text}")
+            out.append(f"{'#' * (b.level + 1)} {markdown(b.text)}")
         elif b.kind == PARA:
-            out.append(b.text)
+            out.append(markdown(b.text))
         elif b.kind == TABLE:
             out.append(grid_md(grid_for(narrative.budget, b.text, b.arg)))
     return "\n\n".join(out).rstrip() + "\n"

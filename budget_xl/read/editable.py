@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -22,7 +23,8 @@ def load_for_edit(src: str | Path, keep_vba: bool = False):
     """openpyxl Workbook of ``src``; ``repaired`` attribute: the parts mended on the way (usually none)."""
     import openpyxl
 
-    if not _is_strict(Path(src)):  # openpyxl reads no sheet of Strict Open XML: converted below
+    if not _is_strict(Path(src)) and not _odd_cells(Path(src)):  # openpyxl reads no sheet of Strict Open XML,
+        # and fails on a shared-string index “3.0” or loses an inline string beside a <v>: mended below
         try:
             wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
             wb.repaired = []
@@ -63,6 +65,22 @@ def _is_strict(src: Path) -> bool:
             return _STRICT in z.read("xl/workbook.xml")[:4096]
     except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, RuntimeError):
         return False
+
+
+def _odd_cells(src: Path) -> bool:
+    """A sheet holds cells that ``mended_cells`` spells otherwise (what check reads through it, the copy must too)."""
+    from budget_xl.read.files import as_utf8, mended_cells
+
+    try:
+        with zipfile.ZipFile(src) as z:
+            for info in z.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    data = as_utf8(z.read(info))
+                    if mended_cells(data) is not data:
+                        return True
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, ValueError, NotImplementedError, RuntimeError, EOFError):
+        return False
+    return False
 
 
 def transitional(part: bytes) -> bytes:
@@ -198,7 +216,7 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
     """The package with every XML part that does not parse rewritten by a recovering parser."""
     from lxml import etree
 
-    from budget_xl.read.files import mended_targets
+    from budget_xl.read.files import as_utf8, mended_cells, mended_targets
 
     out = io.BytesIO()
     repaired = []
@@ -217,6 +235,10 @@ def repaired_package(src: Path) -> tuple[bytes, list[str]]:
                 mended = _STYLE.sub(lambda m: m.group(0) if m.group(2).isdigit() and int(m.group(2)) < styles
                                     else m.group(1), part)
                 mended = _dangling(z, info.filename, mended, dxfs)
+                utf8 = as_utf8(mended)
+                cells = mended_cells(utf8)
+                if cells is not utf8:  # cells a reader takes for blank (“3.0” as a shared-string index): as Excel spells them
+                    mended = cells
                 if mended != part:
                     part = mended
                     repaired.append(info.filename)

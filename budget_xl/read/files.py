@@ -34,6 +34,12 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 # Excel's own formats that are not a workbook this tool reads: said as what they are, not "not Excel"
 OTHER_EXCEL = {".xlsb": "二进制工作簿", ".xltx": "模板", ".xltm": "启用宏的模板", ".xlam": "加载项", ".xla": "加载项",
                ".xlt": "旧版模板"}
+# spreadsheets other programs save: said as what they are (“不是 Excel 工作簿” left the user guessing which to pick)
+OTHER_SPREADSHEETS = {".ods": "LibreOffice、WPS 保存的 .ods 电子表格（开放文档格式）",
+                      ".fods": "LibreOffice 保存的单文件 .fods 电子表格（开放文档格式）",
+                      ".ots": ".ots 电子表格模板（开放文档格式）", ".numbers": "苹果电脑的 .numbers 表格"}
+SAVE_AS_XLSX = "请在保存它的程序（LibreOffice、WPS 或苹果电脑的表格程序）中打开，“另存为”（“导出为”）Excel 工作簿（.xlsx）再试。"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def _is_old_xls(p: Path) -> bool:
@@ -88,6 +94,8 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
     if suffix in OTHER_EXCEL:
         raise InputError(f"“{p.suffix}”是 Excel 的{OTHER_EXCEL[suffix]}格式，本工具只读取 .xlsx 或 .xlsm 工作簿。"
                          "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再试。", file=name)
+    if suffix in OTHER_SPREADSHEETS:
+        raise InputError(f"这是 {OTHER_SPREADSHEETS[suffix]}，不是 Excel 工作簿，本工具只读取 .xlsx 或 .xlsm。" + SAVE_AS_XLSX, file=name)
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(blank_after_suffix(p) or f"不是 Excel 工作簿（扩展名为“{p.suffix or '无'}”）。请提供 .xlsx 文件。", file=name)
     if not zipfile.is_zipfile(p):
@@ -103,8 +111,21 @@ def check_workbook_file(path: str | Path, sheets: dict[str, bytes] | None = None
         sheet = _sheet_of_part(p, bad)
         raise InputError(_damaged_member(bad, sheet), file=name, sheet=sheet)
     if "xl/workbook.xml" not in names:
+        if _is_opendocument(p, names):  # an .ods renamed .xlsx: a zip too, and not damaged
+            raise InputError(f"这是 {OTHER_SPREADSHEETS['.ods']}，只是扩展名为 Excel 的，不是 Excel 工作簿。" + SAVE_AS_XLSX, file=name)
         raise InputError("文件已损坏，或不是 Excel 工作簿（缺少工作簿内容）。", file=name)
     return p
+
+
+def _is_opendocument(p: Path, names: set[str]) -> bool:
+    """An OpenDocument spreadsheet package: its first member ``mimetype`` says so."""
+    if "mimetype" not in names or "content.xml" not in names:
+        return False
+    try:
+        with zipfile.ZipFile(p) as z, z.open("mimetype") as f:
+            return f.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError):
+        return False
 
 
 def _sheet_of_part(p: Path, part: str) -> str | None:
@@ -688,6 +709,74 @@ def _trimmed_copy(p: Path):
     return out
 
 
+# Cells another writer spells so that python-calamine reads them blank (and openpyxl, writing a copy, fails or
+# loses them): a shared-string index written as a number of another form (“3.0”, “3E0”, “ 3 ”: every text
+# of the workbook read blank, and the first table was said to have no header), and an inline-string cell
+# that holds a ``<v>`` beside its ``<is>`` (the typed figure read blank: a hidden amount, not a visible one).
+_ODD_INDEX = re.compile(rb"""t=["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>(?!\d+<)""")
+_INLINE_AND_V = re.compile(rb"is>\s*<(?:[\w.-]+:)?v\b|v>\s*<(?:[\w.-]+:)?is\b|is\s*/>\s*<(?:[\w.-]+:)?v\b")
+_BLANK_BETWEEN_TAGS = re.compile(rb">[ \t\r\n]+<")
+
+
+def _odd_cells_hinted(part: bytes) -> bool:
+    """``mended_cells`` has something to do: byte searches first (a sheet as Excel writes it has no blank
+    between tags and none of these neighbours), the regular expression only where they may be."""
+    if _ODD_INDEX.search(part):
+        return True
+    near = b"</is><v" in part or b"<is/><v" in part or b"</v><is" in part or b":is" in part  # (<x:is>: a prefix)
+    if not near and _BLANK_BETWEEN_TAGS.search(part, 256) is None:  # past the XML declaration's line end
+        return False
+    return _INLINE_AND_V.search(part) is not None
+
+
+_ODD_CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)>(.*?)</(?:[\w.-]+:)?c>", re.S)
+_CELL_T = re.compile(rb"""\bt\s*=\s*["'](\w+)["']""")
+_V_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>|<(?:[\w.-]+:)?v\s*/>")
+_IS_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?is\s*/>|<((?:[\w.-]+:)?)is>(.*?)</(?:[\w.-]+:)?is>", re.S)
+_T_TEXT = re.compile(rb"<(?:[\w.-]+:)?t\b[^>]*>([^<]*)</(?:[\w.-]+:)?t>")
+_PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", re.S)
+
+
+def mended_cells(part: bytes) -> bytes:
+    """A sheet part with the cells ``_odd_cells_hinted`` finds spelt as Excel spells them: a shared-string index
+    that is a whole number in another form (“3.0”) as that number; an inline-string cell with a ``<v>`` as
+    the inline string (its ``<is>`` text, as Excel shows it; the ``<v>``'s text when the ``<is>`` holds none).
+    Any other part comes back as it is (one search: nearly every sheet has none of them)."""
+    if not _odd_cells_hinted(part):
+        return part
+    mended = _ODD_CELL.sub(_mended_cell, part)
+    return part if mended == part else mended
+
+
+def _mended_cell(m: re.Match) -> bytes:
+    prefix, attrs, body = m.group(1), m.group(2), m.group(3)
+    t = _CELL_T.search(attrs)
+    kind = t.group(1) if t else b"n"
+    v = _V_ELEMENT.search(body)
+    if v is None or kind not in (b"s", b"inlineStr"):
+        return m.group(0)
+    if kind == b"s":
+        text = (v.group(1) or b"").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return m.group(0)
+        if not number.is_integer() or number < 0 or text.isdigit() and text == v.group(1):
+            return m.group(0)
+        return m.group(0)[:m.start(3) - m.start(0) + v.start()] + b"<%sv>%d</%sv>" % (prefix, int(number), prefix) \
+            + m.group(0)[m.start(3) - m.start(0) + v.end():]
+    inline = _IS_ELEMENT.search(body)
+    if inline is None:
+        return m.group(0)
+    shown = b"".join(_T_TEXT.findall(_PHONETIC.sub(b"", inline.group(2) or b"")))
+    rest = body[:v.start()] + body[v.end():]
+    if not shown and v.group(1):  # an empty <is>: the <v> is what was typed
+        inline = _IS_ELEMENT.search(rest)
+        rest = (rest[:inline.start()] + b'<%sis><%st xml:space="preserve">%s</%st></%sis>' % (prefix, prefix, v.group(1), prefix, prefix)
+                + rest[inline.end():])
+    return b"<%sc%s>%s</%sc>" % (prefix, attrs, rest, prefix)
+
+
 def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
     """The package as python-calamine reads it, in memory, when it is not: members compressed otherwise than
     Deflate (bzip2, LZMA: calamine refused "compression method not supported" and the workbook was called
@@ -705,6 +794,12 @@ def _usual_copy(p: Path, inflated: Mapping[str, bytes] | None = None):
         wide = [i for i in infos if _read_by_calamine(i.filename)
                 and _utf16(inflated[i.filename][:4] if i.filename in inflated else _head(z, i))]
         mended = _targets_mended(z)
+        for info in infos:  # the worksheet parts (already inflated by check_workbook_file, nearly always)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = as_utf8(inflated[info.filename] if info.filename in inflated else z.read(info))
+                cells = mended_cells(data)
+                if cells is not data:
+                    mended[info.filename] = cells
         if not odd and not wide and not mended:
             return None
         out = io.BytesIO()

@@ -22,6 +22,7 @@ from budget_xl.model import TOTAL_KEY, Budget, Row, Table
 from budget_xl.read.values import (
     CellError,
     Uncached,
+    bad_grouping,
     has_control_chars,
     is_cell_picture,
     parse_code,
@@ -338,6 +339,8 @@ class _SheetReader:
             if p.how in ("bad", "too-big"):
                 row.invalid.add(col.key)
                 what = "不是有效金额" if p.how == "bad" else "金额大得不合理（可能是粘贴错误）"
+                if isinstance(raw, str) and bad_grouping(raw):
+                    what += "（逗号只能作千分位，每三位一个；小数点应写作“.”）"
                 if isinstance(raw, (date, time, timedelta)):  # a number Excel shows as a date: its format, not its value
                     what += "（单元格设置成了日期或时间格式；若原是金额，请把单元格格式改为“数值”后重新填写）"
                 if is_cell_picture(raw):

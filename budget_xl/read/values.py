@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 BLANKS = frozenset({"", "-", "—", "——", "－", "--", "/", "／", "－－", "━"})
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# 千分位 as typed: groups of three digits after the first, commas (ASCII or full-width) only before the point
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?$")
 _FLOAT_NOISE = Decimal("0.000001")
 
 
@@ -189,7 +191,11 @@ def _parse_number(raw, percent: bool) -> Parsed:
     is_pct = s.endswith("%")
     if is_pct:
         s = s[:-1].strip()
-    s = s.replace(",", "").replace("，", "").replace(" ", "")
+    s = s.replace(" ", "")
+    if "," in s or "，" in s:
+        if not _GROUPED.match(s):  # “3397,31”, “33,97.31”: not 千分位, and guessing would change the figure
+            return Parsed(None, "bad")
+        s = s.replace(",", "").replace("，", "")
     if not _NUM.match(s):
         return Parsed(None, "bad")
     try:
@@ -208,6 +214,12 @@ def _parse_number(raw, percent: bool) -> Parsed:
     if percent and not is_pct and abs(d) <= FRACTION_LIMIT:  # "0.2" typed as text reads like 0.2
         d = plain(d * 100)
     return Parsed(d, "text-number")
+
+
+def bad_grouping(raw: str) -> bool:
+    """A text with commas that are no 千分位 (“3397,31”, “33,97.31”): why ``parse_number`` refused it."""
+    s = normalize_text(raw).replace(" ", "").strip("()（）-+−%")
+    return "," in s and _GROUPED.match(s) is None and _NUM.match(s.replace(",", "")) is not None
 
 
 def _printed_float(s: str, d: Decimal) -> Decimal:

@@ -892,6 +892,28 @@ def round_eleven_pdf_runs(root: Path) -> list[Run]:
     return rs
 
 
+# -- round eleven: content -----------------------------------------------------------------------------
+def round_eleven_content_runs(root: Path) -> list[Run]:
+    """The round-eleven content families (tests/hostile/round_eleven_content.py: other programs' workbooks,
+    cells spelt otherwise, what cells hold through the exports; LibreOffice's copies when it is installed)."""
+    from tests.hostile import round_eleven_content as r11
+
+    base = root / "eleven-content"
+    out, _copy = _run_folders(base)
+    builders = {**r11.xlsx_inputs(), **r11.other_inputs()}
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        builders.update(r11.lo_inputs())
+    rs: list[Run] = []
+    for name, p in _built(base / "inputs", builders):
+        rs += _command_runs(out, f"eleven-{name}", p, {
+            **_workbook_commands(p),
+            "show": lambda o, p=p: ["show", str(p)],
+            "narrative-md": lambda o, p=p: ["narrative", str(p), "-o", str(o / "说明.md"), "--force"],
+            "document": lambda o, p=p: ["document", str(p), "-o", str(o / "公开.docx"), "--force"],
+        })
+    return rs
+
+
 # -- round seven ---------------------------------------------------------------------------------------
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
@@ -1130,7 +1152,8 @@ def main(argv: list[str]) -> int:
              + (round_eight_runs(root) if a.round in ("all", "8") else [])
              + (round_nine_runs(root) if a.round in ("all", "9") else [])
              + (round_ten_runs(root) if a.round in ("all", "10") else [])
-             + (round_eleven_pdf_runs(root) if a.round in ("all", "11") else []))
+             + (round_eleven_pdf_runs(root) if a.round in ("all", "11") else [])
+             + (round_eleven_content_runs(root) if a.round in ("all", "11") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
