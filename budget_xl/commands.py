@@ -126,6 +126,11 @@ def _check_many(files: list[Path], args) -> int:
         except InputError as e:
             results.append((src, [], e.text, None))
         except Exception as e:  # one file's failure must not cost the reviewer the other files' results
+            from budget_xl.limits import memory_message, out_of_memory
+
+            if out_of_memory(e):  # this file is too large for the memory there is: the others are still checked
+                results.append((src, [], memory_message([src]), None))
+                continue
             if os.environ.get("BUDGET_XL_DEBUG"):
                 raise
             results.append((src, [], f"文件“{src}”：内部错误（{type(e).__name__}：{e}），已跳过此文件。"

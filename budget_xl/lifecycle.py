@@ -116,6 +116,9 @@ def start_worker() -> None:
     does not run the command line's entry point)."""
     ignore_interrupts()
     quiet_libraries()
+    from budget_xl import limits
+
+    limits.too_small()  # under ``ulimit -v`` the BLAS libraries are loaded first, while memory is free
 
 
 def _unraisable(hook):

@@ -39,6 +39,8 @@ def os_reason(e: OSError) -> str:
         return "磁盘空间不足"
     if code == errno.EDQUOT:
         return "超出磁盘配额"
+    if code == errno.ENOMEM:
+        return "内存不足"
     if code == errno.EFBIG:
         return "文件超出了允许的大小（磁盘或系统的限制）"
     if isinstance(e, IsADirectoryError):

@@ -189,6 +189,9 @@ def check_file(path: str | tuple[str, ...]) -> FileResult:
 
         res.problem = f"文件“{res.path}”无法打开：{os_reason(e).replace('写入', '读取')}。"
     except Exception as e:  # a batch reports and goes on; the message names the file
-        res.problem = f"文件“{res.path}”处理时发生内部错误（{type(e).__name__}：{e}）。"
+        from budget_xl.limits import memory_message, out_of_memory
+
+        res.problem = (memory_message([res.path]) if out_of_memory(e)
+                       else f"文件“{res.path}”处理时发生内部错误（{type(e).__name__}：{e}）。")
     res.seconds = time.thread_time() - start
     return res
