@@ -72,12 +72,25 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
+NAME_MAX = 255  # bytes in one file name, on Linux, macOS and Windows file systems alike
+
+
+def fit_name(stem: str, tail: str) -> str:
+    """``stem + tail``, the stem shortened (by whole characters) so that the name fits in ``NAME_MAX`` bytes:
+    a name of the user's that is already near the limit (it exists, so it is legal) must still get its backup
+    and its “_标注” copy, not “文件名或路径太长”."""
+    room = NAME_MAX - len(tail.encode("utf-8", "surrogateescape"))
+    while stem and len(stem.encode("utf-8", "surrogateescape")) > room:
+        stem = stem[:-1]
+    return stem + tail
+
+
 def backup_name(path: Path, now: datetime | None = None) -> Path:
     stamp = f"{(now or datetime.now()):%Y%m%d-%H%M%S}"
-    candidate = path.with_name(f"{path.stem}.备份-{stamp}{path.suffix}")
+    candidate = path.with_name(fit_name(path.stem, f".备份-{stamp}{path.suffix}"))
     n = 2
     while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.备份-{stamp}-{n}{path.suffix}")
+        candidate = path.with_name(fit_name(path.stem, f".备份-{stamp}-{n}{path.suffix}"))
         n += 1
     return candidate
 
@@ -175,7 +188,7 @@ def unique_batch_name(folder: Path, stem: str, suffix: str, taken: set[Path], in
     inputs = list(inputs)
     n = 1
     while True:
-        name = f"{stem}{suffix}" if n == 1 else f"{stem}({n}){suffix}"
+        name = fit_name(stem, suffix if n == 1 else f"({n}){suffix}")
         cand = folder / name
         key = Path(os.path.abspath(cand))
         if key not in taken and not any(same_file(i, cand) for i in inputs):
