@@ -264,9 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # ``budget-xl --help | head -1``
         _silence_stdout()
         return 141
-    except lifecycle.Terminated:
-        _err(lifecycle.TERMINATED)
-        return 143
+    except lifecycle.Terminated as e:
+        _err(e.message)
+        return e.code
 
 
 def run() -> None:
@@ -279,6 +279,7 @@ def run() -> None:
 
     lifecycle.quiet_libraries()
     code = main()
+    lifecycle.finishing()
     if code == 130:
         lifecycle.remove_temps()
         for stream in (sys.stdout, sys.stderr):
@@ -305,15 +306,15 @@ def _main(argv: list[str] | None) -> int:
         return 2
     from budget_xl import limits
 
-    refused = limits.folder_gone() or limits.too_small()
+    refused = limits.folder_gone() or limits.too_few_files() or limits.too_small()
     if refused:
         _err(f"错误：{refused}")
         return 2
     try:
         return int(args.func(args) or 0)
-    except lifecycle.Terminated:
-        _err(lifecycle.TERMINATED)
-        return 143
+    except lifecycle.Terminated as e:
+        _err(e.message)
+        return e.code
     except InputError as e:
         _err(f"错误：{e.text}")
         return 2

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 MIN_ADDRESS_SPACE = 512 * 1024 * 1024   # every command on an ordinary input peaks well under 400 MB
 MB = 1024 * 1024
+MIN_OPEN_FILES = 32     # a command holds at most about ten files open; below 8, imports and reports failed
+FILES_PER_WORKER = 4    # a batch worker's pipes and its input
 
 
 def folder_gone() -> str | None:
@@ -28,6 +30,41 @@ def folder_gone() -> str | None:
     except OSError:
         why = "无法确定当前文件夹（没有访问权限）"
     return f"{why}，无法在其中读写文件。请先进入一个存在的文件夹（cd）再运行本命令。输入文件没有被修改。"
+
+
+def _open_files() -> int | None:
+    """The soft limit on open files, raised to the hard one (any process may), or None when unlimited."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+    except (OSError, ValueError):
+        pass
+    return None if soft == resource.RLIM_INFINITY or soft < 0 else soft
+
+
+def too_few_files() -> str | None:
+    """Why the command cannot run with so few open files (``ulimit -n 6``: an import, the report's XML writer
+    or a batch worker failed half-way with EMFILE, “操作系统拒绝了这次读写” naming a library's file, an lxml
+    traceback, an internal AttributeError), or None."""
+    n = _open_files()
+    if n is None or n >= MIN_OPEN_FILES:
+        return None
+    return (f"本程序可同时打开的文件数上限（ulimit -n）只有 {n} 个，至少需要 {MIN_OPEN_FILES} 个才能运行。"
+            "请提高上限（如 ulimit -n 1024）后再试。输入文件没有被修改。")
+
+
+def jobs_within_open_files(jobs: int) -> int:
+    """As many batch workers as the open-file limit leaves room for (at least one)."""
+    n = _open_files()
+    if n is None:
+        return jobs
+    return max(1, min(jobs, (n - MIN_OPEN_FILES) // FILES_PER_WORKER + 1))
 
 
 def address_space_limit() -> int | None:

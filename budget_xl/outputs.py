@@ -39,6 +39,8 @@ def os_reason(e: OSError) -> str:
         return "磁盘空间不足"
     if code == errno.EDQUOT:
         return "超出磁盘配额"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return "同时打开的文件太多，超出了系统的限制（ulimit -n）"
     if code == errno.ENOMEM:
         return "内存不足"
     if code == errno.EFBIG:
