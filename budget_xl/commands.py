@@ -25,10 +25,11 @@ def _out_path(src: Path, out: str | None, in_place: bool, force: bool = False) -
 
 
 def cmd_check(args) -> int:
+    from budget_xl.inputs import each_once
     from budget_xl.report import print_findings, to_json
     from budget_xl.terminal import make_console
 
-    files = [Path(f) for f in args.file]
+    files = each_once([Path(f) for f in args.file])
     force = getattr(args, "force", False)
     if args.summary:
         outputs.prepare(args.summary, inputs=files, suffixes=(".xlsx",), what="汇总表")

@@ -337,3 +337,29 @@ def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str
     if text.count("\x00") > max(len(text) // 100, 16):
         raise InputError("这不像文本文件（含大量空字符，可能是其他格式的文件改了扩展名）。", file=name)
     return text.replace("\x00", "").replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def each_once(paths: list[Path]) -> list[Path]:
+    """The files in the order given, a file named again (the same name, another spelling of it, a link to it)
+    left out with a note: ``review 公开.pdf 公开.pdf`` read one document twice, as its 说明 and its 公开表, and
+    reported 363 problems in a PDF with 4; ``check a.xlsx ./a.xlsx --summary`` gave it two rows."""
+    import sys
+
+    from budget_xl.errors import visible
+
+    kept: list[Path] = []
+    for p in paths:
+        first = next((k for k in kept if k == p or _same(k, p)), None)
+        if first is None:
+            kept.append(p)
+            continue
+        again = "" if str(first) == str(p) else f"与“{visible(str(first), names=True)}”是同一个文件，"
+        print(f"提示：文件“{visible(str(p), names=True)}”{again}给出了两次，只读取一次。", file=sys.stderr)
+    return kept
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False

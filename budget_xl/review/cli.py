@@ -33,10 +33,11 @@ def _output(path: str, sources: list[Path]) -> Path:
 
 def cmd_review(args) -> int:
     from budget_xl import outputs
+    from budget_xl.inputs import each_once
     from budget_xl.review.run import review_pdf
     from budget_xl.review.workbook import write_checklist
 
-    files = [Path(f) for f in args.files]
+    files = each_once([Path(f) for f in args.files])
     threshold = _threshold(args.threshold)
     out = _output(args.output, files)
     if args.checklist:
