@@ -41,6 +41,7 @@ ALLOWED = {w.lower() for w in """
     export_narrative delete patch trace post polyform check fill import narrative document batch review synth
     serve demo show sample noncommercial remote readme xlwings_license_key connectionreseterror
     toml lang pythonutf8 entra microsoft entraid status macos gzip identity
+    ulimit unlimited
 """.split()}
 # the request's own words echoed back (“没有名为“nope”的函数”) are the user's, not ours
 ECHOED = {"nope", "nothing"}
