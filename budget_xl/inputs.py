@@ -342,24 +342,30 @@ def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str
 def each_once(paths: list[Path]) -> list[Path]:
     """The files in the order given, a file named again (the same name, another spelling of it, a link to it)
     left out with a note: ``review 公开.pdf 公开.pdf`` read one document twice, as its 说明 and its 公开表, and
-    reported 363 problems in a PDF with 4; ``check a.xlsx ./a.xlsx --summary`` gave it two rows."""
+    reported 363 problems in a PDF with 4; ``check a.xlsx ./a.xlsx --summary`` gave it two rows. One ``stat``
+    a name: thousands of names on the command line cost no more than reading them."""
     import sys
 
     from budget_xl.errors import visible
 
+    first: dict[object, Path] = {}
     kept: list[Path] = []
     for p in paths:
-        first = next((k for k in kept if k == p or _same(k, p)), None)
-        if first is None:
+        key = _identity(p)
+        if key not in first:
+            first[key] = p
             kept.append(p)
             continue
-        again = "" if str(first) == str(p) else f"与“{visible(str(first), names=True)}”是同一个文件，"
+        again = "" if str(first[key]) == str(p) else f"与“{visible(str(first[key]), names=True)}”是同一个文件，"
         print(f"提示：文件“{visible(str(p), names=True)}”{again}给出了两次，只读取一次。", file=sys.stderr)
     return kept
 
 
-def _same(a: Path, b: Path) -> bool:
+def _identity(p: Path) -> object:
+    """The file ``p`` names (device and inode), or its spelling when it cannot be looked at (it is then
+    said missing or unreadable by the command, under the name given)."""
     try:
-        return os.path.samefile(a, b)
+        st = os.stat(p)
+        return st.st_dev, st.st_ino
     except (OSError, ValueError):
-        return False
+        return os.path.normpath(str(p))
