@@ -232,6 +232,15 @@ def _usable_streams() -> None:
             pass
 
 
+def _inputs_named(args) -> list[str]:
+    """The input files a command was given (its positional arguments), to name them in a message."""
+    out: list[str] = []
+    for dest in ("file", "files", "paths", "source"):
+        value = getattr(args, dest, None)
+        out += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+    return out
+
+
 def _silence_stdout() -> None:
     """Point stdout at the null device so that the interpreter's last flush does not fail again."""
     try:
@@ -255,9 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # ``budget-xl --help | head -1``
         _silence_stdout()
         return 141
-    except lifecycle.Terminated:
-        _err(lifecycle.TERMINATED)
-        return 143
+    except lifecycle.Terminated as e:
+        _err(e.message)
+        return e.code
 
 
 def run() -> None:
@@ -270,6 +279,7 @@ def run() -> None:
 
     lifecycle.quiet_libraries()
     code = main()
+    lifecycle.finishing()
     if code == 130:
         lifecycle.remove_temps()
         for stream in (sys.stdout, sys.stderr):
@@ -294,11 +304,17 @@ def _main(argv: list[str] | None) -> int:
     if unusable:
         _err(f"错误：{unusable}")
         return 2
+    from budget_xl import limits
+
+    refused = limits.folder_gone() or limits.too_few_files() or limits.too_small()
+    if refused:
+        _err(f"错误：{refused}")
+        return 2
     try:
         return int(args.func(args) or 0)
-    except lifecycle.Terminated:
-        _err(lifecycle.TERMINATED)
-        return 143
+    except lifecycle.Terminated as e:
+        _err(e.message)
+        return e.code
     except InputError as e:
         _err(f"错误：{e.text}")
         return 2
@@ -316,6 +332,10 @@ def _main(argv: list[str] | None) -> int:
         _err(lifecycle.INTERRUPTED)
         return 130
     except Exception as e:  # never show a traceback to a user
+        if limits.out_of_memory(e):  # a large input under a memory limit (``ulimit -v``), or a full machine
+            lifecycle.remove_temps()
+            _err(f"错误：{limits.memory_message(_inputs_named(args))}")
+            return 2
         if isinstance(e, UnicodeEncodeError) and "surrogate" in str(e):
             # a Chinese file name under LANG=C without UTF-8 mode: Python keeps its bytes undecoded
             _err("错误：系统的区域设置（LANG/LC_ALL）不支持中文，文件名中的中文无法写入输出文件。"

@@ -25,10 +25,11 @@ def _out_path(src: Path, out: str | None, in_place: bool, force: bool = False) -
 
 
 def cmd_check(args) -> int:
+    from budget_xl.inputs import each_once
     from budget_xl.report import print_findings, to_json
     from budget_xl.terminal import make_console
 
-    files = [Path(f) for f in args.file]
+    files = each_once([Path(f) for f in args.file])
     force = getattr(args, "force", False)
     if args.summary:
         outputs.prepare(args.summary, inputs=files, suffixes=(".xlsx",), what="汇总表")
@@ -126,6 +127,11 @@ def _check_many(files: list[Path], args) -> int:
         except InputError as e:
             results.append((src, [], e.text, None))
         except Exception as e:  # one file's failure must not cost the reviewer the other files' results
+            from budget_xl.limits import memory_message, out_of_memory
+
+            if out_of_memory(e):  # this file is too large for the memory there is: the others are still checked
+                results.append((src, [], memory_message([src]), None))
+                continue
             if os.environ.get("BUDGET_XL_DEBUG"):
                 raise
             from budget_xl.errors import internal_error

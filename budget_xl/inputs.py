@@ -338,7 +338,43 @@ def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str
                          file=name)
     if text.count("\x00") > max(len(text) // 100, 16):
         raise InputError("这不像文本文件（含大量空字符，可能是其他格式的文件改了扩展名）。", file=name)
+<<<<<<< HEAD
     # a soft hyphen (U+00AD, Word's optional hyphen, saved into a .txt) is never seen: in “96\u00ad.00” the
     # figure was lost, in “预\u00ad算” the title was not found
     return (text.replace("\x00", "").replace("\ufeff", "").replace("\u00ad", "")
             .replace("\r\n", "\n").replace("\r", "\n"))
+=======
+    return text.replace("\x00", "").replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def each_once(paths: list[Path]) -> list[Path]:
+    """The files in the order given, a file named again (the same name, another spelling of it, a link to it)
+    left out with a note: ``review 公开.pdf 公开.pdf`` read one document twice, as its 说明 and its 公开表, and
+    reported 363 problems in a PDF with 4; ``check a.xlsx ./a.xlsx --summary`` gave it two rows. One ``stat``
+    a name: thousands of names on the command line cost no more than reading them."""
+    import sys
+
+    from budget_xl.errors import visible
+
+    first: dict[object, Path] = {}
+    kept: list[Path] = []
+    for p in paths:
+        key = _identity(p)
+        if key not in first:
+            first[key] = p
+            kept.append(p)
+            continue
+        again = "" if str(first[key]) == str(p) else f"与“{visible(str(first[key]), names=True)}”是同一个文件，"
+        print(f"提示：文件“{visible(str(p), names=True)}”{again}给出了两次，只读取一次。", file=sys.stderr)
+    return kept
+
+
+def _identity(p: Path) -> object:
+    """The file ``p`` names (device and inode), or its spelling when it cannot be looked at (it is then
+    said missing or unreadable by the command, under the name given)."""
+    try:
+        st = os.stat(p)
+        return st.st_dev, st.st_ino
+    except (OSError, ValueError):
+        return os.path.normpath(str(p))
+>>>>>>> r11-env

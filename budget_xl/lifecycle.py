@@ -24,6 +24,8 @@ from pathlib import Path
 
 INTERRUPTED = "已中断。输入文件没有被修改，也没有留下写了一半的文件。"
 TERMINATED = "已终止（收到结束信号）。输入文件没有被修改，也没有留下写了一半的文件。"
+CPU_EXCEEDED = ("已终止：超出了本程序可用的处理器时间上限（ulimit -t）。请提高上限或把文件分开处理。"
+                "输入文件没有被修改，也没有留下写了一半的文件。")
 
 _temps: set[str] = set()
 _lock = threading.Lock()
@@ -35,6 +37,18 @@ _installed = False
 class Terminated(BaseException):
     """SIGTERM, raised where the program is, so that ``finally`` blocks run (a BaseException: no
     ``except Exception`` swallows it)."""
+    message = TERMINATED
+    code = 143
+
+
+class CpuExceeded(Terminated):
+    """SIGXCPU: the processor-time limit (``ulimit -t``) was reached; its default action was a core dump
+    (“CPU time limit exceeded (core dumped)”, temporary files left behind)."""
+    message = CPU_EXCEEDED
+    code = 128 + 24
+
+
+_ENDINGS = {signal.SIGTERM: Terminated, **({signal.SIGXCPU: CpuExceeded} if hasattr(signal, "SIGXCPU") else {})}
 
 
 # -- temporary files -------------------------------------------------------------------------------
@@ -70,9 +84,10 @@ def _on_signal(signum, frame) -> None:
     if _guarded and threading.current_thread() is threading.main_thread():
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
-        raise Terminated
-    _say(INTERRUPTED if signum == signal.SIGINT else TERMINATED)
-    os._exit(130 if signum == signal.SIGINT else 143)
+        raise _ENDINGS[signum]
+    ending = _ENDINGS.get(signum)
+    _say(ending.message if ending else INTERRUPTED)
+    os._exit(ending.code if ending else 130)
 
 
 def _say(text: str) -> None:
@@ -81,6 +96,16 @@ def _say(text: str) -> None:
         sys.stderr.flush()
     except Exception:  # a closed console: the exit code says it
         pass
+
+
+def finishing() -> None:
+    """The command is done: a processor-time signal now would only kill the interpreter as it finishes
+    (Python restores the default action, a core dump, while it shuts down)."""
+    if hasattr(signal, "SIGXCPU") and threading.current_thread() is threading.main_thread():
+        try:
+            signal.signal(signal.SIGXCPU, signal.SIG_IGN)
+        except (ValueError, OSError):
+            pass
 
 
 @contextmanager
@@ -116,6 +141,9 @@ def start_worker() -> None:
     does not run the command line's entry point)."""
     ignore_interrupts()
     quiet_libraries()
+    from budget_xl import limits
+
+    limits.too_small()  # under ``ulimit -v`` the BLAS libraries are loaded first, while memory is free
 
 
 def _unraisable(hook):
@@ -133,7 +161,7 @@ def install() -> None:
         return
     _installed = True
     if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, *_ENDINGS):
             try:
                 signal.signal(sig, _on_signal)
             except (ValueError, OSError):  # not allowed here (embedded interpreter)

@@ -39,6 +39,10 @@ def os_reason(e: OSError) -> str:
         return "磁盘空间不足"
     if code == errno.EDQUOT:
         return "超出磁盘配额"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return "同时打开的文件太多，超出了系统的限制（ulimit -n）"
+    if code == errno.ENOMEM:
+        return "内存不足"
     if code == errno.EFBIG:
         return "文件超出了允许的大小（磁盘或系统的限制）"
     if isinstance(e, IsADirectoryError):
@@ -70,12 +74,25 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
+NAME_MAX = 255  # bytes in one file name, on Linux, macOS and Windows file systems alike
+
+
+def fit_name(stem: str, tail: str) -> str:
+    """``stem + tail``, the stem shortened (by whole characters) so that the name fits in ``NAME_MAX`` bytes:
+    a name of the user's that is already near the limit (it exists, so it is legal) must still get its backup
+    and its “_标注” copy, not “文件名或路径太长”."""
+    room = NAME_MAX - len(tail.encode("utf-8", "surrogateescape"))
+    while stem and len(stem.encode("utf-8", "surrogateescape")) > room:
+        stem = stem[:-1]
+    return stem + tail
+
+
 def backup_name(path: Path, now: datetime | None = None) -> Path:
     stamp = f"{(now or datetime.now()):%Y%m%d-%H%M%S}"
-    candidate = path.with_name(f"{path.stem}.备份-{stamp}{path.suffix}")
+    candidate = path.with_name(fit_name(path.stem, f".备份-{stamp}{path.suffix}"))
     n = 2
     while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.备份-{stamp}-{n}{path.suffix}")
+        candidate = path.with_name(fit_name(path.stem, f".备份-{stamp}-{n}{path.suffix}"))
         n += 1
     return candidate
 
@@ -173,7 +190,7 @@ def unique_batch_name(folder: Path, stem: str, suffix: str, taken: set[Path], in
     inputs = list(inputs)
     n = 1
     while True:
-        name = f"{stem}{suffix}" if n == 1 else f"{stem}({n}){suffix}"
+        name = fit_name(stem, suffix if n == 1 else f"({n}){suffix}")
         cand = folder / name
         key = Path(os.path.abspath(cand))
         if key not in taken and not any(same_file(i, cand) for i in inputs):

@@ -56,8 +56,13 @@ def checked_jobs(n: int) -> int:
         raise InputError("--jobs 应为正整数。")
     if n > max_jobs():
         print(f"注意：--jobs {n} 超过本机可用的 {max_jobs()} 个处理器核，按 {max_jobs()} 个进程运行。", file=sys.stderr)
-        return max_jobs()
-    return n
+        n = max_jobs()
+    from budget_xl.limits import jobs_within_open_files
+
+    room = jobs_within_open_files(n)
+    if room < n:
+        print(f"注意：可同时打开的文件数上限（ulimit -n）只够 {room} 个进程，按 {room} 个进程运行。", file=sys.stderr)
+    return room
 
 
 def cmd_batch(args) -> int:

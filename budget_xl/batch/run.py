@@ -47,8 +47,9 @@ def run_local(files: list[Document], jobs: int = 1, on_result: OnResult | None =
             for fut in as_completed(futures):
                 done(futures[fut], fut.result())
         except BaseException:  # Ctrl+C, SIGTERM: stop the workers now rather than after the queue
+            procs = list((getattr(pool, "_processes", None) or {}).values())  # None once the pool is shut down
             pool.shutdown(wait=False, cancel_futures=True)
-            for proc in list(getattr(pool, "_processes", {}).values()):
+            for proc in procs:
                 proc.terminate()
             raise
         pool.shutdown()

@@ -195,7 +195,9 @@ def check_file(path: str | tuple[str, ...]) -> FileResult:
         res.problem = f"文件“{res.path}”无法打开：{os_reason(e).replace('写入', '读取')}。"
     except Exception as e:  # a batch reports and goes on; the message names the file
         from budget_xl.errors import internal_error
+        from budget_xl.limits import memory_message, out_of_memory
 
-        res.problem = f"文件“{res.path}”处理时发生" + internal_error(e, "已跳过此文件。")
+        res.problem = (memory_message([res.path]) if out_of_memory(e)
+                       else f"文件“{res.path}”处理时发生" + internal_error(e, "已跳过此文件。"))
     res.seconds = time.thread_time() - start
     return res

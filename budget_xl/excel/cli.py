@@ -130,6 +130,9 @@ def _write_addin(args) -> int:
         import oletools  # noqa: F401
         import xlwings  # noqa: F401
     except ImportError as e:
+        from budget_xl.limits import raise_if_out_of_memory
+
+        raise_if_out_of_memory(e)
         raise InputError(f'缺少生成加载项所需的软件包（{e.name}）。请安装：pip install "budget-xl[excel]"') from None
     from budget_xl.excel.xlam import build_addin
 

@@ -243,7 +243,9 @@ def export_narrative(book, now: datetime | None = None) -> Outcome:
         try:
             docx.write_bytes(data)
         except OSError as e:
-            raise InputError(f"无法写入 Word 文件（{e.strerror or e}）：如果它已在 Word 中打开，请先关闭。",
+            from budget_xl.outputs import os_reason
+
+            raise InputError(f"无法写入 Word 文件：{os_reason(e)}。",
                              file=str(docx)) from None
         files.append(str(docx))
     sheet = io.fresh_sheet(NARRATIVE_SHEET)

@@ -42,6 +42,9 @@ def render_manifest(url: str) -> str:
     try:
         from budget_xl.excel import asgi  # noqa: F401 - registers the manifest version with the templates
     except ImportError as e:
+        from budget_xl.limits import raise_if_out_of_memory
+
+        raise_if_out_of_memory(e)
         raise InputError(f'缺少 Excel 加载项所需的软件包（{e.name}）。请安装：pip install "budget-xl[excel]"') from None
     from xlwings_server.config import settings
     from xlwings_server.templates import templates

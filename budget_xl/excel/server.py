@@ -147,6 +147,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, certs: str | Path | None = 
         import xlwings  # noqa: F401
         import xlwings_server  # noqa: F401
     except ImportError as e:
+        from budget_xl.limits import raise_if_out_of_memory
+
+        raise_if_out_of_memory(e)
         raise InputError(INSTALL_HINT.format(missing=e.name or "xlwings")) from None
     scheme = "https" if tls else "http"
     shown = "localhost" if is_loopback(host) else host

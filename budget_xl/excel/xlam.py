@@ -270,5 +270,7 @@ def build_addin(out: Path, interpreter: str | None = None) -> Path:
         tmp.replace(out)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise InputError(f"无法写入加载项文件（{e.strerror or e}）。", file=str(out)) from None
+        from budget_xl.outputs import os_reason
+
+        raise InputError(f"无法写入加载项文件：{os_reason(e)}。", file=str(out)) from None
     return out

@@ -268,7 +268,9 @@ def write_imported(budget, report, out: Path) -> Path:
 
 
 def cmd_import(args) -> int:
-    sources = [Path(s) for s in args.source]
+    from budget_xl.inputs import each_once
+
+    sources = each_once([Path(s) for s in args.source])
     out = Path(args.output)
     from budget_xl.outputs import prepare
     from budget_xl.schema import PROFILES

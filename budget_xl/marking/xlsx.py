@@ -28,6 +28,7 @@ from budget_xl.marking.plan import (
     row_height,
 )
 from budget_xl.marking.state import NOTE_KEPT, NOTE_PREFIX, OUR_AUTHOR, STATE_SHEET
+from budget_xl.outputs import fit_name
 
 FORMULA_START = "="  # openpyxl takes a str starting so for a formula
 
@@ -225,7 +226,7 @@ def marked_names(files: list[Path], folder: Path) -> list[Path]:
         n = 1
         while True:
             suffix = ".xlsx" if src.suffix.lower() == ".xls" else src.suffix  # an .xls is marked in an .xlsx
-            name = f"{src.stem}_标注{'' if n == 1 else f'_{n}'}{suffix}"
+            name = fit_name(src.stem, f"_标注{'' if n == 1 else f'_{n}'}{suffix}")
             path = folder / name
             if name.lower() not in taken and not any(same(path, f) or path.resolve() == f.resolve() for f in files):
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -32,10 +33,11 @@ def _output(path: str, sources: list[Path]) -> Path:
 
 def cmd_review(args) -> int:
     from budget_xl import outputs
+    from budget_xl.inputs import each_once
     from budget_xl.review.run import review_pdf
     from budget_xl.review.workbook import write_checklist
 
-    files = [Path(f) for f in args.files]
+    files = each_once([Path(f) for f in args.files])
     threshold = _threshold(args.threshold)
     out = _output(args.output, files)
     if args.checklist:
@@ -70,6 +72,7 @@ def review_folder(files: list[Path], outdir: Path, threshold: Decimal = Decimal(
         raise InputError("--review 应为文件夹。", file=str(outdir))
     outdir.mkdir(parents=True, exist_ok=True)
     results: list = []
+    taken: set[Path] = {Path(os.path.abspath(outdir / "汇总.xlsx"))}
     for doc in documents(files):
         # a document in parts by its common name (“说明.pdf” + “公开表.pdf” in a department's folder: the folder's)
         name = (PART.sub("", doc[0].stem) or doc[0].parent.resolve().name) if len(doc) > 1 else doc[0].stem
@@ -79,7 +82,9 @@ def review_folder(files: list[Path], outdir: Path, threshold: Decimal = Decimal(
             results.append(("、".join(str(f) for f in doc), e.text))
             print(f"{'、'.join(str(f) for f in doc)}：无法审核")
             continue
-        outputs.write_with(outdir / f"{name}_检查表.xlsx", lambda tmp, rv=rv: write_checklist(rv, tmp), True)
+        # two 公开.pdf from two folders get two checklists; a name near the length limit still gets one
+        out = outputs.unique_batch_name(outdir, f"{name}_检查表", ".xlsx", taken, files)
+        outputs.write_with(out, lambda tmp, rv=rv: write_checklist(rv, tmp), True)
         results.append(rv)
         print(f"{rv.path}：不符合 {sum(not r.ok for r in rv.rows)} 项")
     outputs.write_with(outdir / "汇总.xlsx", lambda tmp: write_summary(results, tmp), True)

@@ -41,6 +41,7 @@ ALLOWED = {w.lower() for w in """
     export_narrative delete patch trace post polyform check fill import narrative document batch review synth
     serve demo show sample noncommercial remote readme xlwings_license_key connectionreseterror
     toml lang pythonutf8 entra microsoft entraid status macos gzip identity
+    ulimit unlimited
 """.split()}
 # the request's own words echoed back (“没有名为“nope”的函数”) are the user's, not ours
 ECHOED = {"nope", "nothing"}
@@ -61,6 +62,7 @@ class Run:
     umask: int | None = None
     expect_codes: tuple[int, ...] = (0, 1, 2)
     timeout: int = TIMEOUT
+    preexec: object = None      # round eleven: a function run in the child before the command (rlimits, …)
 
 
 def snapshot(paths: list[Path]) -> dict[str, tuple]:
@@ -107,12 +109,14 @@ def execute(run: Run, scratch: Path) -> dict:
     t = time.monotonic()
     stdin = subprocess.DEVNULL
     preexec = None
-    if run.stdin == "closed" or run.umask is not None:
+    if run.stdin == "closed" or run.umask is not None or run.preexec is not None:
         def preexec():
             if run.stdin == "closed":
                 os.close(0)
             if run.umask is not None:
                 os.umask(run.umask)
+            if run.preexec is not None:
+                run.preexec()
     if run.stdout == "head":
         argv = ["bash", "-c", " ".join(_q(c) for c in cmd) + " 2>&1 | head -1; exit ${PIPESTATUS[0]}"]
     elif run.stdout == "closed":
@@ -914,6 +918,54 @@ def round_eleven_content_runs(root: Path) -> list[Run]:
     return rs
 
 
+# -- round eleven: the environment -----------------------------------------------------------------------
+def round_eleven_env_runs(root: Path) -> list[Run]:
+    """Round eleven's environment (tests/hostile/round_eleven_env.py): every command under each process limit
+    and in a deleted current folder, the odd outputs for every command that writes one, inputs named twice."""
+    from tests.hostile import round_eleven_env as r11
+
+    base = root / "r11-env"
+    base.mkdir(parents=True, exist_ok=True)
+    src = r11.workbook(base / "部门")
+    pdf, txt = round_four.SHANGHAI_PDF, base / "公开.txt"
+    txt.write_bytes(round_four.seed_text().encode())
+
+    def every(o: Path, good: Path = src) -> dict[str, list[str]]:
+        return {
+            "check": ["check", str(good)], "mark": ["check", str(good), "--mark", str(o / "标注.xlsx")],
+            "json": ["check", str(good), "--json"], "summary": ["check", str(good), "--summary", str(o / "汇总.xlsx")],
+            "fill": ["fill", str(good), "-o", str(o / "重算.xlsx")], "import": ["import", str(txt), "-o", str(o / "导入.xlsx")],
+            "import-pdf": ["import", str(pdf), "-o", str(o / "导入2.xlsx")], "review": ["review", str(pdf), "-o", str(o / "检查.xlsx")],
+            "batch": ["batch", str(good.parent), "--jobs", "2", "--report", str(o / "报告.xlsx")],
+            "narrative": ["narrative", str(good), "-o", str(o / "说明.docx")], "document": ["document", str(good), "-o", str(o / "公开.docx")],
+            "new": ["new", "-o", str(o / "新.xlsx")], "sample": ["sample", "-o", str(o / "样例.xlsx")], "show": ["show", str(good)],
+            "synth": ["synth", "--count", "2", "--out", str(o / "合成")], "manifest": ["manifest", "-o", str(o / "m.xml")],
+            "excel-setup": ["excel-setup", "-o", str(o / "a.xlam")], "demo": ["demo", "--out", str(o / "演示")],
+        }
+    rs: list[Run] = []
+    for tag in r11.LIMITS:
+        o = base / "out" / tag
+        o.mkdir(parents=True, exist_ok=True)
+        rs += [Run(f"r11-{tag}.{c}", argv, [src], cwd=o, preexec=r11.limits(tag), expect_codes=(0, 1, 2, 152),
+                   timeout=180 if c == "demo" else TIMEOUT) for c, argv in every(o).items()]
+    for c, argv in every(base / "out" / "gone").items():  # relative names: the folder is gone
+        gone = base / "gone" / c
+        gone.mkdir(parents=True, exist_ok=True)
+        rel = [a.replace(str(base / "out" / "gone") + "/", "") for a in argv]
+        rs.append(Run(f"r11-gone-cwd.{c}", rel, [src], cwd=gone, preexec=r11.gone_cwd))
+    odd = r11.output_names(base / "odd")
+    good = base / "odd" / "主表.xlsx"
+    for tag, out in odd.items():
+        for c in ("mark", "summary", "fill", "import", "review", "new", "sample"):
+            argv = every(base / "odd", good)[c][:-1] + [str(out)]
+            rs.append(Run(f"r11-out-{tag}.{c}", argv, [good] if c not in ("import", "review", "new", "sample") else []))
+    for kind, args in r11.twice(base / "twice").items():
+        rs += [Run(f"r11-twice-{kind}.check", ["check", *args], [Path(a) for a in args]),
+               Run(f"r11-twice-{kind}.summary", ["check", *args, "--summary", str(base / "out" / f"t-{kind}.xlsx")], [Path(a) for a in args])]
+    rs.append(Run("r11-twice.review", ["review", str(pdf), str(pdf), "-o", str(base / "out" / "两次.xlsx")], []))
+    return rs
+
+
 # -- round seven ---------------------------------------------------------------------------------------
 def round_seven_runs(root: Path) -> list[Run]:
     """The round-seven families (tests/hostile/round_seven.py) through the workbook commands, the files named
@@ -1153,7 +1205,8 @@ def main(argv: list[str]) -> int:
              + (round_nine_runs(root) if a.round in ("all", "9") else [])
              + (round_ten_runs(root) if a.round in ("all", "10") else [])
              + (round_eleven_pdf_runs(root) if a.round in ("all", "11") else [])
-             + (round_eleven_content_runs(root) if a.round in ("all", "11") else []))
+             + (round_eleven_content_runs(root) if a.round in ("all", "11") else [])
+             + (round_eleven_env_runs(root) if a.round in ("all", "11") else []))
     selected = [r for r in every if a.only in r.id]
     print(f"{len(selected)} runs", flush=True)
     results = []
