@@ -338,13 +338,10 @@ def decode_text(raw: bytes, name: str, what: str = "文本文件", not_text: str
                          file=name)
     if text.count("\x00") > max(len(text) // 100, 16):
         raise InputError("这不像文本文件（含大量空字符，可能是其他格式的文件改了扩展名）。", file=name)
-<<<<<<< HEAD
     # a soft hyphen (U+00AD, Word's optional hyphen, saved into a .txt) is never seen: in “96\u00ad.00” the
     # figure was lost, in “预\u00ad算” the title was not found
     return (text.replace("\x00", "").replace("\ufeff", "").replace("\u00ad", "")
             .replace("\r\n", "\n").replace("\r", "\n"))
-=======
-    return text.replace("\x00", "").replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def each_once(paths: list[Path]) -> list[Path]:
@@ -377,4 +374,3 @@ def _identity(p: Path) -> object:
         return st.st_dev, st.st_ino
     except (OSError, ValueError):
         return os.path.normpath(str(p))
->>>>>>> r11-env
