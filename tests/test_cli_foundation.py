@@ -59,7 +59,9 @@ def test_a_defect_of_ours_is_said_in_chinese_and_its_traceback_kept_in_a_report(
     book = tmp_path / "样例.xlsx"
     assert run_cli("sample", "-o", book).returncode == 0
     before = book.read_bytes()
-    r = run_cli("check", book, book)  # two files: the per-file account goes on to the next
+    other = tmp_path / "样例2.xlsx"
+    other.write_bytes(before)
+    r = run_cli("check", book, other)  # two files: the per-file account goes on to the next
     text = r.stdout + r.stderr
     assert "内部错误（程序缺陷" in text and "KeyError" not in text and "'name'" not in text, text
     reports = re.findall(r"详细信息已写入“([^”]+)”", text)
