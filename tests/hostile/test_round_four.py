@@ -205,7 +205,12 @@ def test_dask_unreachable_is_said_in_chinese(tmp_path, monkeypatch):
 
     monkeypatch.setattr(distributed, "Client", refuse)  # what run_dask imports
     (tmp_path / "主表.xlsx").write_bytes(sample_bytes())
-    code, output = run(["batch", str(tmp_path), "--dask", "tcp://127.0.0.1:1"])
+    import socket
+
+    with socket.socket() as listening:  # something listens (a refused port is said before dask is asked)
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        code, output = run(["batch", str(tmp_path), "--dask", f"tcp://127.0.0.1:{listening.getsockname()[1]}"])
     assert code == 2 and "无法连接 dask 调度器" in output and "秒内没有应答" in output, output
     assert "Timed out" not in output, output
 
