@@ -172,6 +172,15 @@ class Locator:
             self.pages.append((page.number, text, spans))
 
     def find(self, quote: str, pages: set[int] | None = None):
+        """Kept per (quote, pages): a 1,000-page PDF's thousands of findings quote the same few lines, and each
+        miss searched every page three times."""
+        key = (quote, frozenset(pages) if pages else None)
+        kept = self.__dict__.setdefault("_found", {})
+        if key not in kept:
+            kept[key] = self._find(quote, pages)
+        return kept[key]
+
+    def _find(self, quote: str, pages: set[int] | None = None):
         q = _plain(quote).strip("…").split("…")[0]
         for size in (24, 14, 8):
             probe = q[:size]

@@ -15,6 +15,8 @@ SCALE = 2.0            # render 144 dpi: a 10.5 pt glyph is ~21 px high
 MAX_PIXELS = 40e6      # an A0 page fits at SCALE; a larger page is rendered coarser (a 5 km page asked 10^14 px)
 INK = 225              # a grey level darker than this is ink (light grey print counts)
 LINE_TOLERANCE = 3.0   # characters whose tops differ by less than this share a line (pt)
+RENDERED_PAGES = 200  # pages rendered to see what of their text is drawn; later pages with text are checked by its
+                     # text layer only (a 1,000-page PDF spent half a minute rendering). Said in the checklist.
 UNNAMED = {"\x00", "\ufffd", "\ufffe", "\uffff", "\u25a1", "\u25af", "\u2610"}  # nothing, replacement, boxes
 
 
@@ -95,6 +97,7 @@ class Page:
     source: str = ""  # the PDF the page is in, and its number there (a document may come as several PDFs)
     local: int = 0
     turn: int = 0  # degrees clockwise beyond its /Rotate it is read and pictured under (a page saved sideways)
+    rendered: bool = True  # False: beyond RENDERED_PAGES, its text's visibility taken from the text layer only
 
     @property
     def text(self) -> str:
@@ -119,6 +122,21 @@ class Document:
     def page(self, number: int) -> Page:
         return self.pages[number - 1]
 
+    @property
+    def text_only(self) -> list[int]:
+        """Pages whose text was not rendered to see whether it is drawn (beyond ``RENDERED_PAGES``)."""
+        return [p.number for p in self.pages if not p.rendered]
+
+    @property
+    def limit_note(self) -> str:
+        """What a reader of the checklist must be told about pages checked by their text layer only."""
+        pages = self.text_only
+        if not pages:
+            return ""
+        return (f"本文件共{len(self.pages)}页，篇幅过长：每个 PDF 的前{RENDERED_PAGES}页（及没有文字的页）逐字核对了文字"
+                f"是否真正显示在页面上；"
+                f"第{pages[0]}页起的{len(pages)}页只按文字层检查（未核对文字是否被遮挡、裁切或印成白色）。")
+
 
 def read_document(path: str | Path) -> Document:
     """Every page's characters, their displayed boxes and how much of each glyph is drawn — read (and pictured)
@@ -137,8 +155,9 @@ def read_document(path: str | Path) -> Document:
 
 
 def _page(name: str, i: int, pg, tp, turn: int) -> Page:
-    """Page ``i`` (0-based) of PDF ``name`` read ``turn`` degrees beyond its /Rotate."""
-    import numpy as np
+    """Page ``i`` (0-based) of PDF ``name`` read ``turn`` degrees beyond its /Rotate. Rendered (each glyph looked
+    at under its box) when it is among the first ``RENDERED_PAGES`` or has no text (blank or a scan: only its
+    picture tells); otherwise each character counts as drawn where its box is on the page."""
     import pypdfium2.raw as raw
 
     from budget_xl.importers.pdf import Overprint, _displayed_box, page_geometry, unmapped
@@ -147,10 +166,11 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
     rotation = (declared + turn) % 360
     width, height = (w0, h0) if rotation in (0, 180) else (h0, w0)  # as displayed, turned
     scale = _scale(w0, h0)
-    img = np.asarray(pg.render(scale=scale, rotation=turn, grayscale=True).to_pil().convert("L"))
-    dark = img < INK
+    rendered = i < RENDERED_PAGES or not _has_text(tp)
+    dark = _dark(pg, scale, turn) if rendered else None
     paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
-    page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1, turn=turn)
+    page = Page(i + 1, width, height, ink_share=float(dark.mean()) if rendered else 1.0, paths=paths, source=name,
+                local=i + 1, turn=turn, rendered=rendered)
     chars: list[Char] = []
     drawn = Overprint()
     for j in range(tp.count_chars()):
@@ -163,9 +183,32 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
         if drawn.again(ch, x0, x1, top, bottom):  # printed over itself (fake bold): one character to a reader
             continue
         glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
-        chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height, scale)))
+        ink = _ink(dark, *glyph, width, height, scale) if rendered else _on_page(*glyph, width, height)
+        chars.append(Char(ch, x0, x1, top, bottom, ink))
     page.lines = _lines(i + 1, chars)
     return page
+
+
+def _dark(pg, scale: float, turn: int):
+    import numpy as np
+
+    return np.asarray(pg.render(scale=scale, rotation=turn, grayscale=True).to_pil().convert("L")) < INK
+
+
+def _has_text(tp) -> bool:
+    import pypdfium2.raw as raw
+
+    return any(raw.FPDFText_IsGenerated(tp.raw, j) != 1 and not chr(raw.FPDFText_GetUnicode(tp.raw, j)).isspace()
+               for j in range(tp.count_chars()))
+
+
+def _on_page(x0: float, x1: float, top: float, bottom: float, width: float, height: float) -> float | None:
+    """A glyph's share drawn judged by its box alone (a page not rendered): None off the page, else the share of
+    its height within the page's edges."""
+    if bottom <= 0 or top >= height or x1 <= 0 or x0 >= width:
+        return None
+    full = max(bottom - top, 1e-6)
+    return max(0.0, min(bottom, height) - max(top, 0.0)) / full
 
 
 def read_documents(paths) -> Document:

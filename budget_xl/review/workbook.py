@@ -74,6 +74,11 @@ def write_checklist(review, out: Path) -> None:
         if b > a:
             ws.merge_cells(start_row=a, start_column=1, end_row=b, end_column=1)
         ws.cell(a, 1).alignment = centre
+    if review.doc.limit_note:  # a long document's later pages were checked by their text only: said, not skipped
+        r += 1
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+        ws.cell(r, 1, "说明：" + review.doc.limit_note).alignment = wrap
+        ws.row_dimensions[r].height = 45
     r += 2
     ws.cell(r, 1, "问题截图").font = Font(bold=True)
     r += 1
@@ -154,7 +159,7 @@ def write_summary(reviews, out: Path) -> None:
         marks = {row.item.id: row.mark for row in rv.rows}
         name = "、".join(Path(p).name for p in rv.path.split("、"))
         ws.append([name, rv.dept, rv.year, rv.kind, sum(not row.ok for row in rv.rows), rv.problems,
-                   *[marks.get(i, "") for i in items], rv.note])
+                   *[marks.get(i, "") for i in items], "；".join(n for n in (rv.note, rv.doc.limit_note) if n)])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 24
     wb.save(out)
