@@ -327,12 +327,21 @@ class Overprint:
         mid = (top + bottom) / 2
         near = max(0.2, min(2.0, 0.45 * (right - left), 0.45 * (bottom - top)))
         seen = self.seen
-        for gx in {int((left - 2) // 4), int((left + 2) // 4)}:  # cells of 4 pt: what is within 2 pt of here
-            for gy in {int((mid - 2) // 4), int((mid + 2) // 4)}:
-                for x, y in seen.get((ch, gx, gy), ()):
-                    if abs(x - left) < near and abs(y - mid) < near:
-                        return True
-        seen.setdefault((ch, int(left // 4), int(mid // 4)), []).append((left, mid))
+        x0, x1 = int((left - 2) // 4), int((left + 2) // 4)  # cells of 4 pt: what is within 2 pt of here
+        y0, y1 = int((mid - 2) // 4), int((mid + 2) // 4)
+        for gx in (x0,) if x0 == x1 else (x0, x1):  # (a million glyphs a 1,000-page PDF: no sets built)
+            for gy in (y0,) if y0 == y1 else (y0, y1):
+                got = seen.get((ch, gx, gy))
+                if got:
+                    for x, y in got:
+                        if abs(x - left) < near and abs(y - mid) < near:
+                            return True
+        key = (ch, int(left // 4), int(mid // 4))
+        got = seen.get(key)
+        if got is None:
+            seen[key] = [(left, mid)]
+        else:
+            got.append((left, mid))
         return False
 
 

@@ -168,7 +168,7 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
     scale = _scale(w0, h0)
     rendered = i < RENDERED_PAGES or not _has_text(tp)
     dark = _dark(pg, scale, turn) if rendered else None
-    paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
+    paths = _paths(pg)
     page = Page(i + 1, width, height, ink_share=float(dark.mean()) if rendered else 1.0, paths=paths, source=name,
                 local=i + 1, turn=turn, rendered=rendered)
     chars: list[Char] = []
@@ -187,6 +187,25 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
         chars.append(Char(ch, x0, x1, top, bottom, ink))
     page.lines = _lines(i + 1, chars)
     return page
+
+
+def _paths(pg, max_depth: int = 3) -> int:
+    """Path objects drawn on the page, within forms up to ``max_depth`` levels — as ``pg.get_objects(filter=[PATH],
+    max_depth=3)`` counts them, without a Python object for each of a page's hundreds of glyphs and strokes."""
+    import pypdfium2.raw as raw
+
+    def count(parent, n, get, level: int) -> int:
+        total = 0
+        for i in range(n):
+            obj = get(parent, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                total += 1
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                total += count(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, level + 1)
+        return total
+
+    return count(pg.raw, max(0, raw.FPDFPage_CountObjects(pg.raw)), raw.FPDFPage_GetObject, 0)
 
 
 def _dark(pg, scale: float, turn: int):
