@@ -173,20 +173,46 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
                 local=i + 1, turn=turn, rendered=rendered)
     chars: list[Char] = []
     drawn = Overprint()
+    loose_box, glyph_box = _charboxes(tp)
     for j in range(tp.count_chars()):
         if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
             continue
         ch = "\ufffd" if unmapped(tp, j) else chr(raw.FPDFText_GetUnicode(tp.raw, j))  # a font's own code: unnamed
         if ch.isspace() and ch != "\x00":
             continue
-        x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
+        x0, x1, top, bottom = _displayed_box(loose_box(j), rotation, w0, h0)
         if drawn.again(ch, x0, x1, top, bottom):  # printed over itself (fake bold): one character to a reader
             continue
-        glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
+        glyph = _displayed_box(glyph_box(j), rotation, w0, h0)  # the glyph's own box: where ink must be
         ink = _ink(dark, *glyph, width, height, scale) if rendered else _on_page(*glyph, width, height)
         chars.append(Char(ch, x0, x1, top, bottom, ink))
     page.lines = _lines(i + 1, chars)
     return page
+
+
+def _charboxes(tp):
+    """``tp.get_charbox(j, loose=True)`` and ``tp.get_charbox(j)`` (left, bottom, right, top), reusing their
+    buffers: a 1,000-page PDF asks two million times."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+    from pypdfium2 import PdfiumError
+
+    rect, page = raw.FS_RECTF(), tp.raw
+    l, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = tuple(ctypes.byref(v) for v in (l, r, b, t))
+
+    def loose(j: int):
+        if not raw.FPDFText_GetLooseCharBox(page, j, rect):
+            raise PdfiumError("Failed to get charbox.")
+        return rect.left, rect.bottom, rect.right, rect.top
+
+    def glyph(j: int):
+        if not raw.FPDFText_GetCharBox(page, j, *refs):  # left, right, bottom, top
+            raise PdfiumError("Failed to get charbox.")
+        return l.value, b.value, r.value, t.value
+
+    return loose, glyph
 
 
 def _paths(pg, max_depth: int = 3) -> int:
@@ -276,19 +302,27 @@ def _lines(page: int, chars: list[Char]) -> list[Line]:
 
 
 def render_region(path: str | Path, page: int, box: tuple[float, float, float, float] | None, marks=(),
-                  margin: float = 36.0, scale: float = 2.0, turn: int = 0):
+                  margin: float = 36.0, scale: float = 2.0, turn: int = 0, kept: dict | None = None):
     """A PIL picture of the page region around ``box`` (pt, displayed; None: the whole page) with a red frame
-    drawn around each of ``marks`` — what a reviewer pastes as 问题截图."""
+    drawn around each of ``marks`` — what a reviewer pastes as 问题截图. ``kept``: the last page rendered, for
+    the next picture of the same page (a checklist's pictures come page by page, often several to a page)."""
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        pg = pdf[page - 1]
-        im = pg.render(scale=scale, rotation=turn).to_pil().convert("RGB")  # turned as it was read
-        pg.close()
-    finally:
-        pdf.close()
+    key = (str(path), page, scale, turn)
+    if kept is not None and key in kept:
+        im = kept[key].copy()
+    else:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            pg = pdf[page - 1]
+            im = pg.render(scale=scale, rotation=turn).to_pil().convert("RGB")  # turned as it was read
+            pg.close()
+        finally:
+            pdf.close()
+        if kept is not None:
+            kept.clear()
+            kept[key] = im.copy()
     w, h = im.size
     draw = ImageDraw.Draw(im)
     for x0, top, x1, bottom in marks:

@@ -83,6 +83,7 @@ def write_checklist(review, out: Path) -> None:
     ws.cell(r, 1, "问题截图").font = Font(bold=True)
     r += 1
     shown = left = 0
+    kept: dict = {}  # the page last rendered
     for row in review.rows:
         for i, p in enumerate(row.problems, 1):
             if p.page is None:
@@ -93,7 +94,7 @@ def write_checklist(review, out: Path) -> None:
             shown += 1
             ws.cell(r, 2, f"{row.label} {i}：第{p.page}页").font = Font(bold=True)
             r += 1
-            pic = picture(review.doc, p)
+            pic = picture(review.doc, p, kept)
             img = XlImage(pic)
             scale = min(1.0, PICTURE_WIDTH / img.width)
             img.width, img.height = int(img.width * scale), int(img.height * scale)
@@ -108,13 +109,13 @@ def write_checklist(review, out: Path) -> None:
     wb.save(out)
 
 
-def picture(doc, problem) -> io.BytesIO:
-    """The PNG of the page region the problem is printed in, framed in red."""
+def picture(doc, problem, kept: dict | None = None) -> io.BytesIO:
+    """The PNG of the page region the problem is printed in, framed in red (``kept``: see ``render_region``)."""
     page = doc.page(problem.page)
     box = problem.box
     whole = box is None or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * page.width * page.height
     im = render_region(page.source, page.local, None if whole else box, marks=() if whole else (box,),
-                       scale=1.0 if whole else 2.0, turn=page.turn)
+                       scale=1.0 if whole else 2.0, turn=page.turn, kept=kept)
     buf = io.BytesIO()
     im.save(buf, format="PNG")
     buf.seek(0)
