@@ -199,8 +199,8 @@ def _charboxes(tp):
     from pypdfium2 import PdfiumError
 
     rect, page = raw.FS_RECTF(), tp.raw
-    l, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    refs = tuple(ctypes.byref(v) for v in (l, r, b, t))
+    lf, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = tuple(ctypes.byref(v) for v in (lf, r, b, t))
 
     def loose(j: int):
         if not raw.FPDFText_GetLooseCharBox(page, j, rect):
@@ -210,7 +210,7 @@ def _charboxes(tp):
     def glyph(j: int):
         if not raw.FPDFText_GetCharBox(page, j, *refs):  # left, right, bottom, top
             raise PdfiumError("Failed to get charbox.")
-        return l.value, b.value, r.value, t.value
+        return lf.value, b.value, r.value, t.value
 
     return loose, glyph
 
