@@ -160,7 +160,7 @@ def write_summary(reviews, out: Path) -> None:
         marks = {row.item.id: row.mark for row in rv.rows}
         name = "、".join(Path(p).name for p in rv.path.split("、"))
         ws.append([name, rv.dept, rv.year, rv.kind, sum(not row.ok for row in rv.rows), rv.problems,
-                   *[marks.get(i, "") for i in items], "；".join(n for n in (rv.note, rv.doc.limit_note) if n)])
+                   *[marks.get(i, "") for i in items], "；".join(n for n in (rv.note, getattr(rv.doc, "limit_note", "")) if n)])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 24
     wb.save(out)
