@@ -138,19 +138,26 @@ class Document:
                 f"第{pages[0]}页起的{len(pages)}页只按文字层检查（未核对文字是否被遮挡、裁切或印成白色）。")
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, for_import: bool = False) -> Document:
     """Every page's characters, their displayed boxes and how much of each glyph is drawn — read (and pictured)
     as its text runs left to right, as the importer reads it: a PDF turned sideways in a viewer and saved is
     turned back, its lines are lines again."""
-    from budget_xl.importers.pdf import each_page_turned, open_pdfium, require_pdf
+    from budget_xl.importers.pdf import _page_lines, each_page_turned, open_pdfium, read_ahead, require_pdf
 
     name = str(path)
     require_pdf(Path(path))  # the importer's guard: a FIFO or a device is refused before pdfium opens it
     pdf = open_pdfium(Path(path))
     try:
-        pages = each_page_turned(pdf, lambda i, pg, tp, turn: _page(name, i, pg, tp, turn))
+        if for_import:  # the importer's lines of each page too, while it is open (``read_ahead``)
+            both = each_page_turned(pdf, lambda i, pg, tp, turn: (_page(name, i, pg, tp, turn),
+                                                                  _page_lines(i, pg, tp, turn)))
+            pages = [page for page, _lines in both]
+        else:
+            pages = each_page_turned(pdf, lambda i, pg, tp, turn: _page(name, i, pg, tp, turn))
     finally:
         pdf.close()
+    if for_import:
+        read_ahead(Path(path), [lines for _page, lines in both])
     return Document(name, pages)
 
 
@@ -256,11 +263,12 @@ def _on_page(x0: float, x1: float, top: float, bottom: float, width: float, heig
     return max(0.0, min(bottom, height) - max(top, 0.0)) / full
 
 
-def read_documents(paths) -> Document:
-    """One disclosure published as several PDFs (说明 and 公开表): their pages as one document, in order."""
+def read_documents(paths, for_import: bool = False) -> Document:
+    """One disclosure published as several PDFs (说明 and 公开表): their pages as one document, in order.
+    ``for_import``: one PDF about to be imported (``read_ahead``)."""
     pages: list[Page] = []
     for path in paths:
-        part = read_document(path)
+        part = read_document(path, for_import and len(paths) == 1)
         for page in part.pages:
             page.number += len(pages)
             for line in page.lines:
