@@ -181,10 +181,11 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
     chars: list[Char] = []
     drawn = Overprint()
     loose_box, glyph_box = _charboxes(tp)
+    text, generated, unicode = tp.raw, raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode  # a million glyphs
     for j in range(tp.count_chars()):
-        if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
+        if generated(text, j) == 1:
             continue
-        ch = "\ufffd" if unmapped(tp, j) else chr(raw.FPDFText_GetUnicode(tp.raw, j))  # a font's own code: unnamed
+        ch = "\ufffd" if unmapped(tp, j) else chr(unicode(text, j))  # a font's own code: unnamed
         if ch.isspace() and ch != "\x00":
             continue
         x0, x1, top, bottom = _displayed_box(loose_box(j), rotation, w0, h0)
