@@ -167,7 +167,7 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
     picture tells); otherwise each character counts as drawn where its box is on the page."""
     import pypdfium2.raw as raw
 
-    from budget_xl.importers.pdf import Overprint, _displayed_box, page_geometry, unmapped
+    from budget_xl.importers.pdf import Overprint, _displayed_box, page_geometry
 
     declared, w0, h0 = page_geometry(pg)
     rotation = (declared + turn) % 360
@@ -182,10 +182,11 @@ def _page(name: str, i: int, pg, tp, turn: int) -> Page:
     drawn = Overprint()
     loose_box, glyph_box = _charboxes(tp)
     text, generated, unicode = tp.raw, raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode  # a million glyphs
+    map_error = raw.FPDFText_HasUnicodeMapError  # ``unmapped``, without a call of ours per glyph
     for j in range(tp.count_chars()):
         if generated(text, j) == 1:
             continue
-        ch = "\ufffd" if unmapped(tp, j) else chr(unicode(text, j))  # a font's own code: unnamed
+        ch = "\ufffd" if map_error(text, j) == 1 else chr(unicode(text, j))  # a font's own code: unnamed
         if ch.isspace() and ch != "\x00":
             continue
         x0, x1, top, bottom = _displayed_box(loose_box(j), rotation, w0, h0)
