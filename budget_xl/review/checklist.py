@@ -172,6 +172,15 @@ class Locator:
             self.pages.append((page.number, text, spans))
 
     def find(self, quote: str, pages: set[int] | None = None):
+        """Kept per (quote, pages): a 1,000-page PDF's thousands of findings quote the same few lines, and each
+        miss searched every page three times."""
+        key = (quote, frozenset(pages) if pages else None)
+        kept = self.__dict__.setdefault("_found", {})
+        if key not in kept:
+            kept[key] = self._find(quote, pages)
+        return kept[key]
+
+    def _find(self, quote: str, pages: set[int] | None = None):
         q = _plain(quote).strip("…").split("…")[0]
         for size in (24, 14, 8):
             probe = q[:size]
@@ -234,7 +243,8 @@ def place(findings: list[Finding], doc: Document, checklist: Checklist, tables: 
         if row is not None:
             row.problems.append(Problem(f, page, box))
     for r in rows:
-        r.problems = [p for p in r.problems if not _covered(p, r.problems)]
+        boxes = _boxes(r.problems)
+        r.problems = [p for p in r.problems if not _covered(p, boxes)]
         r.problems.sort(key=lambda p: (p.page or 0, p.box[1] if p.box else 0))
     return rows
 
@@ -257,6 +267,15 @@ def _overlap(a, b) -> bool:
     return a is not None and b is not None and a[1] < b[3] and b[1] < a[3]
 
 
-def _covered(p: Problem, others: list[Problem]) -> bool:
-    by = COVERED_BY.get(p.finding.rule, ())
-    return any(o.finding.rule in by and o.page == p.page and _overlap(o.box, p.box) for o in others)
+def _boxes(problems: list[Problem]) -> dict[tuple[str, int | None], list]:
+    """The problems' boxes by (rule, page): what ``_covered`` looks among, one look-up per problem (an item with
+    thousands of problems compared every one with every other)."""
+    out: dict[tuple[str, int | None], list] = {}
+    for o in problems:
+        out.setdefault((o.finding.rule, o.page), []).append(o.box)
+    return out
+
+
+def _covered(p: Problem, boxes: dict[tuple[str, int | None], list]) -> bool:
+    """A problem another rule already says at the same place (``COVERED_BY``)."""
+    return any(_overlap(b, p.box) for rule in COVERED_BY.get(p.finding.rule, ()) for b in boxes.get((rule, p.page), ()))

@@ -49,6 +49,9 @@ def cmd_review(args) -> int:
     bad = [row for row in rv.rows if not row.ok]
     print(f"{rv.path}：检查 {len(rv.rows)} 项，不符合 {len(bad)} 项（问题 {rv.problems} 处）"
           + (f"：{'、'.join(r.label for r in bad)}" if bad else ""))
+    limit = getattr(getattr(rv, "doc", None), "limit_note", "")  # a long document's pages checked by text only
+    if limit:
+        print(limit)
     print(f"已写出检查表：{out}")
     return 1 if bad else 0
 

@@ -44,8 +44,13 @@ class Context:
     def prose(self) -> list[Paragraph]:
         """Paragraphs of the narrative: not the cover, the 目录 or a table page."""
         skip = self.toc_pages | self.table_pages | {1}
-        return paragraphs(self.doc, {p.number for p in self.doc.pages
-                                     if p.number not in skip and not tabular(p) and not figures_apart(p)})
+        key = (self.doc, frozenset(skip))
+        kept = self.__dict__.get("_prose")
+        if kept is None or kept[0][0] is not key[0] or kept[0][1] != key[1]:  # ten checks ask: read once
+            kept = (key, paragraphs(self.doc, {p.number for p in self.doc.pages
+                                               if p.number not in skip and not tabular(p) and not figures_apart(p)}))
+            self.__dict__["_prose"] = kept
+        return list(kept[1])
 
 
 DOC_CHECKS: list[tuple[str, Callable[[Context], list[Finding]]]] = []

@@ -15,6 +15,8 @@ SCALE = 2.0            # render 144 dpi: a 10.5 pt glyph is ~21 px high
 MAX_PIXELS = 40e6      # an A0 page fits at SCALE; a larger page is rendered coarser (a 5 km page asked 10^14 px)
 INK = 225              # a grey level darker than this is ink (light grey print counts)
 LINE_TOLERANCE = 3.0   # characters whose tops differ by less than this share a line (pt)
+RENDERED_PAGES = 200  # pages rendered to see what of their text is drawn; later pages with text are checked by its
+                     # text layer only (a 1,000-page PDF spent half a minute rendering). Said in the checklist.
 UNNAMED = {"\x00", "\ufffd", "\ufffe", "\uffff", "\u25a1", "\u25af", "\u2610"}  # nothing, replacement, boxes
 
 
@@ -95,6 +97,7 @@ class Page:
     source: str = ""  # the PDF the page is in, and its number there (a document may come as several PDFs)
     local: int = 0
     turn: int = 0  # degrees clockwise beyond its /Rotate it is read and pictured under (a page saved sideways)
+    rendered: bool = True  # False: beyond RENDERED_PAGES, its text's visibility taken from the text layer only
 
     @property
     def text(self) -> str:
@@ -119,60 +122,155 @@ class Document:
     def page(self, number: int) -> Page:
         return self.pages[number - 1]
 
+    @property
+    def text_only(self) -> list[int]:
+        """Pages whose text was not rendered to see whether it is drawn (beyond ``RENDERED_PAGES``)."""
+        return [p.number for p in self.pages if not p.rendered]
 
-def read_document(path: str | Path) -> Document:
+    @property
+    def limit_note(self) -> str:
+        """What a reader of the checklist must be told about pages checked by their text layer only."""
+        pages = self.text_only
+        if not pages:
+            return ""
+        return (f"本文件共{len(self.pages)}页，篇幅过长：每个 PDF 的前{RENDERED_PAGES}页（及没有文字的页）逐字核对了文字"
+                f"是否真正显示在页面上；"
+                f"第{pages[0]}页起的{len(pages)}页只按文字层检查（未核对文字是否被遮挡、裁切或印成白色）。")
+
+
+def read_document(path: str | Path, for_import: bool = False) -> Document:
     """Every page's characters, their displayed boxes and how much of each glyph is drawn — read (and pictured)
     as its text runs left to right, as the importer reads it: a PDF turned sideways in a viewer and saved is
     turned back, its lines are lines again."""
-    from budget_xl.importers.pdf import each_page_turned, open_pdfium, require_pdf
+    from budget_xl.importers.pdf import _page_lines, each_page_turned, open_pdfium, read_ahead, require_pdf
 
     name = str(path)
     require_pdf(Path(path))  # the importer's guard: a FIFO or a device is refused before pdfium opens it
     pdf = open_pdfium(Path(path))
     try:
-        pages = each_page_turned(pdf, lambda i, pg, tp, turn: _page(name, i, pg, tp, turn))
+        if for_import:  # the importer's lines of each page too, while it is open (``read_ahead``)
+            both = each_page_turned(pdf, lambda i, pg, tp, turn: (_page(name, i, pg, tp, turn),
+                                                                  _page_lines(i, pg, tp, turn)))
+            pages = [page for page, _lines in both]
+        else:
+            pages = each_page_turned(pdf, lambda i, pg, tp, turn: _page(name, i, pg, tp, turn))
     finally:
         pdf.close()
+    if for_import:
+        read_ahead(Path(path), [lines for _page, lines in both])
     return Document(name, pages)
 
 
 def _page(name: str, i: int, pg, tp, turn: int) -> Page:
-    """Page ``i`` (0-based) of PDF ``name`` read ``turn`` degrees beyond its /Rotate."""
-    import numpy as np
+    """Page ``i`` (0-based) of PDF ``name`` read ``turn`` degrees beyond its /Rotate. Rendered (each glyph looked
+    at under its box) when it is among the first ``RENDERED_PAGES`` or has no text (blank or a scan: only its
+    picture tells); otherwise each character counts as drawn where its box is on the page."""
     import pypdfium2.raw as raw
 
-    from budget_xl.importers.pdf import Overprint, _displayed_box, page_geometry, unmapped
+    from budget_xl.importers.pdf import Overprint, _displayed_box, page_geometry
 
     declared, w0, h0 = page_geometry(pg)
     rotation = (declared + turn) % 360
     width, height = (w0, h0) if rotation in (0, 180) else (h0, w0)  # as displayed, turned
     scale = _scale(w0, h0)
-    img = np.asarray(pg.render(scale=scale, rotation=turn, grayscale=True).to_pil().convert("L"))
-    dark = img < INK
-    paths = sum(1 for _ in pg.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3))
-    page = Page(i + 1, width, height, ink_share=float(dark.mean()), paths=paths, source=name, local=i + 1, turn=turn)
+    rendered = i < RENDERED_PAGES or not _has_text(tp)
+    dark = _dark(pg, scale, turn) if rendered else None
+    paths = _paths(pg)
+    page = Page(i + 1, width, height, ink_share=float(dark.mean()) if rendered else 1.0, paths=paths, source=name,
+                local=i + 1, turn=turn, rendered=rendered)
     chars: list[Char] = []
     drawn = Overprint()
+    loose_box, glyph_box = _charboxes(tp)
+    text, generated, unicode = tp.raw, raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode  # a million glyphs
+    map_error = raw.FPDFText_HasUnicodeMapError  # ``unmapped``, without a call of ours per glyph
     for j in range(tp.count_chars()):
-        if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
+        if generated(text, j) == 1:
             continue
-        ch = "\ufffd" if unmapped(tp, j) else chr(raw.FPDFText_GetUnicode(tp.raw, j))  # a font's own code: unnamed
+        ch = "\ufffd" if map_error(text, j) == 1 else chr(unicode(text, j))  # a font's own code: unnamed
         if ch.isspace() and ch != "\x00":
             continue
-        x0, x1, top, bottom = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)
+        x0, x1, top, bottom = _displayed_box(loose_box(j), rotation, w0, h0)
         if drawn.again(ch, x0, x1, top, bottom):  # printed over itself (fake bold): one character to a reader
             continue
-        glyph = _displayed_box(tp.get_charbox(j), rotation, w0, h0)  # the glyph's own box: where ink must be
-        chars.append(Char(ch, x0, x1, top, bottom, _ink(dark, *glyph, width, height, scale)))
+        glyph = _displayed_box(glyph_box(j), rotation, w0, h0)  # the glyph's own box: where ink must be
+        ink = _ink(dark, *glyph, width, height, scale) if rendered else _on_page(*glyph, width, height)
+        chars.append(Char(ch, x0, x1, top, bottom, ink))
     page.lines = _lines(i + 1, chars)
     return page
 
 
-def read_documents(paths) -> Document:
-    """One disclosure published as several PDFs (说明 and 公开表): their pages as one document, in order."""
+def _charboxes(tp):
+    """``tp.get_charbox(j, loose=True)`` and ``tp.get_charbox(j)`` (left, bottom, right, top), reusing their
+    buffers: a 1,000-page PDF asks two million times."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+    from pypdfium2 import PdfiumError
+
+    rect, page = raw.FS_RECTF(), tp.raw
+    lf, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = tuple(ctypes.byref(v) for v in (lf, r, b, t))
+
+    def loose(j: int):
+        if not raw.FPDFText_GetLooseCharBox(page, j, rect):
+            raise PdfiumError("Failed to get charbox.")
+        return rect.left, rect.bottom, rect.right, rect.top
+
+    def glyph(j: int):
+        if not raw.FPDFText_GetCharBox(page, j, *refs):  # left, right, bottom, top
+            raise PdfiumError("Failed to get charbox.")
+        return lf.value, b.value, r.value, t.value
+
+    return loose, glyph
+
+
+def _paths(pg, max_depth: int = 3) -> int:
+    """Path objects drawn on the page, within forms up to ``max_depth`` levels — as ``pg.get_objects(filter=[PATH],
+    max_depth=3)`` counts them, without a Python object for each of a page's hundreds of glyphs and strokes."""
+    import pypdfium2.raw as raw
+
+    def count(parent, n, get, level: int) -> int:
+        total = 0
+        for i in range(n):
+            obj = get(parent, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                total += 1
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                total += count(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, level + 1)
+        return total
+
+    return count(pg.raw, max(0, raw.FPDFPage_CountObjects(pg.raw)), raw.FPDFPage_GetObject, 0)
+
+
+def _dark(pg, scale: float, turn: int):
+    import numpy as np
+
+    return np.asarray(pg.render(scale=scale, rotation=turn, grayscale=True).to_pil().convert("L")) < INK
+
+
+def _has_text(tp) -> bool:
+    import pypdfium2.raw as raw
+
+    return any(raw.FPDFText_IsGenerated(tp.raw, j) != 1 and not chr(raw.FPDFText_GetUnicode(tp.raw, j)).isspace()
+               for j in range(tp.count_chars()))
+
+
+def _on_page(x0: float, x1: float, top: float, bottom: float, width: float, height: float) -> float | None:
+    """A glyph's share drawn judged by its box alone (a page not rendered): None off the page, else the share of
+    its height within the page's edges."""
+    if bottom <= 0 or top >= height or x1 <= 0 or x0 >= width:
+        return None
+    full = max(bottom - top, 1e-6)
+    return max(0.0, min(bottom, height) - max(top, 0.0)) / full
+
+
+def read_documents(paths, for_import: bool = False) -> Document:
+    """One disclosure published as several PDFs (说明 and 公开表): their pages as one document, in order.
+    ``for_import``: one PDF about to be imported (``read_ahead``)."""
     pages: list[Page] = []
     for path in paths:
-        part = read_document(path)
+        part = read_document(path, for_import and len(paths) == 1)
         for page in part.pages:
             page.number += len(pages)
             for line in page.lines:
@@ -214,19 +312,27 @@ def _lines(page: int, chars: list[Char]) -> list[Line]:
 
 
 def render_region(path: str | Path, page: int, box: tuple[float, float, float, float] | None, marks=(),
-                  margin: float = 36.0, scale: float = 2.0, turn: int = 0):
+                  margin: float = 36.0, scale: float = 2.0, turn: int = 0, kept: dict | None = None):
     """A PIL picture of the page region around ``box`` (pt, displayed; None: the whole page) with a red frame
-    drawn around each of ``marks`` — what a reviewer pastes as 问题截图."""
+    drawn around each of ``marks`` — what a reviewer pastes as 问题截图. ``kept``: the last page rendered, for
+    the next picture of the same page (a checklist's pictures come page by page, often several to a page)."""
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        pg = pdf[page - 1]
-        im = pg.render(scale=scale, rotation=turn).to_pil().convert("RGB")  # turned as it was read
-        pg.close()
-    finally:
-        pdf.close()
+    key = (str(path), page, scale, turn)
+    if kept is not None and key in kept:
+        im = kept[key].copy()
+    else:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            pg = pdf[page - 1]
+            im = pg.render(scale=scale, rotation=turn).to_pil().convert("RGB")  # turned as it was read
+            pg.close()
+        finally:
+            pdf.close()
+        if kept is not None:
+            kept.clear()
+            kept[key] = im.copy()
     w, h = im.size
     draw = ImageDraw.Draw(im)
     for x0, top, x1, bottom in marks:

@@ -50,7 +50,7 @@ def review_pdf(path, profile: str | None = None, threshold: Decimal = REASON_THR
     for p in paths:
         if p.suffix.lower() != ".pdf":
             raise InputError("review 只审核公开的 PDF 文件。", file=str(p))
-    doc = read_documents(paths)
+    doc = read_documents(paths, for_import=True)  # the importer's lines read in the same pass
     findings: list[Finding] = []
     tables: dict[str, list[int]] = {}
     note = ""

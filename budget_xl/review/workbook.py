@@ -74,10 +74,16 @@ def write_checklist(review, out: Path) -> None:
         if b > a:
             ws.merge_cells(start_row=a, start_column=1, end_row=b, end_column=1)
         ws.cell(a, 1).alignment = centre
+    if review.doc.limit_note:  # a long document's later pages were checked by their text only: said, not skipped
+        r += 1
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+        ws.cell(r, 1, "说明：" + review.doc.limit_note).alignment = wrap
+        ws.row_dimensions[r].height = 45
     r += 2
     ws.cell(r, 1, "问题截图").font = Font(bold=True)
     r += 1
     shown = left = 0
+    kept: dict = {}  # the page last rendered
     for row in review.rows:
         for i, p in enumerate(row.problems, 1):
             if p.page is None:
@@ -88,7 +94,7 @@ def write_checklist(review, out: Path) -> None:
             shown += 1
             ws.cell(r, 2, f"{row.label} {i}：第{p.page}页").font = Font(bold=True)
             r += 1
-            pic = picture(review.doc, p)
+            pic = picture(review.doc, p, kept)
             img = XlImage(pic)
             scale = min(1.0, PICTURE_WIDTH / img.width)
             img.width, img.height = int(img.width * scale), int(img.height * scale)
@@ -103,15 +109,15 @@ def write_checklist(review, out: Path) -> None:
     wb.save(out)
 
 
-def picture(doc, problem) -> io.BytesIO:
-    """The PNG of the page region the problem is printed in, framed in red."""
+def picture(doc, problem, kept: dict | None = None) -> io.BytesIO:
+    """The PNG of the page region the problem is printed in, framed in red (``kept``: see ``render_region``)."""
     page = doc.page(problem.page)
     box = problem.box
     whole = box is None or (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * page.width * page.height
     im = render_region(page.source, page.local, None if whole else box, marks=() if whole else (box,),
-                       scale=1.0 if whole else 2.0, turn=page.turn)
+                       scale=1.0 if whole else 2.0, turn=page.turn, kept=kept)
     buf = io.BytesIO()
-    im.save(buf, format="PNG")
+    im.save(buf, format="PNG", compress_level=1)  # the same picture, encoded in a third of the time
     buf.seek(0)
     return buf
 
@@ -154,7 +160,7 @@ def write_summary(reviews, out: Path) -> None:
         marks = {row.item.id: row.mark for row in rv.rows}
         name = "、".join(Path(p).name for p in rv.path.split("、"))
         ws.append([name, rv.dept, rv.year, rv.kind, sum(not row.ok for row in rv.rows), rv.problems,
-                   *[marks.get(i, "") for i in items], rv.note])
+                   *[marks.get(i, "") for i in items], "；".join(n for n in (rv.note, getattr(rv.doc, "limit_note", "")) if n)])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 24
     wb.save(out)

@@ -258,16 +258,43 @@ def _item_row(budget: Budget, names: tuple[str, str, str], code: str | None) -> 
             if r is not None:
                 return t, r
             continue
-        cls = [r for r in t.coded_rows() if len(r.code) == 3 and _same_name(r.text("name"), names[0], r.code, budget)]
-        for c in cls:
-            kuan = [r for r in t.coded_rows() if len(r.code) == 5 and r.code.startswith(c.code)
-                    and _same_name(r.text("name"), names[1])]
-            for k in kuan:
-                xiang = [r for r in t.coded_rows() if len(r.code) == 7 and r.code.startswith(k.code)
-                         and _same_name(r.text("name"), names[2])]
-                if xiang:
-                    return t, xiang[0]
+        r = _named_item(t, names, budget)
+        if r is not None:
+            return t, r
     return None
+
+
+def _named_item(t: Table, names: tuple[str, str, str], budget: Budget) -> Row | None:
+    """The first 项 row of ``t`` under the 类 and 款 named ``names`` (each matched by ``_same_name``). Its rows
+    are indexed once per ``rows`` list (as ``Table.get`` is), each distinct (code, name) once and every answer
+    kept: a 1,000-page PDF (one document printed 33 times, 1,980 coded rows, 2,000 item paragraphs) compared
+    every paragraph with every row three levels deep (18 s)."""
+    rows = t.rows
+    kept = t.__dict__.get("_item_names")
+    if kept is None or kept[0] is not rows or kept[1] != len(rows):
+        levels: dict[int, list[Row]] = {3: [], 5: [], 7: []}
+        seen: set[tuple[str, str]] = set()
+        for r in t.coded_rows():
+            c = r.code
+            if len(c) in levels and (c, r.text("name")) not in seen:  # a repeat finds what its first finds
+                seen.add((c, r.text("name")))
+                levels[len(c)].append(r)
+        kept = (rows, len(rows), levels, {})
+        t.__dict__["_item_names"] = kept
+    levels, answers = kept[2], kept[3]
+    if names in answers:
+        return answers[names]
+    found = None
+    for c in (r for r in levels[3] if _same_name(r.text("name"), names[0], r.code, budget)):
+        for k in (r for r in levels[5] if r.code.startswith(c.code) and _same_name(r.text("name"), names[1])):
+            found = next((r for r in levels[7] if r.code.startswith(k.code) and _same_name(r.text("name"), names[2])),
+                         None)
+            if found is not None:
+                break
+        if found is not None:
+            break
+    answers[names] = found
+    return found
 
 
 def _same_name(printed: str, said: str, code: str | None = None, budget: Budget | None = None) -> bool:

@@ -178,3 +178,78 @@ def test_a_text_with_long_lines_of_different_lengths_is_not_called_wrapped():
 
     assert hard_wrapped(seed_text()) is None
     assert hard_wrapped(round_eleven_pdf._wrapped(seed_text(), 72)) == 72
+
+
+def test_a_long_pdf_renders_a_bounded_number_of_pages_and_says_so(tmp_path, monkeypatch):
+    """Pages beyond ``RENDERED_PAGES`` with text are checked by their text layer only (a thousand pages spent
+    half a minute rendering): the rendered pages do not grow with the document, the checklist and the CLI say
+    which pages were checked by text only. Counted, not timed: the limit is lowered to 2 on a few pages."""
+    import openpyxl
+
+    from budget_xl.review import pages
+    from tests.hostile.round_four import SHANGHAI_PDF, _repeat
+
+    assert pages.RENDERED_PAGES >= 200  # a normal document (< 200 pages) is rendered whole
+    monkeypatch.setattr(pages, "RENDERED_PAGES", 2)
+    rendered = []
+    real = pages._dark
+    monkeypatch.setattr(pages, "_dark", lambda pg, *a: rendered.append(1) or real(pg, *a))
+    for n in (6, 12):
+        src = tmp_path / f"{n}页.pdf"
+        src.write_bytes(_repeat(SHANGHAI_PDF.read_bytes(), n))
+        rendered.clear()
+        doc = pages.read_documents([src])
+        with_text = [p.number for p in doc.pages if p.rendered and p.lines]
+        assert len(rendered) == sum(p.rendered for p in doc.pages) and with_text == [1, 2], with_text
+        assert doc.text_only and doc.text_only[0] == 3 and len(doc.text_only) >= n - 4, doc.text_only
+        assert f"第3页起的{len(doc.text_only)}页只按文字层检查" in doc.limit_note, doc.limit_note
+    small = pages.read_documents([tmp_path / "6页.pdf"])
+    monkeypatch.setattr(pages, "RENDERED_PAGES", 200)
+    assert pages.read_documents([tmp_path / "6页.pdf"]).limit_note == "" and small.limit_note
+    monkeypatch.setattr(pages, "RENDERED_PAGES", 2)
+    src = tmp_path / "四页.pdf"  # the 编制说明's first page and the 收支总表, twice: its second copy by text only
+    src.write_bytes(_pick(SHANGHAI_PDF, (5, 9, 5, 9)))
+    code, text = run(["review", str(src), "-o", str(tmp_path / "检查.xlsx")])
+    assert "只按文字层检查" in text and "第3页起的2页" in text, text
+    ws = openpyxl.load_workbook(tmp_path / "检查.xlsx").worksheets[0]
+    said = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "只按文字层检查" in c.value]
+    assert said and said[0].startswith("说明：本文件共4页"), said
+
+
+def test_item_lines_look_each_name_up_once_however_often_the_document_repeats():
+    """The 类款项 lookup of the item paragraphs compared every paragraph with every row three levels deep: a
+    thousand pages (the sample 33 times) took 18 s. Rows and paragraphs five times over: no more comparisons,
+    five times the findings."""
+    from budget_xl.importers.pdf import import_pdfs
+    from budget_xl.rules import text
+    from tests.hostile.round_four import SHANGHAI_PDF
+
+    budget, _report = import_pdfs([SHANGHAI_PDF])
+    calls = []
+    real = text._same_name
+    text._same_name = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        once = text.item_lines(budget)
+        n = len(calls)
+        for key in ("T5", "T3", "TEXT"):
+            budget.tables[key].rows = budget.tables[key].rows * 5
+        calls.clear()
+        five = text.item_lines(budget)
+    finally:
+        text._same_name = real
+    assert n > 100 and len(calls) == n, (n, len(calls))
+    assert len(five) == 5 * len(once) and once, (len(once), len(five))
+
+
+def _pick(src: Path, pages) -> bytes:
+    """The PDF of ``src``'s pages ``pages`` (0-based), in that order."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    r, w = PdfReader(src), PdfWriter()
+    for i in pages:
+        w.add_page(r.pages[i])
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
