@@ -15,6 +15,7 @@ from budget_xl.batch.work import FileResult, check_file, warm_up
 
 OnResult = Callable[[FileResult], None]
 CONNECT_SECONDS = 20  # how long to wait for a dask scheduler (connection and handshake) before giving up
+GRACE_SECONDS = 5  # beyond CONNECT_SECONDS, for dask's own timeout to be the one said when it fires
 
 
 def run_local(files: list[Document], jobs: int = 1, on_result: OnResult | None = None) -> list[FileResult]:
@@ -102,7 +103,7 @@ def connect(client_class, address: str):
 
     t = threading.Thread(target=attempt, name="dask-connect", daemon=True)
     t.start()
-    t.join(CONNECT_SECONDS + 5)
+    t.join(CONNECT_SECONDS + GRACE_SECONDS)
     fail = f"无法连接 dask 调度器“{address}”："
     hint = "请检查地址和端口，以及调度器是否已启动。"
     if t.is_alive() or isinstance(done.get("error"), TimeoutError) or "timed out" in str(done.get("error", "")).lower():

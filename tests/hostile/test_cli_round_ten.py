@@ -175,6 +175,7 @@ def test_a_dask_address_where_something_else_listens_is_said_in_time(sample_file
     from budget_xl.batch import run
 
     monkeypatch.setattr(run, "CONNECT_SECONDS", 2)
+    monkeypatch.setattr(run, "GRACE_SECONDS", 1)
     server = socket.create_server(("127.0.0.1", 0))
     held = []
 
