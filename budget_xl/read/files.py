@@ -723,6 +723,8 @@ def _odd_cells_hinted(part: bytes) -> bool:
     between tags and none of these neighbours), the regular expression only where they may be."""
     if _ODD_INDEX.search(part):
         return True
+    if b"<is" not in part and b":is" not in part:  # no inline string at all (Excel writes shared strings)
+        return False
     near = b"</is><v" in part or b"<is/><v" in part or b"</v><is" in part or b":is" in part  # (<x:is>: a prefix)
     if not near and _BLANK_BETWEEN_TAGS.search(part, 256) is None:  # past the XML declaration's line end
         return False
