@@ -66,7 +66,7 @@ def require_regular_file(path: str | Path, what: str = "文件") -> Path:
         if e.errno == errno.ELOOP and os.path.islink(p):  # links pointing at each other (or itself)
             raise InputError("这个快捷方式（符号链接）形成了循环（它指向的链接又指回自己），找不到真正的文件。请改用文件本身。",
                              file=name) from None
-        raise InputError(f"{what}无法访问（{_reason(e)}）。", file=name) from None
+        raise InputError(f"{what}无法访问（{read_reason(e)}）。", file=name) from None
     kind = _kind(st.st_mode)
     if kind == "folder":
         raise InputError(f"这是一个文件夹，不是{what}。", file=name)
@@ -105,7 +105,8 @@ def look_alike(p: Path) -> str | None:
     return None
 
 
-def _reason(e: OSError) -> str:
+def read_reason(e: OSError) -> str:
+    """``outputs.os_reason`` for a file being read (a read-only folder is no reason not to read it)."""
     from budget_xl.outputs import os_reason
 
     if isinstance(e, PermissionError):  # reading: a read-only folder is no reason, a lock by another program is
@@ -120,7 +121,7 @@ def read_bounded(path: str | Path, limit: int, what: str = "文件") -> bytes:
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as e:
-        raise InputError(f"{what}无法打开（{_reason(e)}）。", file=name) from None
+        raise InputError(f"{what}无法打开（{read_reason(e)}）。", file=name) from None
     try:
         st = os.fstat(fd)
         if _kind(st.st_mode):
@@ -139,7 +140,7 @@ def read_bounded(path: str | Path, limit: int, what: str = "文件") -> bytes:
                 raise InputError(f"{what}过大（超过 {_size(limit)}），已拒绝读取。", file=name)
         return b"".join(chunks)
     except OSError as e:
-        raise InputError(f"{what}读取失败（{_reason(e)}）。", file=name) from None
+        raise InputError(f"{what}读取失败（{read_reason(e)}）。", file=name) from None
     finally:
         os.close(fd)
 
@@ -150,13 +151,13 @@ def read_head(path: str | Path, n: int, what: str = "文件") -> bytes:
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as e:
-        raise InputError(f"{what}无法打开（{_reason(e)}）。", file=str(path)) from None
+        raise InputError(f"{what}无法打开（{read_reason(e)}）。", file=str(path)) from None
     try:
         if _kind(os.fstat(fd).st_mode):
             raise InputError(f"这不是普通文件（可能是管道或设备），不能作为{what}读取。", file=str(path))
         return os.read(fd, n)
     except OSError as e:
-        raise InputError(f"{what}读取失败（{_reason(e)}）。", file=str(path)) from None
+        raise InputError(f"{what}读取失败（{read_reason(e)}）。", file=str(path)) from None
     finally:
         os.close(fd)
 

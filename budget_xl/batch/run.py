@@ -91,8 +91,7 @@ def connect(client_class, address: str):
 
     from budget_xl.errors import InputError
 
-    _check_address(address)
-    _dial(address)
+    _dial(_check_address(address), address)
     done: dict = {}
 
     def attempt():
@@ -118,9 +117,10 @@ def connect(client_class, address: str):
     raise InputError(f"{fail}对方的应答不是 dask 调度器的应答（可能是网页服务或其他程序，如仪表板的 8787 端口）。{hint}") from None
 
 
-def _check_address(address: str) -> None:
+def _check_address(address: str) -> tuple[str, int] | None:
     """An address dask can dial (“abc” has no port, “http://x” another scheme): said before connecting, so that a
-    ValueError while connecting is the answer of something that is not a scheduler."""
+    ValueError while connecting is the answer of something that is not a scheduler. Its host and port when it is
+    dialled over TCP (tcp, tls, ws, wss), else None."""
     from distributed.comm.addressing import parse_address, parse_host_port
     from distributed.comm.registry import get_backend
 
@@ -129,26 +129,22 @@ def _check_address(address: str) -> None:
     try:
         scheme, location = parse_address(address)
         get_backend(scheme)
-        if scheme in ("tcp", "tls", "ws", "wss"):
-            parse_host_port(location)
+        return parse_host_port(location) if scheme in ("tcp", "tls", "ws", "wss") else None
     except ValueError:
         raise InputError(f"“{address}”不是有效的 dask 调度器地址：应写成 tcp://主机:端口，如 tcp://10.0.0.5:8786。") from None
 
 
-def _dial(address: str) -> None:
-    """A TCP connection to the scheduler's host and port, tried once before dask's client: nothing listening
-    there (refused), a host that does not resolve or cannot be reached is said at once — dask retried a refused
-    connection until its whole timeout had passed (20 s of a reviewer waiting for a typo)."""
+def _dial(host_port: tuple[str, int] | None, address: str) -> None:
+    """A TCP connection to the scheduler's ``host_port`` (``_check_address``'s), tried once before dask's client:
+    nothing listening there (refused), a host that does not resolve or cannot be reached is said at once — dask
+    retried a refused connection until its whole timeout had passed (20 s of a reviewer waiting for a typo)."""
     import socket
-
-    from distributed.comm.addressing import parse_address, parse_host_port
 
     from budget_xl.errors import InputError
 
-    scheme, location = parse_address(address)
-    if scheme not in ("tcp", "tls", "ws", "wss"):
+    if host_port is None:
         return
-    host, port = parse_host_port(location)
+    host, port = host_port
     fail = f"无法连接 dask 调度器“{address}”："
     try:
         socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()

@@ -136,7 +136,7 @@ def check_pair(cert: Path, key: Path, now: dt.datetime | None = None) -> None:
         raise InputError(f"证书和私钥无法使用（{e.reason or e}）：应为配套的 PEM 文件（私钥不能有密码）。"
                          "可以用 budget-xl serve --install-cert 重新生成。", file=str(cert)) from None
     except OSError as e:
-        from budget_xl.inputs import _reason as read_reason
+        from budget_xl.inputs import read_reason
 
         raise InputError(f"无法读取证书或私钥（{read_reason(e)}）。", file=str(e.filename or cert)) from None
     from cryptography import x509

@@ -147,9 +147,9 @@ def _open_lines(path: Path, engine: str = "pdfium") -> list[Line]:
         if attached:  # a PDF portfolio (“PDF 包”): its cover page is blank, the disclosure is inside
             raise InputError(f"这个 PDF 本身没有正文，其中附有 {attached} 个文件（可能是“PDF 包”）。请在 PDF 阅读器的"
                              "“附件”面板中把公开的 PDF 另存出来，再导入那个文件。", file=name)
-        unmapped = _unmapped_glyphs(path)
-        if unmapped:
-            raise InputError(f"PDF 的文字无法识别：所用字体没有附带字符映射，文字层的 {unmapped} 个字符"
+        garbled = _unmapped_glyphs(path)
+        if garbled:
+            raise InputError(f"PDF 的文字无法识别：所用字体没有附带字符映射，文字层的 {garbled} 个字符"
                              "读出来是乱码，无法导入。请在原文档中重新导出 PDF（嵌入字体并保留文字），"
                              "或先做文字识别（OCR）。", file=name)
         pages, drawn = _pages_drawn(path)
@@ -175,21 +175,22 @@ def _pages_drawn(path: Path) -> tuple[int, int]:
         pdf.close()
 
 
-def unmapped(tp, j: int) -> bool:
-    """Whether pdfium could not name character ``j``: its font carries no ToUnicode map and no encoding it
-    knows, so the text layer gives a code of the font's own (“౨ںೇ”, control characters for digits) —
-    nonsense that would be read as titles and figures. It is not read."""
+def unmapped(tp) -> list[bool]:
+    """For each character of a text page, whether pdfium could not name it: its font carries no ToUnicode map
+    and no encoding it knows, so the text layer gives a code of the font's own (“౨ںೇ”, control characters for
+    digits) — nonsense that would be read as titles and figures. It is not read. Asked once a page."""
     import pypdfium2.raw as raw
 
-    return raw.FPDFText_HasUnicodeMapError(tp.raw, j) == 1
+    text, map_error = tp.raw, raw.FPDFText_HasUnicodeMapError
+    return [map_error(text, j) == 1 for j in range(tp.count_chars())]
 
 
-def _unnamed_page(tp) -> bool:
-    """Whether most of a page's text is in a font no map names (``unmapped``): pdfium names some of its codes
-    by chance (“࣑ݳˈ”), and those would be read as words; a symbol font's check box among real text is not."""
-    n = tp.count_chars()
-    bad = sum(unmapped(tp, j) for j in range(n))
-    return bad >= 5 and bad >= 0.3 * n
+def _unnamed_page(flags: list[bool]) -> bool:
+    """Whether most of a page's text (``unmapped`` ``flags``) is in a font no map names: pdfium names some of
+    its codes by chance (“࣑ݳˈ”), and those would be read as words; a symbol font's check box among real text
+    is not."""
+    bad = sum(flags)
+    return bad >= 5 and bad >= 0.3 * len(flags)
 
 
 def _unmapped_glyphs(path: Path, pages: int = 50) -> int:
@@ -205,7 +206,7 @@ def _unmapped_glyphs(path: Path, pages: int = 50) -> int:
         for i in range(min(len(pdf), pages)):
             page = pdf[i]
             tp = page.get_textpage()
-            n += sum(unmapped(tp, j) for j in range(tp.count_chars()))
+            n += sum(unmapped(tp))
             tp.close()
             page.close()
     finally:
@@ -299,7 +300,8 @@ def _page_lines(i: int, page, tp, turn: int) -> list[Line]:
     rotation, w0, h0 = page_geometry(page)
     rotation = (rotation + turn) % 360
     height = h0 if rotation in (0, 180) else w0  # as read
-    if _unnamed_page(tp):
+    flags = unmapped(tp)
+    if _unnamed_page(flags):
         return []  # its text layer is a font's own codes: the page is one that could not be read
     glyphs: list[tuple[str, float, float, float, float] | None] = []  # None: a break between words
     drawn = Overprint()
@@ -307,7 +309,7 @@ def _page_lines(i: int, page, tp, turn: int) -> list[Line]:
         ch = chr(raw.FPDFText_GetUnicode(tp.raw, j))
         if raw.FPDFText_IsGenerated(tp.raw, j) == 1:
             continue  # pdfium's own line breaks (after every glyph of a page turned 90°): positions decide
-        if ch.isspace() or ch in "\x00\ufffe\uffff" or unmapped(tp, j):
+        if ch.isspace() or ch in "\x00\ufffe\uffff" or flags[j]:
             glyphs.append(None)
             continue
         left, right, y, y_low = _displayed_box(tp.get_charbox(j, loose=True), rotation, w0, h0)

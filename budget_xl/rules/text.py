@@ -284,16 +284,10 @@ def _named_item(t: Table, names: tuple[str, str, str], budget: Budget) -> Row | 
     levels, answers = kept[2], kept[3]
     if names in answers:
         return answers[names]
-    found = None
-    for c in (r for r in levels[3] if _same_name(r.text("name"), names[0], r.code, budget)):
-        for k in (r for r in levels[5] if r.code.startswith(c.code) and _same_name(r.text("name"), names[1])):
-            found = next((r for r in levels[7] if r.code.startswith(k.code) and _same_name(r.text("name"), names[2])),
-                         None)
-            if found is not None:
-                break
-        if found is not None:
-            break
-    answers[names] = found
+    answers[names] = found = next(
+        (x for c in levels[3] if _same_name(c.text("name"), names[0], c.code, budget)
+         for k in levels[5] if k.code.startswith(c.code) and _same_name(k.text("name"), names[1])
+         for x in levels[7] if x.code.startswith(k.code) and _same_name(x.text("name"), names[2])), None)
     return found
 
 

@@ -295,11 +295,11 @@ def test_an_unreadable_input_is_said_as_a_read_not_a_write():
     """Run as an ordinary user on a mode-000 file, import said “没有读取权限（文件夹只读，或文件正在 Excel…）”."""
     import errno
 
-    from budget_xl.inputs import _reason
+    from budget_xl.inputs import read_reason
 
-    said = _reason(PermissionError(errno.EACCES, "Permission denied"))
+    said = read_reason(PermissionError(errno.EACCES, "Permission denied"))
     assert said == "没有读取权限，或文件正被其他程序独占"
-    assert "符号链接" in _reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
+    assert "符号链接" in read_reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
 
 
 def test_a_chinese_name_under_an_ascii_locale_is_told_how_to_fix_it(monkeypatch):
