@@ -18,8 +18,12 @@ from budget_xl.narrative.amounts import Amount, CellText, format_amount
 from budget_xl.narrative.wording import SAME, Change, ordinal
 
 OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
+# Where a sheet text of several lines had its line breaks: the rendered line it stands in decides what each
+# becomes (render._lines): a new paragraph in a paragraph, nothing in a heading or title (a department name
+# typed on two lines, Alt+Enter, split the title into a heading “承德市” and a paragraph “司法局……”).
+LINE_BREAK = "\ue003"
 _MARK = re.compile(f"{OPEN}(\\d+){MID}([^{OPEN}{MID}{CLOSE}]*){CLOSE}")
-_STRAY = re.compile(f"[{OPEN}{MID}{CLOSE}\ue003]")
+_STRAY = re.compile(f"[{OPEN}{MID}{CLOSE}{LINE_BREAK}]")
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,6 @@ def _mark(obj, printed: str, with_unit: bool = True) -> str:
         return printed
     entries.append(Entry(obj, printed, with_unit))
     return f"{OPEN}{len(entries) - 1}{MID}{printed}{CLOSE}"
-
-
-# Where a sheet text of several lines had its line breaks: the rendered line it stands in decides what each
-# becomes (render._lines): a new paragraph in a paragraph, nothing in a heading or title (a department name
-# typed on two lines, Alt+Enter, split the title into a heading “承德市” and a paragraph “司法局……”).
-LINE_BREAK = "\ue003"
 
 
 def _mark_text(t: CellText) -> str:
